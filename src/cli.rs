@@ -1,0 +1,238 @@
+//! Every command-line flag, in one place.
+//!
+//! Without a subcommand, `stable-abi` is a drop-in for CPython's
+//! `Tools/build/stable_abi.py`: same flags, same meanings. The subcommands are
+//! what the reference tool cannot do.
+
+use std::path::PathBuf;
+
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+
+use crate::diagnostic::Format;
+use crate::generate::GENERATORS;
+use crate::version::Version;
+
+pub const DEFAULT_MANIFEST: &str = "Misc/stable_abi.toml";
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  everything checked is in order (or every file was generated)
+  1  a check failed: a stale generated file, or a finding
+  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad header)";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "stable-abi",
+    version,
+    about = "Check the stable ABI manifest or generate files from it",
+    long_about = "Check the stable ABI manifest or generate files from it.\n\n\
+        By default, the tool only checks existing files/libraries. Pass --generate to \
+        recreate auto-generated files instead.\n\n\
+        For actions that take a FILENAME, the filename can be left out to use a default \
+        (relative to the manifest file, as they appear in the CPython codebase).",
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub legacy: LegacyArgs,
+}
+
+/// The flags of `stable_abi.py`.
+#[derive(Args, Debug)]
+pub struct LegacyArgs {
+    /// File with the stable abi manifest
+    #[arg(value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub file: PathBuf,
+
+    /// Generate file(s), rather than just checking them
+    #[arg(long)]
+    pub generate: bool,
+
+    /// As --generate, but generate all file(s) using default filenames.
+    /// (unlike --all, does not run any extra checks)
+    #[arg(long)]
+    pub generate_all: bool,
+
+    /// Run all available checks using default filenames
+    #[arg(short = 'a', long)]
+    pub all: bool,
+
+    /// List available generators and their default filenames; then exit
+    #[arg(short = 'l', long)]
+    pub list: bool,
+
+    /// Dump the manifest contents (used for debugging the parser)
+    #[arg(long)]
+    pub dump: bool,
+
+    #[command(flatten)]
+    pub generators: GeneratorArgs,
+
+    /// Check headers & library (without a compiler or binutils)
+    #[arg(long, help_heading = "Actions")]
+    pub unixy_check: bool,
+
+    #[command(flatten)]
+    pub headers: HeaderOptions,
+}
+
+/// One optional `--NAME [FILENAME]` flag per row of the generator table.
+#[derive(Debug, Default)]
+pub struct GeneratorArgs {
+    /// For each generator (in table order): not given, given without a
+    /// file name (use the default), or given with one.
+    pub requested: Vec<Option<Option<PathBuf>>>,
+}
+
+impl FromArgMatches for GeneratorArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let requested = GENERATORS
+            .iter()
+            .map(|generator| {
+                if matches.contains_id(generator.name)
+                    && matches.value_source(generator.name)
+                        == Some(clap::parser::ValueSource::CommandLine)
+                {
+                    Some(matches.get_one::<PathBuf>(generator.name).cloned())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        Ok(GeneratorArgs { requested })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for GeneratorArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for generator in GENERATORS {
+            cmd = cmd.arg(
+                clap::Arg::new(generator.name)
+                    .long(generator.flag())
+                    .value_name("FILENAME")
+                    .num_args(0..=1)
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help(generator.help)
+                    .help_heading("Actions"),
+            );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+/// How the headers are preprocessed: the platform profile, adjusted like a
+/// compiler's command line.
+#[derive(Args, Debug, Default, Clone)]
+pub struct HeaderOptions {
+    /// Define a macro for the header view, like the compiler's -D
+    #[arg(short = 'D', value_name = "NAME[=VALUE]", help_heading = "Header view")]
+    pub define: Vec<String>,
+
+    /// Undefine a macro for the header view, like the compiler's -U
+    #[arg(short = 'U', value_name = "NAME", help_heading = "Header view")]
+    pub undefine: Vec<String>,
+
+    /// Accepted findings: those listed here are not reported
+    #[arg(long, value_name = "FILE", help_heading = "Header view")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run every header check at every Limited API version
+    Headers(HeadersArgs),
+    /// List what `Py_LIMITED_API=3.N` exposes, by kind, with locations
+    View(ViewArgs),
+    /// Check that built libraries export the whole Stable ABI
+    Library(LibraryArgs),
+    /// Audit extension modules and wheels that claim the Stable ABI (abi3)
+    Audit(AuditArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HeadersArgs {
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    /// Write the current findings to FILE as the new baseline, and succeed
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub headers: HeaderOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ViewArgs {
+    /// The Limited API version, e.g. 3.9
+    #[arg(value_name = "3.N")]
+    pub version: Version,
+
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+
+    /// Only this kind: function, data, macro, typedef, struct
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub headers: HeaderOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryArgs {
+    /// Libraries to check (.so, .a, .dylib, .dll); by default the
+    /// libpython3.N.so* / libpython3.N.a of the manifest's tree
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+
+    /// Treat this feature macro as defined on the target (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub feature: Vec<String>,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Extension modules (.so, .pyd, .dylib), wheels (.whl), or directories
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// A manifest to audit against (default: the table built into stable-abi)
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// The oldest Python the extensions must load on, when no wheel tag says
+    #[arg(long, value_name = "3.N")]
+    pub target: Option<Version>,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

@@ -1,0 +1,223 @@
+//! The files generated from the manifest. Each generator is one row of
+//! [`GENERATORS`]: its name (which is also its flag), its default path under
+//! the CPython tree, its template in `templates/`, and the function that
+//! selects what the template shows.
+
+mod output;
+
+use std::collections::BTreeSet;
+
+use minijinja::{context, AutoEscape, Environment, Value};
+
+use crate::manifest::{Kind, Manifest, Windows};
+use crate::pyfmt;
+
+pub use output::{update_file, Update};
+
+/// A file generated from the manifest.
+pub struct Generator {
+    /// The name of the generator, as `stable_abi.py` calls it.
+    pub name: &'static str,
+    /// Where the file lives, relative to the CPython tree.
+    pub default_path: &'static str,
+    /// What `--help` says about it.
+    pub help: &'static str,
+    /// The template file under `templates/`, and its text.
+    pub template: (&'static str, &'static str),
+    /// What the template shows.
+    pub select: fn(&Manifest) -> Value,
+}
+
+impl Generator {
+    /// The command-line flag: `--python3dll`, `--doc-list`, …
+    pub fn flag(&self) -> &'static str {
+        // The table is static; leaking the few flag names once is harmless
+        // and lets clap borrow them for the program's lifetime.
+        Box::leak(self.name.replace('_', "-").into_boxed_str())
+    }
+
+    /// The generated text.
+    pub fn render(&self, manifest: &Manifest) -> String {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        let (name, source) = self.template;
+        env.add_template(name, source)
+            .expect("built-in templates are checked by the tests");
+        env.get_template(name)
+            .and_then(|template| template.render((self.select)(manifest)))
+            .expect("built-in templates render any valid manifest")
+    }
+}
+
+macro_rules! template {
+    ($file:literal) => {
+        ($file, include_str!(concat!("../../templates/", $file)))
+    };
+}
+
+pub const GENERATORS: &[Generator] = &[
+    Generator {
+        name: "python3dll",
+        default_path: "PC/python3dll.c",
+        help: "Generate/check the source for the Windows stable ABI library",
+        template: template!("python3dll.c.jinja"),
+        select: python3dll,
+    },
+    Generator {
+        name: "doc_list",
+        default_path: "Doc/data/stable_abi.dat",
+        help: "Generate/check the stable ABI list for documentation annotations",
+        template: template!("stable_abi.dat.jinja"),
+        select: doc_list,
+    },
+    Generator {
+        name: "ctypes_test",
+        default_path: "Lib/test/test_stable_abi_ctypes.py",
+        help: "Generate/check the ctypes-based test for exported symbols",
+        template: template!("test_stable_abi_ctypes.py.jinja"),
+        select: ctypes_test,
+    },
+    Generator {
+        name: "testcapi_feature_macros",
+        default_path: "Modules/_testcapi_feature_macros.inc",
+        help: "Generate/check the feature macro list for _testcapi",
+        template: template!("_testcapi_feature_macros.inc.jinja"),
+        select: testcapi_feature_macros,
+    },
+];
+
+/// `PC/python3dll.c`: every function and data item the Windows DLL exports
+/// (those whose feature macro is, or may be, defined on Windows: a 'maybe'
+/// macro's symbols are exported in case the build defines it), sorted by
+/// their lower-cased name as the linker directives always have been.
+fn python3dll(manifest: &Manifest) -> Value {
+    let on_windows: BTreeSet<String> = manifest
+        .feature_macros()
+        .into_iter()
+        .filter(|m| m.windows != Windows::No)
+        .map(|m| m.name.clone())
+        .collect();
+    let exports = |kind: Kind| {
+        let mut names: Vec<&str> = manifest
+            .select(&[kind], true, Some(&on_windows))
+            .into_iter()
+            .map(|item| item.name.as_str())
+            .collect();
+        // A stable sort on the lower-cased name: names that differ only in
+        // case keep their (case-sensitive) order, as in Python.
+        names.sort_by_key(|name| name.to_lowercase());
+        names
+    };
+    context! { functions => exports(Kind::Function), data => exports(Kind::Data) }
+}
+
+/// `Doc/data/stable_abi.dat`: one CSV row per Limited API item, and one per
+/// member of a 'members' struct.
+fn doc_list(manifest: &Manifest) -> Value {
+    let role = |kind: Kind| match kind {
+        Kind::Function => "func",
+        Kind::Data => "data",
+        Kind::Struct | Kind::Typedef => "type",
+        Kind::Macro | Kind::Const => "macro",
+        Kind::FeatureMacro => unreachable!("feature macros are not documented items"),
+    };
+    let kinds = [
+        Kind::Function,
+        Kind::Data,
+        Kind::Struct,
+        Kind::Macro,
+        Kind::Const,
+        Kind::Typedef,
+    ];
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    for item in manifest.select(&kinds, false, None) {
+        let added = item.added.map(|v| v.to_string()).unwrap_or_default();
+        let ifdef_note = item
+            .ifdef
+            .as_deref()
+            .and_then(|name| manifest.get(name))
+            .and_then(|feature| feature.doc.clone())
+            .unwrap_or_default();
+        let abi_kind = item
+            .struct_abi_kind
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default();
+        rows.push([
+            role(item.kind).to_string(),
+            item.name.clone(),
+            added.clone(),
+            ifdef_note,
+            abi_kind,
+        ]);
+        for member in item.members.iter().flatten() {
+            let name = format!("{}.{member}", item.name);
+            rows.push([
+                "member".into(),
+                name,
+                added.clone(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|field| pyfmt::csv_field(field)).collect())
+        .collect();
+    context! { rows }
+}
+
+/// `Lib/test/test_stable_abi_ctypes.py`: every exported symbol, those that
+/// depend on a feature macro grouped under it, and the feature macros.
+fn ctypes_test(manifest: &Manifest) -> Value {
+    let symbols = manifest.select(&[Kind::Function, Kind::Data], true, None);
+    let feature_macros = manifest.feature_macros();
+    let unconditional: Vec<&str> = symbols
+        .iter()
+        .filter(|item| item.ifdef.is_none())
+        .map(|item| item.name.as_str())
+        .collect();
+    let optional: Vec<Value> = feature_macros
+        .iter()
+        .map(|feature| {
+            let symbol_reprs: Vec<String> = symbols
+                .iter()
+                .filter(|item| item.ifdef.as_deref() == Some(feature.name.as_str()))
+                .map(|item| pyfmt::repr_str(&item.name))
+                .collect();
+            context! { name_repr => pyfmt::repr_str(&feature.name), symbol_reprs }
+        })
+        .collect();
+    let names: Vec<&str> = feature_macros.iter().map(|m| m.name.as_str()).collect();
+    let windows: Vec<(&str, String)> = feature_macros
+        .iter()
+        .map(|m| {
+            let value = match m.windows {
+                Windows::Yes => pyfmt::repr_bool(true).to_string(),
+                Windows::No => pyfmt::repr_bool(false).to_string(),
+                Windows::Maybe => pyfmt::repr_str("maybe"),
+            };
+            (m.name.as_str(), value)
+        })
+        .collect();
+    context! {
+        symbols => unconditional,
+        optional,
+        expected_feature_macros => pyfmt::pformat_str_list(&names),
+        windows_feature_macros => pyfmt::pformat_dict(&windows),
+    }
+}
+
+/// `Modules/_testcapi_feature_macros.inc`: a dict entry per feature macro,
+/// telling whether the interpreter was built with it.
+fn testcapi_feature_macros(manifest: &Manifest) -> Value {
+    let names: Vec<&str> = manifest
+        .feature_macros()
+        .into_iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    context! { feature_macros => names }
+}

@@ -1,0 +1,90 @@
+//! Writing a generated file, or comparing it with what is on disk.
+//!
+//! A file is only written when its content changes (so its mtime stays
+//! otherwise), and then atomically: a temporary file beside it, renamed over
+//! it, so an interrupted run never leaves half a file.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use similar::TextDiff;
+
+/// What happened to one generated file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Update {
+    /// On disk and identical.
+    UpToDate,
+    /// Written (created, or replaced because it differed).
+    Written,
+    /// Check mode: the file differs; the unified diff turns the file on disk
+    /// into what generation would write.
+    Stale { diff: String },
+    /// Check mode: the file does not exist.
+    Missing,
+}
+
+/// Generates (`generate = true`) or checks one file against `expected`.
+pub fn update_file(path: &Path, expected: &str, generate: bool) -> Result<Update> {
+    let existing = match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err).with_context(|| format!("{}: cannot read", path.display())),
+    };
+    if existing.as_deref() == Some(expected.as_bytes()) {
+        return Ok(Update::UpToDate);
+    }
+    if generate {
+        write_atomically(path, expected.as_bytes())?;
+        return Ok(Update::Written);
+    }
+    let Some(existing) = existing else {
+        return Ok(Update::Missing);
+    };
+    let existing = String::from_utf8_lossy(&existing);
+    let shown = path.display().to_string();
+    let diff = TextDiff::from_lines(existing.as_ref(), expected)
+        .unified_diff()
+        .header(&shown, &format!("{shown} (expected)"))
+        .to_string();
+    Ok(Update::Stale { diff })
+}
+
+fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".stable-abi-")
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    temp.write_all(content)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("{}: cannot write", temp.path().display()))?;
+    // Keep the permissions of the file being replaced; a new file gets the
+    // usual rw-r--r-- rather than the temporary file's private mode.
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.permissions(),
+        Err(_) => default_permissions(),
+    };
+    std::fs::set_permissions(temp.path(), permissions)
+        .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+    temp.persist(path)
+        .with_context(|| format!("{}: cannot replace", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    let file = tempfile::tempfile().expect("a temporary file");
+    file.metadata().expect("its metadata").permissions()
+}

@@ -1,0 +1,125 @@
+//! The drop-in for `Tools/build/stable_abi.py`: same flags, same meanings,
+//! same generated files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::LegacyArgs;
+use crate::generate::{update_file, Update, GENERATORS};
+use crate::manifest::{self, Manifest};
+use crate::Outcome;
+
+pub fn run(args: &LegacyArgs) -> Result<Outcome> {
+    let base = manifest::tree_root(&args.file);
+    if args.list {
+        for generator in GENERATORS {
+            let path = absolute(&base.join(generator.default_path));
+            println!("--{}: {}", generator.flag(), path.display());
+        }
+        return Ok(Outcome::Success);
+    }
+    let generate = args.generate || args.generate_all;
+    let all_generators = args.generate_all || args.all;
+    let unixy_check = args.unixy_check || args.all;
+
+    let manifest = Manifest::load(&args.file)?;
+
+    // Each action that ran, and whether it succeeded.
+    let mut results: Vec<(&str, bool)> = Vec::new();
+    if args.dump {
+        for line in manifest::dump(&manifest) {
+            println!("{line}");
+        }
+        let round_trip = manifest::check_round_trip(&manifest);
+        if let Err(message) = &round_trip {
+            eprintln!("{}: error: {message}", args.file.display());
+        }
+        results.push(("dump", round_trip.is_ok()));
+    }
+    for (generator, requested) in GENERATORS.iter().zip(&args.generators.requested) {
+        let path = match requested {
+            Some(Some(path)) => path.clone(),
+            Some(None) => base.join(generator.default_path),
+            None if all_generators => base.join(generator.default_path),
+            None => continue,
+        };
+        let ok = match update_file(&path, &generator.render(&manifest), generate)? {
+            Update::UpToDate | Update::Written => true,
+            Update::Missing => {
+                eprintln!(
+                    "{}: error: file does not exist; run with --generate to create it",
+                    path.display()
+                );
+                false
+            }
+            Update::Stale { diff } => {
+                println!("File {} differs from expected!", path.display());
+                print!("{diff}");
+                false
+            }
+        };
+        results.push((generator.name, ok));
+    }
+    if unixy_check {
+        results.push((
+            "unixy_check",
+            crate::unixy::check(&manifest, &args.headers)?,
+        ));
+    }
+
+    if results.is_empty() {
+        let message = if generate {
+            "No file specified. Use --generate-all to regenerate all files, or --help for usage."
+        } else {
+            "No check specified. Use --all to check all files, or --help for usage."
+        };
+        return Err(crate::UsageError(message.to_string()).into());
+    }
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| *name)
+        .collect();
+    if failed.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    let mut stderr = std::io::stderr().lock();
+    writeln!(
+        stderr,
+        "\nThese checks related to the stable ABI did not succeed: {}\n\n\
+         If you see diffs in the output, files derived from the stable ABI manifest\n\
+         were not regenerated. Run `make regen-limited-abi` to fix this.\n\
+         Otherwise, see the error(s) above.\n\n\
+         The stable ABI manifest is at: {}\n\
+         Note that there is a process to follow when modifying it:\n\
+         https://devguide.python.org/c-api/#limited-api",
+        failed.join(", "),
+        args.file.display()
+    )?;
+    Ok(Outcome::Failure)
+}
+
+/// The path made absolute (like Python's `Path.resolve()`), without
+/// requiring it to exist.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path)
+        .map(|p| normalize(&p))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Folds `.` and `..` components, as `Path.resolve()` shows paths.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

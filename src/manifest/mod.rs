@@ -1,0 +1,227 @@
+//! The Stable ABI manifest, `Misc/stable_abi.toml`, as a typed model.
+//!
+//! Parsing and validation live in [`parse`]; re-emitting the manifest
+//! (`--dump`) in [`dump`].
+
+mod dump;
+mod parse;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Location;
+use crate::version::Version;
+
+pub use dump::{check_round_trip, dump};
+pub use parse::ManifestError;
+
+/// The kinds of item the manifest lists, one TOML table each.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Function,
+    Macro,
+    Data,
+    Const,
+    Typedef,
+    FeatureMacro,
+    Struct,
+}
+
+impl Kind {
+    /// Every kind, in the order the reference tool registers them (which is
+    /// the order `--dump` emits them in).
+    pub const DUMP_ORDER: [Kind; 7] = [
+        Kind::Typedef,
+        Kind::Const,
+        Kind::Data,
+        Kind::Macro,
+        Kind::Function,
+        Kind::FeatureMacro,
+        Kind::Struct,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Function => "function",
+            Kind::Macro => "macro",
+            Kind::Data => "data",
+            Kind::Const => "const",
+            Kind::Typedef => "typedef",
+            Kind::FeatureMacro => "feature_macro",
+            Kind::Struct => "struct",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::DUMP_ORDER.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Functions and data are symbols a library exports.
+    pub fn is_symbol(self) -> bool {
+        matches!(self, Kind::Function | Kind::Data)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `windows` of a feature macro: whether it is defined on Windows.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Windows {
+    #[default]
+    No,
+    Yes,
+    Maybe,
+}
+
+/// `struct_abi_kind` of a struct: how much of it is in the Stable ABI.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum StructAbiKind {
+    #[serde(rename = "full-abi")]
+    FullAbi,
+    #[serde(rename = "opaque")]
+    Opaque,
+    #[serde(rename = "members")]
+    Members,
+}
+
+impl StructAbiKind {
+    pub const ALL: [StructAbiKind; 3] = [
+        StructAbiKind::FullAbi,
+        StructAbiKind::Opaque,
+        StructAbiKind::Members,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StructAbiKind::FullAbi => "full-abi",
+            StructAbiKind::Opaque => "opaque",
+            StructAbiKind::Members => "members",
+        }
+    }
+}
+
+/// One item of the manifest: `[kind.name]` and its fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub name: String,
+    pub kind: Kind,
+    /// Required for every kind but `feature_macro`.
+    pub added: Option<Version>,
+    /// In the Stable ABI but not the Limited API. Feature macros are always
+    /// ABI-only.
+    pub abi_only: bool,
+    /// The feature macro this item depends on.
+    pub ifdef: Option<String>,
+    /// Feature macros: the note shown in the documentation.
+    pub doc: Option<String>,
+    /// Feature macros: whether defined on Windows.
+    pub windows: Windows,
+    pub struct_abi_kind: Option<StructAbiKind>,
+    pub members: Option<Vec<String>>,
+    /// Where `[kind.name]` stands in the manifest (line and column).
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The whole manifest, items in the order the file lists them.
+#[derive(Clone, Debug)]
+pub struct Manifest {
+    pub path: PathBuf,
+    pub items: Vec<Item>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Manifest {
+    /// Reads and validates a manifest file.
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        parse::load(path)
+    }
+
+    /// Parses and validates manifest text; `path` is used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
+        parse::parse(text, path)
+    }
+
+    fn new(path: PathBuf, items: Vec<Item>) -> Manifest {
+        let by_name = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (item.name.clone(), index))
+            .collect();
+        Manifest {
+            path,
+            items,
+            by_name,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Item> {
+        self.by_name.get(name).map(|&index| &self.items[index])
+    }
+
+    /// The CPython tree the manifest belongs to: the grandparent of
+    /// `Misc/stable_abi.toml`.
+    pub fn root(&self) -> PathBuf {
+        tree_root(&self.path)
+    }
+
+    /// Where an item is defined in the manifest.
+    pub fn location(&self, item: &Item) -> Location {
+        Location::new(self.path.clone(), item.line, item.column)
+    }
+
+    /// Items of the given kinds, sorted by name.
+    ///
+    /// `include_abi_only = false` keeps only the Limited API. With
+    /// `ifdef = Some(defined)`, items that depend on a feature macro are kept
+    /// only when it is in `defined` (`None` keeps them all).
+    pub fn select(
+        &self,
+        kinds: &[Kind],
+        include_abi_only: bool,
+        ifdef: Option<&BTreeSet<String>>,
+    ) -> Vec<&Item> {
+        let mut selected: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|item| kinds.contains(&item.kind))
+            .filter(|item| include_abi_only || !item.abi_only)
+            .filter(|item| match (ifdef, &item.ifdef) {
+                (Some(defined), Some(macro_name)) => defined.contains(macro_name),
+                _ => true,
+            })
+            .collect();
+        selected.sort_by(|a, b| a.name.cmp(&b.name));
+        selected
+    }
+
+    /// The feature macros, sorted by name.
+    pub fn feature_macros(&self) -> Vec<&Item> {
+        self.select(&[Kind::FeatureMacro], true, None)
+    }
+
+    /// The newest `added` version in the manifest.
+    pub fn newest_version(&self) -> Option<Version> {
+        self.items.iter().filter_map(|item| item.added).max()
+    }
+}
+
+/// The CPython tree of a manifest path (`<root>/Misc/stable_abi.toml`).
+pub fn tree_root(manifest_path: &Path) -> PathBuf {
+    let root = manifest_path
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new(""));
+    if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root.to_path_buf()
+    }
+}

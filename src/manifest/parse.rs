@@ -1,0 +1,428 @@
+//! Reading `Misc/stable_abi.toml` into a [`Manifest`], with every rule the
+//! format has, each broken rule reported at its `file:line:col`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{ImDocument, Item as TomlItem, Key, TableLike, Value};
+
+use super::{Item, Kind, Manifest, StructAbiKind, Windows};
+use crate::diagnostic::{LocatedError, Location};
+use crate::version::Version;
+
+/// Why a manifest could not be read.
+#[derive(Debug)]
+pub enum ManifestError {
+    /// The file could not be read at all.
+    Unreadable { path: PathBuf, message: String },
+    /// The file breaks one or more rules; each error has its location.
+    Invalid(Vec<LocatedError>),
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManifestError::Unreadable { path, message } => {
+                write!(f, "{}: error: {message}", path.display())
+            }
+            ManifestError::Invalid(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+impl From<LocatedError> for ManifestError {
+    fn from(error: LocatedError) -> Self {
+        ManifestError::Invalid(vec![error])
+    }
+}
+
+pub(super) fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        let mut message = format!("cannot read the manifest: {err}");
+        if err.kind() == std::io::ErrorKind::NotFound
+            && path.extension().is_some_and(|ext| ext == "txt")
+        {
+            message = format!(
+                "manifest not found; did you mean {}?",
+                path.with_extension("toml").display()
+            );
+        }
+        ManifestError::Unreadable {
+            path: path.to_path_buf(),
+            message,
+        }
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|err| {
+        let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+        LocatedError::new(
+            Location::of_offset(path, valid, valid.len()),
+            "the manifest is not valid UTF-8",
+        )
+    })?;
+    parse(text, path)
+}
+
+pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
+    let document = ImDocument::parse(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        LocatedError::new(
+            Location::of_offset(path, text, offset),
+            format!("invalid TOML: {}", err.message().trim_end()),
+        )
+    })?;
+    let mut reader = Reader {
+        path,
+        text,
+        errors: Vec::new(),
+    };
+    let items = reader.items(document.as_table());
+    reader.cross_check(&items);
+    if reader.errors.is_empty() {
+        Ok(Manifest::new(path.to_path_buf(), items))
+    } else {
+        reader.errors.sort_by(|a, b| a.location.cmp(&b.location));
+        Err(ManifestError::Invalid(reader.errors))
+    }
+}
+
+/// The fields each kind may have.
+fn allowed_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::FeatureMacro => &["added", "abi_only", "ifdef", "doc", "windows"],
+        Kind::Struct => &["added", "abi_only", "ifdef", "struct_abi_kind", "members"],
+        _ => &["added", "abi_only", "ifdef"],
+    }
+}
+
+struct Reader<'a> {
+    path: &'a Path,
+    text: &'a str,
+    errors: Vec<LocatedError>,
+}
+
+impl Reader<'_> {
+    fn location(&self, span: Option<Range<usize>>) -> Location {
+        Location::of_offset(self.path, self.text, span.map_or(0, |s| s.start))
+    }
+
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        let error = LocatedError::new(self.location(span), message);
+        self.errors.push(error);
+    }
+
+    /// Every `[kind.name]` table, in file order.
+    fn items(&mut self, root: &toml_edit::Table) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (kind_key, kind_item) in root.iter() {
+            let key_span = key_span(root, kind_key);
+            let Some(kind) = Kind::from_name(kind_key) else {
+                let known: Vec<&str> = Kind::DUMP_ORDER.iter().map(|k| k.as_str()).collect();
+                self.error(
+                    key_span,
+                    format!(
+                        "unknown kind `{kind_key}` (expected one of: {})",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let Some(table) = kind_item.as_table_like() else {
+                self.error(
+                    key_span,
+                    format!(
+                        "`{kind_key}` must be a table of items, not {}",
+                        type_name(kind_item)
+                    ),
+                );
+                continue;
+            };
+            for (name, item) in table.iter() {
+                let span = item_span(table, name, item);
+                if let Some(item) = self.item(kind, name, item, span) {
+                    items.push(item);
+                }
+            }
+        }
+        // A manifest may list kinds in any order and split them over the
+        // file; keep the order in which the items appear.
+        items.sort_by_key(|item| (item.line, item.column));
+        items
+    }
+
+    fn item(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        value: &TomlItem,
+        span: Option<Range<usize>>,
+    ) -> Option<Item> {
+        let at = self.location(span.clone());
+        let Some(fields) = value.as_table_like() else {
+            self.error(
+                span,
+                format!(
+                    "{kind} `{name}` must be a table of fields, not {}",
+                    type_name(value)
+                ),
+            );
+            return None;
+        };
+        if !is_c_identifier(name) {
+            self.error(
+                span.clone(),
+                format!("{kind} name `{name}` is not a C identifier"),
+            );
+        }
+        let mut item = Item {
+            name: name.to_string(),
+            kind,
+            added: None,
+            abi_only: kind == Kind::FeatureMacro,
+            ifdef: None,
+            doc: None,
+            windows: Windows::No,
+            struct_abi_kind: None,
+            members: None,
+            line: at.line,
+            column: at.column,
+        };
+        for (field, field_value) in fields.iter() {
+            let field_span = key_span_like(fields, field).or_else(|| span.clone());
+            if !allowed_fields(kind).contains(&field) {
+                self.error(
+                    field_span,
+                    format!(
+                        "unknown field `{field}` in {kind} `{name}` (allowed: {})",
+                        allowed_fields(kind).join(", ")
+                    ),
+                );
+                continue;
+            }
+            let value_span = field_value.span().or(field_span);
+            self.field(&mut item, field, field_value, value_span);
+        }
+        self.required(&item, span);
+        Some(item)
+    }
+
+    fn field(
+        &mut self,
+        item: &mut Item,
+        field: &str,
+        value: &TomlItem,
+        span: Option<Range<usize>>,
+    ) {
+        let name = item.name.clone();
+        let kind = item.kind;
+        let wrong_type = |expected: &str| {
+            format!(
+                "`{field}` of {kind} `{name}` must be {expected}, not {}",
+                type_name(value)
+            )
+        };
+        match field {
+            "added" => match value.as_str() {
+                Some(text) => match Version::parse(text) {
+                    Ok(version) => item.added = Some(version),
+                    Err(message) => {
+                        self.error(span, format!("`added` of {kind} `{name}`: {message}"))
+                    }
+                },
+                None => self.error(span, wrong_type("a string like '3.2'")),
+            },
+            "abi_only" => match value.as_bool() {
+                Some(flag) => item.abi_only = flag,
+                None => self.error(span, wrong_type("true or false")),
+            },
+            "ifdef" => match value.as_str() {
+                Some(text) => item.ifdef = Some(text.to_string()),
+                None => self.error(span, wrong_type("the name of a feature macro")),
+            },
+            "doc" => match value.as_str() {
+                Some(text) => item.doc = Some(text.to_string()),
+                None => self.error(span, wrong_type("a string")),
+            },
+            "windows" => match (value.as_bool(), value.as_str()) {
+                (Some(true), _) => item.windows = Windows::Yes,
+                (Some(false), _) => item.windows = Windows::No,
+                (_, Some("maybe")) => item.windows = Windows::Maybe,
+                _ => self.error(span, wrong_type("true, false or 'maybe'")),
+            },
+            "struct_abi_kind" => {
+                let known: Vec<&str> = StructAbiKind::ALL.iter().map(|k| k.as_str()).collect();
+                match value.as_str() {
+                    Some(text) => match StructAbiKind::ALL.iter().find(|k| k.as_str() == text) {
+                        Some(&abi_kind) => item.struct_abi_kind = Some(abi_kind),
+                        None => self.error(
+                            span,
+                            format!(
+                                "unknown struct_abi_kind '{text}' of struct `{name}` (expected one of: {})",
+                                known.join(", ")
+                            ),
+                        ),
+                    },
+                    None => self.error(span, wrong_type("a string")),
+                }
+            }
+            "members" => {
+                let members: Option<Vec<String>> = value.as_array().and_then(|array| {
+                    array
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                });
+                match members {
+                    Some(members) => {
+                        if let Some(bad) = members.iter().find(|m| !is_c_identifier(m)) {
+                            self.error(
+                                span.clone(),
+                                format!("member `{bad}` of struct `{name}` is not a C identifier"),
+                            );
+                        }
+                        item.members = Some(members);
+                    }
+                    None => self.error(span, wrong_type("a list of member names")),
+                }
+            }
+            _ => unreachable!("allowed_fields lists only the fields handled here"),
+        }
+    }
+
+    /// Rules about one item as a whole.
+    fn required(&mut self, item: &Item, span: Option<Range<usize>>) {
+        let (kind, name) = (item.kind, &item.name);
+        if item.added.is_none() && kind != Kind::FeatureMacro {
+            self.error(
+                span.clone(),
+                format!("{kind} `{name}` has no `added` version"),
+            );
+        }
+        if kind == Kind::FeatureMacro && item.doc.is_none() {
+            self.error(
+                span.clone(),
+                format!(
+                    "feature_macro `{name}` has no `doc` (the note shown in the documentation)"
+                ),
+            );
+        }
+        if kind == Kind::Struct {
+            match item.struct_abi_kind {
+                None => self.error(
+                    span.clone(),
+                    format!("struct `{name}` has no `struct_abi_kind` ('full-abi', 'opaque' or 'members')"),
+                ),
+                Some(StructAbiKind::Members) if item.members.is_none() => self.error(
+                    span.clone(),
+                    format!("struct `{name}` has struct_abi_kind 'members' but lists no `members`"),
+                ),
+                Some(abi_kind) if abi_kind != StructAbiKind::Members && item.members.is_some() => {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "struct `{name}` lists `members` but its struct_abi_kind is '{}'; only 'members' structs list them",
+                            abi_kind.as_str()
+                        ),
+                    )
+                }
+                _ => {}
+            }
+        }
+        if name.starts_with('_') && !item.abi_only {
+            self.error(
+                span,
+                format!(
+                    "`{name}` is private (underscore-prefixed): remove it from the stable ABI or mark it `abi_only = true`"
+                ),
+            );
+        }
+    }
+
+    /// Rules between items: unique names, `ifdef` naming a feature macro.
+    fn cross_check(&mut self, items: &[Item]) {
+        let mut first_seen: HashMap<&str, &Item> = HashMap::new();
+        for item in items {
+            if let Some(first) = first_seen.get(item.name.as_str()) {
+                let error = LocatedError::new(
+                    Location::new(self.path, item.line, item.column),
+                    format!(
+                        "`{}` is defined twice (as {} and as {})",
+                        item.name, first.kind, item.kind
+                    ),
+                )
+                .with_note(
+                    Some(Location::new(self.path, first.line, first.column)),
+                    "first defined here",
+                );
+                self.errors.push(error);
+            } else {
+                first_seen.insert(&item.name, item);
+            }
+        }
+        for item in items {
+            let Some(ifdef) = &item.ifdef else { continue };
+            let target = first_seen.get(ifdef.as_str());
+            if target.is_none_or(|t| t.kind != Kind::FeatureMacro) {
+                let what = match target {
+                    Some(t) => format!("a {}", t.kind),
+                    None => "not in the manifest".to_string(),
+                };
+                self.errors.push(LocatedError::new(
+                    Location::new(self.path, item.line, item.column),
+                    format!(
+                        "{} `{}` has ifdef = '{ifdef}', which is {what}; ifdef must name a feature_macro",
+                        item.kind, item.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn key_span(table: &toml_edit::Table, key: &str) -> Option<Range<usize>> {
+    table.key(key).and_then(Key::span)
+}
+
+fn key_span_like(table: &dyn TableLike, key: &str) -> Option<Range<usize>> {
+    table.get_key_value(key).and_then(|(k, _)| k.span())
+}
+
+/// Where an item is: its `[kind.name]` header, or else its key.
+fn item_span(table: &dyn TableLike, name: &str, item: &TomlItem) -> Option<Range<usize>> {
+    match item {
+        TomlItem::Table(t) => t.span(),
+        _ => None,
+    }
+    .or_else(|| key_span_like(table, name))
+}
+
+fn type_name(item: &TomlItem) -> &'static str {
+    match item {
+        TomlItem::None => "nothing",
+        TomlItem::Table(_) => "a table",
+        TomlItem::ArrayOfTables(_) => "an array of tables",
+        TomlItem::Value(value) => match value {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::InlineTable(_) => "a table",
+        },
+    }
+}
+
+pub(crate) fn is_c_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
