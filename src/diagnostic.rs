@@ -278,7 +278,8 @@ mod tests {
         assert_eq!(Location::of_offset("f", text, 0), Location::new("f", 1, 1));
         assert_eq!(Location::of_offset("f", text, 4), Location::new("f", 2, 2));
         // After the two-byte 'é', the column counts one character.
-        assert_eq!(Location::of_offset("f", text, 8), Location::new("f", 2, 4));
+        assert_eq!(Location::of_offset("f", text, 7), Location::new("f", 2, 4));
+        assert_eq!(Location::of_offset("f", text, 8), Location::new("f", 3, 1));
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! Shared by the integration tests: where the real CPython tree is, and a
+//! scratch copy of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The environment variable that points the tests at a CPython checkout.
+pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
+
+/// The CPython tree the tests run against: `$STABLE_ABI_CPYTHON`, else
+/// `../shared/cpython/3.13.15` beside this repository.
+///
+/// When it is missing, a test is skipped with the reason printed, except
+/// under `CI=true`, where a missing tree fails the test: CI must never pass
+/// by running nothing.
+pub fn cpython_tree(test: &str) -> Option<PathBuf> {
+    let path = match std::env::var_os(CPYTHON_ENV) {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.13.15"),
+    };
+    if path.join("Misc/stable_abi.toml").is_file() {
+        return Some(path);
+    }
+    let reason = format!(
+        "{test}: no CPython tree at {} (set {CPYTHON_ENV} to a CPython checkout)",
+        path.display()
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{reason}; under CI=true this is a failure");
+    }
+    eprintln!("skipped {reason}");
+    None
+}
+
+/// The tree's `expected/` directory (what a real preprocessor says), which
+/// only the shared test tree has. Under `CI=true` it must be there.
+pub fn expected_dir(tree: &Path, test: &str) -> Option<PathBuf> {
+    let dir = tree.join("expected");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let reason = format!("{test}: {} has no expected/ oracle", tree.display());
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{reason}; under CI=true this is a failure");
+    }
+    eprintln!("skipped {reason}");
+    None
+}
+
+/// Copies a directory tree (the tests never write into the shared tree).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs the `stable-abi` binary in `dir` with `args`.
+pub fn stable_abi(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stable-abi"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the stable-abi binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
