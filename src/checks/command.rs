@@ -1,0 +1,60 @@
+//! `stable-abi headers`: every header check at every version, against a
+//! baseline of accepted findings.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::checks::{run_checks, Baseline, Context};
+use crate::cli::{HeaderOptions, HeadersArgs};
+use crate::diagnostic::{has_errors, print_findings, Finding};
+use crate::manifest::Manifest;
+use crate::view::{Headers, Profile};
+use crate::Outcome;
+
+/// Parses the headers of the manifest's tree under the `-D`/`-U` profile
+/// and evaluates them at every version.
+pub fn load_headers(manifest: &Manifest, options: &HeaderOptions) -> Result<Headers> {
+    let profile = Profile::from_options(options)?;
+    Headers::load(&manifest.root(), &profile)
+}
+
+/// The findings of every check, before any baseline.
+pub fn all_findings(manifest: &Manifest, headers: &Headers) -> Result<Vec<Finding>> {
+    let context = Context::build(manifest, headers)?;
+    Ok(run_checks(&context))
+}
+
+/// Leaves out what `--baseline` accepts (reporting its stale entries).
+pub fn apply_baseline(findings: Vec<Finding>, baseline: Option<&Path>) -> Result<Vec<Finding>> {
+    match baseline {
+        Some(path) => Ok(Baseline::load(path)?.apply(findings)),
+        None => Ok(findings),
+    }
+}
+
+pub fn run(args: &HeadersArgs) -> Result<Outcome> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let headers = load_headers(&manifest, &args.headers)?;
+    let findings = all_findings(&manifest, &headers)?;
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, Baseline::render(&findings))
+            .with_context(|| format!("{}: cannot write the baseline", path.display()))?;
+        eprintln!(
+            "wrote {} accepted finding(s) to {}",
+            findings.len(),
+            path.display()
+        );
+        return Ok(Outcome::Success);
+    }
+    let findings = apply_baseline(findings, args.headers.baseline.as_deref())?;
+    let mut stdout = std::io::stdout().lock();
+    print_findings(&mut stdout, &findings, args.format)?;
+    stdout.flush()?;
+    Ok(if has_errors(&findings) {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
