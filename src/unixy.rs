@@ -41,10 +41,8 @@ pub fn check(manifest: &Manifest, options: &HeaderOptions) -> Result<bool> {
 /// warnings, leaving out those that repeat a legacy finding's name.
 pub fn header_findings(context: &Context) -> Vec<Finding> {
     let mut findings = checks::legacy::findings(context);
-    let legacy: BTreeSet<(&str, String)> = findings
-        .iter()
-        .map(|f| (f.check, f.name.clone()))
-        .collect();
+    let legacy: BTreeSet<(&str, String)> =
+        findings.iter().map(|f| (f.check, f.name.clone())).collect();
     let extra: Vec<Finding> = checks::run_checks(context)
         .into_iter()
         .filter(|f| !legacy.contains(&(f.check, f.name.clone())))

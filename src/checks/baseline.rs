@@ -87,7 +87,10 @@ impl Baseline {
                     location,
                     format!("`{check} {name}` is listed twice"),
                 )
-                .with_note(Some(Location::new(path, first.line, 1)), "first listed here"));
+                .with_note(
+                    Some(Location::new(path, first.line, 1)),
+                    "first listed here",
+                ));
             }
             entries.insert(
                 key,
@@ -256,9 +259,15 @@ mod tests {
     #[test]
     fn malformed_lines_are_located_errors() {
         for (text, expected) in [
-            ("too-early PyA\n", "b.txt:1:1: error: expected `CHECK NAME VERSIONS`"),
+            (
+                "too-early PyA\n",
+                "b.txt:1:1: error: expected `CHECK NAME VERSIONS`",
+            ),
             ("\nmissing PyA 3.x\n", "b.txt:2:1: error: malformed version"),
-            ("missing PyA 3.2\nmissing PyA 3.3\n", "b.txt:2:1: error: `missing PyA` is listed twice"),
+            (
+                "missing PyA 3.2\nmissing PyA 3.3\n",
+                "b.txt:2:1: error: `missing PyA` is listed twice",
+            ),
         ] {
             let err = Baseline::parse(text, Path::new("b.txt")).unwrap_err();
             assert!(err.to_string().starts_with(expected), "{err}");

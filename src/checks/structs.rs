@@ -34,7 +34,9 @@ pub const NAME: &str = "struct";
 fn problem(item: &Item, def: &StructDef) -> Option<String> {
     let kind = item.struct_abi_kind?;
     match (kind, &def.members) {
-        (StructAbiKind::Opaque, Some(_)) => Some("is 'opaque' in the manifest but is defined completely".into()),
+        (StructAbiKind::Opaque, Some(_)) => {
+            Some("is 'opaque' in the manifest but is defined completely".into())
+        }
         (StructAbiKind::Opaque, None) => None,
         (_, None) => Some(format!(
             "is '{}' in the manifest but is not defined completely",
@@ -172,7 +174,11 @@ mod tests {
         let findings = check(&context(&manifest, views));
         assert_eq!(
             summary(&findings),
-            ["PyObject 3.2-3.4", "PyThreadState 3.2-3.4", "PyType_Spec 3.2-3.4"]
+            [
+                "PyObject 3.2-3.4",
+                "PyThreadState 3.2-3.4",
+                "PyType_Spec 3.2-3.4"
+            ]
         );
         assert_eq!(
             findings[1].message,

@@ -99,7 +99,10 @@ mod tests {
         let findings = check(&context);
         assert_eq!(
             summary(&findings),
-            ["PyEval_GetFrameBuiltins 3.2-3.12", "PyExc_EncodingWarning 3.2-3.9"]
+            [
+                "PyEval_GetFrameBuiltins 3.2-3.12",
+                "PyExc_EncodingWarning 3.2-3.9"
+            ]
         );
         assert_eq!(
             findings[0].to_string(),
