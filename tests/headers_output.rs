@@ -17,10 +17,13 @@ fn text_reads_like_a_compiler() {
     let line = lines
         .find(|l| l.contains("PyEval_GetFrameBuiltins is declared"))
         .expect("PyEval_GetFrameBuiltins finding");
-    assert_eq!(
-        line,
-        "Include/ceval.h:25:1: error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API \
-         3.2–3.12 but was added in 3.13 [too-early]"
+    assert!(line.starts_with("Include/ceval.h:25:"), "{line}");
+    assert!(
+        line.ends_with(
+            ": error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API 3.2–3.12 \
+             but was added in 3.13 [too-early]"
+        ),
+        "{line}"
     );
     let note = lines.next().unwrap();
     assert!(note.starts_with("    Misc/stable_abi.toml:"), "{note}");

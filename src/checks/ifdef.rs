@@ -42,8 +42,8 @@ pub fn check(context: &Context) -> Vec<Finding> {
                     NAME,
                     feature,
                     format!(
-                        "the headers cannot be evaluated with {feature} toggled, so \
-                         the items under it are not checked: {error}"
+                        "{feature} cannot be toggled, so the items that depend on it \
+                         are not checked: {error}"
                     ),
                 )
                 .as_warning();

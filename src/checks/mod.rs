@@ -148,9 +148,11 @@ impl<'a> Context<'a> {
                     ..Profile::default()
                 }
             };
+            let defined = context.feature_macros.contains(&name);
             let view = headers
                 .view(Some(current), &profile)
-                .map_err(|err| format!("{err:#}"));
+                .map_err(|err| format!("{err:#}"))
+                .and_then(|view| toggle_took_effect(view, &name, defined));
             toggled.insert(name, view);
         }
         context.toggled = toggled;
@@ -198,6 +200,21 @@ impl<'a> Context<'a> {
     /// Where the manifest lists an item.
     pub fn manifest_location(&self, item: &Item) -> Location {
         self.manifest.location(item)
+    }
+}
+
+/// The toggled view, unless the headers themselves undo a `-U` (a header
+/// that `#define`s the feature macro, like `PY_HAVE_THREAD_NATIVE_ID` in
+/// `pythread.h`): comparing with such a view would report bogus findings.
+/// (A `-D` cannot be verified this way: macros of the command line are not
+/// header macros, so the view does not list them.)
+fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, String> {
+    match view.macros.get(name) {
+        Some(decl) if was_defined => Err(format!(
+            "-U {name} has no effect: the headers define it themselves at {}",
+            decl.location
+        )),
+        _ => Ok(view),
     }
 }
 
