@@ -49,6 +49,7 @@ mod versions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, Manifest};
@@ -128,34 +129,42 @@ impl<'a> Context<'a> {
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Profile::default();
+        // Each view is an independent evaluation of the one parse.
         let views = versions
-            .iter()
+            .par_iter()
             .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
             .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
         let current = context.current_version();
-        let mut toggled = BTreeMap::new();
-        for feature in manifest.feature_macros() {
-            let name = feature.name.clone();
-            let profile = if context.feature_macros.contains(&name) {
-                Profile {
-                    undefines: vec![name.clone()],
-                    ..Profile::default()
-                }
-            } else {
-                Profile {
-                    defines: vec![(name.clone(), "1".to_string())],
-                    ..Profile::default()
-                }
-            };
-            let defined = context.feature_macros.contains(&name);
-            let view = headers
-                .view(Some(current), &profile)
-                .map_err(|err| format!("{err:#}"))
-                .and_then(|view| toggle_took_effect(view, &name, defined));
-            toggled.insert(name, view);
-        }
-        context.toggled = toggled;
+        let features: Vec<(String, bool)> = manifest
+            .feature_macros()
+            .into_iter()
+            .map(|item| {
+                let defined = context.feature_macros.contains(&item.name);
+                (item.name.clone(), defined)
+            })
+            .collect();
+        context.toggled = features
+            .into_par_iter()
+            .map(|(name, defined)| {
+                let profile = if defined {
+                    Profile {
+                        undefines: vec![name.clone()],
+                        ..Profile::default()
+                    }
+                } else {
+                    Profile {
+                        defines: vec![(name.clone(), "1".to_string())],
+                        ..Profile::default()
+                    }
+                };
+                let view = headers
+                    .view(Some(current), &profile)
+                    .map_err(|err| format!("{err:#}"))
+                    .and_then(|view| toggle_took_effect(view, &name, defined));
+                (name, view)
+            })
+            .collect();
         Ok(context)
     }
 
@@ -263,13 +272,16 @@ pub fn seen_verb(kind: Kind) -> &'static str {
 
 /// Runs every check; findings in [`CHECKS`] order, then by name.
 pub fn run_checks(context: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for check in CHECKS {
-        let mut found = (check.run)(context);
-        found.sort_by(|a, b| a.name.cmp(&b.name));
-        findings.extend(found);
-    }
-    findings
+    // The checks only read the context: run them side by side.
+    let per_check: Vec<Vec<Finding>> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut found = (check.run)(context);
+            found.sort_by(|a, b| a.name.cmp(&b.name));
+            found
+        })
+        .collect();
+    per_check.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

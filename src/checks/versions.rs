@@ -17,7 +17,10 @@ pub fn format_versions(versions: &[Version], dash: &str) -> String {
     let mut runs: Vec<(Version, Version)> = Vec::new();
     for version in sorted {
         match runs.last_mut() {
-            Some((_, end)) if end.major == version.major && end.minor + 1 == version.minor => {
+            Some((_, end))
+                if end.major == version.major
+                    && end.minor.checked_add(1) == Some(version.minor) =>
+            {
                 *end = version;
             }
             _ => runs.push((version, version)),
@@ -79,6 +82,8 @@ mod tests {
         assert_eq!(format_versions(&versions, "-"), "3.2-3.4,3.7,3.9-3.10");
         assert_eq!(describe(&versions), "3.2–3.4, 3.7, 3.9–3.10");
         assert_eq!(format_versions(&[], "-"), "-");
+        // No overflow at the top of the range.
+        assert_eq!(format_versions(&[v(254), v(255)], "-"), "3.254-3.255");
     }
 
     #[test]
