@@ -286,3 +286,26 @@ pub fn run_checks(context: &Context) -> Vec<Finding> {
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_check_with_its_summary() {
+        for check in CHECKS {
+            let row = format!("{:<11}{}", check.name, check.summary);
+            assert!(
+                crate::cli::HEADERS_HELP.contains(&row),
+                "`headers --help` lacks {row:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn check_names_are_unique() {
+        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.name).collect();
+        assert_eq!(names.len(), CHECKS.len());
+        assert!(!names.contains(STALE_BASELINE));
+    }
+}
