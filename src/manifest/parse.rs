@@ -74,7 +74,10 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> 
         let offset = err.span().map_or(0, |span| span.start);
         LocatedError::new(
             Location::of_offset(path, text, offset),
-            format!("invalid TOML: {}", err.message().trim_end()),
+            format!(
+                "invalid TOML: {}",
+                err.message().trim_end().replace('\n', ": ")
+            ),
         )
     })?;
     let mut reader = Reader {
