@@ -108,7 +108,7 @@ fn python3dll(manifest: &Manifest) -> Value {
             .collect();
         // A stable sort on the lower-cased name: names that differ only in
         // case keep their (case-sensitive) order, as in Python.
-        names.sort_by_key(|name| name.to_lowercase());
+        names.sort_by_cached_key(|name| name.to_lowercase());
         names
     };
     context! { functions => exports(Kind::Function), data => exports(Kind::Data) }
@@ -163,9 +163,12 @@ fn doc_list(manifest: &Manifest) -> Value {
             ]);
         }
     }
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<String> = rows
         .iter()
-        .map(|row| row.iter().map(|field| pyfmt::csv_field(field)).collect())
+        .map(|row| {
+            let fields: Vec<String> = row.iter().map(|field| pyfmt::csv_field(field)).collect();
+            fields.join(",")
+        })
         .collect();
     context! { rows }
 }
