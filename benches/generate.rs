@@ -44,7 +44,7 @@ fn main() {
     let in_process = common::median(200, || {
         let manifest = Manifest::parse(&text, &manifest_path).unwrap();
         for generator in GENERATORS {
-            std::hint::black_box(generator.render(&manifest));
+            std::hint::black_box(generator.render(&manifest).unwrap());
         }
     });
     println!(
