@@ -88,3 +88,21 @@ fn sample_manifest_dumps_and_round_trips() {
         stdout(&output).contains("[data._Py_NoneStruct]\n    added = '3.2'\n    abi_only = true\n")
     );
 }
+
+#[test]
+fn checking_a_missing_file_fails_and_generating_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out/python3dll.c");
+    let target_arg = target.to_str().unwrap();
+    let output = stable_abi(repo(), &["--python3dll", target_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("file does not exist; run with --generate"));
+    assert!(!target.exists());
+
+    let output = stable_abi(repo(), &["--generate", "--python3dll", target_arg]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(repo().join("Misc/generated/python3dll.c")).unwrap()
+    );
+}
