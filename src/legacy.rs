@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::LegacyArgs;
 use crate::generate::{update_file, Update, GENERATORS};
@@ -45,7 +45,10 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
             None if all_generators => base.join(generator.default_path),
             None => continue,
         };
-        let ok = match update_file(&path, &generator.render(&manifest), generate)? {
+        let text = generator
+            .render(&manifest)
+            .with_context(|| format!("rendering {}", generator.template.0))?;
+        let ok = match update_file(&path, &text, generate)? {
             Update::UpToDate | Update::Written => true,
             Update::Missing => {
                 eprintln!(

@@ -29,26 +29,21 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// The command-line flag: `--python3dll`, `--doc-list`, …
-    pub fn flag(&self) -> &'static str {
-        // The table is static; leaking the few flag names once is harmless
-        // and lets clap borrow them for the program's lifetime.
-        Box::leak(self.name.replace('_', "-").into_boxed_str())
+    /// The command-line flag without its dashes: `python3dll`, `doc-list`, …
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
     }
 
     /// The generated text.
-    pub fn render(&self, manifest: &Manifest) -> String {
+    pub fn render(&self, manifest: &Manifest) -> Result<String, minijinja::Error> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|_| AutoEscape::None);
         let (name, source) = self.template;
-        env.add_template(name, source)
-            .expect("built-in templates are checked by the tests");
-        env.get_template(name)
-            .and_then(|template| template.render((self.select)(manifest)))
-            .expect("built-in templates render any valid manifest")
+        env.add_template(name, source)?;
+        env.get_template(name)?.render((self.select)(manifest))
     }
 }
 
@@ -108,7 +103,7 @@ fn python3dll(manifest: &Manifest) -> Value {
             .collect();
         // A stable sort on the lower-cased name: names that differ only in
         // case keep their (case-sensitive) order, as in Python.
-        names.sort_by_key(|name| name.to_lowercase());
+        names.sort_by_cached_key(|name| name.to_lowercase());
         names
     };
     context! { functions => exports(Kind::Function), data => exports(Kind::Data) }
@@ -163,9 +158,12 @@ fn doc_list(manifest: &Manifest) -> Value {
             ]);
         }
     }
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<String> = rows
         .iter()
-        .map(|row| row.iter().map(|field| pyfmt::csv_field(field)).collect())
+        .map(|row| {
+            let fields: Vec<String> = row.iter().map(|field| pyfmt::csv_field(field)).collect();
+            fields.join(",")
+        })
         .collect();
     context! { rows }
 }

@@ -67,24 +67,26 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
     // Keep the permissions of the file being replaced; a new file gets the
     // usual rw-r--r-- rather than the temporary file's private mode.
     let permissions = match std::fs::metadata(path) {
-        Ok(metadata) => metadata.permissions(),
+        Ok(metadata) => Some(metadata.permissions()),
         Err(_) => default_permissions(),
     };
-    std::fs::set_permissions(temp.path(), permissions)
-        .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(temp.path(), permissions)
+            .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+    }
     temp.persist(path)
         .with_context(|| format!("{}: cannot replace", path.display()))?;
     Ok(())
 }
 
 #[cfg(unix)]
-fn default_permissions() -> std::fs::Permissions {
+fn default_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o644)
+    Some(std::fs::Permissions::from_mode(0o644))
 }
 
+/// Elsewhere a temporary file is not private to begin with.
 #[cfg(not(unix))]
-fn default_permissions() -> std::fs::Permissions {
-    let file = tempfile::tempfile().expect("a temporary file");
-    file.metadata().expect("its metadata").permissions()
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{ImDocument, Item as TomlItem, Key, TableLike, Value};
 
 use super::{Item, Kind, Manifest, StructAbiKind, Windows};
-use crate::diagnostic::{LocatedError, Location};
+use crate::diagnostic::{LineIndex, LocatedError, Location};
 use crate::version::Version;
 
 /// Why a manifest could not be read.
@@ -74,12 +74,15 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> 
         let offset = err.span().map_or(0, |span| span.start);
         LocatedError::new(
             Location::of_offset(path, text, offset),
-            format!("invalid TOML: {}", err.message().trim_end()),
+            format!(
+                "invalid TOML: {}",
+                err.message().trim_end().replace('\n', ": ")
+            ),
         )
     })?;
     let mut reader = Reader {
         path,
-        text,
+        lines: LineIndex::new(text),
         errors: Vec::new(),
     };
     let items = reader.items(document.as_table());
@@ -103,13 +106,13 @@ fn allowed_fields(kind: Kind) -> &'static [&'static str] {
 
 struct Reader<'a> {
     path: &'a Path,
-    text: &'a str,
+    lines: LineIndex<'a>,
     errors: Vec<LocatedError>,
 }
 
 impl Reader<'_> {
     fn location(&self, span: Option<Range<usize>>) -> Location {
-        Location::of_offset(self.path, self.text, span.map_or(0, |s| s.start))
+        self.lines.location(self.path, span.map_or(0, |s| s.start))
     }
 
     fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {

@@ -1,0 +1,55 @@
+# stable-abi: build it, test it, and run it the way CPython's Makefile runs
+# Tools/build/stable_abi.py.
+#
+#   make check-limited-abi                      # the sample tree in this repository
+#   make check-limited-abi CPYTHON=~/cpython    # a CPython checkout
+#   make regen-limited-abi [CPYTHON=...]        # rewrite the generated files
+
+CARGO ?= cargo
+PREFIX ?= /usr/local
+# A CPython checkout; empty means the sample tree (Misc/ + Include/ here).
+CPYTHON ?=
+
+BIN := $(abspath target/release/stable-abi)
+
+# The sample tree's generated files are kept out of the top level.
+SAMPLE_OUT := Misc/generated
+SAMPLE_FILES := \
+	--python3dll $(SAMPLE_OUT)/python3dll.c \
+	--doc-list $(SAMPLE_OUT)/stable_abi.dat \
+	--ctypes-test $(SAMPLE_OUT)/test_stable_abi_ctypes.py \
+	--testcapi-feature-macros $(SAMPLE_OUT)/_testcapi_feature_macros.inc
+
+.PHONY: build test lint regen-limited-abi check-limited-abi install bench
+
+build:
+	$(CARGO) build --release --locked
+
+test:
+	$(CARGO) test --locked
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+ifeq ($(CPYTHON),)
+regen-limited-abi: build
+	$(BIN) Misc/stable_abi.toml --generate $(SAMPLE_FILES)
+
+check-limited-abi: build
+	$(BIN) Misc/stable_abi.toml $(SAMPLE_FILES)
+else
+regen-limited-abi: build
+	cd $(CPYTHON) && $(BIN) --generate-all Misc/stable_abi.toml
+
+check-limited-abi: build
+	cd $(CPYTHON) && $(BIN) --all Misc/stable_abi.toml
+endif
+
+install:
+	$(CARGO) install --locked --path . --root $(PREFIX)
+
+# Timings and ratios against the reference tools where they are installed;
+# STABLE_ABI_CPYTHON=path measures another tree.
+bench:
+	$(CARGO) bench --locked

@@ -1,0 +1,174 @@
+//! Generation against a real CPython tree: the four generated files must be
+//! reproduced byte for byte, checked, and left alone when unchanged.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_tree, cpython_tree, stable_abi, stderr, stdout};
+
+const GENERATED: [&str; 4] = [
+    "PC/python3dll.c",
+    "Doc/data/stable_abi.dat",
+    "Lib/test/test_stable_abi_ctypes.py",
+    "Modules/_testcapi_feature_macros.inc",
+];
+
+/// A scratch copy of the parts of the tree that generation reads and writes.
+fn scratch_copy(tree: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["Misc", "PC", "Doc", "Lib", "Modules"] {
+        copy_tree(&tree.join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+#[test]
+fn generate_all_reproduces_the_committed_files() {
+    let Some(tree) = cpython_tree("generate_all_reproduces_the_committed_files") else {
+        return;
+    };
+    let scratch = scratch_copy(&tree);
+    for file in GENERATED {
+        std::fs::remove_file(scratch.path().join(file)).unwrap();
+    }
+    let output = stable_abi(scratch.path(), &["--generate-all"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for file in GENERATED {
+        let expected = std::fs::read(tree.join(file)).unwrap();
+        let generated = std::fs::read(scratch.path().join(file)).unwrap();
+        assert!(
+            expected == generated,
+            "{file} differs from the committed file"
+        );
+    }
+}
+
+#[test]
+fn check_passes_on_the_pristine_tree() {
+    let Some(tree) = cpython_tree("check_passes_on_the_pristine_tree") else {
+        return;
+    };
+    let scratch = scratch_copy(&tree);
+    let output = stable_abi(
+        scratch.path(),
+        &[
+            "--python3dll",
+            "--doc-list",
+            "--ctypes-test",
+            "--testcapi-feature-macros",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn a_removed_line_fails_the_check_and_the_diff_names_it() {
+    let Some(tree) = cpython_tree("a_removed_line_fails_the_check_and_the_diff_names_it") else {
+        return;
+    };
+    let scratch = scratch_copy(&tree);
+    let dll = scratch.path().join("PC/python3dll.c");
+    let text = std::fs::read_to_string(&dll).unwrap();
+    let removed = "EXPORT_FUNC(PyObject_GetAttrString)\n";
+    assert!(text.contains(removed));
+    std::fs::write(&dll, text.replacen(removed, "", 1)).unwrap();
+
+    let output = stable_abi(scratch.path(), &["--python3dll"]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains("PC/python3dll.c differs from expected!"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n+EXPORT_FUNC(PyObject_GetAttrString)\n"),
+        "{out}"
+    );
+    assert!(stderr(&output).contains("did not succeed: python3dll"));
+    // Checking never writes.
+    assert!(!std::fs::read_to_string(&dll).unwrap().contains(removed));
+}
+
+#[test]
+fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
+    let Some(tree) = cpython_tree("unchanged_files_keep_their_mtime") else {
+        return;
+    };
+    let scratch = scratch_copy(&tree);
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    for file in GENERATED {
+        let f = std::fs::File::options()
+            .append(true)
+            .open(scratch.path().join(file))
+            .unwrap();
+        f.set_modified(old).unwrap();
+    }
+    let stale = scratch.path().join("Doc/data/stable_abi.dat");
+    std::fs::write(&stale, "stale\n").unwrap();
+
+    let output = stable_abi(scratch.path(), &["--generate-all"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for file in GENERATED {
+        let mtime = std::fs::metadata(scratch.path().join(file))
+            .unwrap()
+            .modified()
+            .unwrap();
+        if file == "Doc/data/stable_abi.dat" {
+            assert_ne!(mtime, old, "{file} was stale and must be rewritten");
+        } else {
+            assert_eq!(mtime, old, "{file} was unchanged and must not be rewritten");
+        }
+    }
+    assert_eq!(
+        std::fs::read(&stale).unwrap(),
+        std::fs::read(tree.join("Doc/data/stable_abi.dat")).unwrap()
+    );
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("Doc/data"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".stable-abi-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn dump_round_trips_the_real_manifest() {
+    let Some(tree) = cpython_tree("dump_round_trips_the_real_manifest") else {
+        return;
+    };
+    let output = stable_abi(&tree, &["--dump"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.starts_with("[typedef.Py_uintptr_t]\n    added = '3.2'\n"),
+        "{out:.200}"
+    );
+    assert!(out.contains("[struct.PyObject]\n    added = '3.2'\n    struct_abi_kind = 'members'\n    members = ['ob_refcnt', 'ob_type']\n"));
+    assert!(out.contains("[feature_macro.USE_STACKCHECK]\n    doc = 'on platforms with USE_STACKCHECK'\n    windows = 'maybe'\n"));
+}
+
+#[test]
+fn list_prints_absolute_default_paths() {
+    let Some(tree) = cpython_tree("list_prints_absolute_default_paths") else {
+        return;
+    };
+    let output = stable_abi(&tree.join("Misc"), &["../Misc/stable_abi.toml", "--list"]);
+    assert!(output.status.success());
+    let out = stdout(&output);
+    let root = tree.canonicalize().unwrap();
+    let first = out.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!("--python3dll: {}", root.join("PC/python3dll.c").display())
+    );
+    assert_eq!(out.lines().count(), 4);
+}

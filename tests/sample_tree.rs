@@ -1,0 +1,108 @@
+//! The sample tree shipped at the top of this repository (Misc/ + Include/),
+//! which `make check-limited-abi` checks when no CPython checkout is given.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{stable_abi, stderr, stdout};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+const SAMPLE_FILES: [&str; 8] = [
+    "--python3dll",
+    "Misc/generated/python3dll.c",
+    "--doc-list",
+    "Misc/generated/stable_abi.dat",
+    "--ctypes-test",
+    "Misc/generated/test_stable_abi_ctypes.py",
+    "--testcapi-feature-macros",
+    "Misc/generated/_testcapi_feature_macros.inc",
+];
+
+#[test]
+fn sample_generated_files_are_up_to_date() {
+    let output = stable_abi(repo(), &SAMPLE_FILES);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "run `make regen-limited-abi`:\n{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+#[test]
+fn sample_ctypes_test_is_valid_python() {
+    let path = repo().join("Misc/generated/test_stable_abi_ctypes.py");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let output = match Command::new("python3")
+        .args([
+            "-c",
+            "import sys; compile(sys.stdin.read(), sys.argv[1], 'exec')",
+        ])
+        .arg(&path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(mut child) => {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(source.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        }
+        Err(err) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "python3 is needed under CI: {err}"
+            );
+            eprintln!("skipped sample_ctypes_test_is_valid_python: no python3 ({err})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Every exported symbol of the manifest is in it, conditional ones under
+    // their feature macro.
+    assert!(source.contains("    \"PyObject_Repr\",\n"));
+    assert!(source.contains("if feature_macros['HAVE_FORK']:\n    SYMBOL_NAMES += (\n        'PyOS_AfterFork_Child',\n    )\n"));
+}
+
+#[test]
+fn sample_manifest_dumps_and_round_trips() {
+    let output = stable_abi(repo(), &["--dump"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("[data._Py_NoneStruct]\n    added = '3.2'\n    abi_only = true\n")
+    );
+}
+
+#[test]
+fn checking_a_missing_file_fails_and_generating_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out/python3dll.c");
+    let target_arg = target.to_str().unwrap();
+    let output = stable_abi(repo(), &["--python3dll", target_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("file does not exist; run with --generate"));
+    assert!(!target.exists());
+
+    let output = stable_abi(repo(), &["--generate", "--python3dll", target_arg]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(repo().join("Misc/generated/python3dll.c")).unwrap()
+    );
+}
