@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::checks::{run_checks, Baseline, Context};
 use crate::cli::{HeaderOptions, HeadersArgs};
-use crate::diagnostic::{has_errors, print_findings, Finding};
+use crate::diagnostic::{has_errors, print_findings, Finding, Severity};
 use crate::manifest::Manifest;
 use crate::view::{Headers, Profile};
 use crate::Outcome;
@@ -41,11 +41,11 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::render(&findings))
             .with_context(|| format!("{}: cannot write the baseline", path.display()))?;
-        eprintln!(
-            "wrote {} accepted finding(s) to {}",
-            findings.len(),
-            path.display()
-        );
+        let accepted = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        eprintln!("wrote {accepted} accepted finding(s) to {}", path.display());
         return Ok(Outcome::Success);
     }
     let findings = apply_baseline(findings, args.headers.baseline.as_deref())?;
