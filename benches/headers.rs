@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use stable_abi::checks::{run_checks, Context};
+use stable_abi::checks::{run_checks, Context, CHECKS};
 use stable_abi::manifest::Manifest;
 use stable_abi::view::{Headers, Profile};
 
@@ -85,6 +85,24 @@ fn main() {
         ms(views),
         ms(checks)
     );
+    // Each check alone, one after another, on one context.
+    let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
+    let headers = Headers::load(&tree, &Profile::default()).expect("headers");
+    let context = Context::build(&manifest, &headers).expect("views");
+    let per_check: Vec<String> = CHECKS
+        .iter()
+        .map(|check| {
+            let samples = (0..RUNS)
+                .map(|_| {
+                    let start = Instant::now();
+                    std::hint::black_box((check.run)(&context));
+                    start.elapsed()
+                })
+                .collect();
+            format!("{} {:.2} ms", check.name, ms(median(samples)))
+        })
+        .collect();
+    println!("each check alone: {}", per_check.join(", "));
     let gcc: Vec<Duration> = (0..5).filter_map(|_| gcc_once(&tree)).collect();
     if gcc.is_empty() {
         println!("gcc -E: not available; no ratio");

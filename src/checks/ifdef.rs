@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::checks::{declared, missing, seen, seen_verb, unlisted, Context};
+use crate::checks::{declared, missing, seen, seen_verb, Context};
 use crate::diagnostic::{Finding, Location};
 use crate::view::View;
 
@@ -31,7 +31,6 @@ pub fn check(context: &Context) -> Vec<Finding> {
     let Some(current_view) = context.current_view() else {
         return Vec::new();
     };
-    let allowed = unlisted::allowed(context);
     // One finding per name: the first reason found.
     let mut findings: BTreeMap<String, Finding> = BTreeMap::new();
     for (feature, toggled) in &context.toggled {
@@ -100,9 +99,6 @@ pub fn check(context: &Context) -> Vec<Finding> {
             }
             let item = context.manifest.get(name);
             if item.is_some_and(|item| item.ifdef.as_deref() == Some(feature.as_str())) {
-                continue;
-            }
-            if item.is_none() && allowed.contains(name) {
                 continue;
             }
             let message = match item {
