@@ -92,3 +92,22 @@ fn missing_manifest_is_an_input_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(common::stderr(&output).contains("stable_abi.toml"));
 }
+
+#[test]
+fn unconfigured_tree_has_the_same_findings() {
+    let Some(tree) = common::cpython_tree("unconfigured_tree_has_the_same_findings") else {
+        return;
+    };
+    // A copy without pyconfig.h: the documented default profile stands in.
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["Include", "Misc"] {
+        common::copy_tree(&tree.join(sub), &dir.path().join(sub));
+    }
+    let configured = common::stable_abi(&tree, &["headers", "--format", "json"]);
+    let unconfigured = common::stable_abi(dir.path(), &["headers", "--format", "json"]);
+    assert_eq!(unconfigured.status.code(), Some(1));
+    let configured: Value = serde_json::from_slice(&configured.stdout).unwrap();
+    let unconfigured: Value = serde_json::from_slice(&unconfigured.stdout).unwrap();
+    assert!(!configured["findings"].as_array().unwrap().is_empty());
+    assert_eq!(configured, unconfigured);
+}
