@@ -8,15 +8,18 @@
 //! guard and the manifest disagree, one platform either misses a symbol it
 //! should have, or offers one the Stable ABI does not promise there.
 //!
-//! Example: `PyOS_AfterFork` has `ifdef = 'HAVE_FORK'`; if the header
-//! declared it unconditionally:
+//! Example: `PyOS_AfterFork` has `ifdef = 'HAVE_FORK'`, but CPython 3.13
+//! declares it outside `#ifdef HAVE_FORK`:
 //!
 //! ```text
-//! Include/intrcheck.h:11:1: error: PyOS_AfterFork has `ifdef = 'HAVE_FORK'` but is declared for Py_LIMITED_API 3.13 even when HAVE_FORK is not defined [ifdef]
+//! Include/intrcheck.h:18:37: error: PyOS_AfterFork has `ifdef = 'HAVE_FORK'` but is declared for Py_LIMITED_API 3.13 even when HAVE_FORK is not defined [ifdef]
 //! ```
 //!
 //! Checked at the tree's version, by evaluating the headers once more per
-//! feature macro with that macro toggled (`-D X` or `-U X`).
+//! feature macro with that macro toggled (`-D X` or `-U X`). When the
+//! headers undo the toggle themselves (`pythread.h` defines
+//! `PY_HAVE_THREAD_NATIVE_ID` on every platform that has it), the items
+//! under that macro cannot be checked: that is a warning, not a finding.
 
 use std::collections::BTreeMap;
 

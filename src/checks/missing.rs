@@ -10,8 +10,8 @@
 //! guards it with `Py_LIMITED_API+0 >= 0x03090000`:
 //!
 //! ```text
-//! Misc/stable_abi.toml:2201:1: error: METH_METHOD was added in 3.7 but is not defined for Py_LIMITED_API 3.7–3.8 [missing]
-//!     Include/methodobject.h:98:1: note: defined for Py_LIMITED_API 3.9 here
+//! Misc/stable_abi.toml:2123:1: error: METH_METHOD was added in 3.7 but is not defined for Py_LIMITED_API 3.7–3.8 [missing]
+//!     Include/methodobject.h:124:9: note: defined for Py_LIMITED_API 3.9 here
 //! ```
 //!
 //! Only the Limited API is expected (not `abi_only` items), and only items

@@ -18,13 +18,14 @@
 //!       "check": "too-early",            // stable name of the check
 //!       "severity": "error",             // "error" or "warning"
 //!       "name": "PyEval_GetFrameBuiltins",
-//!       "versions": ["3.2", "3.3"],      // Py_LIMITED_API versions affected
+//!       "versions": ["3.2", "3.3"],      // Py_LIMITED_API versions affected;
+//!                                        // [] when it depends on none
 //!       "message": "PyEval_GetFrameBuiltins is declared for …",
 //!       "notes": [{"location": {"path": "…", "line": 1, "column": 1} | null,
 //!                  "message": "…"}],
 //!       "path": "Include/ceval.h",       // null when the finding has no place
-//!       "line": 12,
-//!       "column": 1
+//!       "line": 25,
+//!       "column": 24
 //!     }
 //!   ],
 //!   "summary": {"errors": 1, "warnings": 0, "by_check": {"too-early": 1}}
@@ -33,8 +34,9 @@
 //!
 //! Findings come sorted by check (in [`CHECKS`] order), then by name; there
 //! is one finding per check and name, its versions grouped. Accepted
-//! findings (the `--baseline`) are left out; stale baseline entries are
-//! `stale-baseline` warnings located in the baseline file.
+//! findings (the `--baseline`) are left out; stale baseline entries follow
+//! as `stale-baseline` warnings located in the baseline file. Paths are as
+//! the manifest path given makes them (relative when it is relative).
 
 mod baseline;
 pub mod command;

@@ -10,8 +10,8 @@
 //! `Include/ceval.h` with no version guard:
 //!
 //! ```text
-//! Include/ceval.h:26:1: error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API 3.2–3.12 but was added in 3.13 [too-early]
-//!     Misc/stable_abi.toml:2501:1: note: added in 3.13 according to the manifest
+//! Include/ceval.h:25:24: error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API 3.2–3.12 but was added in 3.13 [too-early]
+//!     Misc/stable_abi.toml:2517:1: note: added in 3.13 according to the manifest
 //! ```
 //!
 //! A same-named macro defined at that version shadows the declaration (code
