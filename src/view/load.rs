@@ -5,6 +5,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
+use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
 use super::lex::Interner;
 use super::profile;
@@ -130,7 +133,6 @@ pub fn load(root: &Path) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
-    const DEFAULT_PYCONFIG_PLACEHOLDER: FileId = usize::MAX - 1;
     let mut loader = Loader {
         root,
         interner: Interner::default(),
@@ -142,24 +144,47 @@ pub fn load(root: &Path) -> Loaded {
         pyconfig: None,
     };
     let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
-    let mut parsed: Vec<Option<FileIr>> = Vec::new();
+    // Find every reachable file first (cheap), then extract declarations
+    // from all of them in parallel (the costly part), then build.
+    let mut scanned: Vec<Result<ir::Scanned, FileIr>> = Vec::new();
     while let Some(id) = loader.queue.pop_front() {
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
         let file = match std::fs::read(root.join(&relative)) {
             Ok(bytes) => {
-                loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                ir::parse(path, text, id, &mut loader)
+                let file = ir::scan(path, text);
+                loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+                for name in file.quoted_includes() {
+                    loader.resolve(&name);
+                }
+                Ok(file)
             }
-            Err(err) => FileIr::unreadable(path, format!("cannot read header: {err}")),
+            Err(err) => Err(FileIr::unreadable(
+                path,
+                format!("cannot read header: {err}"),
+            )),
         };
-        if parsed.len() <= id {
-            parsed.resize_with(id + 1, || None);
-        }
-        parsed[id] = Some(file);
+        debug_assert_eq!(scanned.len(), id);
+        scanned.push(file);
     }
-    let mut files: Vec<FileIr> = parsed
+    let declarations: Vec<Vec<RawDecl>> = scanned
+        .par_iter()
+        .map(|file| match file {
+            Ok(file) => decls::extract(&file.code),
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    let mut parsed: Vec<Option<FileIr>> = Vec::new();
+    for (id, (file, raw)) in scanned.into_iter().zip(declarations).enumerate() {
+        let relative = loader.paths[id].clone();
+        loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+        parsed.push(Some(match file {
+            Ok(file) => ir::build(file, raw, id, &mut loader),
+            Err(unreadable) => unreadable,
+        }));
+    }
+    let files: Vec<FileIr> = parsed
         .into_iter()
         .enumerate()
         .map(|(id, file)| {
@@ -168,7 +193,42 @@ pub fn load(root: &Path) -> Loaded {
             })
         })
         .collect();
-    let mut interner = loader.interner;
+    finish(files, loader.interner, python_h, loader.pyconfig)
+}
+
+/// Where `#include "pyconfig.h"` leads until the built-in file has an id.
+const DEFAULT_PYCONFIG_PLACEHOLDER: FileId = usize::MAX - 1;
+
+/// Header text taken as `Include/Python.h` of a tree that has nothing else
+/// (other quoted includes are not found; pyconfig.h is the built-in one).
+pub fn load_text(text: &[u8]) -> Loaded {
+    struct Alone(Interner);
+    impl Resolver for Alone {
+        fn interner(&mut self) -> &mut Interner {
+            &mut self.0
+        }
+        fn resolve(&mut self, name: &str) -> Option<FileId> {
+            (name == "pyconfig.h").then_some(DEFAULT_PYCONFIG_PLACEHOLDER)
+        }
+    }
+    let mut resolver = Alone(Interner::default());
+    let text = String::from_utf8_lossy(text).into_owned();
+    let file = ir::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
+    finish(
+        vec![file],
+        resolver.0,
+        0,
+        Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+    )
+}
+
+/// Adds the built-in files after the tree's.
+fn finish(
+    mut files: Vec<FileIr>,
+    mut interner: Interner,
+    python_h: FileId,
+    pyconfig: Option<FileId>,
+) -> Loaded {
     let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
         let id = files.len();
         files.push(virtual_file(name, text, id, &mut interner));
@@ -199,7 +259,7 @@ pub fn load(root: &Path) -> Loaded {
             }
         }
     }
-    let pyconfig = loader.pyconfig.map(|id| {
+    let pyconfig = pyconfig.map(|id| {
         if id == DEFAULT_PYCONFIG_PLACEHOLDER {
             default_pyconfig
         } else {
