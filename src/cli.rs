@@ -238,6 +238,11 @@ pub struct AuditArgs {
 
     /// Write the Stable ABI facts of --manifest as the built-in table's text
     /// to FILE (src/binary/stable_abi_table.txt), and audit nothing
-    #[arg(long, value_name = "FILE", requires = "manifest", conflicts_with = "paths")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "manifest",
+        conflicts_with = "paths"
+    )]
     pub write_table: Option<PathBuf>,
 }

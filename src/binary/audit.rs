@@ -41,7 +41,8 @@ pub struct InputReport {
     pub abi3: Option<bool>,
     /// The version the extensions must load on; `None` when not audited.
     pub target: Option<Version>,
-    /// Where the target came from: `wheel tag`, `--target` or `default`.
+    /// Where the target came from: `wheel tag`, `--target` or `default`
+    /// (3.2).
     pub target_from: Option<&'static str>,
     pub extensions: Vec<ExtensionReport>,
     pub notes: Vec<String>,
@@ -117,7 +118,12 @@ impl TargetDefault {
 
 /// Audits one extension module's bytes against `table` for `target`.
 /// Never panics; unreadable bytes give a report with `error` set.
-pub fn audit_extension(name: &str, data: &[u8], table: &AbiTable, target: Version) -> ExtensionReport {
+pub fn audit_extension(
+    name: &str,
+    data: &[u8],
+    table: &AbiTable,
+    target: Version,
+) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
         ..ExtensionReport::default()
@@ -194,7 +200,9 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
             .push("no wheel tag in the file name or the WHEEL file".to_string()),
     }
     if contents.extensions.is_empty() {
-        report.notes.push("no extension module in this wheel".to_string());
+        report
+            .notes
+            .push("no extension module in this wheel".to_string());
         return report;
     }
     let (target, from) = defaults.pick(tag.as_ref());
@@ -221,7 +229,11 @@ pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefau
     let (target, from) = defaults.pick(None);
     report.target = Some(target);
     report.target_from = Some(from);
-    let extension = audit_extension(&path.display().to_string(), &data, table, target);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let extension = audit_extension(&name, &data, table, target);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {
@@ -270,7 +282,10 @@ fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
-            inputs.push((dir.to_path_buf(), Some(format!("cannot read directory: {err}"))));
+            inputs.push((
+                dir.to_path_buf(),
+                Some(format!("cannot read directory: {err}")),
+            ));
             return;
         }
     };
@@ -293,7 +308,11 @@ fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
 }
 
 /// Audits every input in parallel, in input order.
-pub fn audit_paths(paths: &[PathBuf], table: &AbiTable, defaults: TargetDefault) -> Vec<InputReport> {
+pub fn audit_paths(
+    paths: &[PathBuf],
+    table: &AbiTable,
+    defaults: TargetDefault,
+) -> Vec<InputReport> {
     collect_inputs(paths)
         .into_par_iter()
         .map(|(path, error)| {
@@ -323,7 +342,10 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if args.paths.is_empty() {
-        return Err(crate::UsageError("nothing to audit: pass extension modules, wheels or directories".into()).into());
+        return Err(crate::UsageError(
+            "nothing to audit: pass extension modules, wheels or directories".into(),
+        )
+        .into());
     }
     let table = match &args.manifest {
         Some(path) => AbiTable::from_manifest(&Manifest::load(path)?),
@@ -355,5 +377,9 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let clean = reports
         .iter()
         .all(|r| r.extensions.iter().all(ExtensionReport::is_clean));
-    Ok(if clean { Outcome::Success } else { Outcome::Failure })
+    Ok(if clean {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
 }

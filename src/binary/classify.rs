@@ -60,7 +60,10 @@ pub fn version_specific_libpython(library: &str) -> Option<String> {
     if let Some(rest) = lower.strip_prefix("python3") {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let after = &rest[digits.len()..];
-        let is_dll = after.strip_prefix(['_', 'd', 't']).unwrap_or(after).starts_with(".dll")
+        let is_dll = after
+            .strip_prefix(['_', 'd', 't'])
+            .unwrap_or(after)
+            .starts_with(".dll")
             || after.starts_with(".dll");
         return (!digits.is_empty() && is_dll).then(|| format!("3.{digits}"));
     }
@@ -103,9 +106,15 @@ mod tests {
             classify(&t, "PyType_GetName", v38),
             Some(Verdict::NeedsNewer(Version::new(3, 11)))
         );
-        assert_eq!(classify(&t, "PyType_GetName", Version::new(3, 11)), Some(Verdict::Fine));
+        assert_eq!(
+            classify(&t, "PyType_GetName", Version::new(3, 11)),
+            Some(Verdict::Fine)
+        );
         assert_eq!(classify(&t, "PyUnicode_New", v38), Some(Verdict::NotStable));
-        assert_eq!(classify(&t, "_PyObject_GC_New", v38), Some(Verdict::NotStable));
+        assert_eq!(
+            classify(&t, "_PyObject_GC_New", v38),
+            Some(Verdict::NotStable)
+        );
         // A macro is not a symbol one can link to.
         assert_eq!(classify(&t, "Py_INCREF", v38), Some(Verdict::NotStable));
         assert_eq!(classify(&t, "malloc", v38), None);

@@ -82,7 +82,11 @@ pub fn check_libraries(
 }
 
 /// [`check_libraries`] for one library.
-pub fn check_library(manifest: &Manifest, path: &Path, features: &Features) -> Result<Vec<Finding>> {
+pub fn check_library(
+    manifest: &Manifest,
+    path: &Path,
+    features: &Features,
+) -> Result<Vec<Finding>> {
     let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
     let format = binary.format.unwrap_or(BinaryFormat::Elf);
@@ -92,7 +96,10 @@ pub fn check_library(manifest: &Manifest, path: &Path, features: &Features) -> R
         .into_iter()
         .filter(|item| !binary.exports.contains(&item.name))
         .map(|item| {
-            let added = item.added.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
+            let added = item
+                .added
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "?".into());
             let mut finding = Finding::error(
                 "missing-export",
                 item.name.clone(),
@@ -108,7 +115,10 @@ pub fn check_library(manifest: &Manifest, path: &Path, features: &Features) -> R
                 finding = finding.versions(vec![added]);
             }
             if let Some(ifdef) = &item.ifdef {
-                finding = finding.note(None, format!("expected because {ifdef} is defined on the target"));
+                finding = finding.note(
+                    None,
+                    format!("expected because {ifdef} is defined on the target"),
+                );
             }
             finding
         })
@@ -130,7 +140,11 @@ pub fn default_libraries(root: &Path) -> Vec<PathBuf> {
         };
         let mut names: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(is_libpython))
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_libpython)
+            })
             .filter(|path| path.is_file())
             .collect();
         names.sort();
@@ -155,7 +169,10 @@ fn is_libpython(name: &str) -> bool {
         return false;
     }
     let rest = rest[digits..].trim_start_matches(['d', 't']);
-    rest == ".a" || rest == ".dylib" || rest == ".so" || rest.starts_with(".so.")
+    let versioned_so = rest
+        .strip_prefix(".so.")
+        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+    rest == ".a" || rest == ".dylib" || rest == ".so" || versioned_so
 }
 
 pub fn run(args: &LibraryArgs) -> Result<Outcome> {
@@ -203,7 +220,12 @@ mod tests {
         ] {
             assert!(is_libpython(good), "{good}");
         }
-        for bad in ["libpython3.so", "libpython3.13.so.o", "libpython3.x.a", "python313.dll"] {
+        for bad in [
+            "libpython3.so",
+            "libpython3.13.so.o",
+            "libpython3.x.a",
+            "python313.dll",
+        ] {
             assert!(!is_libpython(bad), "{bad}");
         }
     }

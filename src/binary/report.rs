@@ -47,7 +47,12 @@ pub fn summarize(reports: &[InputReport]) -> Summary {
 
 /// Prints the reports (`text`: per input, then per extension; `json`:
 /// `{"table", "inputs": [...], "summary"}`).
-pub fn print(out: &mut dyn Write, reports: &[InputReport], table: &AbiTable, format: Format) -> io::Result<()> {
+pub fn print(
+    out: &mut dyn Write,
+    reports: &[InputReport],
+    table: &AbiTable,
+    format: Format,
+) -> io::Result<()> {
     let summary = summarize(reports);
     match format {
         Format::Json => {
@@ -82,13 +87,16 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
         return Ok(()); // reported on stderr by `print_errors`
     }
     let path = report.path.display();
-    match (&report.tag, report.target, report.target_from) {
-        (Some(tag), Some(target), Some(from)) => {
-            writeln!(out, "{path}: wheel tagged {tag}; target Python {target} (from the {from})")?
-        }
-        (Some(tag), None, _) => writeln!(out, "{path}: wheel tagged {tag}")?,
-        (None, Some(target), Some(from)) => writeln!(out, "{path}: target Python {target} ({from})")?,
-        _ => writeln!(out, "{path}:")?,
+    let target = match (report.target, report.target_from) {
+        (Some(target), Some("default")) => format!("target Python {target} (the default)"),
+        (Some(target), Some(from)) => format!("target Python {target} (from the {from})"),
+        _ => String::new(),
+    };
+    match (&report.tag, target.is_empty()) {
+        (Some(tag), false) => writeln!(out, "{path}: wheel tagged {tag}; {target}")?,
+        (Some(tag), true) => writeln!(out, "{path}: wheel tagged {tag}")?,
+        (None, false) => writeln!(out, "{path}: {target}")?,
+        (None, true) => writeln!(out, "{path}:")?,
     }
     for note in &report.notes {
         writeln!(out, "  note: {note}")?;
@@ -99,11 +107,17 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
     Ok(())
 }
 
-fn print_extension(out: &mut dyn Write, extension: &ExtensionReport, target: Option<crate::version::Version>) -> io::Result<()> {
+fn print_extension(
+    out: &mut dyn Write,
+    extension: &ExtensionReport,
+    target: Option<crate::version::Version>,
+) -> io::Result<()> {
     if extension.error.is_some() {
         return Ok(());
     }
-    let problems = extension.not_stable.len() + extension.too_new.len() + extension.version_specific_links.len();
+    let problems = extension.not_stable.len()
+        + extension.too_new.len()
+        + extension.version_specific_links.len();
     let verdict = if problems == 0 {
         "ok".to_string()
     } else {
@@ -115,17 +129,24 @@ fn print_extension(out: &mut dyn Write, extension: &ExtensionReport, target: Opt
         extension.name, extension.python_symbols
     )?;
     for symbol in &extension.not_stable {
-        writeln!(out, "    error: {symbol} is not in the Stable ABI [not-stable-abi]")?;
+        writeln!(
+            out,
+            "    error: {symbol} is not in the Stable ABI [not-stable-abi]"
+        )?;
     }
     for too_new in &extension.too_new {
-        let target = target.map(|t| format!(" (the target is {t})")).unwrap_or_default();
+        let target = target
+            .map(|t| format!(" (the target is {t})"))
+            .unwrap_or_default();
         write!(
             out,
             "    error: {} needs Python {}{target} [version-mismatch]",
             too_new.symbol, too_new.needs
         )?;
         match &too_new.manifest_location {
-            Some(location) => writeln!(out, "\n      {location}: note: added in {}", too_new.needs)?,
+            Some(location) => {
+                writeln!(out, "\n      {location}: note: added in {}", too_new.needs)?
+            }
             None => writeln!(out)?,
         }
     }

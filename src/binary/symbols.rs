@@ -9,7 +9,7 @@ use std::fmt;
 
 use object::read::archive::ArchiveFile;
 use object::read::elf::{ElfFile, FileHeader};
-use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64, MachHeader, MachOFile};
+use object::read::macho::{FatArch, MachHeader, MachOFatFile32, MachOFatFile64, MachOFile};
 use object::read::pe::{ImageNtHeaders, PeFile};
 use object::{FileKind, Object, ObjectSymbol};
 
@@ -144,7 +144,9 @@ fn collect_symbol<'data>(
     if symbol.is_local() {
         return Ok(());
     }
-    let raw = symbol.name_bytes().map_err(corrupt("symbol table of the"))?;
+    let raw = symbol
+        .name_bytes()
+        .map_err(corrupt("symbol table of the"))?;
     let Some(name) = c_name(raw, macho) else {
         return Ok(());
     };
@@ -354,7 +356,10 @@ mod tests {
 
     #[test]
     fn macho_names_lose_one_underscore() {
-        assert_eq!(c_name(b"_PyLong_FromLong", true).unwrap(), "PyLong_FromLong");
+        assert_eq!(
+            c_name(b"_PyLong_FromLong", true).unwrap(),
+            "PyLong_FromLong"
+        );
         assert_eq!(c_name(b"__Py_Dealloc", true).unwrap(), "_Py_Dealloc");
         assert_eq!(c_name(b"_Py_Dealloc", false).unwrap(), "_Py_Dealloc");
         assert_eq!(c_name(b"nounderscore", true), None);

@@ -115,11 +115,13 @@ impl AbiTable {
                 continue;
             }
             let mut fields = line.split(' ');
-            let (Some(kind), Some(name), Some(added)) = (fields.next(), fields.next(), fields.next())
+            let (Some(kind), Some(name), Some(added)) =
+                (fields.next(), fields.next(), fields.next())
             else {
                 return Err(format!("{}: expected `KIND NAME ADDED [FLAGS]`", at()));
             };
-            let kind = Kind::from_name(kind).ok_or_else(|| format!("{}: unknown kind {kind:?}", at()))?;
+            let kind =
+                Kind::from_name(kind).ok_or_else(|| format!("{}: unknown kind {kind:?}", at()))?;
             let added = match added {
                 "-" => None,
                 text => Some(Version::parse(text).map_err(|err| format!("{}: {err}", at()))?),
@@ -128,7 +130,8 @@ impl AbiTable {
                 name: name.to_string(),
                 kind,
                 added,
-                abi_only: false,
+                // Feature macros are always ABI-only.
+                abi_only: kind == Kind::FeatureMacro,
                 ifdef: None,
                 windows: Windows::No,
                 location: None,
@@ -167,7 +170,9 @@ pub fn render(manifest: &Manifest) -> String {
         manifest.items.len()
     );
     for item in &manifest.items {
-        let added = item.added.map_or_else(|| "-".to_string(), |v| v.to_string());
+        let added = item
+            .added
+            .map_or_else(|| "-".to_string(), |v| v.to_string());
         out.push_str(&format!("{} {} {added}", item.kind, item.name));
         if item.abi_only && item.kind != Kind::FeatureMacro {
             out.push_str(" abi_only");
@@ -220,8 +225,14 @@ mod tests {
         let from_manifest = AbiTable::from_manifest(&manifest);
         for entry in from_manifest.entries() {
             let parsed = table.get(&entry.name).unwrap();
-            assert_eq!((parsed.kind, parsed.added, parsed.abi_only), (entry.kind, entry.added, entry.abi_only));
-            assert_eq!((&parsed.ifdef, parsed.windows), (&entry.ifdef, entry.windows));
+            assert_eq!(
+                (parsed.kind, parsed.added, parsed.abi_only),
+                (entry.kind, entry.added, entry.abi_only)
+            );
+            assert_eq!(
+                (&parsed.ifdef, parsed.windows),
+                (&entry.ifdef, entry.windows)
+            );
         }
     }
 

@@ -39,7 +39,12 @@ impl WheelTag {
             return None;
         }
         let n = parts.len();
-        WheelTag::parse(&format!("{}-{}-{}", parts[n - 3], parts[n - 2], parts[n - 1]))
+        WheelTag::parse(&format!(
+            "{}-{}-{}",
+            parts[n - 3],
+            parts[n - 2],
+            parts[n - 1]
+        ))
     }
 
     /// The tag(s) of a wheel's `*.dist-info/WHEEL` file (`Tag: …` lines),
@@ -140,7 +145,10 @@ pub fn read_wheel(reader: impl Read + Seek) -> Result<WheelContents, String> {
             continue;
         }
         if member.size() > MAX_MEMBER {
-            return Err(format!("{name}: member too large ({} bytes)", member.size()));
+            return Err(format!(
+                "{name}: member too large ({} bytes)",
+                member.size()
+            ));
         }
         let mut bytes = Vec::with_capacity(member.size() as usize);
         member
@@ -166,7 +174,8 @@ mod tests {
         assert_eq!(tag.minimum_python(), Some(Version::new(3, 8)));
         assert_eq!(tag.to_string(), "cp38-abi3-manylinux_2_17_x86_64");
 
-        let tag = WheelTag::from_filename("spam-1.0-1build-cp310.cp311-abi3-win_amd64.whl").unwrap();
+        let tag =
+            WheelTag::from_filename("spam-1.0-1build-cp310.cp311-abi3-win_amd64.whl").unwrap();
         assert_eq!(tag.minimum_python(), Some(Version::new(3, 10)));
 
         let tag = WheelTag::from_filename("spam-1.0-cp311-cp311-linux_x86_64.whl").unwrap();
@@ -174,7 +183,13 @@ mod tests {
         let tag = WheelTag::from_filename("spam-1.0-py3-none-any.whl").unwrap();
         assert_eq!(tag.minimum_python(), None);
 
-        for bad in ["spam.whl", "spam-1.0.whl", "a-b-c-d-e-f-g.whl", "spam-1.0-cp38-abi3-x.zip", "a-1--abi3-x.whl"] {
+        for bad in [
+            "spam.whl",
+            "spam-1.0.whl",
+            "a-b-c-d-e-f-g.whl",
+            "spam-1.0-cp38-abi3-x.zip",
+            "a-1--abi3-x.whl",
+        ] {
             assert_eq!(WheelTag::from_filename(bad), None, "{bad}");
         }
     }
