@@ -105,6 +105,25 @@ fn a_clean_abi3_wheel_passes() {
         "{extension}"
     );
     assert_eq!(extension["not_stable"].as_array().unwrap().len(), 0);
+
+    // Named for one CPython version inside an abi3 wheel: a note, not a failure.
+    let named = built
+        .dir
+        .path()
+        .join("named-1.0-cp38-abi3-linux_x86_64.whl");
+    let bytes = std::fs::read(&built.clean).unwrap();
+    cc::wheel(
+        &named,
+        None,
+        &[("spam/_spam.cpython-311-x86_64-linux-gnu.so", bytes)],
+    );
+    let output = audit(built.dir.path(), &[named.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("note: the file name is for CPython 3.11 only"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

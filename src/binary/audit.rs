@@ -70,6 +70,8 @@ pub struct ExtensionReport {
     pub too_new: Vec<TooNew>,
     /// Linked libraries that tie it to one Python version.
     pub version_specific_links: Vec<VersionLink>,
+    /// Remarks that do not fail the audit.
+    pub notes: Vec<String>,
     /// Why it could not be read.
     pub error: Option<String>,
 }
@@ -128,6 +130,12 @@ pub fn audit_extension(
         name: name.to_string(),
         ..ExtensionReport::default()
     };
+    if let Some(version) = version_specific_filename(name) {
+        report.notes.push(format!(
+            "the file name is for CPython {version} only; an abi3 extension is named \
+             `NAME.abi3.so` (or `NAME.pyd` on Windows) so every version imports it"
+        ));
+    }
     let binary = match read_binary(data) {
         Ok(binary) => binary,
         Err(err) => {
@@ -164,6 +172,23 @@ pub fn audit_extension(
         }
     }
     report
+}
+
+/// The CPython version an extension's file name is restricted to:
+/// `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
+/// are only imported by CPython 3.11.
+pub fn version_specific_filename(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut parts = base.split('.').skip(1);
+    parts.find_map(|part| {
+        let digits = part
+            .strip_prefix("cpython-3")
+            .or_else(|| part.strip_prefix("cp3"))?
+            .split('-')
+            .next()?;
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("3.{digits}"))
+    })
 }
 
 /// Audits a wheel file.
@@ -382,4 +407,59 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     } else {
         Outcome::Failure
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> AbiTable {
+        AbiTable::parse("function PyLong_FromLong 3.2\n", Path::new("t")).unwrap()
+    }
+
+    #[test]
+    fn the_target_comes_from_the_tag_then_the_option_then_3_2() {
+        let tag = WheelTag::parse("cp39-abi3-any").unwrap();
+        let with_target = TargetDefault {
+            target: Some(Version::new(3, 11)),
+        };
+        assert_eq!(
+            with_target.pick(Some(&tag)),
+            (Version::new(3, 9), "wheel tag")
+        );
+        let py3 = WheelTag::parse("py3-abi3-any").unwrap();
+        assert_eq!(
+            with_target.pick(Some(&py3)),
+            (Version::new(3, 11), "--target")
+        );
+        let none = TargetDefault { target: None };
+        assert_eq!(none.pick(None), (Version::FIRST, "default"));
+    }
+
+    #[test]
+    fn garbage_extensions_are_reports_with_errors() {
+        for bytes in [&b""[..], b"\x7fELF", b"MZ", b"PK\x03\x04", &[0xff; 64]] {
+            let report = audit_extension("x.abi3.so", bytes, &table(), Version::FIRST);
+            assert!(report.error.is_some());
+            assert!(!report.is_clean());
+        }
+    }
+
+    #[test]
+    fn version_specific_file_names() {
+        let cases = [
+            ("pkg/_spam.cpython-311-x86_64-linux-gnu.so", Some("3.11")),
+            ("_spam.cp39-win_amd64.pyd", Some("3.9")),
+            ("pkg/_spam.abi3.so", None),
+            ("_spam.pyd", None),
+            ("cp311.so", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(
+                version_specific_filename(name).as_deref(),
+                expected,
+                "{name}"
+            );
+        }
+    }
 }

@@ -128,6 +128,9 @@ fn print_extension(
         "  {}: {} Python symbol(s), {verdict}",
         extension.name, extension.python_symbols
     )?;
+    for note in &extension.notes {
+        writeln!(out, "    note: {note}")?;
+    }
     for symbol in &extension.not_stable {
         writeln!(
             out,
