@@ -214,3 +214,42 @@ fn a_tree_without_libraries_says_where_it_looked() {
     );
     assert!(Path::new(dir.path()).exists());
 }
+
+#[test]
+fn an_out_of_tree_build_directory_is_searched_and_symlinks_checked_once() {
+    let Some(cc) = cc::compiler("an_out_of_tree_build_directory_is_searched") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("src");
+    let build = dir.path().join("build");
+    std::fs::create_dir_all(source.join("Misc")).unwrap();
+    std::fs::create_dir_all(&build).unwrap();
+    std::fs::write(source.join("Misc/stable_abi.toml"), TINY_MANIFEST).unwrap();
+    let everything = "int PyTiny_Data = 1;\n\
+                      int PyTiny_Present(void) { return 0; }\n\
+                      int PyTiny_Hidden(void) { return 1; }\n\
+                      int _PyTiny_AbiOnly(void) { return 2; }\n\
+                      int PyTiny_AfterFork(void) { return 3; }\n";
+    cc::shared_object(&cc, &build, "libpython3.99.so.1.0", everything, &[]);
+    std::os::unix::fs::symlink("libpython3.99.so.1.0", build.join("libpython3.99.so")).unwrap();
+    let output = stable_abi(
+        &build,
+        &["library", "--manifest", "../src/Misc/stable_abi.toml"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(
+        stderr(&output)
+            .matches("exports the whole Stable ABI")
+            .count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+}

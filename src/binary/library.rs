@@ -128,34 +128,44 @@ pub fn check_library(
 
 /// The libpython libraries of a built CPython tree, found without running
 /// Python: `libpython3.N*.so*`, `libpython3.N*.dylib` and `libpython3.N*.a`
-/// in the tree itself (where `make` leaves them in a build directory) or its
-/// `lib/` (an installed prefix). A shared library found under several names
-/// (the `.so` symlink and `.so.1.0`) is checked once. Sorted.
+/// in the tree itself (where `make` leaves them in an in-tree build) or its
+/// `lib/` (an installed prefix); when neither has any, in the current
+/// directory (an out-of-tree build directory, where `make` runs the checks
+/// from, as the reference tool reads sysconfig's `LIBRARY`/`LDLIBRARY`
+/// there). A shared library found under several names (the `.so` symlink and
+/// `.so.1.0`) is checked once. Empty when there are none.
 pub fn default_libraries(root: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
     for dir in [root.to_path_buf(), root.join("lib")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut names: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(is_libpython)
-            })
-            .filter(|path| path.is_file())
-            .collect();
-        names.sort();
-        for path in names {
-            let identity = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if seen.insert(identity) {
-                found.push(path);
-            }
-        }
+        libraries_in(&dir, &mut seen, &mut found);
+    }
+    if found.is_empty() {
+        libraries_in(Path::new("."), &mut seen, &mut found);
     }
     found
+}
+
+fn libraries_in(dir: &Path, seen: &mut BTreeSet<PathBuf>, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_libpython)
+        })
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let identity = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(identity) {
+            found.push(path);
+        }
+    }
 }
 
 /// `libpython3.N[abiflags].{so[.X.Y], dylib, a}`; not the version-free
@@ -182,8 +192,8 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         let found = default_libraries(&root);
         if found.is_empty() {
             anyhow::bail!(
-                "{}: no libpython3.N.so*, .dylib or .a in the tree or its lib/; \
-                 pass the libraries to check",
+                "{}: no libpython3.N.so*, .dylib or .a in the tree, its lib/ or the \
+                 current directory; pass the libraries to check",
                 root.display()
             );
         }
