@@ -48,7 +48,7 @@ fn macho_symbols_lose_their_underscore() {
         "the writer mangles"
     );
     let binary = read_binary(&bytes).unwrap();
-    assert_eq!(binary.format, Some(Format::MachO));
+    assert_eq!(binary.format, Format::MachO);
     assert!(binary.exports.contains("PyTiny_Exported"), "{binary:?}");
     assert!(
         !binary.exports.contains("helper"),
@@ -60,7 +60,7 @@ fn macho_symbols_lose_their_underscore() {
 #[test]
 fn coff_objects_are_read() {
     let binary = read_binary(&object_file(BinaryFormat::Coff)).unwrap();
-    assert_eq!(binary.format, Some(Format::Coff));
+    assert_eq!(binary.format, Format::Coff);
     assert!(binary.exports.contains("PyTiny_Exported"), "{binary:?}");
     assert!(binary.imports.contains("PyUnicode_New"), "{binary:?}");
     assert!(Format::Coff.is_windows());
@@ -86,7 +86,7 @@ fn an_archive_of_macho_objects_uses_c_names() {
         archive.push(b'\n');
     }
     let binary = read_binary(&archive).unwrap();
-    assert_eq!(binary.format, Some(Format::Archive));
+    assert_eq!(binary.format, Format::Archive);
     assert_eq!(
         binary.exports.iter().collect::<Vec<_>>(),
         ["PyTiny_Exported"],

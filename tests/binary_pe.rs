@@ -149,7 +149,7 @@ fn forwarded_exports_count_as_exports() {
         &[("python313.dll", &["PyLong_FromLong"])],
     );
     let binary = read_binary(&dll).unwrap();
-    assert_eq!(binary.format, Some(BinaryFormat::Pe));
+    assert_eq!(binary.format, BinaryFormat::Pe);
     assert_eq!(
         binary.exports.iter().collect::<Vec<_>>(),
         ["PyLong_FromLong", "Py_Initialize"]

@@ -89,8 +89,7 @@ pub fn check_library(
 ) -> Result<Vec<Finding>> {
     let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
-    let format = binary.format.unwrap_or(BinaryFormat::Elf);
-    let defined = features.for_format(manifest, format);
+    let defined = features.for_format(manifest, binary.format);
     let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
     let findings = expected
         .into_iter()

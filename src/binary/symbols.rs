@@ -46,9 +46,9 @@ impl fmt::Display for BinaryFormat {
 
 /// What a binary offers and needs, with C names (Mach-O's leading
 /// underscore removed).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binary {
-    pub format: Option<BinaryFormat>,
+    pub format: BinaryFormat,
     /// Defined symbols other objects can link to: an ELF shared object's
     /// dynamic symbols, a static archive's defined globals, a Mach-O's
     /// external definitions, a DLL's export table (forwarders included).
@@ -71,6 +71,17 @@ impl fmt::Display for BinaryError {
 }
 
 impl std::error::Error for BinaryError {}
+
+impl Binary {
+    fn empty(format: BinaryFormat) -> Binary {
+        Binary {
+            format,
+            exports: BTreeSet::new(),
+            imports: BTreeSet::new(),
+            needed: BTreeSet::new(),
+        }
+    }
+}
 
 fn corrupt(format: &str) -> impl Fn(object::Error) -> BinaryError + '_ {
     move |err| BinaryError(format!("truncated or corrupt {format} file: {err}"))
@@ -101,9 +112,7 @@ pub fn read_binary(data: &[u8]) -> Result<Binary, BinaryError> {
         FileKind::Pe64 => read_pe(PeFile::<object::pe::ImageNtHeaders64>::parse(data)),
         FileKind::Coff | FileKind::CoffBig => {
             let file = object::File::parse(data).map_err(corrupt("COFF"))?;
-            let mut binary = read_symbols(&file, BinaryFormat::Coff, false)?;
-            binary.format = Some(BinaryFormat::Coff);
-            Ok(binary)
+            read_symbols(&file, BinaryFormat::Coff, false)
         }
         FileKind::Archive => read_archive(data),
         other => Err(BinaryError(format!(
@@ -126,10 +135,7 @@ fn read_symbols<'data>(
     format: BinaryFormat,
     macho: bool,
 ) -> Result<Binary, BinaryError> {
-    let mut binary = Binary {
-        format: Some(format),
-        ..Binary::default()
-    };
+    let mut binary = Binary::empty(format);
     for symbol in file.symbols() {
         collect_symbol(&mut binary, &symbol, macho)?;
     }
@@ -162,10 +168,7 @@ fn read_elf<'data, Elf: FileHeader<Endian = object::Endianness>>(
     parsed: object::Result<ElfFile<'data, Elf>>,
 ) -> Result<Binary, BinaryError> {
     let file = parsed.map_err(corrupt("ELF"))?;
-    let mut binary = Binary {
-        format: Some(BinaryFormat::Elf),
-        ..Binary::default()
-    };
+    let mut binary = Binary::empty(BinaryFormat::Elf);
     // A shared object's interface is its dynamic symbol table; a relocatable
     // object (or a fully static executable) has only the static one.
     let mut dynamic = file.dynamic_symbols().peekable();
@@ -222,10 +225,7 @@ fn read_macho<'data, Mach: MachHeader<Endian = object::Endianness>>(
 
 /// A universal binary: the union of its architectures.
 fn read_fat<A: FatArch>(data: &[u8], arches: &[A]) -> Result<Binary, BinaryError> {
-    let mut binary = Binary {
-        format: Some(BinaryFormat::MachO),
-        ..Binary::default()
-    };
+    let mut binary = Binary::empty(BinaryFormat::MachO);
     for arch in arches {
         let slice = arch.data(data).map_err(corrupt("Mach-O universal"))?;
         let one = read_binary(slice)?;
@@ -240,10 +240,7 @@ fn read_pe<'data, Pe: ImageNtHeaders>(
     parsed: object::Result<PeFile<'data, Pe>>,
 ) -> Result<Binary, BinaryError> {
     let file = parsed.map_err(corrupt("PE"))?;
-    let mut binary = Binary {
-        format: Some(BinaryFormat::Pe),
-        ..Binary::default()
-    };
+    let mut binary = Binary::empty(BinaryFormat::Pe);
     // The export table, forwarders included: `python3.dll` forwards every
     // Stable ABI symbol to `python3N.dll`.
     if let Some(table) = file.export_table().map_err(corrupt("PE"))? {
@@ -270,10 +267,7 @@ fn read_pe<'data, Pe: ImageNtHeaders>(
 /// members; members are parsed only when there is no index.
 fn read_archive(data: &[u8]) -> Result<Binary, BinaryError> {
     let archive = ArchiveFile::parse(data).map_err(corrupt("archive"))?;
-    let mut binary = Binary {
-        format: Some(BinaryFormat::Archive),
-        ..Binary::default()
-    };
+    let mut binary = Binary::empty(BinaryFormat::Archive);
     let macho = first_member_is_macho(&archive, data)?;
     if let Some(index) = archive.symbols().map_err(corrupt("archive"))? {
         for symbol in index {
