@@ -59,7 +59,8 @@ fn export_section(rva: u32, dll: &str, exports: &[(&str, Option<&str>)]) -> Vec<
     out
 }
 
-/// An import directory at `rva`: for each DLL, the names imported from it.
+/// An import directory at `rva`: for each DLL, the names imported from it
+/// (`#N` imports ordinal N).
 fn import_section(rva: u32, imports: &[(&str, &[&str])]) -> Vec<u8> {
     let descriptors_len = 20 * (imports.len() as u32 + 1);
     let mut tables = Vec::new(); // lookup tables, then hint/name entries and DLL names
@@ -73,6 +74,11 @@ fn import_section(rva: u32, imports: &[(&str, &[&str])]) -> Vec<u8> {
     for (dll, names) in imports {
         let table_rva = rva + descriptors_len + tables.len() as u32;
         for name in names.iter() {
+            if let Some(ordinal) = name.strip_prefix('#') {
+                let thunk = (1u64 << 63) | ordinal.parse::<u64>().unwrap();
+                tables.extend_from_slice(&thunk.to_le_bytes());
+                continue;
+            }
             let entry = strings_rva + strings.len() as u32;
             put_u16(&mut strings, 0);
             strings.extend_from_slice(name.as_bytes());
@@ -232,4 +238,19 @@ fn a_pyd_importing_from_python3n_dll_is_flagged() {
 
     let output = stable_abi(dir.path(), &["audit", "ham.pyd"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // Imported only by ordinal: still linked to that one Python.
+    let by_ordinal = pe_dll(
+        "eggs.pyd",
+        &[("PyInit_eggs", None)],
+        &[("python312.dll", &["#17"])],
+    );
+    std::fs::write(dir.path().join("eggs.pyd"), by_ordinal).unwrap();
+    let output = stable_abi(dir.path(), &["audit", "eggs.pyd"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("linked to python312.dll, which only Python 3.12 has"),
+        "{}",
+        stdout(&output)
+    );
 }

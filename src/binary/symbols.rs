@@ -10,7 +10,8 @@ use std::fmt;
 use object::read::archive::ArchiveFile;
 use object::read::elf::{ElfFile, FileHeader};
 use object::read::macho::{FatArch, MachHeader, MachOFatFile32, MachOFatFile64, MachOFile};
-use object::read::pe::{ImageNtHeaders, PeFile};
+use object::read::pe::{ImageNtHeaders, ImageThunkData, PeFile};
+use object::LittleEndian;
 use object::{FileKind, Object, ObjectSymbol};
 
 /// The container formats understood.
@@ -251,13 +252,50 @@ fn read_pe<'data, Pe: ImageNtHeaders>(
             }
         }
     }
+    // Every imported DLL is needed, even one imported only by ordinal
+    // (which `imports()` skips), and delay-loaded ones too.
+    if let Some(table) = file.import_table().map_err(corrupt("PE"))? {
+        let mut descriptors = table.descriptors().map_err(corrupt("PE"))?;
+        while let Some(descriptor) = descriptors.next().map_err(corrupt("PE"))? {
+            let library = table
+                .name(descriptor.name.get(LittleEndian))
+                .map_err(corrupt("PE"))?;
+            binary
+                .needed
+                .insert(String::from_utf8_lossy(library).into_owned());
+        }
+    }
     for import in file.imports().map_err(corrupt("PE"))? {
         if let Some(name) = c_name(import.name(), false) {
             binary.imports.insert(name);
         }
-        binary
-            .needed
-            .insert(String::from_utf8_lossy(import.library()).into_owned());
+    }
+    let delay_loaded = file
+        .data_directories()
+        .delay_load_import_table(file.data(), &file.section_table())
+        .map_err(corrupt("PE"))?;
+    if let Some(table) = delay_loaded {
+        let mut descriptors = table.descriptors().map_err(corrupt("PE"))?;
+        while let Some(descriptor) = descriptors.next().map_err(corrupt("PE"))? {
+            let library = table
+                .name(descriptor.dll_name_rva.get(LittleEndian))
+                .map_err(corrupt("PE"))?;
+            binary
+                .needed
+                .insert(String::from_utf8_lossy(library).into_owned());
+            let mut thunks = table
+                .thunks(descriptor.import_name_table_rva.get(LittleEndian))
+                .map_err(corrupt("PE"))?;
+            while let Some(thunk) = thunks.next::<Pe>().map_err(corrupt("PE"))? {
+                if thunk.is_ordinal() {
+                    continue;
+                }
+                let (_, name) = table.hint_name(thunk.address()).map_err(corrupt("PE"))?;
+                if let Some(name) = c_name(name, false) {
+                    binary.imports.insert(name);
+                }
+            }
+        }
     }
     Ok(binary)
 }
