@@ -92,9 +92,12 @@ fn corrupt(format: &str) -> impl Fn(object::Error) -> BinaryError + '_ {
 /// static archive of them. Never panics, whatever the bytes.
 pub fn read_binary(data: &[u8]) -> Result<Binary, BinaryError> {
     let kind = FileKind::parse(data).map_err(|_| {
-        BinaryError(
-            "not an object file: neither ELF, Mach-O, PE/COFF nor a static archive".to_string(),
-        )
+        let what = if data.starts_with(b"/* GNU ld script") {
+            "a GNU ld linker script"
+        } else {
+            "neither ELF, Mach-O, PE/COFF nor a static archive"
+        };
+        BinaryError(format!("not an object file: {what}"))
     })?;
     match kind {
         FileKind::Elf32 => read_elf(ElfFile::<object::elf::FileHeader32<object::Endianness>>::parse(data)),
@@ -350,6 +353,8 @@ mod tests {
         let err = read_binary(b"hello, this is text\n").unwrap_err();
         assert!(err.0.contains("not an object file"), "{err}");
         assert!(read_binary(b"").is_err());
+        let err = read_binary(b"/* GNU ld script\n */\nINPUT(libc.so.6)\n").unwrap_err();
+        assert!(err.0.contains("linker script"), "{err}");
     }
 
     #[test]
