@@ -101,3 +101,17 @@ fn every_truncation_of_a_macho_object_is_an_error_or_a_result() {
         let _ = read_binary(&bytes[..len]);
     }
 }
+
+#[test]
+fn mutated_objects_are_errors_or_results_never_panics() {
+    for format in [BinaryFormat::MachO, BinaryFormat::Coff, BinaryFormat::Elf] {
+        let bytes = object_file(format);
+        for position in 0..bytes.len() {
+            for value in [0x00, 0xff, 0x80] {
+                let mut mutated = bytes.clone();
+                mutated[position] = value;
+                let _ = read_binary(&mutated);
+            }
+        }
+    }
+}

@@ -254,3 +254,25 @@ fn a_pyd_importing_from_python3n_dll_is_flagged() {
         stdout(&output)
     );
 }
+
+#[test]
+fn mutated_dlls_are_errors_or_results_never_panics() {
+    let dll = pe_dll(
+        "python3.dll",
+        &[
+            ("PyLong_FromLong", Some("python313.PyLong_FromLong")),
+            ("Py_Initialize", None),
+        ],
+        &[("python313.dll", &["PyLong_FromLong", "#3"])],
+    );
+    for position in 0..dll.len() {
+        for value in [0x00, 0xff, 0x7f] {
+            let mut mutated = dll.clone();
+            mutated[position] = value;
+            let _ = read_binary(&mutated);
+        }
+    }
+    for len in 0..dll.len() {
+        let _ = read_binary(&dll[..len]);
+    }
+}

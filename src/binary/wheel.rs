@@ -150,8 +150,10 @@ pub fn read_wheel(reader: impl Read + Seek) -> Result<WheelContents, String> {
                 member.size()
             ));
         }
-        let mut bytes = Vec::with_capacity(member.size() as usize);
-        member
+        // The declared size may lie: reserve little, read at most the limit.
+        let mut bytes = Vec::with_capacity(member.size().min(1 << 24) as usize);
+        (&mut member)
+            .take(MAX_MEMBER)
             .read_to_end(&mut bytes)
             .map_err(|err| format!("{name}: corrupt wheel (zip) member: {err}"))?;
         if is_metadata {
@@ -209,6 +211,34 @@ mod tests {
     fn garbage_zip_is_an_error() {
         let err = read_wheel(std::io::Cursor::new(b"PK\x03\x04 not really".to_vec())).unwrap_err();
         assert!(err.contains("not a valid wheel"), "{err}");
+    }
+
+    fn small_wheel() -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("spam/_spam.abi3.so", options).unwrap();
+        zip.write_all(b"\x7fELF not really an object file").unwrap();
+        zip.start_file("spam-1.0.dist-info/WHEEL", options).unwrap();
+        zip.write_all(b"Tag: cp38-abi3-any\n").unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_wheel_is_read_and_every_mutation_is_an_error_or_a_result() {
+        let bytes = small_wheel();
+        let contents = read_wheel(std::io::Cursor::new(&bytes)).unwrap();
+        assert_eq!(contents.extensions.len(), 1);
+        assert_eq!(contents.extensions[0].0, "spam/_spam.abi3.so");
+        assert!(contents.metadata_tag.unwrap().is_abi3());
+        for position in 0..bytes.len() {
+            let mut mutated = bytes.clone();
+            mutated[position] ^= 0xa5;
+            let _ = read_wheel(std::io::Cursor::new(&mutated));
+        }
+        for len in 0..bytes.len() {
+            let _ = read_wheel(std::io::Cursor::new(&bytes[..len]));
+        }
     }
 
     #[test]
