@@ -239,7 +239,7 @@ pub struct LibraryArgs {
 #[derive(Args, Debug)]
 pub struct AuditArgs {
     /// Extension modules (.so, .pyd, .dylib), wheels (.whl), or directories
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "write_table")]
     pub paths: Vec<PathBuf>,
 
     /// A manifest to audit against (default: the table built into stable-abi)
@@ -252,4 +252,14 @@ pub struct AuditArgs {
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+
+    /// Write the Stable ABI facts of --manifest as the built-in table's text
+    /// to FILE (src/binary/stable_abi_table.txt), and audit nothing
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "manifest",
+        conflicts_with = "paths"
+    )]
+    pub write_table: Option<PathBuf>,
 }

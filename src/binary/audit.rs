@@ -1,10 +1,465 @@
-//! `stable-abi audit`
+//! `stable-abi audit`: do extension modules and wheels that claim the
+//! Stable ABI (abi3) keep to it?
+//!
+//! Each extension's imported Python symbols are classified against the
+//! manifest (or the built-in table) for a target version: the wheel tag's
+//! (`cp38-abi3` → 3.8), else `--target`, else 3.2. Inputs are audited in
+//! parallel.
+//!
+//! Exit status: 2 when an input could not be read (unreadable path, corrupt
+//! zip, truncated or non-object file) or when no extension module was found
+//! in any input at all (a wrong path should not pass silently); else 1 when
+//! any extension imports a symbol outside the Stable ABI, one newer than its
+//! target, or links a version-specific libpython; else 0. A wheel without
+//! extensions, or one whose tag is not abi3, is a note, not a failure.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
 
+use crate::binary::classify::{classify, version_specific_libpython, Verdict};
+use crate::binary::report;
+use crate::binary::symbols::read_binary;
+use crate::binary::table::{self, AbiTable};
+use crate::binary::wheel::{is_extension_name, read_wheel, WheelTag};
 use crate::cli::AuditArgs;
+use crate::manifest::Manifest;
+use crate::version::Version;
 use crate::Outcome;
 
-pub fn run(_args: &AuditArgs) -> Result<Outcome> {
-    anyhow::bail!("`stable-abi audit` is not available yet")
+/// What was audited in one input (a wheel, or an extension module file).
+#[derive(Debug, Serialize)]
+pub struct InputReport {
+    pub path: PathBuf,
+    pub kind: InputKind,
+    /// The wheel's tag, when it has one.
+    pub tag: Option<String>,
+    /// Whether the wheel's tag claims abi3 (`None` for extension files and
+    /// untagged wheels).
+    pub abi3: Option<bool>,
+    /// The version the extensions must load on; `None` when not audited.
+    pub target: Option<Version>,
+    /// Where the target came from: `wheel tag`, `--target` or `default`
+    /// (3.2).
+    pub target_from: Option<&'static str>,
+    pub extensions: Vec<ExtensionReport>,
+    pub notes: Vec<String>,
+    /// Why the input could not be read.
+    pub error: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Wheel,
+    Extension,
+}
+
+/// The audit of one extension module.
+#[derive(Debug, Default, Serialize)]
+pub struct ExtensionReport {
+    /// The path inside the wheel, or the file's path.
+    pub name: String,
+    /// How many of its imports are Python's.
+    pub python_symbols: usize,
+    /// Imported Python symbols the Stable ABI does not have.
+    pub not_stable: Vec<String>,
+    /// Imported Stable ABI symbols added after the target.
+    pub too_new: Vec<TooNew>,
+    /// Linked libraries that tie it to one Python version.
+    pub version_specific_links: Vec<VersionLink>,
+    /// Remarks that do not fail the audit.
+    pub notes: Vec<String>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TooNew {
+    pub symbol: String,
+    /// The version that added it: the extension needs at least this.
+    pub needs: Version,
+    /// Where the manifest defines it (with `--manifest`).
+    pub manifest_location: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionLink {
+    pub library: String,
+    pub version: String,
+}
+
+impl ExtensionReport {
+    pub fn is_clean(&self) -> bool {
+        self.error.is_none()
+            && self.not_stable.is_empty()
+            && self.too_new.is_empty()
+            && self.version_specific_links.is_empty()
+    }
+}
+
+/// How an input's target version is chosen when no wheel tag gives one.
+#[derive(Copy, Clone, Debug)]
+pub struct TargetDefault {
+    pub target: Option<Version>,
+}
+
+impl TargetDefault {
+    fn pick(self, tag: Option<&WheelTag>) -> (Version, &'static str) {
+        if let Some(version) = tag.and_then(WheelTag::minimum_python) {
+            return (version, "wheel tag");
+        }
+        match self.target {
+            Some(version) => (version, "--target"),
+            None => (Version::FIRST, "default"),
+        }
+    }
+}
+
+/// Audits one extension module's bytes against `table` for `target`.
+/// Never panics; unreadable bytes give a report with `error` set.
+pub fn audit_extension(
+    name: &str,
+    data: &[u8],
+    table: &AbiTable,
+    target: Version,
+) -> ExtensionReport {
+    let mut report = ExtensionReport {
+        name: name.to_string(),
+        ..ExtensionReport::default()
+    };
+    if let Some(version) = version_specific_filename(name) {
+        report.notes.push(format!(
+            "the file name is for CPython {version} only; an abi3 extension is named \
+             `NAME.abi3.so` (or `NAME.pyd` on Windows) so every version imports it"
+        ));
+    }
+    let binary = match read_binary(data) {
+        Ok(binary) => binary,
+        Err(err) => {
+            report.error = Some(err.to_string());
+            return report;
+        }
+    };
+    for symbol in &binary.imports {
+        match classify(table, symbol, target) {
+            None => {}
+            Some(verdict) => {
+                report.python_symbols += 1;
+                match verdict {
+                    Verdict::Fine => {}
+                    Verdict::NotStable => report.not_stable.push(symbol.clone()),
+                    Verdict::NeedsNewer(needs) => report.too_new.push(TooNew {
+                        symbol: symbol.clone(),
+                        needs,
+                        manifest_location: table
+                            .get(symbol)
+                            .and_then(|entry| entry.location.as_ref())
+                            .map(ToString::to_string),
+                    }),
+                }
+            }
+        }
+    }
+    for library in &binary.needed {
+        if let Some(version) = version_specific_libpython(library) {
+            report.version_specific_links.push(VersionLink {
+                library: library.clone(),
+                version,
+            });
+        }
+    }
+    report
+}
+
+/// The CPython version an extension's file name is restricted to:
+/// `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
+/// are only imported by CPython 3.11.
+pub fn version_specific_filename(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut parts = base.split('.').skip(1);
+    parts.find_map(|part| {
+        let digits = part
+            .strip_prefix("cpython-3")
+            .or_else(|| part.strip_prefix("cp3"))?
+            .split('-')
+            .next()?;
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("3.{digits}"))
+    })
+}
+
+/// Audits a wheel file.
+pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> InputReport {
+    let mut report = InputReport::new(path, InputKind::Wheel);
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) => {
+            report.error = Some(format!("cannot read: {err}"));
+            return report;
+        }
+    };
+    let contents = match read_wheel(std::io::BufReader::new(file)) {
+        Ok(contents) => contents,
+        Err(err) => {
+            report.error = Some(err);
+            return report;
+        }
+    };
+    let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let tag = WheelTag::from_filename(filename).or(contents.metadata_tag);
+    report.tag = tag.as_ref().map(ToString::to_string);
+    report.abi3 = tag.as_ref().map(WheelTag::is_abi3);
+    match &tag {
+        Some(tag) if !tag.is_abi3() => {
+            report.notes.push(format!(
+                "tagged {tag}, not abi3: not audited against the Stable ABI"
+            ));
+            return report;
+        }
+        Some(_) => {}
+        None => report
+            .notes
+            .push("no wheel tag in the file name or the WHEEL file".to_string()),
+    }
+    if contents.extensions.is_empty() {
+        report
+            .notes
+            .push("no extension module in this wheel".to_string());
+        return report;
+    }
+    let (target, from) = defaults.pick(tag.as_ref());
+    report.target = Some(target);
+    report.target_from = Some(from);
+    report.extensions = contents
+        .extensions
+        .par_iter()
+        .map(|(name, bytes)| audit_extension(name, bytes, table, target))
+        .collect();
+    report
+}
+
+/// Audits an extension module file.
+pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefault) -> InputReport {
+    let mut report = InputReport::new(path, InputKind::Extension);
+    let data = match std::fs::read(path) {
+        Ok(data) => data,
+        Err(err) => {
+            report.error = Some(format!("cannot read: {err}"));
+            return report;
+        }
+    };
+    let (target, from) = defaults.pick(None);
+    report.target = Some(target);
+    report.target_from = Some(from);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let extension = audit_extension(&name, &data, table, target);
+    if let Some(err) = extension.error {
+        report.error = Some(err);
+    } else {
+        report.extensions.push(extension);
+    }
+    report
+}
+
+impl InputReport {
+    fn new(path: &Path, kind: InputKind) -> InputReport {
+        InputReport {
+            path: path.to_path_buf(),
+            kind,
+            tag: None,
+            abi3: None,
+            target: None,
+            target_from: None,
+            extensions: Vec::new(),
+            notes: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Failed to read the input or one of its extensions.
+    pub fn has_error(&self) -> bool {
+        self.error.is_some() || self.extensions.iter().any(|e| e.error.is_some())
+    }
+}
+
+/// The inputs named on the command line, directories walked recursively
+/// for wheels and extension modules (sorted; symlinked directories are not
+/// followed). A path that cannot be read becomes an input with an error.
+pub fn collect_inputs(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(err) => inputs.push((path.clone(), Some(format!("cannot read: {err}")))),
+            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
+            Ok(_) => inputs.push((path.clone(), None)),
+        }
+    }
+    inputs
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            inputs.push((
+                dir.to_path_buf(),
+                Some(format!("cannot read directory: {err}")),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            (entry.path(), is_dir)
+        })
+        .collect();
+    paths.sort();
+    for (path, is_dir) in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if is_dir {
+            walk(&path, inputs);
+        } else if name.ends_with(".whl") || is_extension_name(name) {
+            inputs.push((path, None));
+        }
+    }
+}
+
+/// Audits every input in parallel, in input order.
+pub fn audit_paths(
+    paths: &[PathBuf],
+    table: &AbiTable,
+    defaults: TargetDefault,
+) -> Vec<InputReport> {
+    collect_inputs(paths)
+        .into_par_iter()
+        .map(|(path, error)| {
+            if let Some(error) = error {
+                let mut report = InputReport::new(&path, InputKind::Extension);
+                report.error = Some(error);
+                return report;
+            }
+            let is_wheel = path
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"));
+            if is_wheel {
+                audit_wheel(&path, table, defaults)
+            } else {
+                audit_extension_file(&path, table, defaults)
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: &AuditArgs) -> Result<Outcome> {
+    if let Some(out) = &args.write_table {
+        let Some(manifest_path) = &args.manifest else {
+            return Err(crate::UsageError("--write-table needs --manifest".to_string()).into());
+        };
+        table::write(&Manifest::load(manifest_path)?, out)?;
+        return Ok(Outcome::Success);
+    }
+    if args.paths.is_empty() {
+        return Err(crate::UsageError(
+            "nothing to audit: pass extension modules, wheels or directories".into(),
+        )
+        .into());
+    }
+    let table = match &args.manifest {
+        Some(path) => AbiTable::from_manifest(&Manifest::load(path)?),
+        None => AbiTable::builtin(),
+    };
+    let defaults = TargetDefault {
+        target: args.target,
+    };
+    let reports = audit_paths(&args.paths, &table, defaults);
+    report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
+    let unreadable = report::print_errors(&mut std::io::stderr().lock(), &reports)?;
+    if unreadable > 0 {
+        anyhow::bail!("{unreadable} input(s) could not be read");
+    }
+    // A wheel skipped for not being abi3 was found, just not audited.
+    let found_any = reports
+        .iter()
+        .any(|r| !r.extensions.is_empty() || r.abi3 == Some(false));
+    if !found_any {
+        anyhow::bail!(
+            "no extension module found in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let clean = reports
+        .iter()
+        .all(|r| r.extensions.iter().all(ExtensionReport::is_clean));
+    Ok(if clean {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> AbiTable {
+        AbiTable::parse("function PyLong_FromLong 3.2\n", Path::new("t")).unwrap()
+    }
+
+    #[test]
+    fn the_target_comes_from_the_tag_then_the_option_then_3_2() {
+        let tag = WheelTag::parse("cp39-abi3-any").unwrap();
+        let with_target = TargetDefault {
+            target: Some(Version::new(3, 11)),
+        };
+        assert_eq!(
+            with_target.pick(Some(&tag)),
+            (Version::new(3, 9), "wheel tag")
+        );
+        let py3 = WheelTag::parse("py3-abi3-any").unwrap();
+        assert_eq!(
+            with_target.pick(Some(&py3)),
+            (Version::new(3, 11), "--target")
+        );
+        let none = TargetDefault { target: None };
+        assert_eq!(none.pick(None), (Version::FIRST, "default"));
+    }
+
+    #[test]
+    fn garbage_extensions_are_reports_with_errors() {
+        for bytes in [&b""[..], b"\x7fELF", b"MZ", b"PK\x03\x04", &[0xff; 64]] {
+            let report = audit_extension("x.abi3.so", bytes, &table(), Version::FIRST);
+            assert!(report.error.is_some());
+            assert!(!report.is_clean());
+        }
+    }
+
+    #[test]
+    fn version_specific_file_names() {
+        let cases = [
+            ("pkg/_spam.cpython-311-x86_64-linux-gnu.so", Some("3.11")),
+            ("_spam.cp39-win_amd64.pyd", Some("3.9")),
+            ("pkg/_spam.abi3.so", None),
+            ("_spam.pyd", None),
+            ("cp311.so", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(
+                version_specific_filename(name).as_deref(),
+                expected,
+                "{name}"
+            );
+        }
+    }
 }

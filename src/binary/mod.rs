@@ -1,4 +1,23 @@
-//! Reading built binaries: libpython's exports, and extension modules.
+//! Reading built binaries without binutils: libpython's exports, and
+//! extension modules that claim the Stable ABI.
+//!
+//! - [`symbols`]: what an ELF, Mach-O, PE/COFF file or static archive
+//!   exports, imports and links to ([`symbols::read_binary`], over bytes,
+//!   never panics).
+//! - [`library`]: `stable-abi library`, and for `--unixy-check`
+//!   [`library::default_libraries`] + [`library::check_libraries`].
+//! - [`audit`]: `stable-abi audit` of extensions and wheels, using
+//!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
+//!   table built into the binary), reported by [`report`]; wheels are read
+//!   by [`wheel`].
 
 pub mod audit;
+pub mod classify;
 pub mod library;
+pub mod report;
+pub mod symbols;
+pub mod table;
+pub mod wheel;
+
+pub use library::{check_libraries, default_libraries, Features};
+pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

@@ -1,0 +1,399 @@
+//! `stable-abi audit`: extensions built here with the C compiler against the
+//! shared tree's headers, packed into wheels.
+
+mod cc;
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{stable_abi, stderr, stdout};
+
+const CLEAN: &str = "#include <Python.h>\n\
+    static struct PyModuleDef spam = {PyModuleDef_HEAD_INIT, \"spam\", NULL, -1, NULL};\n\
+    PyMODINIT_FUNC PyInit_spam(void) { PyObject *m = PyModule_Create(&spam);\n\
+      PyModule_AddObject(m, \"answer\", PyLong_FromLong(42)); return m; }\n";
+
+const NON_LIMITED: &str = "#include <Python.h>\n\
+    PyObject *make(void) { return PyUnicode_New(3, 127); }\n";
+
+const USES_3_11: &str = "#include <Python.h>\n\
+    PyObject *name_of(PyTypeObject *t) { return PyType_GetName(t); }\n";
+
+/// The built extensions, or `None` (skipped) without a tree or compiler.
+struct Built {
+    dir: tempfile::TempDir,
+    clean: PathBuf,
+    non_limited: PathBuf,
+    uses_3_11: PathBuf,
+}
+
+fn build(test: &str) -> Option<Built> {
+    let tree = common::cpython_tree(test)?;
+    let cc = cc::compiler(test)?;
+    let dir = tempfile::tempdir().unwrap();
+    let includes = cc::python_includes(&tree);
+    let with = |extra: &str| -> Vec<String> {
+        let mut flags = includes.clone();
+        if !extra.is_empty() {
+            flags.push(extra.to_string());
+        }
+        flags
+    };
+    let compile = |name: &str, source: &str, flags: Vec<String>| {
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        cc::shared_object(&cc, dir.path(), name, source, &flags)
+    };
+    let clean = compile("clean.abi3.so", CLEAN, with("-DPy_LIMITED_API=0x03080000"));
+    let non_limited = compile("nonlimited.abi3.so", NON_LIMITED, with(""));
+    let uses_3_11 = compile(
+        "new311.abi3.so",
+        USES_3_11,
+        with("-DPy_LIMITED_API=0x030B0000"),
+    );
+    Some(Built {
+        dir,
+        clean,
+        non_limited,
+        uses_3_11,
+    })
+}
+
+fn wheel_of(dir: &Path, filename: &str, tag: Option<&str>, extension: &Path) -> PathBuf {
+    let path = dir.join(filename);
+    let member = format!("spam/{}", extension.file_name().unwrap().to_string_lossy());
+    cc::wheel(&path, tag, &[(&member, std::fs::read(extension).unwrap())]);
+    path
+}
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| panic!("{err}: {}", stdout(output)))
+}
+
+fn audit(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["audit"];
+    all.extend_from_slice(args);
+    stable_abi(dir, &all)
+}
+
+#[test]
+fn a_clean_abi3_wheel_passes() {
+    let Some(built) = build("a_clean_abi3_wheel_passes") else {
+        return;
+    };
+    let wheel = wheel_of(
+        built.dir.path(),
+        "spam-1.0-cp38-abi3-linux_x86_64.whl",
+        Some("cp38-abi3-linux_x86_64"),
+        &built.clean,
+    );
+    let output = audit(built.dir.path(), &[wheel.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(
+        text.contains("target Python 3.8 (from the wheel tag)"),
+        "{text}"
+    );
+    assert!(text.contains("spam/clean.abi3.so: "), "{text}");
+    assert!(text.contains(", ok"), "{text}");
+    let report = json(&audit(
+        built.dir.path(),
+        &["--format", "json", wheel.to_str().unwrap()],
+    ));
+    let extension = &report["inputs"][0]["extensions"][0];
+    assert!(
+        extension["python_symbols"].as_u64().unwrap() >= 3,
+        "{extension}"
+    );
+    assert_eq!(extension["not_stable"].as_array().unwrap().len(), 0);
+
+    // Named for one CPython version inside an abi3 wheel: a note, not a failure.
+    let named = built
+        .dir
+        .path()
+        .join("named-1.0-cp38-abi3-linux_x86_64.whl");
+    let bytes = std::fs::read(&built.clean).unwrap();
+    cc::wheel(
+        &named,
+        None,
+        &[("spam/_spam.cpython-311-x86_64-linux-gnu.so", bytes)],
+    );
+    let output = audit(built.dir.path(), &[named.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("note: the file name is for CPython 3.11 only"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_non_limited_function_is_a_violation() {
+    let Some(built) = build("a_non_limited_function_is_a_violation") else {
+        return;
+    };
+    let wheel = wheel_of(
+        built.dir.path(),
+        "spam-1.0-cp38-abi3-linux_x86_64.whl",
+        None,
+        &built.non_limited,
+    );
+    let output = audit(
+        built.dir.path(),
+        &["--format", "json", wheel.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(
+        report["inputs"][0]["extensions"][0]["not_stable"],
+        serde_json::json!(["PyUnicode_New"])
+    );
+    let text = stdout(&audit(built.dir.path(), &[wheel.to_str().unwrap()]));
+    assert!(
+        text.contains("error: PyUnicode_New is not in the Stable ABI"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
+    let Some(built) = build("a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch") else {
+        return;
+    };
+    let dir = built.dir.path();
+    let cp38 = wheel_of(
+        dir,
+        "spam-1.0-cp38-abi3-linux_x86_64.whl",
+        None,
+        &built.uses_3_11,
+    );
+    let output = audit(dir, &["--format", "json", cp38.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let too_new = &report["inputs"][0]["extensions"][0]["too_new"];
+    assert_eq!(too_new[0]["symbol"], "PyType_GetName");
+    assert_eq!(too_new[0]["needs"], "3.11");
+    assert_eq!(report["inputs"][0]["target"], "3.8");
+    let text = stdout(&audit(dir, &[cp38.to_str().unwrap()]));
+    assert!(
+        text.contains("PyType_GetName needs Python 3.11 (the target is 3.8)"),
+        "{text}"
+    );
+
+    // Tagged for 3.11, the same extension is fine; the WHEEL file's tag is
+    // used when the file name has none.
+    let renamed = wheel_of(
+        dir,
+        "spam.whl",
+        Some("cp311-abi3-linux_x86_64"),
+        &built.uses_3_11,
+    );
+    let output = audit(dir, &[renamed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // A bare extension: --target, with the manifest's location in the note.
+    let tree = common::cpython_tree("mismatch").unwrap();
+    let manifest = tree.join("Misc/stable_abi.toml");
+    let ext = built.uses_3_11.to_str().unwrap();
+    let output = audit(
+        dir,
+        &[
+            "--target",
+            "3.10",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            ext,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("stable_abi.toml:"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        audit(dir, &["--target", "3.11", ext]).status.code(),
+        Some(0)
+    );
+    // Without a tag or --target, the target is 3.2.
+    let output = audit(dir, &[built.clean.to_str().unwrap()]);
+    assert!(
+        stdout(&output).contains("target Python 3.2 (the default)"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_non_abi3_wheel_is_reported_not_audited() {
+    let Some(built) = build("a_non_abi3_wheel_is_reported_not_audited") else {
+        return;
+    };
+    let wheel = wheel_of(
+        built.dir.path(),
+        "spam-1.0-cp311-cp311-linux_x86_64.whl",
+        None,
+        &built.non_limited,
+    );
+    let output = audit(built.dir.path(), &[wheel.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("not abi3: not audited"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn linking_a_version_specific_libpython_is_flagged() {
+    let Some(built) = build("linking_a_version_specific_libpython_is_flagged") else {
+        return;
+    };
+    let tree = common::cpython_tree("linking").unwrap();
+    let cc = cc::compiler("linking").unwrap();
+    let mut flags = cc::python_includes(&tree);
+    flags.push("-DPy_LIMITED_API=0x03080000".into());
+    flags.push(format!("-L{}", tree.join("lib").display()));
+    flags.push("-l:libpython3.13.so.1.0".into());
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let linked = cc::shared_object(&cc, built.dir.path(), "linked.abi3.so", CLEAN, &flags);
+    let output = audit(
+        built.dir.path(),
+        &["--format", "json", linked.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let links = &json(&output)["inputs"][0]["extensions"][0]["version_specific_links"];
+    assert_eq!(links[0]["library"], "libpython3.13.so.1.0");
+    assert_eq!(links[0]["version"], "3.13");
+}
+
+#[test]
+fn a_directory_of_wheels_is_audited_whole() {
+    let Some(built) = build("a_directory_of_wheels_is_audited_whole") else {
+        return;
+    };
+    let wheels = built.dir.path().join("dist/nested");
+    std::fs::create_dir_all(&wheels).unwrap();
+    wheel_of(
+        &wheels,
+        "a-1.0-cp38-abi3-linux_x86_64.whl",
+        None,
+        &built.clean,
+    );
+    wheel_of(
+        &wheels,
+        "b-1.0-cp38-abi3-linux_x86_64.whl",
+        None,
+        &built.uses_3_11,
+    );
+    wheel_of(
+        &wheels,
+        "c-1.0-cp38-abi3-linux_x86_64.whl",
+        None,
+        &built.non_limited,
+    );
+    std::fs::write(wheels.join("README.txt"), "not audited").unwrap();
+    let output = audit(built.dir.path(), &["--format", "json", "dist"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["summary"]["inputs"], 3);
+    assert_eq!(report["summary"]["clean"], 1);
+    assert_eq!(report["summary"]["failed"], 2);
+    let first = report["inputs"][0]["path"].as_str().unwrap();
+    assert!(
+        first.ends_with("a-1.0-cp38-abi3-linux_x86_64.whl"),
+        "{first}"
+    );
+}
+
+#[test]
+fn corrupt_inputs_are_clear_errors_and_empty_wheels_are_notes() {
+    let Some(built) = build("corrupt_inputs_are_clear_errors") else {
+        return;
+    };
+    let dir = built.dir.path();
+    std::fs::write(
+        dir.join("broken-1.0-cp38-abi3-any.whl"),
+        b"PK\x03\x04garbage",
+    )
+    .unwrap();
+    let clean = std::fs::read(&built.clean).unwrap();
+    std::fs::write(dir.join("truncated.abi3.so"), &clean[..clean.len() / 3]).unwrap();
+    std::fs::write(dir.join("text.so"), "hello\n").unwrap();
+    cc::wheel(&dir.join("pure-1.0-cp38-abi3-any.whl"), None, &[]);
+    cc::wheel(
+        &dir.join("bad-1.0-cp38-abi3-any.whl"),
+        None,
+        &[("spam/bad.abi3.so", clean[..200].to_vec())],
+    );
+
+    for (file, message) in [
+        (
+            "broken-1.0-cp38-abi3-any.whl",
+            "broken-1.0-cp38-abi3-any.whl: error: not a valid wheel (zip)",
+        ),
+        (
+            "truncated.abi3.so",
+            "truncated.abi3.so: error: truncated or corrupt ELF file",
+        ),
+        ("text.so", "text.so: error: not an object file"),
+        (
+            "bad-1.0-cp38-abi3-any.whl",
+            "bad-1.0-cp38-abi3-any.whl: spam/bad.abi3.so: error: truncated or corrupt ELF",
+        ),
+        ("absent.whl", "absent.whl: error: cannot read"),
+    ] {
+        let output = audit(dir, &[file]);
+        assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(message),
+            "{file}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{file}");
+    }
+
+    // A wheel with no extension is a note; alone, nothing was audited.
+    let pure = dir.join("pure-1.0-cp38-abi3-any.whl");
+    let output = audit(dir, &[pure.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("note: no extension module in this wheel"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("no extension module found"),
+        "{}",
+        stderr(&output)
+    );
+    let good = wheel_of(dir, "good-1.0-cp38-abi3-any.whl", None, &built.clean);
+    let output = audit(dir, &[pure.to_str().unwrap(), good.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn the_builtin_table_is_what_the_refresh_writes() {
+    let Some(tree) = common::cpython_tree("the_builtin_table_is_what_the_refresh_writes") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("table.txt");
+    let manifest = tree.join("Misc/stable_abi.toml");
+    let output = audit(
+        dir.path(),
+        &[
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--write-table",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let committed = include_str!("../src/binary/stable_abi_table.txt");
+    assert!(
+        std::fs::read_to_string(&out).unwrap() == committed,
+        "src/binary/stable_abi_table.txt is stale: refresh it with \
+         `stable-abi audit --manifest {} --write-table src/binary/stable_abi_table.txt`",
+        manifest.display()
+    );
+}

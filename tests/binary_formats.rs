@@ -1,0 +1,117 @@
+//! Reading Mach-O and COFF symbols, with objects written by the `object`
+//! crate (no cross toolchain needed); ELF is covered by the compiled tests.
+
+use object::write::{Object, Symbol, SymbolSection};
+use object::{Architecture, BinaryFormat, Endianness, SymbolFlags, SymbolKind, SymbolScope};
+
+use stable_abi::binary::{read_binary, BinaryFormat as Format};
+
+/// An object defining `PyTiny_Exported` (and a local helper) and calling
+/// `PyUnicode_New`, in `format`.
+fn object_file(format: BinaryFormat) -> Vec<u8> {
+    let mut obj = Object::new(format, Architecture::X86_64, Endianness::Little);
+    let text = obj.section_id(object::write::StandardSection::Text);
+    let offset = obj.append_section_data(text, &[0xc3; 16], 1);
+    for (name, scope) in [
+        ("PyTiny_Exported", SymbolScope::Dynamic),
+        ("helper", SymbolScope::Compilation),
+    ] {
+        obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: offset,
+            size: 1,
+            kind: SymbolKind::Text,
+            scope,
+            weak: false,
+            section: SymbolSection::Section(text),
+            flags: SymbolFlags::None,
+        });
+    }
+    obj.add_symbol(Symbol {
+        name: b"PyUnicode_New".to_vec(),
+        value: 0,
+        size: 0,
+        kind: SymbolKind::Text,
+        scope: SymbolScope::Dynamic,
+        weak: false,
+        section: SymbolSection::Undefined,
+        flags: SymbolFlags::None,
+    });
+    obj.write().unwrap()
+}
+
+#[test]
+fn macho_symbols_lose_their_underscore() {
+    let bytes = object_file(BinaryFormat::MachO);
+    assert!(
+        bytes.windows(17).any(|w| w == b"_PyTiny_Exported\0"),
+        "the writer mangles"
+    );
+    let binary = read_binary(&bytes).unwrap();
+    assert_eq!(binary.format, Format::MachO);
+    assert!(binary.exports.contains("PyTiny_Exported"), "{binary:?}");
+    assert!(
+        !binary.exports.contains("helper"),
+        "locals are not exported"
+    );
+    assert!(binary.imports.contains("PyUnicode_New"), "{binary:?}");
+}
+
+#[test]
+fn coff_objects_are_read() {
+    let binary = read_binary(&object_file(BinaryFormat::Coff)).unwrap();
+    assert_eq!(binary.format, Format::Coff);
+    assert!(binary.exports.contains("PyTiny_Exported"), "{binary:?}");
+    assert!(binary.imports.contains("PyUnicode_New"), "{binary:?}");
+    assert!(Format::Coff.is_windows());
+}
+
+#[test]
+fn an_archive_of_macho_objects_uses_c_names() {
+    let member = object_file(BinaryFormat::MachO);
+    // A BSD-style archive without a symbol index: members are parsed.
+    let mut archive = b"!<arch>\n".to_vec();
+    let header = format!(
+        "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+        "tiny.o",
+        0,
+        0,
+        0,
+        644,
+        member.len()
+    );
+    archive.extend_from_slice(header.as_bytes());
+    archive.extend_from_slice(&member);
+    if member.len() % 2 == 1 {
+        archive.push(b'\n');
+    }
+    let binary = read_binary(&archive).unwrap();
+    assert_eq!(binary.format, Format::Archive);
+    assert_eq!(
+        binary.exports.iter().collect::<Vec<_>>(),
+        ["PyTiny_Exported"],
+        "{binary:?}"
+    );
+}
+
+#[test]
+fn every_truncation_of_a_macho_object_is_an_error_or_a_result() {
+    let bytes = object_file(BinaryFormat::MachO);
+    for len in 0..bytes.len() {
+        let _ = read_binary(&bytes[..len]);
+    }
+}
+
+#[test]
+fn mutated_objects_are_errors_or_results_never_panics() {
+    for format in [BinaryFormat::MachO, BinaryFormat::Coff, BinaryFormat::Elf] {
+        let bytes = object_file(format);
+        for position in 0..bytes.len() {
+            for value in [0x00, 0xff, 0x80] {
+                let mut mutated = bytes.clone();
+                mutated[position] = value;
+                let _ = read_binary(&mutated);
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Windows binaries: a `python3.dll`-style DLL whose exports are forwarders,
+//! and `.pyd` extensions importing from `python3.dll` or `python3N.dll`,
+//! written in the test with the `object` crate's PE writer.
+
+mod common;
+
+use object::write::pe::{NtHeaders, Writer};
+
+use common::{stable_abi, stderr, stdout};
+use stable_abi::binary::{read_binary, BinaryFormat};
+
+fn put_u16(out: &mut Vec<u8>, value: u16) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_u32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+/// An export directory at `rva` naming `exports` (name, forwarder target);
+/// an export without a forwarder points at the headers.
+fn export_section(rva: u32, dll: &str, exports: &[(&str, Option<&str>)]) -> Vec<u8> {
+    let mut sorted = exports.to_vec();
+    sorted.sort();
+    let n = sorted.len() as u32;
+    let functions = rva + 40;
+    let names = functions + 4 * n;
+    let ordinals = names + 4 * n;
+    let mut strings = Vec::new();
+    let strings_rva = ordinals + 2 * n;
+    let string_rva = |text: &str, strings: &mut Vec<u8>| {
+        let at = strings_rva + strings.len() as u32;
+        strings.extend_from_slice(text.as_bytes());
+        strings.push(0);
+        at
+    };
+    let dll_name = string_rva(dll, &mut strings);
+    let name_rvas: Vec<u32> = sorted
+        .iter()
+        .map(|(name, _)| string_rva(name, &mut strings))
+        .collect();
+    let addresses: Vec<u32> = sorted
+        .iter()
+        .map(|(_, forward)| forward.map_or(0x10, |target| string_rva(target, &mut strings)))
+        .collect();
+    let mut out = Vec::new();
+    for value in [0, 0] {
+        put_u32(&mut out, value);
+    }
+    put_u16(&mut out, 0);
+    put_u16(&mut out, 0);
+    for value in [dll_name, 1, n, n, functions, names, ordinals] {
+        put_u32(&mut out, value);
+    }
+    addresses.iter().for_each(|&a| put_u32(&mut out, a));
+    name_rvas.iter().for_each(|&a| put_u32(&mut out, a));
+    (0..n).for_each(|i| put_u16(&mut out, i as u16));
+    out.extend_from_slice(&strings);
+    out
+}
+
+/// An import directory at `rva`: for each DLL, the names imported from it
+/// (`#N` imports ordinal N).
+fn import_section(rva: u32, imports: &[(&str, &[&str])]) -> Vec<u8> {
+    let descriptors_len = 20 * (imports.len() as u32 + 1);
+    let mut tables = Vec::new(); // lookup tables, then hint/name entries and DLL names
+    let mut descriptors = Vec::new();
+    let thunks_len: u32 = imports
+        .iter()
+        .map(|(_, names)| 8 * (names.len() as u32 + 1))
+        .sum();
+    let mut strings = Vec::new();
+    let strings_rva = rva + descriptors_len + thunks_len;
+    for (dll, names) in imports {
+        let table_rva = rva + descriptors_len + tables.len() as u32;
+        for name in names.iter() {
+            if let Some(ordinal) = name.strip_prefix('#') {
+                let thunk = (1u64 << 63) | ordinal.parse::<u64>().unwrap();
+                tables.extend_from_slice(&thunk.to_le_bytes());
+                continue;
+            }
+            let entry = strings_rva + strings.len() as u32;
+            put_u16(&mut strings, 0);
+            strings.extend_from_slice(name.as_bytes());
+            strings.push(0);
+            if strings.len() % 2 == 1 {
+                strings.push(0);
+            }
+            tables.extend_from_slice(&u64::from(entry).to_le_bytes());
+        }
+        tables.extend_from_slice(&0u64.to_le_bytes());
+        let dll_rva = strings_rva + strings.len() as u32;
+        strings.extend_from_slice(dll.as_bytes());
+        strings.push(0);
+        for value in [table_rva, 0, 0, dll_rva, table_rva] {
+            put_u32(&mut descriptors, value);
+        }
+    }
+    descriptors.extend_from_slice(&[0; 20]);
+    [descriptors, tables, strings].concat()
+}
+
+fn pe_dll(dll: &str, exports: &[(&str, Option<&str>)], imports: &[(&str, &[&str])]) -> Vec<u8> {
+    let mut buffer = Vec::new();
+    let mut writer = Writer::new(true, 0x1000, 0x200, &mut buffer);
+    writer.reserve_dos_header_and_stub();
+    writer.reserve_nt_headers(16);
+    writer.reserve_section_headers(2);
+    let edata_len = export_section(0, dll, exports).len() as u32;
+    let edata = writer.reserve_edata_section(edata_len);
+    let idata_len = import_section(0, imports).len() as u32;
+    let idata = writer.reserve_idata_section(idata_len);
+    writer.write_dos_header_and_stub().unwrap();
+    writer.write_nt_headers(NtHeaders {
+        machine: object::pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: object::pe::IMAGE_FILE_DLL | object::pe::IMAGE_FILE_EXECUTABLE_IMAGE,
+        major_linker_version: 14,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_8000_0000,
+        major_operating_system_version: 6,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 6,
+        minor_subsystem_version: 0,
+        subsystem: object::pe::IMAGE_SUBSYSTEM_WINDOWS_GUI,
+        dll_characteristics: 0,
+        size_of_stack_reserve: 0x10_0000,
+        size_of_stack_commit: 0x1000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x1000,
+    });
+    writer.write_section_headers();
+    writer.write_section(
+        edata.file_offset,
+        &export_section(edata.virtual_address, dll, exports),
+    );
+    writer.write_section(
+        idata.file_offset,
+        &import_section(idata.virtual_address, imports),
+    );
+    buffer
+}
+
+#[test]
+fn forwarded_exports_count_as_exports() {
+    let dll = pe_dll(
+        "python3.dll",
+        &[
+            ("PyLong_FromLong", Some("python313.PyLong_FromLong")),
+            ("Py_Initialize", None),
+        ],
+        &[("python313.dll", &["PyLong_FromLong"])],
+    );
+    let binary = read_binary(&dll).unwrap();
+    assert_eq!(binary.format, BinaryFormat::Pe);
+    assert_eq!(
+        binary.exports.iter().collect::<Vec<_>>(),
+        ["PyLong_FromLong", "Py_Initialize"]
+    );
+    assert!(binary.needed.contains("python313.dll"));
+}
+
+const MANIFEST: &str = "\
+[feature_macro.MS_WINDOWS]
+    doc = 'on Windows'
+    windows = true
+[feature_macro.HAVE_FORK]
+    doc = 'on platforms with fork()'
+[function.PyLong_FromLong]
+    added = '3.2'
+[function.PyErr_SetFromWindowsErr]
+    added = '3.7'
+    ifdef = 'MS_WINDOWS'
+[function.PyOS_AfterFork_Child]
+    added = '3.7'
+    ifdef = 'HAVE_FORK'
+";
+
+#[test]
+fn a_dll_is_checked_with_the_windows_feature_macros() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.toml"), MANIFEST).unwrap();
+    let dll = pe_dll(
+        "python3.dll",
+        &[("PyLong_FromLong", Some("python313.PyLong_FromLong"))],
+        &[],
+    );
+    std::fs::write(dir.path().join("python3.dll"), dll).unwrap();
+    let output = stable_abi(
+        dir.path(),
+        &["library", "--manifest", "manifest.toml", "python3.dll"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // MS_WINDOWS is defined on Windows, HAVE_FORK is not.
+    let text = stdout(&output);
+    assert!(
+        text.contains("PyErr_SetFromWindowsErr (added in 3.7) is not exported"),
+        "{text}"
+    );
+    assert!(!text.contains("PyOS_AfterFork_Child"), "{text}");
+}
+
+#[test]
+fn a_pyd_importing_from_python3n_dll_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let pinned = pe_dll(
+        "spam.pyd",
+        &[("PyInit_spam", None)],
+        &[("python311.dll", &["PyLong_FromLong", "PyUnicode_New"])],
+    );
+    let stable = pe_dll(
+        "ham.pyd",
+        &[("PyInit_ham", None)],
+        &[
+            ("python3.dll", &["PyLong_FromLong"]),
+            ("KERNEL32.dll", &["GetLastError"]),
+        ],
+    );
+    std::fs::write(dir.path().join("spam.pyd"), pinned).unwrap();
+    std::fs::write(dir.path().join("ham.pyd"), stable).unwrap();
+
+    let output = stable_abi(dir.path(), &["audit", "--format", "json", "spam.pyd"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let extension = &report["inputs"][0]["extensions"][0];
+    assert_eq!(
+        extension["not_stable"],
+        serde_json::json!(["PyUnicode_New"])
+    );
+    assert_eq!(
+        extension["version_specific_links"][0]["library"],
+        "python311.dll"
+    );
+    assert_eq!(extension["python_symbols"], 2);
+
+    let output = stable_abi(dir.path(), &["audit", "ham.pyd"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // Imported only by ordinal: still linked to that one Python.
+    let by_ordinal = pe_dll(
+        "eggs.pyd",
+        &[("PyInit_eggs", None)],
+        &[("python312.dll", &["#17"])],
+    );
+    std::fs::write(dir.path().join("eggs.pyd"), by_ordinal).unwrap();
+    let output = stable_abi(dir.path(), &["audit", "eggs.pyd"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("linked to python312.dll, which only Python 3.12 has"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn mutated_dlls_are_errors_or_results_never_panics() {
+    let dll = pe_dll(
+        "python3.dll",
+        &[
+            ("PyLong_FromLong", Some("python313.PyLong_FromLong")),
+            ("Py_Initialize", None),
+        ],
+        &[("python313.dll", &["PyLong_FromLong", "#3"])],
+    );
+    for position in 0..dll.len() {
+        for value in [0x00, 0xff, 0x7f] {
+            let mut mutated = dll.clone();
+            mutated[position] = value;
+            let _ = read_binary(&mutated);
+        }
+    }
+    for len in 0..dll.len() {
+        let _ = read_binary(&dll[..len]);
+    }
+}
