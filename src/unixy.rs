@@ -26,12 +26,15 @@ pub fn check(manifest: &Manifest, options: &HeaderOptions) -> Result<bool> {
     print_findings(&mut stderr, &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);
 
-    // ---- Library half: SEAM for the exported-symbol check ----
+    // ---- Library half: SEAM (wired by the lead) ----
     // The reference also checks that libpython (LIBRARY and LDLIBRARY)
-    // exports every Stable ABI symbol (function/data, abi_only included,
-    // whose ifdef is in `context.feature_macros`). That check reads the
-    // library itself (src/binary/library.rs) and is wired in here:
-    // `let library_ok = crate::binary::library::unixy_check(manifest, &context.feature_macros)?;`
+    // exports every Stable ABI symbol (function/data, abi_only included)
+    // whose ifdef the header view defines. With src/binary/library.rs:
+    //   let libraries = library::default_libraries(&manifest.root());
+    //   let features = library::Features::Exactly(context.feature_macros.clone());
+    //   let missing = library::check_libraries(manifest, &libraries, &features)?;
+    //   print them, and library_ok = !has_errors(&missing)
+    // (the reference fails when LDLIBRARY is absent; LIBRARY is optional).
     let library_ok = true;
 
     Ok(headers_ok && library_ok)
@@ -50,4 +53,36 @@ pub fn header_findings(context: &Context) -> Vec<Finding> {
         .collect();
     findings.extend(extra);
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{context, manifest, v, views, ViewBuilder};
+    use crate::diagnostic::Severity;
+
+    #[test]
+    fn legacy_findings_are_errors_and_the_rest_warnings_once() {
+        let manifest =
+            manifest("[function.PyOld]\n    added = '3.2'\n[function.PyNew]\n    added = '3.13'\n");
+        // PyOld is missing at 3.13 (legacy) and also at 3.12 (new check:
+        // same name, so left out); PyNew is declared too early (new check).
+        let views = views(13, |version| {
+            let view = ViewBuilder::new(version).function("PyNew", "Include/new.h", 1);
+            if version < v(12) {
+                view.function("PyOld", "Include/old.h", 1).build()
+            } else {
+                view.build()
+            }
+        });
+        let context = context(&manifest, views);
+        let findings = header_findings(&context);
+        let lines: Vec<String> = findings
+            .iter()
+            .map(|f| format!("{} {} {}", f.severity, f.check, f.name))
+            .collect();
+        assert_eq!(lines, ["error missing PyOld", "warning too-early PyNew"]);
+        assert_eq!(findings[0].versions, [v(13)]);
+        assert_eq!(findings[1].severity, Severity::Warning);
+    }
 }
