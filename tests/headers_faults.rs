@@ -180,3 +180,79 @@ fn include_cycle_is_a_clear_error() {
     );
     assert_clear_error(&tree, "cycle_");
 }
+
+#[test]
+fn struct_defects_are_reported() {
+    let Some((_dir, tree)) = scratch_tree("struct_defects_are_reported") else {
+        return;
+    };
+    let (_, before) = headers_json(&tree, &[]);
+    assert!(before.iter().all(|f| f["check"] != "struct"));
+    // An opaque struct gets a complete definition...
+    edit(
+        &tree,
+        "Include/pytypedefs.h",
+        "typedef struct _ts PyThreadState;\n",
+        "typedef struct _ts PyThreadState;\nstruct _ts { int interp; };\n",
+    );
+    // ...and the manifest lists a struct's members out of order.
+    edit(
+        &tree,
+        "Misc/stable_abi.toml",
+        "members = ['ob_base', 'ob_size']",
+        "members = ['ob_size', 'ob_base']",
+    );
+    let (status, after) = headers_json(&tree, &[]);
+    assert_eq!(status, Some(1));
+    let opaque = find(&after, "struct", "PyThreadState").expect("opaque struct finding");
+    assert_eq!(opaque["path"], "Include/pytypedefs.h");
+    assert_eq!(versions(opaque), all_versions());
+    let order = find(&after, "struct", "PyVarObject").expect("member order finding");
+    assert!(
+        order["message"]
+            .as_str()
+            .unwrap()
+            .contains("in the order ob_base, ob_size, not ob_size, ob_base"),
+        "{order}"
+    );
+}
+
+#[test]
+fn ifdef_defects_are_reported() {
+    let Some((_dir, tree)) = scratch_tree("ifdef_defects_are_reported") else {
+        return;
+    };
+    let (_, before) = headers_json(&tree, &[]);
+    assert!(find(&before, "ifdef", "PyOS_BeforeFork").is_none());
+    assert!(find(&before, "ifdef", "PyErr_SetFromWindowsErr").is_none());
+    // A HAVE_FORK function declared outside `#ifdef HAVE_FORK`...
+    edit(
+        &tree,
+        "Include/intrcheck.h",
+        "#ifdef HAVE_FORK\n#if !defined(Py_LIMITED_API) || Py_LIMITED_API+0 >= 0x03070000\n\
+         PyAPI_FUNC(void) PyOS_BeforeFork(void);\n",
+        "PyAPI_FUNC(void) PyOS_BeforeFork(void);\n\
+         #ifdef HAVE_FORK\n#if !defined(Py_LIMITED_API) || Py_LIMITED_API+0 >= 0x03070000\n",
+    );
+    // ...and a Windows-only function whose manifest entry lost its ifdef.
+    edit(
+        &tree,
+        "Misc/stable_abi.toml",
+        "[function.PyErr_SetFromWindowsErr]\n    added = '3.7'  # (and 3.6.1 and 3.5.3)\n    \
+         ifdef = 'MS_WINDOWS'\n",
+        "[function.PyErr_SetFromWindowsErr]\n    added = '3.7'  # (and 3.6.1 and 3.5.3)\n",
+    );
+    let (status, after) = headers_json(&tree, &[]);
+    assert_eq!(status, Some(1));
+    let fork = find(&after, "ifdef", "PyOS_BeforeFork").expect("HAVE_FORK finding");
+    assert_eq!(fork["path"], "Include/intrcheck.h");
+    assert!(fork["message"]
+        .as_str()
+        .unwrap()
+        .contains("even when HAVE_FORK is not defined"));
+    let windows = find(&after, "ifdef", "PyErr_SetFromWindowsErr").expect("MS_WINDOWS finding");
+    assert!(windows["message"]
+        .as_str()
+        .unwrap()
+        .contains("declared only when MS_WINDOWS is defined"));
+}
