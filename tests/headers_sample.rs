@@ -19,7 +19,12 @@ fn sample_tree_passes_with_its_baseline() {
         ],
     );
     let stdout = common::stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}{}", common::stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        common::stderr(&output)
+    );
     assert!(!stdout.contains("[stale-baseline]"), "{stdout}");
     // Without the baseline the accepted defect is reported.
     let plain = common::stable_abi(repo, &["headers", "--manifest", "Misc/stable_abi.toml"]);
