@@ -260,6 +260,28 @@ mod tests {
     }
 
     #[test]
+    fn garbage_never_panics() {
+        let inputs = [
+            "\u{0}\u{feff}too-early",
+            "a b c d",
+            "x y 3.2-3.255",
+            "x y 3.256",
+            "x y 3.2--3.3",
+            "x y ,",
+            "x y 3.13-3.2",
+            "   \t# only a comment",
+            "x y -,3.2",
+        ];
+        for input in inputs {
+            let _ = Baseline::parse(input, Path::new("b.txt"));
+        }
+        let long = "too-early P 3.2\n"
+            .repeat(2)
+            .replace('P', &"P".repeat(10_000));
+        assert!(Baseline::parse(&long, Path::new("b.txt")).is_err());
+    }
+
+    #[test]
     fn malformed_lines_are_located_errors() {
         for (text, expected) in [
             (
