@@ -40,7 +40,7 @@ fn one_run(tree: &Path) -> (Duration, Duration, Duration, usize) {
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
     let headers = Headers::load(tree, &Profile::default()).expect("headers");
     let loaded = Instant::now();
-    let context = Context::build(&manifest, &headers).expect("views");
+    let context = Context::build(&manifest, &headers, &Profile::default()).expect("views");
     let viewed = Instant::now();
     let findings = run_checks(&context);
     let checked = Instant::now();
@@ -88,7 +88,7 @@ fn main() {
     // Each check alone, one after another, on one context.
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
     let headers = Headers::load(&tree, &Profile::default()).expect("headers");
-    let context = Context::build(&manifest, &headers).expect("views");
+    let context = Context::build(&manifest, &headers, &Profile::default()).expect("views");
     let per_check: Vec<String> = CHECKS
         .iter()
         .map(|check| {

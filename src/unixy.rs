@@ -18,8 +18,7 @@ use crate::manifest::Manifest;
 
 /// Runs the header and library checks; returns whether they passed.
 pub fn check(manifest: &Manifest, options: &HeaderOptions) -> Result<bool> {
-    let headers = command::load_headers(manifest, options)?;
-    let context = Context::build(manifest, &headers)?;
+    let context = command::build_context(manifest, options)?;
     let findings = header_findings(&context);
     let findings = command::apply_baseline(findings, options.baseline.as_deref())?;
     let mut stderr = std::io::stderr().lock();

@@ -111,3 +111,27 @@ fn unconfigured_tree_has_the_same_findings() {
     assert!(!configured["findings"].as_array().unwrap().is_empty());
     assert_eq!(configured, unconfigured);
 }
+
+#[test]
+fn command_line_feature_macro_counts_as_defined() {
+    let Some(tree) = common::cpython_tree("command_line_feature_macro_counts_as_defined") else {
+        return;
+    };
+    // `-D MS_WINDOWS`: the Windows-only items are expected, so their
+    // declarations are not `unlisted`, and their missing version guards
+    // show as `too-early`.
+    let output = common::stable_abi(&tree, &["headers", "--format", "json", "-D", "MS_WINDOWS"]);
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = document["findings"].as_array().unwrap();
+    let named = |check: &str| {
+        findings
+            .iter()
+            .find(|f| f["check"] == check && f["name"] == "PyErr_SetFromWindowsErr")
+    };
+    assert!(named("unlisted").is_none(), "{findings:?}");
+    let early = named("too-early").expect("too-early PyErr_SetFromWindowsErr");
+    assert_eq!(
+        early["versions"],
+        serde_json::json!(["3.2", "3.3", "3.4", "3.5", "3.6"])
+    );
+}

@@ -15,15 +15,10 @@ use crate::Outcome;
 
 /// Parses the headers of the manifest's tree under the `-D`/`-U` profile
 /// and evaluates them at every version.
-pub fn load_headers(manifest: &Manifest, options: &HeaderOptions) -> Result<Headers> {
+pub fn build_context<'m>(manifest: &'m Manifest, options: &HeaderOptions) -> Result<Context<'m>> {
     let profile = Profile::from_options(options)?;
-    Headers::load(&manifest.root(), &profile)
-}
-
-/// The findings of every check, before any baseline.
-pub fn all_findings(manifest: &Manifest, headers: &Headers) -> Result<Vec<Finding>> {
-    let context = Context::build(manifest, headers)?;
-    Ok(run_checks(&context))
+    let headers = Headers::load(&manifest.root(), &profile)?;
+    Context::build(manifest, &headers, &profile)
 }
 
 /// Leaves out what `--baseline` accepts (reporting its stale entries).
@@ -36,8 +31,8 @@ pub fn apply_baseline(findings: Vec<Finding>, baseline: Option<&Path>) -> Result
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let manifest = Manifest::load(&args.manifest)?;
-    let headers = load_headers(&manifest, &args.headers)?;
-    let findings = all_findings(&manifest, &headers)?;
+    let context = build_context(&manifest, &args.headers)?;
+    let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::render(&findings))
             .with_context(|| format!("{}: cannot write the baseline", path.display()))?;

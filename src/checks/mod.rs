@@ -128,7 +128,15 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Evaluates the parsed headers at every version from 3.2 to the tree's
     /// own, and once per feature macro toggled at the tree's version.
-    pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
+    ///
+    /// `profile` is the one `headers` were loaded with: a feature macro it
+    /// defines (`-D MS_WINDOWS`) counts as defined, as for a compiler, even
+    /// though the view lists only macros the headers define.
+    pub fn build(
+        manifest: &'a Manifest,
+        headers: &Headers,
+        profile: &Profile,
+    ) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Profile::default();
         // Each view is an independent evaluation of the one parse.
@@ -137,6 +145,14 @@ impl<'a> Context<'a> {
             .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
             .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
+        for (name, _) in &profile.defines {
+            let is_feature = manifest
+                .get(name)
+                .is_some_and(|item| item.kind == Kind::FeatureMacro);
+            if is_feature && !profile.undefines.contains(name) {
+                context.feature_macros.insert(name.clone());
+            }
+        }
         let current = context.current_version();
         let features: Vec<(String, bool)> = manifest
             .feature_macros()
