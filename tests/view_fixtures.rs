@@ -132,13 +132,22 @@ fn structs_have_members_or_are_opaque() {
     let later = ["x", "y", "z"].map(String::from);
     assert_eq!(view.structs["PyLater"].members.as_deref(), Some(&later[..]));
     assert_eq!(view.structs["_later"].members.as_deref(), Some(&later[..]));
+    // Members declared by a macro (like PyObject_HEAD) are expanded.
+    let with_head = ["ob_base", "ob_flags", "meth"].map(String::from);
+    assert_eq!(
+        view.structs["PyWithHead"].members.as_deref(),
+        Some(&with_head[..])
+    );
 }
 
 #[test]
 fn typedef_names() {
     let view = view(v(13));
     let names: Vec<&str> = view.typedefs.keys().map(String::as_str).collect();
-    assert_eq!(names, ["PyFull", "PyLater", "PyOpaque", "Py_callback"]);
+    assert_eq!(
+        names,
+        ["PyFull", "PyLater", "PyOpaque", "PyWithHead", "Py_callback"]
+    );
     assert_eq!(view.typedefs["Py_callback"].location.line, 61);
 }
 
@@ -224,4 +233,37 @@ fn unreadable_tree_is_an_error() {
         .err()
         .expect("no tree, no headers");
     assert!(format!("{error:#}").contains("patchlevel.h"));
+}
+
+#[test]
+fn empty_condition_is_an_error_only_where_evaluated() {
+    let headers = Headers::from_text(b"#define Py_A 1\n#if\n#endif\n");
+    let error = headers.view(None, &Profile::default()).unwrap_err();
+    assert_eq!(
+        format!("{error:#}"),
+        "Include/Python.h:2:1: error: #if with no expression"
+    );
+    // Inside a skipped group it is never evaluated (the fixture has one).
+    assert!(view(None).macros.contains_key("Py_TWICE"));
+}
+
+#[test]
+fn headers_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Headers>();
+    let headers = Headers::load(&fixture("basic"), &Profile::default()).unwrap();
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [2, 9]
+            .map(|minor| {
+                let headers = &headers;
+                scope.spawn(move || {
+                    let view = headers.view(v(minor), &Profile::default()).unwrap();
+                    view.functions.len()
+                })
+            })
+            .into_iter()
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts, [2, 2]);
 }

@@ -94,6 +94,8 @@ pub enum Item {
         offset: u32,
     },
     Member(Sym),
+    /// A macro in a struct body that declares members (`PyObject_HEAD`).
+    MemberMacro(Sym),
     StructEnd,
     StructDecl {
         key: Sym,
@@ -329,6 +331,7 @@ impl Builder<'_> {
                 offset,
             },
             RawDecl::Member { name, .. } => Item::Member(interner.intern(&name)),
+            RawDecl::MemberMacro { name, .. } => Item::MemberMacro(interner.intern(&name)),
             RawDecl::StructEnd { .. } => Item::StructEnd,
             RawDecl::StructDecl { key, offset } => Item::StructDecl {
                 key: interner.intern(&key),
@@ -357,12 +360,9 @@ impl Builder<'_> {
         match name.as_str() {
             "if" | "ifdef" | "ifndef" => {
                 let cond = match name.as_str() {
-                    "if" => {
-                        if rest.is_empty() {
-                            return Err("#if with no expression".into());
-                        }
-                        Cond::If(rest.to_vec())
-                    }
+                    // An empty expression is an error only if the walk
+                    // reaches it (evaluation says so), as in a compiler.
+                    "if" => Cond::If(rest.to_vec()),
                     _ => {
                         let Some(TokKind::Ident(sym)) = rest.first().map(|t| &t.kind) else {
                             return Err(format!("#{name} expects a macro name"));
@@ -396,9 +396,6 @@ impl Builder<'_> {
                 };
                 if previous == "else" {
                     return Err(format!("#{name} after #else"));
-                }
-                if name == "elif" && rest.is_empty() {
-                    return Err("#elif with no expression".into());
                 }
                 let index = self.ir.items.len();
                 self.link(index);

@@ -214,6 +214,9 @@ impl Headers {
         // their own copy of the interner, so the shared parse stays as is.
         let mut local_interner;
         let mut interner = &self.loaded.interner;
+        // The command line's files follow the tree's: the profile's `-D`s
+        // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
+        // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
         let base = self.loaded.files.len();
         let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
         extra_files.push(limited_file.unwrap_or(&self.command_line));
@@ -261,7 +264,14 @@ impl Headers {
         walk.file(self.loaded.python_h)?;
         let compiler = self.loaded.compiler;
         let default_pyconfig = self.loaded.default_pyconfig;
-        let mut view = walk.into_view(|file| file < compiler || file == default_pyconfig);
+        // The macros of the headers and pyconfig.h; and those that come
+        // from the compiler, a system header or the command line but that
+        // a header also defines (`#ifndef INT_MAX`...), as `gcc -dM` lists
+        // them.
+        let tree_defined = &self.loaded.tree_defined;
+        let mut view = walk.into_view(|file, sym| {
+            file < compiler || file == default_pyconfig || tree_defined.contains(&sym)
+        });
         view.limited = limited;
         Ok(view)
     }

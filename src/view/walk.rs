@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{LocatedError, Location};
 
-use super::expand::{Expander, MacroTable, Oracle};
+use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
-use super::lex::{Sym, Token};
+use super::lex::{Sym, TokKind, Token};
 use super::{Decl, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
@@ -39,8 +39,9 @@ impl<'a> Source<'a> {
 pub struct Walk<'a> {
     source: Source<'a>,
     pub macros: MacroTable<'a>,
-    /// Names the command line set (`-D`) or removed (`-U`): the
-    /// configuration (pyconfig.h) may not change them.
+    /// Names defined before the headers are read (by the compiler or the
+    /// command line) or removed with `-U`: the configuration (pyconfig.h)
+    /// may not change them, so `-D`/`-U` win over it.
     pub pinned: HashSet<Sym>,
     /// The file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
@@ -85,6 +86,10 @@ impl<'a> Walk<'a> {
         }
     }
 
+    fn is_defined(&self, sym: Sym) -> bool {
+        self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.source.interner.name(sym))
+    }
+
     fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
         let error = LocatedError::new(self.source.file(file).location(offset), message);
         self.with_include_stack(error, 0)
@@ -121,8 +126,8 @@ impl<'a> Walk<'a> {
             i = match &items[i] {
                 Item::If { cond, next, offset } => {
                     let taken = match cond {
-                        Cond::Ifdef(sym) => self.macros.contains_key(sym),
-                        Cond::Ifndef(sym) => !self.macros.contains_key(sym),
+                        Cond::Ifdef(sym) => self.is_defined(*sym),
+                        Cond::Ifndef(sym) => !self.is_defined(*sym),
                         Cond::If(tokens) => self.condition(id, *offset, tokens)?,
                     };
                     if taken {
@@ -260,6 +265,14 @@ impl<'a> Walk<'a> {
                     members.push(name);
                 }
             }
+            Item::MemberMacro(sym) => {
+                let declared = self.macros.get(&sym).map(|m| members_declared_by(m));
+                if let (Some((_, _, _, members)), Some(declared)) =
+                    (&mut self.current_struct, declared)
+                {
+                    members.extend(declared);
+                }
+            }
             Item::StructEnd => {
                 if let Some((key, file, offset, members)) = self.current_struct.take() {
                     let entry = self.structs.entry(key).or_insert((file, offset, None));
@@ -286,9 +299,9 @@ impl<'a> Walk<'a> {
     }
 
     /// The view: what was declared, and the macros defined at the end.
-    /// `reported` says which files' macros are listed (the headers and
-    /// pyconfig.h, not the compiler's or system headers' own).
-    pub fn into_view(self, reported: impl Fn(FileId) -> bool) -> View {
+    /// `reported` says which macros are listed, from the file of their
+    /// definition and their name.
+    pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
         let name = |sym: Sym| self.source.interner.name(sym).to_string();
         let names = |table: &HashMap<Sym, (FileId, u32)>| -> BTreeMap<String, Decl> {
             table
@@ -299,7 +312,7 @@ impl<'a> Walk<'a> {
         let macros = self
             .macros
             .iter()
-            .filter(|(_, m)| reported(m.file))
+            .filter(|(&sym, m)| reported(m.file, sym))
             .map(|(&sym, m): (&Sym, &&Macro)| (name(sym), self.decl(m.file, m.offset)))
             .collect();
         let struct_def =
@@ -339,6 +352,27 @@ impl<'a> Walk<'a> {
             structs,
         }
     }
+}
+
+/// The members an object-like macro such as `PyObject_HEAD` declares
+/// (`PyObject ob_base;`): the last identifier of each `;`-ended part.
+fn members_declared_by(definition: &Macro) -> Vec<Sym> {
+    if definition.params.is_some() {
+        return Vec::new();
+    }
+    let mut members = Vec::new();
+    let mut last = None;
+    let mut in_brackets = false;
+    for token in &definition.body {
+        match token.kind {
+            TokKind::Ident(sym) if !in_brackets => last = Some(sym),
+            TokKind::Punct("[") => in_brackets = true,
+            TokKind::Punct("]") => in_brackets = false,
+            TokKind::Punct(";") => members.extend(last.take()),
+            _ => {}
+        }
+    }
+    members
 }
 
 /// The index after the `#endif` of a group, from one of its branches.
