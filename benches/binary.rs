@@ -10,8 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{median, ms};
 use stable_abi::binary::audit::{audit_paths, TargetDefault};
 use stable_abi::binary::table::AbiTable;
 use stable_abi::binary::{check_libraries, Features};
@@ -21,32 +23,8 @@ use stable_abi::manifest::Manifest;
 /// benchmark builds.
 const WHEELS_PER_KIND: usize = 40;
 
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn tree() -> Option<PathBuf> {
-    let path = std::env::var_os("STABLE_ABI_CPYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.13.15"));
-    path.join("Misc/stable_abi.toml").is_file().then_some(path)
-}
-
 fn main() {
-    let Some(tree) = tree() else {
-        eprintln!("binary bench: no CPython tree (set STABLE_ABI_CPYTHON); nothing measured");
+    let Some(tree) = common::cpython_tree() else {
         return;
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("the manifest loads");
