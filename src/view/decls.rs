@@ -83,21 +83,34 @@ pub fn extract(code: &[u8]) -> Vec<RawDecl> {
 fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     let mut interner = Interner::default();
     let func = interner.intern("PyAPI_FUNC");
-    let data = interner.intern("PyAPI_DATA");
     let qualifiers = [interner.intern("const"), interner.intern("volatile")];
-    let tokens = lex::tokenize(code, 0, code.len(), &mut interner);
-    let mut i = 0;
-    while i < tokens.len() {
-        let is_func = tokens[i].kind == TokKind::Ident(func);
-        let is_data = tokens[i].kind == TokKind::Ident(data);
-        if !(is_func || is_data) || !is_punct(tokens.get(i + 1), "(") {
-            i += 1;
+    // Only the few tokens after each `PyAPI_` are lexed: lexing (and
+    // interning) the whole header would cost more than the rest of the load.
+    let mut from = 0;
+    while let Some(found) = find(&code[from..], b"PyAPI_") {
+        let start = from + found;
+        from = start + 6;
+        let preceded_by_ident = start > 0 && is_ident_byte(code[start - 1]);
+        if preceded_by_ident {
             continue;
         }
-        let Some(close) = matching_paren(&tokens, i + 1) else {
-            break;
+        let end = code[start..]
+            .iter()
+            .position(|&b| b == b';' || b == b'{')
+            .map_or(code.len(), |p| start + p + 1);
+        let tokens = lex::tokenize(code, start, end, &mut interner);
+        let is_func = match tokens.first().map(|t| &t.kind) {
+            Some(TokKind::Ident(sym)) if *sym == func => true,
+            Some(TokKind::Ident(sym)) if interner.name(*sym) == "PyAPI_DATA" => false,
+            _ => continue,
         };
-        let (name, j) = declared_name(&tokens, close + 1, &qualifiers);
+        if !is_punct(tokens.get(1), "(") {
+            continue;
+        }
+        let Some(close) = matching_paren(&tokens, 1) else {
+            continue;
+        };
+        let (name, _) = declared_name(&tokens, close + 1, &qualifiers);
         if let Some(Token {
             kind: TokKind::Ident(sym),
             offset,
@@ -113,8 +126,15 @@ fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
                 RawDecl::Data { name, offset }
             });
         }
-        i = j.max(i + 1);
     }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The declared name after `PyAPI_FUNC(type)` / `PyAPI_DATA(type)`: the
@@ -180,11 +200,116 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     {
         return;
     }
+    // Parsing only what can hold a type keeps loading fast: most of a
+    // header is function declarations and inline function bodies.
+    let code = &only_type_statements(code);
     let Some(tree) = parser.parse(code, None) else {
         return;
     };
     let mut walker = TypeWalker { code, out };
     walker.visit(tree.root_node());
+}
+
+/// `code` with every top-level statement that names no `typedef`,
+/// `struct`, `union` or `enum` blanked (offsets kept), and the bodies of
+/// function definitions reduced to `;`.
+fn only_type_statements(code: &[u8]) -> Vec<u8> {
+    let mut out = code.to_vec();
+    let mut start = 0;
+    let mut has_type_keyword = false;
+    let mut i = 0;
+    while i < code.len() {
+        let b = code[i];
+        if is_ident_byte(b) {
+            let word_end = code[i..]
+                .iter()
+                .position(|&c| !is_ident_byte(c))
+                .map_or(code.len(), |p| i + p);
+            let word = &code[i..word_end];
+            if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
+                has_type_keyword = true;
+            }
+            i = word_end;
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => {
+                i += 1;
+                while i < code.len() && code[i] != b && code[i] != b'\n' {
+                    i += if code[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b';' => {
+                if !has_type_keyword {
+                    out[start..=i].fill(b' ');
+                }
+                start = i + 1;
+                has_type_keyword = false;
+            }
+            b'{' => {
+                let before = code[..i].iter().rposition(|c| !c.is_ascii_whitespace());
+                match before.map(|p| code[p]) {
+                    // `extern "C" {`: a wrapper, not a statement.
+                    Some(b'"') => {
+                        out[start..=i].fill(b' ');
+                        start = i + 1;
+                        has_type_keyword = false;
+                    }
+                    // A function body: the definition becomes a declaration.
+                    Some(b')') => {
+                        let end = matching_brace(code, i);
+                        if has_type_keyword {
+                            out[i..end].fill(b' ');
+                            out[i] = b';';
+                        } else {
+                            out[start..end].fill(b' ');
+                        }
+                        i = end;
+                        start = end;
+                        has_type_keyword = false;
+                        continue;
+                    }
+                    // A struct, union, enum or initializer: up to its `;`.
+                    _ => i = matching_brace(code, i) - 1,
+                }
+            }
+            // The `}` closing `extern "C" {`.
+            b'}' => {
+                out[start..=i].fill(b' ');
+                start = i + 1;
+                has_type_keyword = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The index after the `}` matching the `{` at `open` (or the end).
+fn matching_brace(code: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < code.len() {
+        match code[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < code.len() && code[i] != quote && code[i] != b'\n' {
+                    i += if code[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    code.len()
 }
 
 struct TypeWalker<'a> {

@@ -148,6 +148,25 @@ pub trait Resolver {
 
 /// Parses one header's text.
 pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resolver) -> FileIr {
+    let scanned = scan(path, text);
+    let raw_decls = decls::extract(&scanned.code);
+    build(scanned, raw_decls, file, resolver)
+}
+
+/// A header split into directive lines and code, before its declarations
+/// are extracted (which, being the costly part, runs for all files in
+/// parallel).
+pub struct Scanned {
+    ir: FileIr,
+    clean: Vec<u8>,
+    /// The text with comments and directive lines blanked.
+    pub code: Vec<u8>,
+    /// Each directive line: offset of its `#`, and its end.
+    directives: Vec<(usize, usize)>,
+}
+
+/// Finds the directive lines of a header.
+pub fn scan(path: PathBuf, text: String) -> Scanned {
     let mut line_starts = vec![0u32];
     line_starts.extend(
         text.bytes()
@@ -155,7 +174,7 @@ pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resol
             .filter(|&(_, b)| b == b'\n')
             .map(|(i, _)| (i + 1) as u32),
     );
-    let mut ir = FileIr {
+    let ir = FileIr {
         path,
         text,
         line_starts,
@@ -176,21 +195,58 @@ pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resol
             .position(|b| !b.is_ascii_whitespace());
         if let Some(first) = first {
             if clean[start + first] == b'#' {
-                let tokens = lex::tokenize(&clean, start + first + 1, end, resolver.interner());
-                directives.push(((start + first) as u32, tokens));
+                directives.push((start + first, end));
                 code[start..end].fill(b' ');
             }
         }
         start = end + 1;
     }
-    let raw_decls = decls::extract(&code);
+    Scanned {
+        ir,
+        clean,
+        code,
+        directives,
+    }
+}
+
+impl Scanned {
+    /// The names of its `#include "name"` lines, to find the files to load
+    /// before the headers are built.
+    pub fn quoted_includes(&self) -> Vec<String> {
+        self.directives
+            .iter()
+            .filter_map(|&(hash, end)| {
+                let line = std::str::from_utf8(&self.clean[hash + 1..end]).ok()?;
+                let rest = line.trim_start().strip_prefix("include")?.trim_start();
+                let name = rest.strip_prefix('"')?.split('"').next()?;
+                Some(name.to_string())
+            })
+            .collect()
+    }
+}
+
+/// Builds a header's items from its directives and declarations.
+pub fn build(
+    scanned: Scanned,
+    raw_decls: Vec<RawDecl>,
+    file: FileId,
+    resolver: &mut dyn Resolver,
+) -> FileIr {
+    let Scanned {
+        mut ir,
+        clean,
+        directives,
+        ..
+    } = scanned;
     let mut raw = raw_decls.into_iter().peekable();
     let mut builder = Builder {
         ir: &mut ir,
         file,
         open: Vec::new(),
     };
-    for (offset, tokens) in directives {
+    for (hash, end) in directives {
+        let offset = hash as u32;
+        let tokens = lex::tokenize(&clean, hash + 1, end, resolver.interner());
         while let Some(decl) = raw.next_if(|d| d.offset() < offset) {
             builder.declaration(decl, resolver.interner());
         }

@@ -5,6 +5,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
+use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
 use super::lex::Interner;
 use super::profile;
@@ -142,22 +145,45 @@ pub fn load(root: &Path) -> Loaded {
         pyconfig: None,
     };
     let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
-    let mut parsed: Vec<Option<FileIr>> = Vec::new();
+    // Find every reachable file first (cheap), then extract declarations
+    // from all of them in parallel (the costly part), then build.
+    let mut scanned: Vec<Result<ir::Scanned, FileIr>> = Vec::new();
     while let Some(id) = loader.queue.pop_front() {
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
         let file = match std::fs::read(root.join(&relative)) {
             Ok(bytes) => {
-                loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                ir::parse(path, text, id, &mut loader)
+                let file = ir::scan(path, text);
+                loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+                for name in file.quoted_includes() {
+                    loader.resolve(&name);
+                }
+                Ok(file)
             }
-            Err(err) => FileIr::unreadable(path, format!("cannot read header: {err}")),
+            Err(err) => Err(FileIr::unreadable(
+                path,
+                format!("cannot read header: {err}"),
+            )),
         };
-        if parsed.len() <= id {
-            parsed.resize_with(id + 1, || None);
-        }
-        parsed[id] = Some(file);
+        debug_assert_eq!(scanned.len(), id);
+        scanned.push(file);
+    }
+    let declarations: Vec<Vec<RawDecl>> = scanned
+        .par_iter()
+        .map(|file| match file {
+            Ok(file) => decls::extract(&file.code),
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    let mut parsed: Vec<Option<FileIr>> = Vec::new();
+    for (id, (file, raw)) in scanned.into_iter().zip(declarations).enumerate() {
+        let relative = loader.paths[id].clone();
+        loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+        parsed.push(Some(match file {
+            Ok(file) => ir::build(file, raw, id, &mut loader),
+            Err(unreadable) => unreadable,
+        }));
     }
     let mut files: Vec<FileIr> = parsed
         .into_iter()

@@ -86,10 +86,22 @@ impl<'a> Walk<'a> {
     }
 
     fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
-        let mut error = LocatedError::new(self.source.file(file).location(offset), message);
-        for &(includer, at) in self.stack.iter().rev().skip(1) {
+        let error = LocatedError::new(self.source.file(file).location(offset), message);
+        self.with_include_stack(error, 0)
+    }
+
+    /// Adds "included from here" notes, innermost first; a deep stack (an
+    /// include cycle) is cut short.
+    fn with_include_stack(&self, mut error: LocatedError, skip: usize) -> LocatedError {
+        const SHOWN: usize = 8;
+        let includers: Vec<_> = self.stack.iter().rev().skip(skip).collect();
+        for &&(includer, at) in includers.iter().take(SHOWN) {
             let location = self.source.file(includer).location(at);
             error = error.with_note(Some(location), "included from here");
+        }
+        if includers.len() > SHOWN {
+            let more = includers.len() - SHOWN;
+            error = error.with_note(None, format!("… and {more} more levels of #include"));
         }
         error
     }
@@ -98,12 +110,7 @@ impl<'a> Walk<'a> {
     pub fn file(&mut self, id: FileId) -> Result<(), LocatedError> {
         let file = self.source.file(id);
         if let Some(error) = &file.error {
-            let mut error = error.clone();
-            for &(includer, at) in self.stack.iter().rev() {
-                let location = self.source.file(includer).location(at);
-                error = error.with_note(Some(location), "included from here");
-            }
-            return Err(error);
+            return Err(self.with_include_stack(error.clone(), 0));
         }
         if self.once.contains(&id) {
             return Ok(());
@@ -216,8 +223,7 @@ impl<'a> Walk<'a> {
                 ));
             }
         };
-        self.stack.push((id, offset));
-        if self.stack.len() > MAX_INCLUDE_DEPTH {
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
             let name = self.source.file(target).path.display().to_string();
             return Err(self.error(
                 id,
@@ -225,6 +231,7 @@ impl<'a> Walk<'a> {
                 format!("#include nested too deeply (include cycle?) including {name}"),
             ));
         }
+        self.stack.push((id, offset));
         let result = self.file(target);
         self.stack.pop();
         result
