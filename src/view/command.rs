@@ -61,8 +61,14 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     let entries = entries(&view, &manifest, args.kind.as_deref());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    write_entries(&mut out, &entries, args.version, args.format).context("writing the view")?;
-    Ok(Outcome::Success)
+    match write_entries(&mut out, &entries, args.version, args.format) {
+        // `stable-abi view 3.9 | head` is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        result => {
+            result.context("writing the view")?;
+            Ok(Outcome::Success)
+        }
+    }
 }
 
 /// Everything in the view (or of one kind), by kind then name.

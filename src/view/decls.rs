@@ -206,7 +206,11 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     let Some(tree) = parser.parse(code, None) else {
         return;
     };
-    let mut walker = TypeWalker { code, out };
+    let mut walker = TypeWalker {
+        code,
+        out,
+        depth: 0,
+    };
     walker.visit(tree.root_node());
 }
 
@@ -315,7 +319,12 @@ fn matching_brace(code: &[u8], open: usize) -> usize {
 struct TypeWalker<'a> {
     code: &'a [u8],
     out: &'a mut Vec<RawDecl>,
+    /// Recursion depth: garbage can nest arbitrarily; headers do not.
+    depth: usize,
 }
+
+/// Deeper syntax trees are not searched for declarations.
+const MAX_DEPTH: usize = 256;
 
 impl TypeWalker<'_> {
     fn text(&self, node: Node) -> String {
@@ -323,6 +332,15 @@ impl TypeWalker<'_> {
     }
 
     fn visit(&mut self, node: Node) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit_inner(node);
+        self.depth -= 1;
+    }
+
+    fn visit_inner(&mut self, node: Node) {
         match node.kind() {
             "type_definition" => self.type_definition(node),
             "struct_specifier" => self.struct_specifier(node, None),
@@ -394,6 +412,15 @@ impl TypeWalker<'_> {
     /// Field names in order; anonymous struct/union members are flattened,
     /// as C11 makes their fields members of the enclosing struct.
     fn members(&mut self, body: Node) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.members_inner(body);
+        self.depth -= 1;
+    }
+
+    fn members_inner(&mut self, body: Node) {
         let mut cursor = body.walk();
         for field in body.children(&mut cursor) {
             if field.kind() == "ERROR" {
@@ -429,16 +456,21 @@ impl TypeWalker<'_> {
 
 /// The declared name inside a declarator: `*(*name)[3]` → `name`.
 fn innermost_name<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    innermost_name_within(declarator, kind, MAX_DEPTH)
+}
+
+fn innermost_name_within<'t>(declarator: Node<'t>, kind: &str, depth: usize) -> Option<Node<'t>> {
     if declarator.kind() == kind {
         return Some(declarator);
     }
+    let depth = depth.checked_sub(1)?;
     if let Some(inner) = declarator.child_by_field_name("declarator") {
-        return innermost_name(inner, kind);
+        return innermost_name_within(inner, kind, depth);
     }
     let mut cursor = declarator.walk();
     let found = declarator
         .named_children(&mut cursor)
-        .find_map(|child| innermost_name(child, kind));
+        .find_map(|child| innermost_name_within(child, kind, depth));
     found
 }
 

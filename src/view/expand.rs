@@ -71,6 +71,8 @@ pub struct Expander<'t, 'a> {
     pub oracle: &'t dyn Oracle,
     /// Guards against runaway expansion of pathological input.
     budget: usize,
+    /// Nesting of argument pre-expansion, bounded for the same reason.
+    depth: usize,
 }
 
 /// The `__has_*` operators, and what the built-in compiler answers.
@@ -90,6 +92,7 @@ impl<'t, 'a> Expander<'t, 'a> {
             interner,
             oracle,
             budget: 100_000,
+            depth: 0,
         }
     }
 
@@ -106,7 +109,21 @@ impl<'t, 'a> Expander<'t, 'a> {
         self.expand(input, true)
     }
 
-    fn expand(&mut self, mut input: VecDeque<PTok>, condition: bool) -> Result<Vec<PTok>, String> {
+    fn expand(&mut self, input: VecDeque<PTok>, condition: bool) -> Result<Vec<PTok>, String> {
+        if self.depth >= 256 {
+            return Err("macro arguments nested too deeply".into());
+        }
+        self.depth += 1;
+        let result = self.expand_inner(input, condition);
+        self.depth -= 1;
+        result
+    }
+
+    fn expand_inner(
+        &mut self,
+        mut input: VecDeque<PTok>,
+        condition: bool,
+    ) -> Result<Vec<PTok>, String> {
         let mut output = Vec::new();
         while let Some(token) = input.pop_front() {
             if self.budget == 0 {

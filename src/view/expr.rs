@@ -33,7 +33,11 @@ pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
     if tokens.is_empty() {
         return Err("#if with no expression".into());
     }
-    let mut parser = ExprParser { tokens, pos: 0 };
+    let mut parser = ExprParser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let value = parser.conditional(true)?;
     if let Some(token) = tokens.get(parser.pos) {
         return Err(format!(
@@ -58,7 +62,13 @@ fn describe(kind: &TokKind) -> String {
 struct ExprParser<'t> {
     tokens: &'t [PTok],
     pos: usize,
+    /// Nesting of parentheses, unary operators and `?:`, bounded so that
+    /// hostile input cannot exhaust the stack.
+    depth: usize,
 }
+
+/// How deeply an `#if` expression may nest.
+const MAX_DEPTH: usize = 256;
 
 /// Binary operators by precedence level, loosest first.
 const LEVELS: [&[&str]; 9] = [
@@ -99,6 +109,24 @@ impl ExprParser<'_> {
 
     /// `cond ? a : b`; `live` is false in a branch that is not evaluated.
     fn conditional(&mut self, live: bool) -> Result<Value, String> {
+        self.nested(|parser| parser.conditional_inner(live))
+    }
+
+    /// Runs `parse` one level deeper, failing past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> Result<Value, String>,
+    ) -> Result<Value, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err("#if expression nested too deeply".into());
+        }
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn conditional_inner(&mut self, live: bool) -> Result<Value, String> {
         let condition = self.binary(0, live)?;
         if self.peek_punct() != Some("?") {
             return Ok(condition);
@@ -146,7 +174,7 @@ impl ExprParser<'_> {
         match self.peek_punct() {
             Some(op @ ("+" | "-" | "!" | "~")) => {
                 self.pos += 1;
-                let v = self.unary(live)?;
+                let v = self.nested(|parser| parser.unary(live))?;
                 Ok(match op {
                     "+" => v,
                     "-" => Value {
@@ -350,11 +378,18 @@ mod tests {
         assert_eq!(eval("'a' == 97 && '\\n' == 10"), Ok(1));
         assert_eq!(eval("!defined_later + 3"), Ok(4));
         assert_eq!(eval("2147483647L * 2 + 1 == 4294967295LL"), Ok(1));
+        assert_eq!(
+            eval(&format!("{}1{}", "(".repeat(200), ")".repeat(200))),
+            Ok(1)
+        );
     }
 
     #[test]
     fn malformed_expressions_are_errors() {
-        for bad in ["1 +", "(1", "1 2", "1/0", "1.5", "\"s\"", "0x", "1 ? 2"] {
+        let deep = format!("{}1", "-".repeat(100_000));
+        for bad in [
+            "1 +", "(1", "1 2", "1/0", "1.5", "\"s\"", "0x", "1 ? 2", &deep,
+        ] {
             assert!(eval(bad).is_err(), "{bad} should be an error");
         }
     }

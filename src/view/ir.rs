@@ -259,7 +259,8 @@ pub fn build(
     for decl in raw {
         builder.declaration(decl, resolver.interner());
     }
-    if let Some(&(_, offset, ref name)) = builder.open.last() {
+    if let Some(Open { offset, name, .. }) = builder.open.last() {
+        let offset = *offset;
         let location = builder.ir.location(offset);
         let message = format!("unterminated #{name}: no matching #endif in this file");
         builder.fail(LocatedError::new(location, message));
@@ -267,12 +268,19 @@ pub fn build(
     ir
 }
 
+struct Open {
+    last: usize,
+    last_name: String,
+    offset: u32,
+    name: String,
+}
+
 struct Builder<'a> {
     ir: &'a mut FileIr,
     file: FileId,
-    /// Open conditionals: index of the last branch item, its offset, and
-    /// the directive name (for messages).
-    open: Vec<(usize, u32, String)>,
+    /// Open conditionals: index of the last branch item and its directive
+    /// name, and where the group opened (for messages).
+    open: Vec<Open>,
 }
 
 impl Builder<'_> {
@@ -288,7 +296,7 @@ impl Builder<'_> {
 
     /// Points the previous branch of the innermost group at `index`.
     fn link(&mut self, index: usize) {
-        if let Some(&(previous, _, _)) = self.open.last() {
+        if let Some(&Open { last: previous, .. }) = self.open.last() {
             if let Item::If { next, .. } | Item::Elif { next, .. } | Item::Else { next, .. } =
                 &mut self.ir.items[previous]
             {
@@ -371,10 +379,19 @@ impl Builder<'_> {
                     next: 0,
                     offset,
                 });
-                self.open.push((index, offset, name));
+                self.open.push(Open {
+                    last: index,
+                    last_name: name.clone(),
+                    offset,
+                    name,
+                });
             }
             "elif" | "else" => {
-                let Some((_, _, previous)) = self.open.last() else {
+                let Some(Open {
+                    last_name: previous,
+                    ..
+                }) = self.open.last()
+                else {
                     return Err(format!("#{name} without #if"));
                 };
                 if previous == "else" {
@@ -396,7 +413,8 @@ impl Builder<'_> {
                 };
                 self.push(item);
                 if let Some(top) = self.open.last_mut() {
-                    *top = (index, offset, name);
+                    top.last = index;
+                    top.last_name = name;
                 }
             }
             "endif" => {

@@ -133,7 +133,6 @@ pub fn load(root: &Path) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
-    const DEFAULT_PYCONFIG_PLACEHOLDER: FileId = usize::MAX - 1;
     let mut loader = Loader {
         root,
         interner: Interner::default(),
@@ -185,7 +184,7 @@ pub fn load(root: &Path) -> Loaded {
             Err(unreadable) => unreadable,
         }));
     }
-    let mut files: Vec<FileIr> = parsed
+    let files: Vec<FileIr> = parsed
         .into_iter()
         .enumerate()
         .map(|(id, file)| {
@@ -194,7 +193,42 @@ pub fn load(root: &Path) -> Loaded {
             })
         })
         .collect();
-    let mut interner = loader.interner;
+    finish(files, loader.interner, python_h, loader.pyconfig)
+}
+
+/// Where `#include "pyconfig.h"` leads until the built-in file has an id.
+const DEFAULT_PYCONFIG_PLACEHOLDER: FileId = usize::MAX - 1;
+
+/// Header text taken as `Include/Python.h` of a tree that has nothing else
+/// (other quoted includes are not found; pyconfig.h is the built-in one).
+pub fn load_text(text: &[u8]) -> Loaded {
+    struct Alone(Interner);
+    impl Resolver for Alone {
+        fn interner(&mut self) -> &mut Interner {
+            &mut self.0
+        }
+        fn resolve(&mut self, name: &str) -> Option<FileId> {
+            (name == "pyconfig.h").then_some(DEFAULT_PYCONFIG_PLACEHOLDER)
+        }
+    }
+    let mut resolver = Alone(Interner::default());
+    let text = String::from_utf8_lossy(text).into_owned();
+    let file = ir::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
+    finish(
+        vec![file],
+        resolver.0,
+        0,
+        Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+    )
+}
+
+/// Adds the built-in files after the tree's.
+fn finish(
+    mut files: Vec<FileIr>,
+    mut interner: Interner,
+    python_h: FileId,
+    pyconfig: Option<FileId>,
+) -> Loaded {
     let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
         let id = files.len();
         files.push(virtual_file(name, text, id, &mut interner));
@@ -225,7 +259,7 @@ pub fn load(root: &Path) -> Loaded {
             }
         }
     }
-    let pyconfig = loader.pyconfig.map(|id| {
+    let pyconfig = pyconfig.map(|id| {
         if id == DEFAULT_PYCONFIG_PLACEHOLDER {
             default_pyconfig
         } else {

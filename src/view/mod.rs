@@ -10,6 +10,7 @@ mod command;
 mod decls;
 mod expand;
 mod expr;
+mod fuzz;
 mod ir;
 mod lex;
 mod load;
@@ -30,6 +31,7 @@ use load::Loaded;
 use walk::{Source, Walk};
 
 pub use command::run;
+pub use fuzz::fuzz_view;
 pub use walk::MAX_INCLUDE_DEPTH;
 
 /// Macros defined or undefined on the command line (`-D`, `-U`), applied
@@ -132,7 +134,29 @@ impl Headers {
     /// Parses the headers of the CPython tree at `root`.
     pub fn load(root: &Path, profile: &Profile) -> Result<Headers> {
         let version = read_python_version(root)?;
-        let mut loaded = load::load(root);
+        Ok(Headers::from_loaded(
+            root,
+            load::load(root),
+            version,
+            profile,
+        ))
+    }
+
+    /// Header text taken as the `Python.h` of a tree with nothing else, at
+    /// the newest version this tool knows. For fuzzing: any input gives
+    /// headers whose views are either a view or an error, never a panic.
+    pub fn from_text(text: &[u8]) -> Headers {
+        let newest = Version::new(3, 13);
+        let loaded = load::load_text(text);
+        Headers::from_loaded(Path::new("."), loaded, newest, &Profile::default())
+    }
+
+    fn from_loaded(
+        root: &Path,
+        mut loaded: Loaded,
+        version: Version,
+        profile: &Profile,
+    ) -> Headers {
         let mut defines: Vec<(String, String)> = profile::COMMAND_LINE
             .iter()
             .map(|&(name, value)| (name.to_string(), value.to_string()))
@@ -153,14 +177,14 @@ impl Headers {
                 load::virtual_file("<command line>", &text, base + 1, &mut loaded.interner)
             })
             .collect();
-        Ok(Headers {
+        Headers {
             root: root.to_path_buf(),
             loaded,
             version,
             profile: profile.clone(),
             command_line,
             limited,
-        })
+        }
     }
 
     /// The tree's own version, from `Include/patchlevel.h`.
