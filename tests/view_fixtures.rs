@@ -132,13 +132,22 @@ fn structs_have_members_or_are_opaque() {
     let later = ["x", "y", "z"].map(String::from);
     assert_eq!(view.structs["PyLater"].members.as_deref(), Some(&later[..]));
     assert_eq!(view.structs["_later"].members.as_deref(), Some(&later[..]));
+    // Members declared by a macro (like PyObject_HEAD) are expanded.
+    let with_head = ["ob_base", "ob_flags", "meth"].map(String::from);
+    assert_eq!(
+        view.structs["PyWithHead"].members.as_deref(),
+        Some(&with_head[..])
+    );
 }
 
 #[test]
 fn typedef_names() {
     let view = view(v(13));
     let names: Vec<&str> = view.typedefs.keys().map(String::as_str).collect();
-    assert_eq!(names, ["PyFull", "PyLater", "PyOpaque", "Py_callback"]);
+    assert_eq!(
+        names,
+        ["PyFull", "PyLater", "PyOpaque", "PyWithHead", "Py_callback"]
+    );
     assert_eq!(view.typedefs["Py_callback"].location.line, 61);
 }
 

@@ -44,6 +44,11 @@ pub enum RawDecl {
         name: String,
         offset: u32,
     },
+    /// A macro standing for members (`PyObject_HEAD`).
+    MemberMacro {
+        name: String,
+        offset: u32,
+    },
     StructEnd {
         offset: u32,
     },
@@ -62,6 +67,7 @@ impl RawDecl {
             | RawDecl::Typedef { offset, .. }
             | RawDecl::StructBegin { offset, .. }
             | RawDecl::Member { offset, .. }
+            | RawDecl::MemberMacro { offset, .. }
             | RawDecl::StructEnd { offset }
             | RawDecl::StructDecl { offset, .. } => *offset,
         }
@@ -409,6 +415,23 @@ impl TypeWalker<'_> {
         });
     }
 
+    /// `PyObject_HEAD` followed by a field: tree-sitter takes the macro for
+    /// the field's type and the real type for an ERROR. The macro is kept:
+    /// the walk expands it into the members it declares.
+    fn member_macro(&mut self, field: Node) {
+        let Some(ty) = field.child_by_field_name("type") else {
+            return;
+        };
+        let mut cursor = field.walk();
+        let has_error = field.children(&mut cursor).any(|c| c.kind() == "ERROR");
+        if ty.kind() == "type_identifier" && has_error {
+            self.out.push(RawDecl::MemberMacro {
+                name: self.text(ty),
+                offset: ty.start_byte() as u32,
+            });
+        }
+    }
+
     /// Field names in order; anonymous struct/union members are flattened,
     /// as C11 makes their fields members of the enclosing struct.
     fn members(&mut self, body: Node) {
@@ -430,6 +453,7 @@ impl TypeWalker<'_> {
             if field.kind() != "field_declaration" {
                 continue;
             }
+            self.member_macro(field);
             let mut declarators = field.walk();
             let mut named = false;
             for declarator in field.children_by_field_name("declarator", &mut declarators) {
@@ -487,6 +511,7 @@ mod tests {
                 RawDecl::Typedef { name, target, .. } => format!("typedef {name} {target:?}"),
                 RawDecl::StructBegin { key, .. } => format!("struct {key} {{"),
                 RawDecl::Member { name, .. } => format!("  {name}"),
+                RawDecl::MemberMacro { name, .. } => format!("  {name}!"),
                 RawDecl::StructEnd { .. } => "}".to_string(),
                 RawDecl::StructDecl { key, .. } => format!("struct {key};"),
             })
@@ -510,7 +535,8 @@ mod tests {
         let code = "typedef struct _foo PyFoo;\n\
                     typedef struct { int a; union { long b; char c; }; } PyBar;\n\
                     struct _foo { int x; char *(*y)(void); };\n\
-                    typedef int (*cb)(void);\n";
+                    typedef int (*cb)(void);\n\
+                    struct _obj { PyObject_HEAD\n PyObject *(*f)(void); };\n";
         assert_eq!(
             names(code),
             [
@@ -527,6 +553,10 @@ mod tests {
                 "  y",
                 "}",
                 "typedef cb None",
+                "struct _obj {",
+                "  PyObject_HEAD!",
+                "  f",
+                "}",
             ]
         );
     }

@@ -94,6 +94,8 @@ pub enum Item {
         offset: u32,
     },
     Member(Sym),
+    /// A macro in a struct body that declares members (`PyObject_HEAD`).
+    MemberMacro(Sym),
     StructEnd,
     StructDecl {
         key: Sym,
@@ -329,6 +331,7 @@ impl Builder<'_> {
                 offset,
             },
             RawDecl::Member { name, .. } => Item::Member(interner.intern(&name)),
+            RawDecl::MemberMacro { name, .. } => Item::MemberMacro(interner.intern(&name)),
             RawDecl::StructEnd { .. } => Item::StructEnd,
             RawDecl::StructDecl { key, offset } => Item::StructDecl {
                 key: interner.intern(&key),

@@ -9,7 +9,7 @@ use crate::diagnostic::{LocatedError, Location};
 use super::expand::{Expander, MacroTable, Oracle};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
-use super::lex::{Sym, Token};
+use super::lex::{Sym, TokKind, Token};
 use super::{Decl, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
@@ -260,6 +260,14 @@ impl<'a> Walk<'a> {
                     members.push(name);
                 }
             }
+            Item::MemberMacro(sym) => {
+                let declared = self.macros.get(&sym).map(|m| members_declared_by(m));
+                if let (Some((_, _, _, members)), Some(declared)) =
+                    (&mut self.current_struct, declared)
+                {
+                    members.extend(declared);
+                }
+            }
             Item::StructEnd => {
                 if let Some((key, file, offset, members)) = self.current_struct.take() {
                     let entry = self.structs.entry(key).or_insert((file, offset, None));
@@ -339,6 +347,27 @@ impl<'a> Walk<'a> {
             structs,
         }
     }
+}
+
+/// The members an object-like macro such as `PyObject_HEAD` declares
+/// (`PyObject ob_base;`): the last identifier of each `;`-ended part.
+fn members_declared_by(definition: &Macro) -> Vec<Sym> {
+    if definition.params.is_some() {
+        return Vec::new();
+    }
+    let mut members = Vec::new();
+    let mut last = None;
+    let mut in_brackets = false;
+    for token in &definition.body {
+        match token.kind {
+            TokKind::Ident(sym) if !in_brackets => last = Some(sym),
+            TokKind::Punct("[") => in_brackets = true,
+            TokKind::Punct("]") => in_brackets = false,
+            TokKind::Punct(";") => members.extend(last.take()),
+            _ => {}
+        }
+    }
+    members
 }
 
 /// The index after the `#endif` of a group, from one of its branches.
