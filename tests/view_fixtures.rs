@@ -234,3 +234,15 @@ fn unreadable_tree_is_an_error() {
         .expect("no tree, no headers");
     assert!(format!("{error:#}").contains("patchlevel.h"));
 }
+
+#[test]
+fn empty_condition_is_an_error_only_where_evaluated() {
+    let headers = Headers::from_text(b"#define Py_A 1\n#if\n#endif\n");
+    let error = headers.view(None, &Profile::default()).unwrap_err();
+    assert_eq!(
+        format!("{error:#}"),
+        "Include/Python.h:2:1: error: #if with no expression"
+    );
+    // Inside a skipped group it is never evaluated (the fixture has one).
+    assert!(view(None).macros.contains_key("Py_TWICE"));
+}

@@ -360,12 +360,9 @@ impl Builder<'_> {
         match name.as_str() {
             "if" | "ifdef" | "ifndef" => {
                 let cond = match name.as_str() {
-                    "if" => {
-                        if rest.is_empty() {
-                            return Err("#if with no expression".into());
-                        }
-                        Cond::If(rest.to_vec())
-                    }
+                    // An empty expression is an error only if the walk
+                    // reaches it (evaluation says so), as in a compiler.
+                    "if" => Cond::If(rest.to_vec()),
                     _ => {
                         let Some(TokKind::Ident(sym)) = rest.first().map(|t| &t.kind) else {
                             return Err(format!("#{name} expects a macro name"));
@@ -399,9 +396,6 @@ impl Builder<'_> {
                 };
                 if previous == "else" {
                     return Err(format!("#{name} after #else"));
-                }
-                if name == "elif" && rest.is_empty() {
-                    return Err("#elif with no expression".into());
                 }
                 let index = self.ir.items.len();
                 self.link(index);

@@ -39,8 +39,9 @@ impl<'a> Source<'a> {
 pub struct Walk<'a> {
     source: Source<'a>,
     pub macros: MacroTable<'a>,
-    /// Names the command line set (`-D`) or removed (`-U`): the
-    /// configuration (pyconfig.h) may not change them.
+    /// Names defined before the headers are read (by the compiler or the
+    /// command line) or removed with `-U`: the configuration (pyconfig.h)
+    /// may not change them, so `-D`/`-U` win over it.
     pub pinned: HashSet<Sym>,
     /// The file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
