@@ -85,6 +85,18 @@ const HAS_OPERATORS: [&str; 6] = [
     "__has_include",
 ];
 
+/// The operators gcc 12 reports as defined (`#ifdef __has_attribute` is
+/// true). `__has_feature` is not one: gcc 12 lacks it, and the headers
+/// define a fallback for it.
+pub const BUILTIN_DEFINED: [&str; 6] = [
+    "__has_attribute",
+    "__has_builtin",
+    "__has_c_attribute",
+    "__has_cpp_attribute",
+    "__has_include",
+    "__has_include_next",
+];
+
 impl<'t, 'a> Expander<'t, 'a> {
     pub fn new(macros: &'t MacroTable<'a>, interner: &'t Interner, oracle: &'t dyn Oracle) -> Self {
         Expander {
@@ -140,7 +152,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                 output.push(number(defined as u64));
                 continue;
             }
-            if condition && HAS_OPERATORS.contains(&name) {
+            if condition && HAS_OPERATORS.contains(&name) && !self.macros.contains_key(&sym) {
                 let value = self.has_operator(name, &mut input)?;
                 output.push(number(value as u64));
                 continue;
@@ -195,7 +207,7 @@ impl<'t, 'a> Expander<'t, 'a> {
         {
             return Err("missing ')' after \"defined\"".into());
         }
-        Ok(self.macros.contains_key(&sym))
+        Ok(self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.interner.name(sym)))
     }
 
     /// `__has_attribute(x)` and friends, answered for the built-in compiler.

@@ -2,14 +2,14 @@
 //! `#include "..."` (whatever the conditions around it), each parsed once,
 //! plus the built-in files of the profile.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
-use super::lex::Interner;
+use super::lex::{Interner, Sym};
 use super::profile;
 
 /// The parsed headers and the virtual files that stand for the compiler,
@@ -24,6 +24,8 @@ pub struct Loaded {
     pub pyconfig: Option<FileId>,
     /// The built-in stand-in for a missing pyconfig.h.
     pub default_pyconfig: FileId,
+    /// Every name some `#define` of the tree (or pyconfig.h) introduces.
+    pub tree_defined: HashSet<Sym>,
 }
 
 /// The loader's side of parsing: where `#include "name"` leads, like a
@@ -234,12 +236,15 @@ fn finish(
         files.push(virtual_file(name, text, id, &mut interner));
         id
     };
+    let tree_defined = defined_names(&files);
     let compiler = add("<built-in>", profile::COMPILER, &mut files);
     let default_pyconfig = add(
         "<default pyconfig.h>",
         profile::DEFAULT_PYCONFIG,
         &mut files,
     );
+    let mut tree_defined = tree_defined;
+    tree_defined.extend(defined_names(&files[default_pyconfig..=default_pyconfig]));
     let mut system = HashMap::new();
     for (name, text) in profile::SYSTEM_HEADERS {
         let id = add(&format!("<{name}>"), text, &mut files);
@@ -274,5 +279,18 @@ fn finish(
         system,
         pyconfig,
         default_pyconfig,
+        tree_defined,
     }
+}
+
+/// The names `#define`d anywhere in `files`.
+fn defined_names(files: &[FileIr]) -> HashSet<Sym> {
+    files
+        .iter()
+        .flat_map(|file| &file.items)
+        .filter_map(|item| match item {
+            ir::Item::Define(definition) => Some(definition.name),
+            _ => None,
+        })
+        .collect()
 }

@@ -261,7 +261,14 @@ impl Headers {
         walk.file(self.loaded.python_h)?;
         let compiler = self.loaded.compiler;
         let default_pyconfig = self.loaded.default_pyconfig;
-        let mut view = walk.into_view(|file| file < compiler || file == default_pyconfig);
+        // The macros of the headers and pyconfig.h; and those that come
+        // from the compiler, a system header or the command line but that
+        // a header also defines (`#ifndef INT_MAX`...), as `gcc -dM` lists
+        // them.
+        let tree_defined = &self.loaded.tree_defined;
+        let mut view = walk.into_view(|file, sym| {
+            file < compiler || file == default_pyconfig || tree_defined.contains(&sym)
+        });
         view.limited = limited;
         Ok(view)
     }

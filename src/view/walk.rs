@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{LocatedError, Location};
 
-use super::expand::{Expander, MacroTable, Oracle};
+use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{Sym, TokKind, Token};
@@ -86,6 +86,10 @@ impl<'a> Walk<'a> {
         }
     }
 
+    fn is_defined(&self, sym: Sym) -> bool {
+        self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.source.interner.name(sym))
+    }
+
     fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
         let error = LocatedError::new(self.source.file(file).location(offset), message);
         self.with_include_stack(error, 0)
@@ -122,8 +126,8 @@ impl<'a> Walk<'a> {
             i = match &items[i] {
                 Item::If { cond, next, offset } => {
                     let taken = match cond {
-                        Cond::Ifdef(sym) => self.macros.contains_key(sym),
-                        Cond::Ifndef(sym) => !self.macros.contains_key(sym),
+                        Cond::Ifdef(sym) => self.is_defined(*sym),
+                        Cond::Ifndef(sym) => !self.is_defined(*sym),
                         Cond::If(tokens) => self.condition(id, *offset, tokens)?,
                     };
                     if taken {
@@ -295,9 +299,9 @@ impl<'a> Walk<'a> {
     }
 
     /// The view: what was declared, and the macros defined at the end.
-    /// `reported` says which files' macros are listed (the headers and
-    /// pyconfig.h, not the compiler's or system headers' own).
-    pub fn into_view(self, reported: impl Fn(FileId) -> bool) -> View {
+    /// `reported` says which macros are listed, from the file of their
+    /// definition and their name.
+    pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
         let name = |sym: Sym| self.source.interner.name(sym).to_string();
         let names = |table: &HashMap<Sym, (FileId, u32)>| -> BTreeMap<String, Decl> {
             table
@@ -308,7 +312,7 @@ impl<'a> Walk<'a> {
         let macros = self
             .macros
             .iter()
-            .filter(|(_, m)| reported(m.file))
+            .filter(|(&sym, m)| reported(m.file, sym))
             .map(|(&sym, m): (&Sym, &&Macro)| (name(sym), self.decl(m.file, m.offset)))
             .collect();
         let struct_def =
