@@ -246,3 +246,24 @@ fn empty_condition_is_an_error_only_where_evaluated() {
     // Inside a skipped group it is never evaluated (the fixture has one).
     assert!(view(None).macros.contains_key("Py_TWICE"));
 }
+
+#[test]
+fn headers_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Headers>();
+    let headers = Headers::load(&fixture("basic"), &Profile::default()).unwrap();
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [2, 9]
+            .map(|minor| {
+                let headers = &headers;
+                scope.spawn(move || {
+                    let view = headers.view(v(minor), &Profile::default()).unwrap();
+                    view.functions.len()
+                })
+            })
+            .into_iter()
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts, [2, 2]);
+}

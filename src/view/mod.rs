@@ -214,6 +214,9 @@ impl Headers {
         // their own copy of the interner, so the shared parse stays as is.
         let mut local_interner;
         let mut interner = &self.loaded.interner;
+        // The command line's files follow the tree's: the profile's `-D`s
+        // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
+        // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
         let base = self.loaded.files.len();
         let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
         extra_files.push(limited_file.unwrap_or(&self.command_line));
