@@ -15,6 +15,7 @@ mod ir;
 mod lex;
 mod load;
 mod profile;
+mod type_statements;
 mod walk;
 
 use std::collections::BTreeMap;
