@@ -74,6 +74,9 @@ fn undef_removes_a_macro() {
     assert!(!view.functions.contains_key("Py_NeverDeclared"));
     assert!(!view.macros.contains_key("Py_TEMP"));
     assert!(view.macros.contains_key("Py_TWICE"));
+    assert!(view.exposes("Py_TWICE") && view.exposes("Py_Guarded"));
+    assert!(!view.exposes("Py_TEMP"));
+    assert_eq!(view.symbol("Py_Pasted").map(|d| d.location.line), Some(27));
 }
 
 #[test]

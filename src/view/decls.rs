@@ -17,6 +17,7 @@
 use tree_sitter::{Node, Parser};
 
 use super::lex::{self, Interner, TokKind, Token};
+use super::type_statements;
 
 /// One declaration found in a header, in offset order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +209,7 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     }
     // Parsing only what can hold a type keeps loading fast: most of a
     // header is function declarations and inline function bodies.
-    let code = &only_type_statements(code);
+    let code = &type_statements::only_type_statements(code);
     let Some(tree) = parser.parse(code, None) else {
         return;
     };
@@ -218,108 +219,6 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
         depth: 0,
     };
     walker.visit(tree.root_node());
-}
-
-/// `code` with every top-level statement that names no `typedef`,
-/// `struct`, `union` or `enum` blanked (offsets kept), and the bodies of
-/// function definitions reduced to `;`.
-fn only_type_statements(code: &[u8]) -> Vec<u8> {
-    let mut out = code.to_vec();
-    let mut start = 0;
-    let mut has_type_keyword = false;
-    let mut i = 0;
-    while i < code.len() {
-        let b = code[i];
-        if is_ident_byte(b) {
-            let word_end = code[i..]
-                .iter()
-                .position(|&c| !is_ident_byte(c))
-                .map_or(code.len(), |p| i + p);
-            let word = &code[i..word_end];
-            if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
-                has_type_keyword = true;
-            }
-            i = word_end;
-            continue;
-        }
-        match b {
-            b'"' | b'\'' => {
-                i += 1;
-                while i < code.len() && code[i] != b && code[i] != b'\n' {
-                    i += if code[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b';' => {
-                if !has_type_keyword {
-                    out[start..=i].fill(b' ');
-                }
-                start = i + 1;
-                has_type_keyword = false;
-            }
-            b'{' => {
-                let before = code[..i].iter().rposition(|c| !c.is_ascii_whitespace());
-                match before.map(|p| code[p]) {
-                    // `extern "C" {`: a wrapper, not a statement.
-                    Some(b'"') => {
-                        out[start..=i].fill(b' ');
-                        start = i + 1;
-                        has_type_keyword = false;
-                    }
-                    // A function body: the definition becomes a declaration.
-                    Some(b')') => {
-                        let end = matching_brace(code, i);
-                        if has_type_keyword {
-                            out[i..end].fill(b' ');
-                            out[i] = b';';
-                        } else {
-                            out[start..end].fill(b' ');
-                        }
-                        i = end;
-                        start = end;
-                        has_type_keyword = false;
-                        continue;
-                    }
-                    // A struct, union, enum or initializer: up to its `;`.
-                    _ => i = matching_brace(code, i) - 1,
-                }
-            }
-            // The `}` closing `extern "C" {`.
-            b'}' => {
-                out[start..=i].fill(b' ');
-                start = i + 1;
-                has_type_keyword = false;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The index after the `}` matching the `{` at `open` (or the end).
-fn matching_brace(code: &[u8], open: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < code.len() {
-        match code[i] {
-            b'{' => depth += 1,
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < code.len() && code[i] != quote && code[i] != b'\n' {
-                    i += if code[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    code.len()
 }
 
 struct TypeWalker<'a> {

@@ -15,6 +15,7 @@ mod ir;
 mod lex;
 mod load;
 mod profile;
+mod type_statements;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -85,11 +86,26 @@ pub struct View {
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
     pub data: BTreeMap<String, Decl>,
-    /// Every macro defined once `Python.h` is fully included.
+    /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
+    /// lists them, keeping those a header or pyconfig.h defines (a macro
+    /// from the compiler, a system header or the command line is listed
+    /// when a header also defines it, e.g. `#ifndef INT_MAX`).
     pub macros: BTreeMap<String, Decl>,
     pub typedefs: BTreeMap<String, Decl>,
     /// Keyed by struct tag and by every typedef name that names the struct.
     pub structs: BTreeMap<String, StructDef>,
+}
+
+impl View {
+    /// The function or data item `name`, if declared.
+    pub fn symbol(&self, name: &str) -> Option<&Decl> {
+        self.functions.get(name).or_else(|| self.data.get(name))
+    }
+
+    /// Whether `name` is declared (function, data) or defined (macro).
+    pub fn exposes(&self, name: &str) -> bool {
+        self.symbol(name).is_some() || self.macros.contains_key(name)
+    }
 }
 
 /// Every header reachable from `Include/Python.h`, parsed once.
