@@ -69,6 +69,14 @@ fn function_like_macros_expand_in_conditions() {
 }
 
 #[test]
+fn elif_after_a_taken_branch_is_not_evaluated() {
+    // `#elif 1/0` would be a division by zero, were it evaluated.
+    let view = view(v(13));
+    assert!(view.macros.contains_key("Py_FIRST_BRANCH"));
+    assert!(!view.macros.contains_key("Py_NOT_EVALUATED"));
+}
+
+#[test]
 fn undef_removes_a_macro() {
     let view = view(None);
     assert!(!view.functions.contains_key("Py_NeverDeclared"));
@@ -90,6 +98,9 @@ fn include_guards_and_include_resolution_behave_like_a_compiler() {
     // "sibling.h" from Include/sub/inner.h is Include/sub/sibling.h.
     assert!(view.macros.contains_key("Py_FROM_SUB"));
     assert!(!view.macros.contains_key("Py_FROM_INCLUDE"));
+    // `#pragma once`: the second inclusion is skipped.
+    assert!(view.macros.contains_key("Py_ONCE_SEEN"));
+    assert!(!view.macros.contains_key("Py_ONCE_TWICE"));
 }
 
 #[test]
