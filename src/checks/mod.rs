@@ -250,7 +250,7 @@ fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View,
 /// manifest lists as a macro).
 pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Location>> {
     let found = match kind {
-        Kind::Function | Kind::Data => view.functions.get(name).or(view.data.get(name)),
+        Kind::Function | Kind::Data => view.symbol(name),
         Kind::Macro | Kind::Const => {
             if let Some(decl) = view.macros.get(name) {
                 Some(decl)
@@ -274,10 +274,7 @@ pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Loc
 
 /// Where a function or data is declared in `view`.
 pub fn declared<'v>(view: &'v View, name: &str) -> Option<&'v Location> {
-    view.functions
-        .get(name)
-        .or(view.data.get(name))
-        .map(|decl| &decl.location)
+    view.symbol(name).map(|decl| &decl.location)
 }
 
 /// What "seen" means for a kind, for messages.
