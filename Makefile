@@ -9,6 +9,13 @@ CARGO ?= cargo
 PREFIX ?= /usr/local
 # A CPython checkout; empty means the sample tree (Misc/ + Include/ here).
 CPYTHON ?=
+# Accepted header findings (`stable-abi headers --write-baseline FILE`): the
+# sample tree's by default; with CPYTHON, `stable-abi headers` runs when set.
+ifeq ($(CPYTHON),)
+HEADERS_BASELINE ?= Misc/headers-baseline.txt
+else
+HEADERS_BASELINE ?=
+endif
 
 BIN := $(abspath target/release/stable-abi)
 
@@ -38,12 +45,16 @@ regen-limited-abi: build
 
 check-limited-abi: build
 	$(BIN) Misc/stable_abi.toml $(SAMPLE_FILES)
+	$(BIN) headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
 else
 regen-limited-abi: build
 	cd $(CPYTHON) && $(BIN) --generate-all Misc/stable_abi.toml
 
 check-limited-abi: build
 	cd $(CPYTHON) && $(BIN) --all Misc/stable_abi.toml
+ifneq ($(HEADERS_BASELINE),)
+	cd $(CPYTHON) && $(BIN) headers --manifest Misc/stable_abi.toml --baseline $(abspath $(HEADERS_BASELINE))
+endif
 endif
 
 install:

@@ -162,7 +162,24 @@ pub enum Command {
     Audit(AuditArgs),
 }
 
+/// `stable-abi headers --help`: the checks (kept in step with
+/// `checks::CHECKS` by a test) and the baseline.
+pub const HEADERS_HELP: &str = "\
+Checks (the [name] of each finding):
+  missing    an item is not declared/defined at a version at or after its `added`
+  unlisted   a function or data is declared in the limited API but not in the manifest
+  too-early  a function or data is declared at a version before its `added`
+  ifdef      an item's `ifdef` does not match the feature macro that guards it
+  struct     a struct's definition does not match its `struct_abi_kind` and `members`
+
+Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.
+`too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with
+--write-baseline; stale lines are reported as `stale-baseline` warnings.
+
+Exit status: 0 no error finding, 1 an error finding, 2 an input error.";
+
 #[derive(Args, Debug)]
+#[command(after_help = HEADERS_HELP)]
 pub struct HeadersArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]

@@ -1,11 +1,326 @@
 //! Header checks: the headers against the manifest, at every version.
+//!
+//! Every check is one unit in its own file, with a stable name (the
+//! `[check]` suffix of its findings, and the first word of a baseline
+//! line). [`CHECKS`] lists them; adding a check is one row there.
+//!
+//! The checks read a [`Context`]: the manifest, and the limited view of the
+//! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own. It
+//! is built once ([`Context::build`]); the headers are parsed once and each
+//! version is an evaluation of that one parse.
+//!
+//! # JSON output (`--format json`)
+//!
+//! ```json
+//! {
+//!   "findings": [
+//!     {
+//!       "check": "too-early",            // stable name of the check
+//!       "severity": "error",             // "error" or "warning"
+//!       "name": "PyEval_GetFrameBuiltins",
+//!       "versions": ["3.2", "3.3"],      // Py_LIMITED_API versions affected;
+//!                                        // [] when it depends on none
+//!       "message": "PyEval_GetFrameBuiltins is declared for …",
+//!       "notes": [{"location": {"path": "…", "line": 1, "column": 1} | null,
+//!                  "message": "…"}],
+//!       "path": "Include/ceval.h",       // null when the finding has no place
+//!       "line": 25,
+//!       "column": 24
+//!     }
+//!   ],
+//!   "summary": {"errors": 1, "warnings": 0, "by_check": {"too-early": 1}}
+//! }
+//! ```
+//!
+//! Findings come sorted by check (in [`CHECKS`] order), then by name; there
+//! is one finding per check and name, its versions grouped. Accepted
+//! findings (the `--baseline`) are left out; stale baseline entries follow
+//! as `stale-baseline` warnings located in the baseline file. Paths are as
+//! the manifest path given makes them (relative when it is relative).
+
+mod baseline;
+pub mod command;
+mod ifdef;
+pub mod legacy;
+mod missing;
+mod structs;
+mod too_early;
+mod unlisted;
+mod versions;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
+use rayon::prelude::*;
 
-use crate::cli::HeadersArgs;
-use crate::Outcome;
+use crate::diagnostic::{Finding, Location};
+use crate::manifest::{Item, Kind, Manifest};
+use crate::version::Version;
+use crate::view::{Headers, Profile, View};
 
-/// `stable-abi headers`
-pub fn run(_args: &HeadersArgs) -> Result<Outcome> {
-    anyhow::bail!("`stable-abi headers` is not available yet")
+pub use baseline::{Baseline, STALE_BASELINE};
+pub use command::run;
+pub use versions::{format_versions, parse_versions};
+
+/// One header check: a stable name and the function that runs it.
+pub struct Check {
+    /// The stable name, e.g. `too-early`.
+    pub name: &'static str,
+    /// One line for `--help`-like listings and the README.
+    pub summary: &'static str,
+    pub run: fn(&Context) -> Vec<Finding>,
+}
+
+/// Every header check, in the order findings are reported.
+pub const CHECKS: &[Check] = &[
+    Check {
+        name: missing::NAME,
+        summary: "an item is not declared/defined at a version at or after its `added`",
+        run: missing::check,
+    },
+    Check {
+        name: unlisted::NAME,
+        summary: "a function or data is declared in the limited API but not in the manifest",
+        run: unlisted::check,
+    },
+    Check {
+        name: too_early::NAME,
+        summary: "a function or data is declared at a version before its `added`",
+        run: too_early::check,
+    },
+    Check {
+        name: ifdef::NAME,
+        summary: "an item's `ifdef` does not match the feature macro that guards it",
+        run: ifdef::check,
+    },
+    Check {
+        name: structs::NAME,
+        summary: "a struct's definition does not match its `struct_abi_kind` and `members`",
+        run: structs::check,
+    },
+];
+
+/// "Macros" that are static inline functions (documented as macros by the
+/// manifest). A preprocessor does not list them as macros, so they count as
+/// defined — as `Tools/build/stable_abi.py` counts them.
+pub const STATIC_INLINE_FUNCTIONS: [&str; 5] = [
+    "Py_INCREF",
+    "Py_SET_REFCNT",
+    "Py_SET_TYPE",
+    "Py_XDECREF",
+    "Py_XINCREF",
+];
+
+/// What the checks read: the manifest and the views.
+pub struct Context<'a> {
+    pub manifest: &'a Manifest,
+    /// The view at every version, oldest first (3.2 … the tree's version).
+    pub views: Vec<(Version, View)>,
+    /// The manifest's feature macros that the view at the current version
+    /// defines: items whose `ifdef` is another are not expected.
+    pub feature_macros: BTreeSet<String>,
+    /// For each feature macro, the view at the current version with that
+    /// macro toggled (`-D` when it is undefined, `-U` when defined); or why
+    /// the headers could not be evaluated that way.
+    pub toggled: BTreeMap<String, Result<View, String>>,
+}
+
+impl<'a> Context<'a> {
+    /// Evaluates the parsed headers at every version from 3.2 to the tree's
+    /// own, and once per feature macro toggled at the tree's version.
+    ///
+    /// `profile` is the one `headers` were loaded with: a feature macro it
+    /// defines (`-D MS_WINDOWS`) counts as defined, as for a compiler, even
+    /// though the view lists only macros the headers define.
+    pub fn build(
+        manifest: &'a Manifest,
+        headers: &Headers,
+        profile: &Profile,
+    ) -> Result<Context<'a>> {
+        let versions = Version::FIRST.up_to(headers.python_version());
+        let none = Profile::default();
+        // Each view is an independent evaluation of the one parse.
+        let views = versions
+            .par_iter()
+            .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut context = Context::new(manifest, views);
+        for (name, _) in &profile.defines {
+            let is_feature = manifest
+                .get(name)
+                .is_some_and(|item| item.kind == Kind::FeatureMacro);
+            if is_feature && !profile.undefines.contains(name) {
+                context.feature_macros.insert(name.clone());
+            }
+        }
+        let current = context.current_version();
+        let features: Vec<(String, bool)> = manifest
+            .feature_macros()
+            .into_iter()
+            .map(|item| {
+                let defined = context.feature_macros.contains(&item.name);
+                (item.name.clone(), defined)
+            })
+            .collect();
+        context.toggled = features
+            .into_par_iter()
+            .map(|(name, defined)| {
+                let profile = if defined {
+                    Profile {
+                        undefines: vec![name.clone()],
+                        ..Profile::default()
+                    }
+                } else {
+                    Profile {
+                        defines: vec![(name.clone(), "1".to_string())],
+                        ..Profile::default()
+                    }
+                };
+                let view = headers
+                    .view(Some(current), &profile)
+                    .map_err(|err| format!("{err:#}"))
+                    .and_then(|view| toggle_took_effect(view, &name, defined));
+                (name, view)
+            })
+            .collect();
+        Ok(context)
+    }
+
+    /// A context from views already computed (oldest first), without
+    /// toggled views; the feature macros are those the newest view defines.
+    pub fn new(manifest: &'a Manifest, views: Vec<(Version, View)>) -> Context<'a> {
+        let feature_macros = match views.last() {
+            Some((_, current)) => manifest
+                .feature_macros()
+                .into_iter()
+                .filter(|item| current.macros.contains_key(&item.name))
+                .map(|item| item.name.clone())
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        Context {
+            manifest,
+            views,
+            feature_macros,
+            toggled: BTreeMap::new(),
+        }
+    }
+
+    /// The tree's own version (the newest view).
+    pub fn current_version(&self) -> Version {
+        self.views.last().map_or(Version::FIRST, |(v, _)| *v)
+    }
+
+    /// The view at the tree's own version.
+    pub fn current_view(&self) -> Option<&View> {
+        self.views.last().map(|(_, view)| view)
+    }
+
+    /// Items of the Limited API (not `abi_only`) of the given kinds whose
+    /// `ifdef`, if any, is defined in this configuration: what the headers
+    /// must show.
+    pub fn expected(&self, kinds: &[Kind]) -> Vec<&'a Item> {
+        self.manifest
+            .select(kinds, false, Some(&self.feature_macros))
+    }
+
+    /// Where the manifest lists an item.
+    pub fn manifest_location(&self, item: &Item) -> Location {
+        self.manifest.location(item)
+    }
+}
+
+/// The toggled view, unless the headers themselves undo a `-U` (a header
+/// that `#define`s the feature macro, like `PY_HAVE_THREAD_NATIVE_ID` in
+/// `pythread.h`): comparing with such a view would report bogus findings.
+/// (A `-D` cannot be verified this way: macros of the command line are not
+/// header macros, so the view does not list them.)
+fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, String> {
+    match view.macros.get(name) {
+        Some(decl) if was_defined => Err(format!(
+            "-U {name} has no effect: the headers define it themselves at {}",
+            decl.location
+        )),
+        _ => Ok(view),
+    }
+}
+
+/// Where `item` is declared or defined in `view`, if it is; `Some(None)`
+/// when it counts as present without a place (a static inline function the
+/// manifest lists as a macro).
+pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Location>> {
+    let found = match kind {
+        Kind::Function | Kind::Data => view.symbol(name),
+        Kind::Macro | Kind::Const => {
+            if let Some(decl) = view.macros.get(name) {
+                Some(decl)
+            } else if kind == Kind::Macro && STATIC_INLINE_FUNCTIONS.contains(&name) {
+                return Some(None);
+            } else {
+                None
+            }
+        }
+        Kind::Typedef | Kind::Struct => {
+            if let Some(decl) = view.typedefs.get(name) {
+                Some(decl)
+            } else {
+                return view.structs.get(name).map(|s| Some(&s.location));
+            }
+        }
+        Kind::FeatureMacro => view.macros.get(name),
+    };
+    found.map(|decl| Some(&decl.location))
+}
+
+/// Where a function or data is declared in `view`.
+pub fn declared<'v>(view: &'v View, name: &str) -> Option<&'v Location> {
+    view.symbol(name).map(|decl| &decl.location)
+}
+
+/// What "seen" means for a kind, for messages.
+pub fn seen_verb(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Function | Kind::Data => "declared",
+        _ => "defined",
+    }
+}
+
+/// Runs every check; findings in [`CHECKS`] order, then by name.
+pub fn run_checks(context: &Context) -> Vec<Finding> {
+    // The checks only read the context: run them side by side.
+    let per_check: Vec<Vec<Finding>> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut found = (check.run)(context);
+            found.sort_by(|a, b| a.name.cmp(&b.name));
+            found
+        })
+        .collect();
+    per_check.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_check_with_its_summary() {
+        for check in CHECKS {
+            let row = format!("{:<11}{}", check.name, check.summary);
+            assert!(
+                crate::cli::HEADERS_HELP.contains(&row),
+                "`headers --help` lacks {row:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn check_names_are_unique() {
+        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.name).collect();
+        assert_eq!(names.len(), CHECKS.len());
+        assert!(!names.contains(STALE_BASELINE));
+    }
 }

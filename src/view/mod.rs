@@ -6,15 +6,34 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
+mod command;
+mod decls;
+mod expand;
+mod expr;
+mod fuzz;
+mod ir;
+mod lex;
+mod load;
+mod profile;
+mod type_statements;
+mod walk;
+
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::cli::{HeaderOptions, ViewArgs};
+use crate::cli::HeaderOptions;
 use crate::diagnostic::Location;
 use crate::version::Version;
-use crate::Outcome;
+
+use ir::FileIr;
+use load::Loaded;
+use walk::{Source, Walk};
+
+pub use command::run;
+pub use fuzz::fuzz_view;
+pub use walk::MAX_INCLUDE_DEPTH;
 
 /// Macros defined or undefined on the command line (`-D`, `-U`), applied
 /// after the platform profile (pyconfig.h or the built-in default).
@@ -67,37 +86,209 @@ pub struct View {
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
     pub data: BTreeMap<String, Decl>,
-    /// Every macro defined once `Python.h` is fully included.
+    /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
+    /// lists them, keeping those a header or pyconfig.h defines (a macro
+    /// from the compiler, a system header or the command line is listed
+    /// when a header also defines it, e.g. `#ifndef INT_MAX`).
     pub macros: BTreeMap<String, Decl>,
     pub typedefs: BTreeMap<String, Decl>,
     /// Keyed by struct tag and by every typedef name that names the struct.
     pub structs: BTreeMap<String, StructDef>,
 }
 
+impl View {
+    /// The function or data item `name`, if declared.
+    pub fn symbol(&self, name: &str) -> Option<&Decl> {
+        self.functions.get(name).or_else(|| self.data.get(name))
+    }
+
+    /// Whether `name` is declared (function, data) or defined (macro).
+    pub fn exposes(&self, name: &str) -> bool {
+        self.symbol(name).is_some() || self.macros.contains_key(name)
+    }
+}
+
 /// Every header reachable from `Include/Python.h`, parsed once.
 pub struct Headers {
-    _private: (),
+    root: PathBuf,
+    loaded: Loaded,
+    version: Version,
+    /// `-D`/`-U` given at load time.
+    profile: Profile,
+    /// The `#define`s of the command line (including the profile's `-D`s).
+    command_line: FileIr,
+    /// `#define Py_LIMITED_API <V>` for each version, 3.2 first.
+    limited: Vec<FileIr>,
+}
+
+/// The `-D`s of a compiler command line as a file of `#define`s.
+fn command_line_text(defines: &[(String, String)]) -> String {
+    defines
+        .iter()
+        .map(|(name, value)| format!("#define {name} {value}\n"))
+        .collect()
+}
+
+/// `PY_MINOR_VERSION` from `Include/patchlevel.h`.
+fn read_python_version(root: &Path) -> Result<Version> {
+    let path = root.join("Include/patchlevel.h");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read the tree's version", path.display()))?;
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() == Some("#define") && words.next() == Some("PY_MINOR_VERSION") {
+            let minor = words.next().and_then(|w| w.parse::<u8>().ok());
+            if let Some(minor) = minor {
+                return Version::parse(&format!("3.{minor}")).map_err(anyhow::Error::msg);
+            }
+        }
+    }
+    anyhow::bail!("{}: no `#define PY_MINOR_VERSION N`", path.display())
 }
 
 impl Headers {
     /// Parses the headers of the CPython tree at `root`.
-    pub fn load(_root: &Path, _profile: &Profile) -> Result<Headers> {
-        anyhow::bail!("the header view is not available yet")
+    pub fn load(root: &Path, profile: &Profile) -> Result<Headers> {
+        let version = read_python_version(root)?;
+        Ok(Headers::from_loaded(
+            root,
+            load::load(root),
+            version,
+            profile,
+        ))
+    }
+
+    /// Header text taken as the `Python.h` of a tree with nothing else, at
+    /// the newest version this tool knows. For fuzzing: any input gives
+    /// headers whose views are either a view or an error, never a panic.
+    pub fn from_text(text: &[u8]) -> Headers {
+        let newest = Version::new(3, 13);
+        let loaded = load::load_text(text);
+        Headers::from_loaded(Path::new("."), loaded, newest, &Profile::default())
+    }
+
+    fn from_loaded(
+        root: &Path,
+        mut loaded: Loaded,
+        version: Version,
+        profile: &Profile,
+    ) -> Headers {
+        let mut defines: Vec<(String, String)> = profile::COMMAND_LINE
+            .iter()
+            .map(|&(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        defines.extend(profile.defines.iter().cloned());
+        let base = loaded.files.len();
+        let command_line = load::virtual_file(
+            "<command line>",
+            &command_line_text(&defines),
+            base,
+            &mut loaded.interner,
+        );
+        let limited = Version::FIRST
+            .up_to(version)
+            .into_iter()
+            .map(|v| {
+                let text = format!("#define Py_LIMITED_API {:#x}\n", v.limited_api_value());
+                load::virtual_file("<command line>", &text, base + 1, &mut loaded.interner)
+            })
+            .collect();
+        Headers {
+            root: root.to_path_buf(),
+            loaded,
+            version,
+            profile: profile.clone(),
+            command_line,
+            limited,
+        }
     }
 
     /// The tree's own version, from `Include/patchlevel.h`.
     pub fn python_version(&self) -> Version {
-        Version::FIRST
+        self.version
+    }
+
+    /// The tree this was loaded from.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
-    pub fn view(&self, _limited: Option<Version>, _extra: &Profile) -> Result<View> {
-        anyhow::bail!("the header view is not available yet")
+    pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
+        let limited_file = match limited {
+            None => None,
+            Some(v) if v >= Version::FIRST && v <= self.version => {
+                Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
+            }
+            Some(v) => anyhow::bail!(
+                "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
+                self.version
+            ),
+        };
+        // Names new to the headers can only come from `extra`: they get
+        // their own copy of the interner, so the shared parse stays as is.
+        let mut local_interner;
+        let mut interner = &self.loaded.interner;
+        // The command line's files follow the tree's: the profile's `-D`s
+        // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
+        // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
+        let base = self.loaded.files.len();
+        let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
+        extra_files.push(limited_file.unwrap_or(&self.command_line));
+        let extra_file;
+        if !extra.defines.is_empty() {
+            local_interner = interner.clone();
+            extra_file = load::virtual_file(
+                "<command line>",
+                &command_line_text(&extra.defines),
+                base + 2,
+                &mut local_interner,
+            );
+            interner = &local_interner;
+            extra_files.push(&extra_file);
+        }
+        let source = Source {
+            files: &self.loaded.files,
+            extra: &extra_files,
+            interner,
+            system: &self.loaded.system,
+            root: &self.root,
+        };
+        let mut walk = Walk::new(source);
+        walk.config_file = self.loaded.pyconfig;
+        walk.file(self.loaded.compiler)?;
+        walk.file(base)?;
+        let undefine = |walk: &mut Walk, names: &[String]| {
+            for name in names {
+                if let Some(sym) = interner.get(name) {
+                    walk.macros.remove(&sym);
+                    walk.pinned.insert(sym);
+                }
+            }
+        };
+        undefine(&mut walk, &self.profile.undefines);
+        if !extra.defines.is_empty() {
+            walk.file(base + 2)?;
+        }
+        undefine(&mut walk, &extra.undefines);
+        if limited_file.is_some() {
+            walk.file(base + 1)?;
+        }
+        let pinned: Vec<_> = walk.macros.keys().copied().collect();
+        walk.pinned.extend(pinned);
+        walk.file(self.loaded.python_h)?;
+        let compiler = self.loaded.compiler;
+        let default_pyconfig = self.loaded.default_pyconfig;
+        // The macros of the headers and pyconfig.h; and those that come
+        // from the compiler, a system header or the command line but that
+        // a header also defines (`#ifndef INT_MAX`...), as `gcc -dM` lists
+        // them.
+        let tree_defined = &self.loaded.tree_defined;
+        let mut view = walk.into_view(|file, sym| {
+            file < compiler || file == default_pyconfig || tree_defined.contains(&sym)
+        });
+        view.limited = limited;
+        Ok(view)
     }
-}
-
-/// `stable-abi view 3.N`
-pub fn run(_args: &ViewArgs) -> Result<Outcome> {
-    anyhow::bail!("`stable-abi view` is not available yet")
 }

@@ -1,0 +1,128 @@
+//! The header half of `--unixy-check`, with the verdicts of
+//! `Tools/build/stable_abi.py`: at the tree's own version only,
+//!
+//! - every manifest macro (static inline functions documented as macros
+//!   count) must be defined — else `missing`;
+//! - every Limited API function and data whose `ifdef` is defined must be
+//!   declared — else `missing`;
+//! - every declared function and data must be one of those, or an
+//!   underscore-prefixed Stable ABI symbol — else `unlisted`.
+//!
+//! These decide the exit status of `--unixy-check` / `--all`, so the drop-in
+//! passes and fails exactly where the reference tool does.
+
+use crate::checks::{declared, seen, unlisted, Context};
+use crate::diagnostic::Finding;
+use crate::manifest::Kind;
+
+/// The legacy findings at the current version, sorted by check then name.
+pub fn findings(context: &Context) -> Vec<Finding> {
+    let Some(view) = context.current_view() else {
+        return Vec::new();
+    };
+    let current = context.current_version();
+    let mut missing = Vec::new();
+    // All macros, even `abi_only` or `ifdef` ones, as the reference does.
+    for item in context.manifest.select(&[Kind::Macro], true, None) {
+        if seen(view, Kind::Macro, &item.name).is_none() {
+            missing.push(
+                Finding::error(
+                    super::missing::NAME,
+                    &item.name,
+                    format!(
+                        "{} is not defined from \"Include/Python.h\" with Py_LIMITED_API {current}",
+                        item.name
+                    ),
+                )
+                .at(Some(context.manifest_location(item)))
+                .versions(vec![current]),
+            );
+        }
+    }
+    for item in context.expected(&[Kind::Function, Kind::Data]) {
+        if declared(view, &item.name).is_none() {
+            missing.push(
+                Finding::error(
+                    super::missing::NAME,
+                    &item.name,
+                    format!(
+                        "{} is not declared in \"Include/Python.h\" with Py_LIMITED_API {current}",
+                        item.name
+                    ),
+                )
+                .at(Some(context.manifest_location(item)))
+                .versions(vec![current]),
+            );
+        }
+    }
+    missing.sort_by(|a, b| a.name.cmp(&b.name));
+    let allowed = unlisted::allowed(context);
+    let extra = unlisted::unlisted_in(view, &allowed)
+        .map(|(name, location)| unlisted::finding(context, name, vec![current], location.clone()));
+    missing.extend(extra);
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{context, manifest, v, views, ViewBuilder};
+
+    const MANIFEST: &str = "\
+[feature_macro.HAVE_FORK]
+    doc = 'on platforms with fork()'
+[macro.Py_BEGIN_ALLOW_THREADS]
+    added = '3.2'
+[macro.Py_INCREF]
+    added = '3.2'
+[macro.Py_ABI_MACRO]
+    added = '3.2'
+    abi_only = true
+[function.PyOS_AfterFork]
+    added = '3.2'
+    ifdef = 'HAVE_FORK'
+[function.PyNew]
+    added = '3.13'
+[function._Py_Dealloc]
+    added = '3.2'
+    abi_only = true
+[data.PyOld_Type]
+    added = '3.2'
+";
+
+    #[test]
+    fn same_verdicts_as_the_reference_at_the_current_version() {
+        let manifest = manifest(MANIFEST);
+        // At 3.12 everything is in order; only the current version counts.
+        let views = views(13, |version| {
+            let view = ViewBuilder::new(version)
+                .macro_("HAVE_FORK", "pyconfig.h", 1)
+                .function("_Py_Dealloc", "Include/object.h", 3)
+                .data("PyOld_Type", "Include/object.h", 4);
+            if version == v(13) {
+                view.function("PyOS_AfterFork", "Include/intrcheck.h", 11)
+                    .function("PyExtra", "Include/extra.h", 5)
+                    .build()
+            } else {
+                view.macro_("Py_BEGIN_ALLOW_THREADS", "Include/ceval.h", 1)
+                    .macro_("Py_ABI_MACRO", "Include/x.h", 1)
+                    .function("PyNew", "Include/new.h", 1)
+                    .build()
+            }
+        });
+        let context = context(&manifest, views);
+        let lines: Vec<String> = findings(&context)
+            .iter()
+            .map(|f| format!("{} {}", f.check, f.name))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "missing PyNew",
+                "missing Py_ABI_MACRO",
+                "missing Py_BEGIN_ALLOW_THREADS",
+                "unlisted PyExtra"
+            ]
+        );
+    }
+}

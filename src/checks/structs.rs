@@ -1,0 +1,199 @@
+//! `struct`: a struct's definition in the limited view must match its
+//! `struct_abi_kind`: an 'opaque' struct has no complete definition;
+//! 'full-abi' and 'members' structs have one, and every member a 'members'
+//! struct lists exists, in the listed order.
+//!
+//! Why it matters: the layout of a 'full-abi' struct, and the offsets of
+//! the listed members of a 'members' struct, are frozen by the Stable ABI;
+//! extensions compile them into their code. An 'opaque' struct that the
+//! limited headers define completely invites extensions to depend on a
+//! layout CPython is free to change; a listed member that is gone or moved
+//! breaks extensions that were promised it.
+//!
+//! Example: `PyThreadState` is 'opaque', so if the limited view defined it:
+//!
+//! ```text
+//! Include/pystate.h:20:1: error: PyThreadState is 'opaque' in the manifest but is defined completely for Py_LIMITED_API 3.2–3.13 [struct]
+//! ```
+//!
+//! A struct the view does not have at all is `missing`, not this check's
+//! business.
+
+use std::collections::BTreeMap;
+
+use crate::checks::versions::describe;
+use crate::checks::Context;
+use crate::diagnostic::{Finding, Location};
+use crate::manifest::{Item, Kind, StructAbiKind};
+use crate::version::Version;
+use crate::view::StructDef;
+
+pub const NAME: &str = "struct";
+
+/// What is wrong with one struct at one version, without the version.
+fn problem(item: &Item, def: &StructDef) -> Option<String> {
+    let kind = item.struct_abi_kind?;
+    match (kind, &def.members) {
+        (StructAbiKind::Opaque, Some(_)) => {
+            Some("is 'opaque' in the manifest but is defined completely".into())
+        }
+        (StructAbiKind::Opaque, None) => None,
+        (_, None) => Some(format!(
+            "is '{}' in the manifest but is not defined completely",
+            kind.as_str()
+        )),
+        (_, Some(members)) => {
+            let listed = item.members.as_deref().unwrap_or_default();
+            let absent: Vec<&str> = listed
+                .iter()
+                .filter(|m| !members.contains(m))
+                .map(String::as_str)
+                .collect();
+            if !absent.is_empty() {
+                return Some(format!(
+                    "has no member{} {} listed in the manifest",
+                    if absent.len() == 1 { "" } else { "s" },
+                    absent.join(", ")
+                ));
+            }
+            let positions: Vec<usize> = listed
+                .iter()
+                .filter_map(|m| members.iter().position(|x| x == m))
+                .collect();
+            if positions.windows(2).any(|pair| pair[0] > pair[1]) {
+                let actual: Vec<&str> = members
+                    .iter()
+                    .filter(|m| listed.contains(m))
+                    .map(String::as_str)
+                    .collect();
+                return Some(format!(
+                    "has its members in the order {}, not {} as the manifest lists them",
+                    actual.join(", "),
+                    listed.join(", ")
+                ));
+            }
+            None
+        }
+    }
+}
+
+pub fn check(context: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for item in context.expected(&[Kind::Struct]) {
+        let Some(added) = item.added else { continue };
+        // The problem of each version, in version order.
+        let mut problems: BTreeMap<String, (Vec<Version>, Location)> = BTreeMap::new();
+        let mut order = Vec::new();
+        for (version, view) in &context.views {
+            if *version < added {
+                continue;
+            }
+            let Some(def) = view.structs.get(&item.name) else {
+                continue;
+            };
+            if let Some(problem) = problem(item, def) {
+                if !problems.contains_key(&problem) {
+                    order.push(problem.clone());
+                }
+                problems
+                    .entry(problem)
+                    .or_insert_with(|| (Vec::new(), def.location.clone()))
+                    .0
+                    .push(*version);
+            }
+        }
+        let Some(first) = order.first() else { continue };
+        let (versions, location) = &problems[first];
+        let mut finding = Finding::error(
+            NAME,
+            &item.name,
+            format!(
+                "{} {first} for Py_LIMITED_API {}",
+                item.name,
+                describe(versions)
+            ),
+        )
+        .at(Some(location.clone()));
+        let mut all_versions = versions.clone();
+        for other in &order[1..] {
+            let (versions, location) = &problems[other];
+            finding = finding.note(
+                Some(location.clone()),
+                format!("it {other} for Py_LIMITED_API {}", describe(versions)),
+            );
+            all_versions.extend(versions);
+        }
+        all_versions.sort();
+        findings.push(
+            finding
+                .versions(all_versions)
+                .note(Some(context.manifest_location(item)), "listed here"),
+        );
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{context, manifest, summary, v, views, ViewBuilder};
+
+    const MANIFEST: &str = "\
+[struct.PyThreadState]
+    added = '3.2'
+    struct_abi_kind = 'opaque'
+[struct.PyObject]
+    added = '3.2'
+    struct_abi_kind = 'members'
+    members = ['ob_refcnt', 'ob_type']
+[struct.PyType_Spec]
+    added = '3.2'
+    struct_abi_kind = 'full-abi'
+[struct.PyGood]
+    added = '3.2'
+    struct_abi_kind = 'members'
+    members = ['a', 'c']
+";
+
+    #[test]
+    fn definitions_must_match_the_abi_kind() {
+        let manifest = manifest(MANIFEST);
+        let views = views(4, |version| {
+            let object: &[&str] = if version == v(4) {
+                &["ob_type", "ob_refcnt"]
+            } else {
+                &["ob_refcnt"]
+            };
+            ViewBuilder::new(version)
+                .struct_("PyThreadState", Some(&["interp"]))
+                .struct_("PyObject", Some(object))
+                .struct_("PyType_Spec", None)
+                .struct_("PyGood", Some(&["a", "b", "c"]))
+                .build()
+        });
+        let findings = check(&context(&manifest, views));
+        assert_eq!(
+            summary(&findings),
+            [
+                "PyObject 3.2-3.4",
+                "PyThreadState 3.2-3.4",
+                "PyType_Spec 3.2-3.4"
+            ]
+        );
+        assert_eq!(
+            findings[1].message,
+            "PyThreadState is 'opaque' in the manifest but is defined completely for \
+             Py_LIMITED_API 3.2–3.4"
+        );
+        assert_eq!(
+            findings[0].message,
+            "PyObject has no member ob_type listed in the manifest for Py_LIMITED_API 3.2–3.3"
+        );
+        assert_eq!(
+            findings[0].notes[0].message,
+            "it has its members in the order ob_type, ob_refcnt, not ob_refcnt, ob_type as the \
+             manifest lists them for Py_LIMITED_API 3.4"
+        );
+        assert!(findings[2].message.contains("is not defined completely"));
+    }
+}

@@ -1,0 +1,160 @@
+//! `unlisted`: a function or data is declared in the limited view but the
+//! manifest does not list it in the Limited API.
+//!
+//! Why it matters: whatever `Python.h` declares under `Py_LIMITED_API` is,
+//! to an extension author, part of the Limited API. If the manifest does not
+//! list it, nothing promises it stays exported: an extension that uses it
+//! can break on the next release, and the generated files (the Windows
+//! `python3.dll` exports, the docs) leave it out.
+//!
+//! Example: a new `PyAPI_FUNC(int) PyFoo_Bar(void);` outside any
+//! `#ifndef Py_LIMITED_API` block:
+//!
+//! ```text
+//! Include/object.h:12:1: error: PyFoo_Bar is declared for Py_LIMITED_API 3.2–3.13 but is not in the manifest [unlisted]
+//! ```
+//!
+//! Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
+//! version: a declared name is fine when the manifest lists it as a Limited
+//! API function or data whose `ifdef` is defined here, or when it is an
+//! underscore-prefixed Stable ABI symbol (some Limited API macros expand to
+//! private symbols).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::checks::versions::describe;
+use crate::checks::Context;
+use crate::diagnostic::{Finding, Location};
+use crate::manifest::Kind;
+use crate::version::Version;
+use crate::view::View;
+
+pub const NAME: &str = "unlisted";
+
+/// The names a view may declare without a finding.
+pub fn allowed(context: &Context) -> BTreeSet<String> {
+    let kinds = [Kind::Function, Kind::Data];
+    let mut allowed: BTreeSet<String> = context
+        .expected(&kinds)
+        .into_iter()
+        .map(|item| item.name.clone())
+        .collect();
+    let private_symbols = context
+        .manifest
+        .select(&kinds, true, Some(&context.feature_macros))
+        .into_iter()
+        .filter(|item| item.name.starts_with('_'))
+        .map(|item| item.name.clone());
+    allowed.extend(private_symbols);
+    allowed
+}
+
+/// The declarations of `view` not in `allowed`, with where they are.
+pub fn unlisted_in<'v>(
+    view: &'v View,
+    allowed: &'v BTreeSet<String>,
+) -> impl Iterator<Item = (&'v String, &'v Location)> + 'v {
+    view.functions
+        .iter()
+        .chain(&view.data)
+        .filter(move |(name, _)| !allowed.contains(*name))
+        .map(|(name, decl)| (name, &decl.location))
+}
+
+/// One finding for `name`, declared at `versions` (the first at `location`).
+pub fn finding(
+    context: &Context,
+    name: &str,
+    versions: Vec<Version>,
+    location: Location,
+) -> Finding {
+    let why = match context.manifest.get(name) {
+        None => "is not in the manifest".to_string(),
+        Some(item) if item.abi_only => "is `abi_only` in the manifest".to_string(),
+        Some(item) if !matches!(item.kind, Kind::Function | Kind::Data) => {
+            format!("is a {} in the manifest, not a function or data", item.kind)
+        }
+        Some(item) => format!(
+            "has `ifdef = '{}'` in the manifest, which is not defined here",
+            item.ifdef.as_deref().unwrap_or_default()
+        ),
+    };
+    let mut finding = Finding::error(
+        NAME,
+        name,
+        format!(
+            "{name} is declared for Py_LIMITED_API {} but {why}",
+            describe(&versions)
+        ),
+    )
+    .at(Some(location))
+    .versions(versions);
+    if let Some(item) = context.manifest.get(name) {
+        finding = finding.note(Some(context.manifest_location(item)), "listed here");
+    }
+    finding
+}
+
+pub fn check(context: &Context) -> Vec<Finding> {
+    let allowed = allowed(context);
+    let mut found: BTreeMap<&String, (Vec<Version>, &Location)> = BTreeMap::new();
+    for (version, view) in &context.views {
+        for (name, location) in unlisted_in(view, &allowed) {
+            found
+                .entry(name)
+                .or_insert_with(|| (Vec::new(), location))
+                .0
+                .push(*version);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(name, (versions, location))| finding(context, name, versions, location.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{context, manifest, summary, v, views, ViewBuilder};
+
+    const MANIFEST: &str = "\
+[function.PyListed]
+    added = '3.2'
+[function._Py_Dealloc]
+    added = '3.2'
+    abi_only = true
+[function.PyEval_CallFunction]
+    added = '3.2'
+    abi_only = true
+";
+
+    #[test]
+    fn reports_declarations_the_manifest_lacks() {
+        let manifest = manifest(MANIFEST);
+        let views = views(5, |version| {
+            let mut view = ViewBuilder::new(version)
+                .function("PyListed", "Include/a.h", 1)
+                .function("_Py_Dealloc", "Include/object.h", 2);
+            if version >= v(4) {
+                view = view.function("PyNew_Thing", "Include/new.h", 7);
+            }
+            if version == v(2) {
+                view = view.function("PyEval_CallFunction", "Include/ceval.h", 3);
+            }
+            view.build()
+        });
+        let context = context(&manifest, views);
+        let findings = check(&context);
+        assert_eq!(
+            summary(&findings),
+            ["PyEval_CallFunction 3.2", "PyNew_Thing 3.4-3.5"]
+        );
+        assert_eq!(
+            findings[1].to_string(),
+            "Include/new.h:7:1: error: PyNew_Thing is declared for Py_LIMITED_API 3.4–3.5 \
+             but is not in the manifest [unlisted]"
+        );
+        assert!(findings[0].message.contains("`abi_only`"));
+    }
+}

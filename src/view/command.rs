@@ -1,0 +1,158 @@
+//! `stable-abi view 3.N`: what one Limited API version exposes, by kind,
+//! with locations, and whether the manifest lists each name — the question
+//! extension authors ask ("is X in the limited API for 3.9?").
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::cli::ViewArgs;
+use crate::diagnostic::{Format, Location};
+use crate::manifest::Manifest;
+use crate::version::Version;
+use crate::{Outcome, UsageError};
+
+use super::{Decl, Headers, Profile, View};
+
+/// The kinds `--kind` accepts, in output order.
+pub const KINDS: [&str; 5] = ["function", "data", "macro", "typedef", "struct"];
+
+/// One name the view exposes.
+#[derive(Serialize, Debug)]
+pub struct Entry {
+    pub kind: &'static str,
+    pub name: String,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// The manifest's `added` version, when the manifest lists the name.
+    pub added: Option<Version>,
+    pub in_manifest: bool,
+    /// Structs: the members, or `null` when the struct is opaque here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Option<Vec<String>>>,
+}
+
+/// `stable-abi view 3.N`
+pub fn run(args: &ViewArgs) -> Result<Outcome> {
+    if let Some(kind) = &args.kind {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(UsageError(format!(
+                "invalid --kind {kind:?}: expected one of {}",
+                KINDS.join(", ")
+            ))
+            .into());
+        }
+    }
+    let manifest = Manifest::load(&args.manifest)?;
+    let profile = Profile::from_options(&args.headers)?;
+    let headers = Headers::load(&manifest.root(), &profile)?;
+    if args.version > headers.python_version() {
+        return Err(UsageError(format!(
+            "version {} is newer than the headers ({})",
+            args.version,
+            headers.python_version()
+        ))
+        .into());
+    }
+    let view = headers.view(Some(args.version), &Profile::default())?;
+    let entries = entries(&view, &manifest, args.kind.as_deref());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match write_entries(&mut out, &entries, args.version, args.format) {
+        // `stable-abi view 3.9 | head` is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        result => {
+            result.context("writing the view")?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// Everything in the view (or of one kind), by kind then name.
+pub fn entries(view: &View, manifest: &Manifest, kind: Option<&str>) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let wanted = |k: &str| kind.is_none_or(|kind| kind == k);
+    let mut add = |kind: &'static str, table: &BTreeMap<String, Decl>| {
+        if wanted(kind) {
+            for (name, decl) in table {
+                entries.push(entry(kind, name, &decl.location, manifest, None));
+            }
+        }
+    };
+    add("function", &view.functions);
+    add("data", &view.data);
+    add("macro", &view.macros);
+    add("typedef", &view.typedefs);
+    if wanted("struct") {
+        for (name, def) in &view.structs {
+            let members = Some(def.members.clone());
+            entries.push(entry("struct", name, &def.location, manifest, members));
+        }
+    }
+    entries
+}
+
+fn entry(
+    kind: &'static str,
+    name: &str,
+    location: &Location,
+    manifest: &Manifest,
+    members: Option<Option<Vec<String>>>,
+) -> Entry {
+    let item = manifest.get(name);
+    Entry {
+        kind,
+        name: name.to_string(),
+        path: location.path.display().to_string(),
+        line: location.line,
+        column: location.column,
+        added: item.and_then(|item| item.added),
+        in_manifest: item.is_some(),
+        members,
+    }
+}
+
+/// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
+/// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
+/// "entries": [{"kind", "name", "path", "line", "column", "added",
+/// "in_manifest", "members"?}]}`.
+pub fn write_entries(
+    out: &mut dyn Write,
+    entries: &[Entry],
+    version: Version,
+    format: Format,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let document = serde_json::json!({
+                "version": version,
+                "entries": entries,
+            });
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            writeln!(out)
+        }
+        Format::Text => {
+            for entry in entries {
+                let status = match (entry.in_manifest, entry.added) {
+                    (true, Some(added)) => format!("in the manifest since {added}"),
+                    (true, None) => "in the manifest".to_string(),
+                    (false, _) => "not in the manifest".to_string(),
+                };
+                write!(
+                    out,
+                    "{}:{}:{}: {} {} ({status})",
+                    entry.path, entry.line, entry.column, entry.kind, entry.name
+                )?;
+                match &entry.members {
+                    Some(Some(members)) => writeln!(out, " {{ {} }}", members.join(", "))?,
+                    Some(None) => writeln!(out, " opaque")?,
+                    None => writeln!(out)?,
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! C declarations in a header's code (its text with every directive line
+//! blanked): typedefs and structs through tree-sitter, `PyAPI_FUNC` /
+//! `PyAPI_DATA` through a token scan.
+//!
+//! Blanking directives keeps both sides of every conditional in the text,
+//! so tree-sitter sees each declaration once, at its real offset; whether
+//! it counts is decided later, per version, by the conditional region its
+//! offset falls in. tree-sitter recovers from what it cannot parse (macros
+//! like `PyObject_HEAD` in a struct, both halves of an `#if`) with ERROR
+//! nodes: we descend into them rather than give up.
+//!
+//! `PyAPI_FUNC(type) name(` and `PyAPI_DATA(type) name;` are found by
+//! tokens, the way the reference tool's regular expressions find them in
+//! preprocessed text: this does not depend on tree-sitter's error recovery
+//! around those macro calls.
+
+use tree_sitter::{Node, Parser};
+
+use super::lex::{self, Interner, TokKind, Token};
+use super::type_statements;
+
+/// One declaration found in a header, in offset order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawDecl {
+    Function {
+        name: String,
+        offset: u32,
+    },
+    Data {
+        name: String,
+        offset: u32,
+    },
+    Typedef {
+        name: String,
+        offset: u32,
+        target: Option<String>,
+    },
+    /// A struct definition (with a body); `key` is its tag, or for an
+    /// anonymous struct the first typedef name given to it.
+    StructBegin {
+        key: String,
+        offset: u32,
+    },
+    Member {
+        name: String,
+        offset: u32,
+    },
+    /// A macro standing for members (`PyObject_HEAD`).
+    MemberMacro {
+        name: String,
+        offset: u32,
+    },
+    StructEnd {
+        offset: u32,
+    },
+    /// `struct tag;` or a use that only names the tag: incomplete.
+    StructDecl {
+        key: String,
+        offset: u32,
+    },
+}
+
+impl RawDecl {
+    pub fn offset(&self) -> u32 {
+        match self {
+            RawDecl::Function { offset, .. }
+            | RawDecl::Data { offset, .. }
+            | RawDecl::Typedef { offset, .. }
+            | RawDecl::StructBegin { offset, .. }
+            | RawDecl::Member { offset, .. }
+            | RawDecl::MemberMacro { offset, .. }
+            | RawDecl::StructEnd { offset }
+            | RawDecl::StructDecl { offset, .. } => *offset,
+        }
+    }
+}
+
+/// Every declaration in `code` (directive lines already blanked).
+pub fn extract(code: &[u8]) -> Vec<RawDecl> {
+    let mut decls = Vec::new();
+    api_declarations(code, &mut decls);
+    type_declarations(code, &mut decls);
+    // Stable: a struct's begin/members/end keep their order.
+    decls.sort_by_key(RawDecl::offset);
+    decls
+}
+
+/// `PyAPI_FUNC(...) name(` and `PyAPI_DATA(...) name` (after `*`, `(` and
+/// qualifiers).
+fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
+    let mut interner = Interner::default();
+    let func = interner.intern("PyAPI_FUNC");
+    let qualifiers = [interner.intern("const"), interner.intern("volatile")];
+    // Only the few tokens after each `PyAPI_` are lexed: lexing (and
+    // interning) the whole header would cost more than the rest of the load.
+    let mut from = 0;
+    while let Some(found) = find(&code[from..], b"PyAPI_") {
+        let start = from + found;
+        from = start + 6;
+        let preceded_by_ident = start > 0 && is_ident_byte(code[start - 1]);
+        if preceded_by_ident {
+            continue;
+        }
+        let end = code[start..]
+            .iter()
+            .position(|&b| b == b';' || b == b'{')
+            .map_or(code.len(), |p| start + p + 1);
+        let tokens = lex::tokenize(code, start, end, &mut interner);
+        let is_func = match tokens.first().map(|t| &t.kind) {
+            Some(TokKind::Ident(sym)) if *sym == func => true,
+            Some(TokKind::Ident(sym)) if interner.name(*sym) == "PyAPI_DATA" => false,
+            _ => continue,
+        };
+        if !is_punct(tokens.get(1), "(") {
+            continue;
+        }
+        let Some(close) = matching_paren(&tokens, 1) else {
+            continue;
+        };
+        let (name, _) = declared_name(&tokens, close + 1, &qualifiers);
+        if let Some(Token {
+            kind: TokKind::Ident(sym),
+            offset,
+            ..
+        }) = name.and_then(|index| tokens.get(index))
+        {
+            let name = interner.name(*sym).to_string();
+            // The name's place: where an editor should jump to.
+            let offset = *offset;
+            out.push(if is_func {
+                RawDecl::Function { name, offset }
+            } else {
+                RawDecl::Data { name, offset }
+            });
+        }
+    }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The declared name after `PyAPI_FUNC(type)` / `PyAPI_DATA(type)`: the
+/// last of the identifiers before `(`, `;`, `[` or `=` (the others are
+/// attribute macros such as `_Py_NO_RETURN`), or the identifier inside a
+/// parenthesized declarator (`(*name)(...)`, `(name)`). Returns its index
+/// and where the scan stopped.
+fn declared_name(tokens: &[Token], start: usize, qualifiers: &[u32]) -> (Option<usize>, usize) {
+    let mut j = start;
+    let mut last = None;
+    while let Some(token) = tokens.get(j) {
+        match &token.kind {
+            TokKind::Punct("*") => j += 1,
+            TokKind::Ident(sym) if qualifiers.contains(sym) => j += 1,
+            TokKind::Ident(_) => {
+                last = Some(j);
+                j += 1;
+            }
+            TokKind::Punct("(") if last.is_none() => {
+                j += 1;
+                while matches!(tokens.get(j).map(|t| &t.kind), Some(TokKind::Punct("*"))) {
+                    j += 1;
+                }
+                if matches!(tokens.get(j).map(|t| &t.kind), Some(TokKind::Ident(_))) {
+                    return (Some(j), j + 1);
+                }
+                return (None, j);
+            }
+            _ => break,
+        }
+    }
+    (last, j)
+}
+
+fn is_punct(token: Option<&Token>, punct: &str) -> bool {
+    matches!(token, Some(Token { kind: TokKind::Punct(p), .. }) if *p == punct)
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn matching_paren(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            TokKind::Punct("(") => depth += 1,
+            TokKind::Punct(")") => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Typedefs and structs, from tree-sitter's parse of `code`.
+fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
+    let mut parser = Parser::new();
+    if parser
+        .set_language(&tree_sitter_c::LANGUAGE.into())
+        .is_err()
+    {
+        return;
+    }
+    // Parsing only what can hold a type keeps loading fast: most of a
+    // header is function declarations and inline function bodies.
+    let code = &type_statements::only_type_statements(code);
+    let Some(tree) = parser.parse(code, None) else {
+        return;
+    };
+    let mut walker = TypeWalker {
+        code,
+        out,
+        depth: 0,
+    };
+    walker.visit(tree.root_node());
+}
+
+struct TypeWalker<'a> {
+    code: &'a [u8],
+    out: &'a mut Vec<RawDecl>,
+    /// Recursion depth: garbage can nest arbitrarily; headers do not.
+    depth: usize,
+}
+
+/// Deeper syntax trees are not searched for declarations.
+const MAX_DEPTH: usize = 256;
+
+impl TypeWalker<'_> {
+    fn text(&self, node: Node) -> String {
+        String::from_utf8_lossy(&self.code[node.byte_range()]).into_owned()
+    }
+
+    fn visit(&mut self, node: Node) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit_inner(node);
+        self.depth -= 1;
+    }
+
+    fn visit_inner(&mut self, node: Node) {
+        match node.kind() {
+            "type_definition" => self.type_definition(node),
+            "struct_specifier" => self.struct_specifier(node, None),
+            "function_definition" | "compound_statement" => {}
+            _ => {
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    self.visit(child);
+                }
+            }
+        }
+    }
+
+    fn type_definition(&mut self, node: Node) {
+        let mut names = Vec::new();
+        let mut cursor = node.walk();
+        for declarator in node.children_by_field_name("declarator", &mut cursor) {
+            if let Some(name) = innermost_name(declarator, "type_identifier") {
+                names.push((self.text(name), name.start_byte() as u32));
+            }
+        }
+        let mut target = None;
+        if let Some(ty) = node.child_by_field_name("type") {
+            if ty.kind() == "struct_specifier" {
+                let tag = ty.child_by_field_name("name").map(|n| self.text(n));
+                let key = tag.or_else(|| names.first().map(|(name, _)| name.clone()));
+                self.struct_specifier(ty, key.clone());
+                target = key;
+            } else {
+                self.visit(ty);
+            }
+        }
+        for (name, offset) in names {
+            self.out.push(RawDecl::Typedef {
+                name,
+                offset,
+                target: target.clone(),
+            });
+        }
+    }
+
+    /// A struct with a body is a definition; one without only names it.
+    fn struct_specifier(&mut self, node: Node, key: Option<String>) {
+        let key = key.or_else(|| node.child_by_field_name("name").map(|n| self.text(n)));
+        let Some(body) = node.child_by_field_name("body") else {
+            if let Some(key) = key {
+                self.out.push(RawDecl::StructDecl {
+                    key,
+                    offset: node.start_byte() as u32,
+                });
+            }
+            return;
+        };
+        let Some(key) = key else {
+            // An anonymous struct that is not typedef'd: only its members
+            // matter, to the enclosing struct.
+            return;
+        };
+        let offset = node
+            .child_by_field_name("name")
+            .map_or(node.start_byte(), |n| n.start_byte()) as u32;
+        self.out.push(RawDecl::StructBegin { key, offset });
+        self.members(body);
+        self.out.push(RawDecl::StructEnd {
+            offset: (body.end_byte().saturating_sub(1)) as u32,
+        });
+    }
+
+    /// `PyObject_HEAD` followed by a field: tree-sitter takes the macro for
+    /// the field's type and the real type for an ERROR. The macro is kept:
+    /// the walk expands it into the members it declares.
+    fn member_macro(&mut self, field: Node) {
+        let Some(ty) = field.child_by_field_name("type") else {
+            return;
+        };
+        let mut cursor = field.walk();
+        let has_error = field.children(&mut cursor).any(|c| c.kind() == "ERROR");
+        if ty.kind() == "type_identifier" && has_error {
+            self.out.push(RawDecl::MemberMacro {
+                name: self.text(ty),
+                offset: ty.start_byte() as u32,
+            });
+        }
+    }
+
+    /// Field names in order; anonymous struct/union members are flattened,
+    /// as C11 makes their fields members of the enclosing struct.
+    fn members(&mut self, body: Node) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.members_inner(body);
+        self.depth -= 1;
+    }
+
+    fn members_inner(&mut self, body: Node) {
+        let mut cursor = body.walk();
+        for field in body.children(&mut cursor) {
+            if field.kind() == "ERROR" {
+                self.members(field);
+                continue;
+            }
+            if field.kind() != "field_declaration" {
+                continue;
+            }
+            self.member_macro(field);
+            let mut declarators = field.walk();
+            let mut named = false;
+            for declarator in field.children_by_field_name("declarator", &mut declarators) {
+                if let Some(name) = innermost_name(declarator, "field_identifier") {
+                    named = true;
+                    self.out.push(RawDecl::Member {
+                        name: self.text(name),
+                        offset: name.start_byte() as u32,
+                    });
+                }
+            }
+            if !named {
+                if let Some(ty) = field.child_by_field_name("type") {
+                    if matches!(ty.kind(), "struct_specifier" | "union_specifier") {
+                        if let Some(inner) = ty.child_by_field_name("body") {
+                            self.members(inner);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The declared name inside a declarator: `*(*name)[3]` → `name`.
+fn innermost_name<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    innermost_name_within(declarator, kind, MAX_DEPTH)
+}
+
+fn innermost_name_within<'t>(declarator: Node<'t>, kind: &str, depth: usize) -> Option<Node<'t>> {
+    if declarator.kind() == kind {
+        return Some(declarator);
+    }
+    let depth = depth.checked_sub(1)?;
+    if let Some(inner) = declarator.child_by_field_name("declarator") {
+        return innermost_name_within(inner, kind, depth);
+    }
+    let mut cursor = declarator.walk();
+    let found = declarator
+        .named_children(&mut cursor)
+        .find_map(|child| innermost_name_within(child, kind, depth));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(code: &str) -> Vec<String> {
+        extract(code.as_bytes())
+            .into_iter()
+            .map(|d| match d {
+                RawDecl::Function { name, .. } => format!("func {name}"),
+                RawDecl::Data { name, .. } => format!("data {name}"),
+                RawDecl::Typedef { name, target, .. } => format!("typedef {name} {target:?}"),
+                RawDecl::StructBegin { key, .. } => format!("struct {key} {{"),
+                RawDecl::Member { name, .. } => format!("  {name}"),
+                RawDecl::MemberMacro { name, .. } => format!("  {name}!"),
+                RawDecl::StructEnd { .. } => "}".to_string(),
+                RawDecl::StructDecl { key, .. } => format!("struct {key};"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_api_declarations() {
+        let code = "PyAPI_FUNC(PyObject *) PyFoo(int);\n\
+                    PyAPI_DATA(PyTypeObject) PyFoo_Type;\n\
+                    PyAPI_DATA(const char *) (PyBar)[];\n\
+                    PyAPI_FUNC(int (*)(void)) *Py_Ptr(void);\n";
+        assert_eq!(
+            names(code),
+            ["func PyFoo", "data PyFoo_Type", "data PyBar", "func Py_Ptr"]
+        );
+    }
+
+    #[test]
+    fn finds_typedefs_and_struct_members() {
+        let code = "typedef struct _foo PyFoo;\n\
+                    typedef struct { int a; union { long b; char c; }; } PyBar;\n\
+                    struct _foo { int x; char *(*y)(void); };\n\
+                    typedef int (*cb)(void);\n\
+                    struct _obj { PyObject_HEAD\n PyObject *(*f)(void); };\n";
+        assert_eq!(
+            names(code),
+            [
+                "struct _foo;",
+                "typedef PyFoo Some(\"_foo\")",
+                "struct PyBar {",
+                "  a",
+                "  b",
+                "  c",
+                "}",
+                "typedef PyBar Some(\"PyBar\")",
+                "struct _foo {",
+                "  x",
+                "  y",
+                "}",
+                "typedef cb None",
+                "struct _obj {",
+                "  PyObject_HEAD!",
+                "  f",
+                "}",
+            ]
+        );
+    }
+}

@@ -1,0 +1,511 @@
+//! Macro expansion of a `#if` line, with hide sets (Prosser's algorithm):
+//! object-like and function-like macros, `#`, `##`, variadic arguments,
+//! `defined` and the `__has_*` operators.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::ir::Macro;
+use super::lex::{self, Interner, Sym, TokKind, Token};
+
+/// The macros defined at a point of the walk.
+pub type MacroTable<'a> = HashMap<Sym, &'a Macro, BuildSymHasher>;
+
+/// Symbols are small dense integers: hashing them is the identity.
+#[derive(Default, Clone, Copy)]
+pub struct BuildSymHasher;
+
+#[derive(Default)]
+pub struct SymHasher(u64);
+
+impl std::hash::Hasher for SymHasher {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
+
+impl std::hash::BuildHasher for BuildSymHasher {
+    type Hasher = SymHasher;
+    fn build_hasher(&self) -> SymHasher {
+        SymHasher(0)
+    }
+}
+
+/// A token during expansion: its kind and the macros it may not expand.
+#[derive(Clone, Debug)]
+pub struct PTok {
+    pub kind: TokKind,
+    pub space_before: bool,
+    hide: Vec<Sym>,
+}
+
+impl PTok {
+    /// A token with an empty hide set.
+    #[cfg(test)]
+    pub fn plain(kind: TokKind) -> PTok {
+        PTok {
+            kind,
+            space_before: false,
+            hide: Vec::new(),
+        }
+    }
+}
+
+/// Answers the `__has_*` operators of `#if`.
+pub trait Oracle {
+    /// `__has_include("name")` / `__has_include(<name>)`.
+    fn has_include(&self, name: &str, system: bool) -> bool;
+}
+
+/// Expansion of one `#if` expression.
+pub struct Expander<'t, 'a> {
+    pub macros: &'t MacroTable<'a>,
+    pub interner: &'t Interner,
+    pub oracle: &'t dyn Oracle,
+    /// Guards against runaway expansion of pathological input.
+    budget: usize,
+    /// Nesting of argument pre-expansion, bounded for the same reason.
+    depth: usize,
+}
+
+/// The `__has_*` operators, and what the built-in compiler answers.
+const HAS_OPERATORS: [&str; 6] = [
+    "__has_attribute",
+    "__has_builtin",
+    "__has_feature",
+    "__has_c_attribute",
+    "__has_cpp_attribute",
+    "__has_include",
+];
+
+/// The operators gcc 12 reports as defined (`#ifdef __has_attribute` is
+/// true). `__has_feature` is not one: gcc 12 lacks it, and the headers
+/// define a fallback for it.
+pub const BUILTIN_DEFINED: [&str; 6] = [
+    "__has_attribute",
+    "__has_builtin",
+    "__has_c_attribute",
+    "__has_cpp_attribute",
+    "__has_include",
+    "__has_include_next",
+];
+
+impl<'t, 'a> Expander<'t, 'a> {
+    pub fn new(macros: &'t MacroTable<'a>, interner: &'t Interner, oracle: &'t dyn Oracle) -> Self {
+        Expander {
+            macros,
+            interner,
+            oracle,
+            budget: 100_000,
+            depth: 0,
+        }
+    }
+
+    /// Expands an `#if` line, resolving `defined` and `__has_*`.
+    pub fn expand_condition(&mut self, tokens: &[Token]) -> Result<Vec<PTok>, String> {
+        let input: VecDeque<PTok> = tokens
+            .iter()
+            .map(|t| PTok {
+                kind: t.kind.clone(),
+                space_before: t.space_before,
+                hide: Vec::new(),
+            })
+            .collect();
+        self.expand(input, true)
+    }
+
+    fn expand(&mut self, input: VecDeque<PTok>, condition: bool) -> Result<Vec<PTok>, String> {
+        if self.depth >= 256 {
+            return Err("macro arguments nested too deeply".into());
+        }
+        self.depth += 1;
+        let result = self.expand_inner(input, condition);
+        self.depth -= 1;
+        result
+    }
+
+    fn expand_inner(
+        &mut self,
+        mut input: VecDeque<PTok>,
+        condition: bool,
+    ) -> Result<Vec<PTok>, String> {
+        let mut output = Vec::new();
+        while let Some(token) = input.pop_front() {
+            if self.budget == 0 {
+                return Err("macro expansion does not terminate".into());
+            }
+            self.budget -= 1;
+            let TokKind::Ident(sym) = token.kind else {
+                output.push(token);
+                continue;
+            };
+            let name = self.interner.name(sym);
+            if condition && name == "defined" {
+                let defined = self.defined_operand(&mut input)?;
+                output.push(number(defined as u64));
+                continue;
+            }
+            if condition && HAS_OPERATORS.contains(&name) && !self.macros.contains_key(&sym) {
+                let value = self.has_operator(name, &mut input)?;
+                output.push(number(value as u64));
+                continue;
+            }
+            let Some(&definition) = self.macros.get(&sym) else {
+                output.push(token);
+                continue;
+            };
+            if token.hide.contains(&sym) {
+                output.push(token);
+                continue;
+            }
+            let mut hide = token.hide.clone();
+            hide.push(sym);
+            let replacement = match &definition.params {
+                None => substitute(definition, &[], &hide, self)?,
+                Some(_) => {
+                    if !matches!(
+                        input.front(),
+                        Some(PTok {
+                            kind: TokKind::Punct("("),
+                            ..
+                        })
+                    ) {
+                        output.push(token);
+                        continue;
+                    }
+                    let args = collect_args(&mut input, definition, self.interner)?;
+                    substitute(definition, &args, &hide, self)?
+                }
+            };
+            for (index, mut replaced) in replacement.into_iter().enumerate().rev() {
+                if index == 0 {
+                    replaced.space_before = token.space_before;
+                }
+                input.push_front(replaced);
+            }
+        }
+        Ok(output)
+    }
+
+    /// `defined X` or `defined ( X )`.
+    fn defined_operand(&self, input: &mut VecDeque<PTok>) -> Result<bool, String> {
+        let parenthesized = matches!(input.front().map(|t| &t.kind), Some(TokKind::Punct("(")));
+        if parenthesized {
+            input.pop_front();
+        }
+        let Some(TokKind::Ident(sym)) = input.pop_front().map(|t| t.kind) else {
+            return Err("operator \"defined\" requires an identifier".into());
+        };
+        if parenthesized && !matches!(input.pop_front().map(|t| t.kind), Some(TokKind::Punct(")")))
+        {
+            return Err("missing ')' after \"defined\"".into());
+        }
+        Ok(self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.interner.name(sym)))
+    }
+
+    /// `__has_attribute(x)` and friends, answered for the built-in compiler.
+    fn has_operator(&self, operator: &str, input: &mut VecDeque<PTok>) -> Result<bool, String> {
+        if !matches!(input.pop_front().map(|t| t.kind), Some(TokKind::Punct("("))) {
+            return Err(format!("missing '(' after \"{operator}\""));
+        }
+        let mut depth = 1usize;
+        let mut spelled = String::new();
+        let mut first = None;
+        while let Some(token) = input.pop_front() {
+            match token.kind {
+                TokKind::Punct("(") => depth += 1,
+                TokKind::Punct(")") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            first.get_or_insert_with(|| token.kind.clone());
+            spelled.push_str(&lex::spell(&token.kind, self.interner));
+        }
+        if depth != 0 {
+            return Err(format!("missing ')' after \"{operator}\""));
+        }
+        let argument = spelled.trim_matches('_').to_string();
+        Ok(match operator {
+            "__has_include" => match first {
+                Some(TokKind::Str(_)) => self.oracle.has_include(spelled.trim_matches('"'), false),
+                _ => self
+                    .oracle
+                    .has_include(spelled.trim_start_matches('<').trim_end_matches('>'), true),
+            },
+            "__has_attribute" | "__has_c_attribute" => {
+                super::profile::GCC_ATTRIBUTES.contains(&argument.as_str())
+            }
+            "__has_builtin" => super::profile::GCC_BUILTINS.contains(&spelled.as_str()),
+            // gcc 12, which the default profile describes, has no sanitizer
+            // enabled and answers no `__has_feature`.
+            _ => false,
+        })
+    }
+}
+
+fn number(value: u64) -> PTok {
+    PTok {
+        kind: TokKind::Number(value.to_string().into()),
+        space_before: true,
+        hide: Vec::new(),
+    }
+}
+
+/// The arguments of a function-like macro call; `input` starts at `(`.
+fn collect_args(
+    input: &mut VecDeque<PTok>,
+    definition: &Macro,
+    interner: &Interner,
+) -> Result<Vec<Vec<PTok>>, String> {
+    input.pop_front();
+    let params = definition.params.as_deref().unwrap_or(&[]);
+    let mut args: Vec<Vec<PTok>> = vec![Vec::new()];
+    let mut depth = 0usize;
+    loop {
+        let Some(token) = input.pop_front() else {
+            return Err(format!(
+                "unterminated argument list invoking macro \"{}\"",
+                interner.name(definition.name)
+            ));
+        };
+        match token.kind {
+            TokKind::Punct("(") => depth += 1,
+            TokKind::Punct(")") if depth == 0 => break,
+            TokKind::Punct(")") => depth -= 1,
+            TokKind::Punct(",")
+                if depth == 0 && !(definition.variadic && args.len() == params.len()) =>
+            {
+                args.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = args.last_mut() {
+            last.push(token);
+        }
+    }
+    if params.is_empty() && args.len() == 1 && args[0].is_empty() {
+        args.clear();
+    }
+    if definition.variadic && args.len() + 1 == params.len() {
+        args.push(Vec::new());
+    }
+    if args.len() != params.len() {
+        return Err(format!(
+            "macro \"{}\" takes {} argument(s), {} given",
+            interner.name(definition.name),
+            params.len(),
+            args.len()
+        ));
+    }
+    Ok(args)
+}
+
+/// The macro's body with parameters replaced, `#` and `##` applied, and
+/// `hide` added to every token.
+fn substitute(
+    definition: &Macro,
+    args: &[Vec<PTok>],
+    hide: &[Sym],
+    expander: &mut Expander,
+) -> Result<Vec<PTok>, String> {
+    let params = definition.params.as_deref().unwrap_or(&[]);
+    let param_index = |kind: &TokKind| match kind {
+        TokKind::Ident(sym) => params.iter().position(|p| p == sym),
+        _ => None,
+    };
+    let body = &definition.body;
+    let mut out: Vec<PTok> = Vec::new();
+    // Whether the next token is pasted onto the last one.
+    let mut paste_next = false;
+    let mut i = 0;
+    while i < body.len() {
+        let token = &body[i];
+        let pasting_after = matches!(body.get(i + 1).map(|t| &t.kind), Some(TokKind::Punct("##")));
+        let mut piece: Vec<PTok> =
+            if matches!(token.kind, TokKind::Punct("#")) && !params.is_empty() {
+                let Some(index) = body.get(i + 1).and_then(|t| param_index(&t.kind)) else {
+                    return Err("'#' is not followed by a macro parameter".into());
+                };
+                i += 1;
+                vec![stringize(&args[index], expander.interner)]
+            } else if matches!(token.kind, TokKind::Punct("##")) {
+                paste_next = true;
+                i += 1;
+                continue;
+            } else if let Some(index) = param_index(&token.kind) {
+                if paste_next || pasting_after {
+                    args[index].clone()
+                } else {
+                    expander.expand(args[index].iter().cloned().collect(), true)?
+                }
+            } else {
+                vec![PTok {
+                    kind: token.kind.clone(),
+                    space_before: token.space_before,
+                    hide: Vec::new(),
+                }]
+            };
+        if paste_next && !piece.is_empty() {
+            if let Some(left) = out.pop() {
+                let right = piece.remove(0);
+                out.push(paste(&left, &right, expander.interner));
+            }
+        }
+        paste_next = false;
+        out.append(&mut piece);
+        i += 1;
+    }
+    for token in &mut out {
+        for &sym in hide {
+            if !token.hide.contains(&sym) {
+                token.hide.push(sym);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn stringize(arg: &[PTok], interner: &Interner) -> PTok {
+    let mut text = String::from("\"");
+    for (index, token) in arg.iter().enumerate() {
+        if index > 0 && token.space_before {
+            text.push(' ');
+        }
+        let spelled = lex::spell(&token.kind, interner);
+        if matches!(token.kind, TokKind::Str(_) | TokKind::Char(_)) {
+            text.push_str(&spelled.replace('\\', "\\\\").replace('"', "\\\""));
+        } else {
+            text.push_str(&spelled);
+        }
+    }
+    text.push('"');
+    PTok {
+        kind: TokKind::Str(text.into()),
+        space_before: true,
+        hide: Vec::new(),
+    }
+}
+
+/// `left ## right`: re-lexes the joined spelling. A name that no header
+/// uses cannot be a macro, so it stays a plain identifier-like token.
+fn paste(left: &PTok, right: &PTok, interner: &Interner) -> PTok {
+    let joined = format!(
+        "{}{}",
+        lex::spell(&left.kind, interner),
+        lex::spell(&right.kind, interner)
+    );
+    let kind = match interner.get(&joined) {
+        Some(sym) => TokKind::Ident(sym),
+        None if joined.starts_with(|c: char| c.is_ascii_digit()) => TokKind::Number(joined.into()),
+        None => TokKind::Unknown(joined.into()),
+    };
+    PTok {
+        kind,
+        space_before: left.space_before,
+        hide: left.hide.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::expr;
+    use crate::view::ir::Item;
+    use crate::view::load::virtual_file;
+
+    struct NoFiles;
+    impl Oracle for NoFiles {
+        fn has_include(&self, name: &str, _system: bool) -> bool {
+            name == "present.h"
+        }
+    }
+
+    /// Defines `macros` (a file of `#define`s), then evaluates `condition`.
+    fn eval(macros: &str, condition: &str) -> Result<bool, String> {
+        let mut interner = Interner::default();
+        let file = virtual_file("<test>", macros, 0, &mut interner);
+        let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
+        let mut table = MacroTable::default();
+        for item in &file.items {
+            if let Item::Define(definition) = item {
+                table.insert(definition.name, definition);
+            }
+        }
+        let mut expander = Expander::new(&table, &interner, &NoFiles);
+        let expanded = expander.expand_condition(&tokens)?;
+        expr::evaluate(&expanded).map(|value| value.is_true())
+    }
+
+    #[test]
+    fn object_and_function_like_macros() {
+        let macros = "#define V 0x030D0000\n#define AT_LEAST(v) (V >= (v))\n\
+                      #define ADD(a, b) ((a) + (b))\n#define NESTED ADD(ADD(1, 2), 3)\n";
+        assert_eq!(eval(macros, "AT_LEAST(0x030C0000)"), Ok(true));
+        assert_eq!(eval(macros, "AT_LEAST(0x030E0000)"), Ok(false));
+        assert_eq!(eval(macros, "NESTED == 6"), Ok(true));
+        // A function-like macro without arguments is just an identifier: 0.
+        assert_eq!(eval(macros, "ADD + 1"), Ok(true));
+    }
+
+    #[test]
+    fn self_reference_does_not_recurse() {
+        let macros = "#define A A\n#define B C\n#define C B\n#define F(x) F(x)\n";
+        assert_eq!(eval(macros, "A || B || C"), Ok(false));
+        // F(1) expands once to F(1), which is identifier F then (1): not a value.
+        assert!(eval(macros, "F(1)").is_err());
+    }
+
+    #[test]
+    fn stringize_paste_and_variadics() {
+        let macros = "#define CAT(a, b) a ## b\n#define V3 3\n#define STR(x) #x\n\
+                      #define FIRST(x, ...) x\n#define COUNT(...) FIRST(__VA_ARGS__, 0)\n\
+                      #define NAMED(args...) FIRST(args)\n";
+        assert_eq!(eval(macros, "CAT(V, 3) == 3"), Ok(true));
+        assert_eq!(eval(macros, "CAT(1, 2) == 12"), Ok(true));
+        assert!(eval(macros, "STR(x)").is_err(), "a string is not a value");
+        assert_eq!(eval(macros, "FIRST(7, 8, 9) == 7"), Ok(true));
+        assert_eq!(eval(macros, "COUNT(5) == 5"), Ok(true));
+        assert_eq!(eval(macros, "NAMED(4, 5) == 4"), Ok(true));
+    }
+
+    #[test]
+    fn defined_and_has_operators() {
+        let macros = "#define X\n#define IS_X defined(X)\n";
+        assert_eq!(
+            eval(macros, "defined X && defined(X) && !defined Y"),
+            Ok(true)
+        );
+        assert_eq!(eval(macros, "IS_X"), Ok(true));
+        assert_eq!(eval(macros, "defined(__has_attribute)"), Ok(true));
+        assert_eq!(eval(macros, "defined(__has_feature)"), Ok(false));
+        assert_eq!(eval(macros, "__has_attribute(visibility)"), Ok(true));
+        assert_eq!(eval(macros, "__has_attribute(__visibility__)"), Ok(true));
+        assert_eq!(eval(macros, "__has_attribute(no_such_thing)"), Ok(false));
+        assert_eq!(eval(macros, "__has_builtin(__builtin_bswap32)"), Ok(true));
+        assert_eq!(eval(macros, "__has_include(\"present.h\")"), Ok(true));
+        assert_eq!(eval(macros, "__has_include(<absent.h>)"), Ok(false));
+        assert!(eval(macros, "defined").is_err());
+        assert!(eval(macros, "defined(X").is_err());
+    }
+
+    #[test]
+    fn wrong_argument_counts_are_errors() {
+        let macros = "#define TWO(a, b) a\n";
+        let error = eval(macros, "TWO(1)").unwrap_err();
+        assert_eq!(error, "macro \"TWO\" takes 2 argument(s), 1 given");
+        assert!(eval(macros, "TWO(1, 2, 3)").is_err());
+        assert!(eval(macros, "TWO(1, 2").is_err());
+    }
+}

@@ -1,0 +1,396 @@
+//! The value of a macro-expanded `#if` expression, with C's rules:
+//! arithmetic in `intmax_t` / `uintmax_t` (64 bits), the usual conversions
+//! to unsigned, short-circuit `&&`, `||` and `?:` (so `1 || 1/0` is fine),
+//! and identifiers left after expansion worth 0.
+
+use super::expand::PTok;
+use super::lex::TokKind;
+
+/// A value of `intmax_t` (signed) or `uintmax_t` (unsigned).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    bits: u64,
+    unsigned: bool,
+}
+
+impl Value {
+    fn signed(v: i64) -> Value {
+        Value {
+            bits: v as u64,
+            unsigned: false,
+        }
+    }
+    fn truth(b: bool) -> Value {
+        Value::signed(b as i64)
+    }
+    pub fn is_true(self) -> bool {
+        self.bits != 0
+    }
+}
+
+/// Evaluates a fully expanded `#if` expression.
+pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
+    if tokens.is_empty() {
+        return Err("#if with no expression".into());
+    }
+    let mut parser = ExprParser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
+    let value = parser.conditional(true)?;
+    if let Some(token) = tokens.get(parser.pos) {
+        return Err(format!(
+            "missing binary operator before token {}",
+            describe(&token.kind)
+        ));
+    }
+    Ok(value)
+}
+
+fn describe(kind: &TokKind) -> String {
+    match kind {
+        TokKind::Number(s) | TokKind::Char(s) | TokKind::Str(s) | TokKind::Unknown(s) => {
+            format!("\"{s}\"")
+        }
+        TokKind::Punct(p) => format!("\"{p}\""),
+        TokKind::Other(c) => format!("\"{c}\""),
+        TokKind::Ident(_) => "identifier".to_string(),
+    }
+}
+
+struct ExprParser<'t> {
+    tokens: &'t [PTok],
+    pos: usize,
+    /// Nesting of parentheses, unary operators and `?:`, bounded so that
+    /// hostile input cannot exhaust the stack.
+    depth: usize,
+}
+
+/// How deeply an `#if` expression may nest.
+const MAX_DEPTH: usize = 256;
+
+/// Binary operators by precedence level, loosest first.
+const LEVELS: [&[&str]; 9] = [
+    &["||"],
+    &["&&"],
+    &["|"],
+    &["^"],
+    &["&"],
+    &["==", "!="],
+    &["<", ">", "<=", ">="],
+    &["<<", ">>"],
+    &["+", "-"],
+];
+const MULTIPLICATIVE: &[&str] = &["*", "/", "%"];
+
+impl ExprParser<'_> {
+    fn peek_punct(&self) -> Option<&'static str> {
+        match self.tokens.get(self.pos).map(|t| &t.kind) {
+            Some(TokKind::Punct(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn expect(&mut self, punct: &str) -> Result<(), String> {
+        if self.peek_punct() == Some(punct) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            match self.tokens.get(self.pos) {
+                Some(token) => Err(format!(
+                    "expected '{punct}' before {}",
+                    describe(&token.kind)
+                )),
+                None => Err(format!("expected '{punct}' at end of #if expression")),
+            }
+        }
+    }
+
+    /// `cond ? a : b`; `live` is false in a branch that is not evaluated.
+    fn conditional(&mut self, live: bool) -> Result<Value, String> {
+        self.nested(|parser| parser.conditional_inner(live))
+    }
+
+    /// Runs `parse` one level deeper, failing past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> Result<Value, String>,
+    ) -> Result<Value, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err("#if expression nested too deeply".into());
+        }
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn conditional_inner(&mut self, live: bool) -> Result<Value, String> {
+        let condition = self.binary(0, live)?;
+        if self.peek_punct() != Some("?") {
+            return Ok(condition);
+        }
+        self.pos += 1;
+        let take_first = condition.is_true();
+        let first = self.conditional(live && take_first)?;
+        self.expect(":")?;
+        let second = self.conditional(live && !take_first)?;
+        let unsigned = first.unsigned || second.unsigned;
+        let mut chosen = if take_first { first } else { second };
+        chosen.unsigned = unsigned;
+        Ok(chosen)
+    }
+
+    fn binary(&mut self, level: usize, live: bool) -> Result<Value, String> {
+        if level == LEVELS.len() {
+            return self.multiplicative(live);
+        }
+        let mut left = self.binary(level + 1, live)?;
+        while let Some(op) = self.peek_punct().filter(|p| LEVELS[level].contains(p)) {
+            self.pos += 1;
+            let right_live = match op {
+                "||" => live && !left.is_true(),
+                "&&" => live && left.is_true(),
+                _ => live,
+            };
+            let right = self.binary(level + 1, right_live)?;
+            left = apply(op, left, right, live)?;
+        }
+        Ok(left)
+    }
+
+    fn multiplicative(&mut self, live: bool) -> Result<Value, String> {
+        let mut left = self.unary(live)?;
+        while let Some(op) = self.peek_punct().filter(|p| MULTIPLICATIVE.contains(p)) {
+            self.pos += 1;
+            let right = self.unary(live)?;
+            left = apply(op, left, right, live)?;
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self, live: bool) -> Result<Value, String> {
+        match self.peek_punct() {
+            Some(op @ ("+" | "-" | "!" | "~")) => {
+                self.pos += 1;
+                let v = self.nested(|parser| parser.unary(live))?;
+                Ok(match op {
+                    "+" => v,
+                    "-" => Value {
+                        bits: v.bits.wrapping_neg(),
+                        unsigned: v.unsigned,
+                    },
+                    "!" => Value::truth(!v.is_true()),
+                    _ => Value {
+                        bits: !v.bits,
+                        unsigned: v.unsigned,
+                    },
+                })
+            }
+            Some("(") => {
+                self.pos += 1;
+                let v = self.conditional(live)?;
+                self.expect(")")?;
+                Ok(v)
+            }
+            _ => self.primary(),
+        }
+    }
+
+    fn primary(&mut self) -> Result<Value, String> {
+        let Some(token) = self.tokens.get(self.pos) else {
+            return Err("#if expression ends where a value is expected".into());
+        };
+        self.pos += 1;
+        match &token.kind {
+            TokKind::Number(text) => parse_number(text),
+            TokKind::Char(text) => parse_char(text),
+            // Identifiers left after expansion (including keywords) are 0.
+            TokKind::Ident(_) | TokKind::Unknown(_) => Ok(Value::signed(0)),
+            other => Err(format!(
+                "token {} is not valid in preprocessor expressions",
+                describe(other)
+            )),
+        }
+    }
+}
+
+fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
+    let unsigned = a.unsigned || b.unsigned;
+    let (x, y) = (a.bits, b.bits);
+    let (sx, sy) = (x as i64, y as i64);
+    let arithmetic = |bits: u64| Value { bits, unsigned };
+    Ok(match op {
+        "||" => Value::truth(a.is_true() || b.is_true()),
+        "&&" => Value::truth(a.is_true() && b.is_true()),
+        "|" => arithmetic(x | y),
+        "^" => arithmetic(x ^ y),
+        "&" => arithmetic(x & y),
+        "==" => Value::truth(x == y),
+        "!=" => Value::truth(x != y),
+        "<" | ">" | "<=" | ">=" => {
+            let ordering = if unsigned { x.cmp(&y) } else { sx.cmp(&sy) };
+            Value::truth(match op {
+                "<" => ordering.is_lt(),
+                ">" => ordering.is_gt(),
+                "<=" => ordering.is_le(),
+                _ => ordering.is_ge(),
+            })
+        }
+        // Shifts take the left operand's type.
+        "<<" | ">>" => {
+            let left_unsigned = a.unsigned;
+            let amount = if b.unsigned || sy >= 0 { y.min(64) } else { 64 };
+            let bits = match (op, left_unsigned) {
+                ("<<", _) => x.checked_shl(amount as u32).unwrap_or(0),
+                (_, true) => x.checked_shr(amount as u32).unwrap_or(0),
+                _ => sx
+                    .checked_shr(amount as u32)
+                    .unwrap_or(if sx < 0 { -1 } else { 0 }) as u64,
+            };
+            Value {
+                bits,
+                unsigned: left_unsigned,
+            }
+        }
+        "+" => arithmetic(x.wrapping_add(y)),
+        "-" => arithmetic(x.wrapping_sub(y)),
+        "*" => arithmetic(x.wrapping_mul(y)),
+        "/" | "%" => {
+            if y == 0 {
+                if live {
+                    return Err("division by zero in #if".into());
+                }
+                return Ok(arithmetic(0));
+            }
+            let bits = match (op, unsigned) {
+                ("/", true) => x / y,
+                ("/", false) => sx.wrapping_div(sy) as u64,
+                (_, true) => x % y,
+                _ => sx.wrapping_rem(sy) as u64,
+            };
+            arithmetic(bits)
+        }
+        _ => return Err(format!("unsupported operator '{op}'")),
+    })
+}
+
+/// An integer literal: decimal, `0x` hex, `0b` binary, octal, with
+/// `u`/`l`/`ll` suffixes in any case and order.
+pub fn parse_number(text: &str) -> Result<Value, String> {
+    let invalid = || format!("invalid integer constant \"{text}\" in #if");
+    let digits_end = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| matches!(c, 'u' | 'U' | 'l' | 'L'))
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    let (digits, suffix) = text.split_at(digits_end);
+    if suffix.len() > 3 {
+        return Err(invalid());
+    }
+    let suffix_unsigned = suffix.contains(['u', 'U']);
+    let lower = digits.to_ascii_lowercase();
+    let (body, radix) = if let Some(hex) = lower.strip_prefix("0x") {
+        (hex, 16)
+    } else if let Some(bin) = lower.strip_prefix("0b") {
+        (bin, 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (&lower[1..], 8)
+    } else {
+        (lower.as_str(), 10)
+    };
+    if body.is_empty() {
+        return Err(invalid());
+    }
+    let bits = u64::from_str_radix(body, radix).map_err(|_| {
+        if body.contains(['.', 'e', 'p']) && radix != 16 || body.contains('.') {
+            format!("floating constant \"{text}\" in #if")
+        } else {
+            invalid()
+        }
+    })?;
+    // A constant too big for intmax_t has type uintmax_t.
+    Ok(Value {
+        bits,
+        unsigned: suffix_unsigned || bits > i64::MAX as u64,
+    })
+}
+
+/// A character constant: `'a'`, `'\n'`, `'\x41'`, `'\0'`, with an optional
+/// `L`/`u`/`U` prefix. Plain `char` is signed, as on x86-64.
+fn parse_char(text: &str) -> Result<Value, String> {
+    let invalid = || format!("invalid character constant {text} in #if");
+    let wide = !text.starts_with('\'');
+    let inner = text
+        .trim_start_matches(['L', 'u', 'U', '8'])
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .ok_or_else(invalid)?;
+    let value: i64 = if let Some(escape) = inner.strip_prefix('\\') {
+        match escape.chars().next().ok_or_else(invalid)? {
+            'n' => 10,
+            't' => 9,
+            'r' => 13,
+            'a' => 7,
+            'b' => 8,
+            'f' => 12,
+            'v' => 11,
+            'x' => i64::from_str_radix(&escape[1..], 16).map_err(|_| invalid())?,
+            '0'..='7' => i64::from_str_radix(escape, 8).map_err(|_| invalid())?,
+            other => other as i64,
+        }
+    } else {
+        inner.chars().next().ok_or_else(invalid)? as i64
+    };
+    Ok(Value::signed(if wide {
+        value
+    } else {
+        value as u8 as i8 as i64
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::lex::{tokenize, Interner};
+
+    fn eval(text: &str) -> Result<i64, String> {
+        let mut interner = Interner::default();
+        let tokens: Vec<PTok> = tokenize(text.as_bytes(), 0, text.len(), &mut interner)
+            .into_iter()
+            .map(|t| PTok::plain(t.kind))
+            .collect();
+        evaluate(&tokens).map(|v| v.bits as i64)
+    }
+
+    #[test]
+    fn c_arithmetic() {
+        assert_eq!(eval("0x030D0000 >= 0x030C0000"), Ok(1));
+        assert_eq!(eval("1 + 2 * 3 - 4 / 2 % 3"), Ok(5));
+        assert_eq!(eval("-1 < 0"), Ok(1));
+        assert_eq!(eval("-1 < 0u"), Ok(0), "unsigned comparison");
+        assert_eq!(eval("(1 << 4) | 010"), Ok(24));
+        assert_eq!(eval("0 ? 1/0 : 7"), Ok(7));
+        assert_eq!(eval("1 || 1/0"), Ok(1));
+        assert_eq!(eval("18446744073709551615UL == -1"), Ok(1));
+        assert_eq!(eval("'a' == 97 && '\\n' == 10"), Ok(1));
+        assert_eq!(eval("!defined_later + 3"), Ok(4));
+        assert_eq!(eval("2147483647L * 2 + 1 == 4294967295LL"), Ok(1));
+        assert_eq!(
+            eval(&format!("{}1{}", "(".repeat(200), ")".repeat(200))),
+            Ok(1)
+        );
+    }
+
+    #[test]
+    fn malformed_expressions_are_errors() {
+        let deep = format!("{}1", "-".repeat(100_000));
+        for bad in [
+            "1 +", "(1", "1 2", "1/0", "1.5", "\"s\"", "0x", "1 ? 2", &deep,
+        ] {
+            assert!(eval(bad).is_err(), "{bad} should be an error");
+        }
+    }
+}

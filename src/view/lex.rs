@@ -1,0 +1,283 @@
+//! The preprocessor's view of characters: comments and line splices removed
+//! (keeping every byte offset, so locations stay exact), then tokens.
+
+use std::collections::HashMap;
+
+/// An interned identifier. Interning at load time makes the macro table of
+/// each view a map of small integers, which keeps evaluating 12 versions
+/// cheap.
+pub type Sym = u32;
+
+/// Identifiers seen in the headers, each stored once.
+#[derive(Default, Debug, Clone)]
+pub struct Interner {
+    ids: HashMap<Box<str>, Sym>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, name: &str) -> Sym {
+        if let Some(&sym) = self.ids.get(name) {
+            return sym;
+        }
+        let sym = self.names.len() as Sym;
+        self.names.push(name.into());
+        self.ids.insert(name.into(), sym);
+        sym
+    }
+
+    /// The symbol of a name, if any header (or the profile) uses it.
+    pub fn get(&self, name: &str) -> Option<Sym> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get(sym as usize).map_or("", |name| name)
+    }
+}
+
+/// Returns `text` with comments and backslash-newlines replaced by spaces,
+/// byte for byte, so offsets in the result are offsets in the original.
+///
+/// A newline inside a block comment becomes a space too: a directive that
+/// ends in such a comment continues to the line the comment ends on, as in
+/// a compiler.
+pub fn strip_comments(text: &[u8]) -> Vec<u8> {
+    let mut out = text.to_vec();
+    let mut i = 0;
+    let n = out.len();
+    while i < n {
+        match out[i] {
+            b'\\' if splice_len(&out, i) > 0 => {
+                let len = splice_len(&out, i);
+                out[i..i + len].fill(b' ');
+                i += len;
+            }
+            b'/' if i + 1 < n && out[i + 1] == b'*' => {
+                let start = i;
+                i += 2;
+                while i < n && !(out[i] == b'*' && i + 1 < n && out[i + 1] == b'/') {
+                    i += 1;
+                }
+                i = (i + 2).min(n);
+                out[start..i].fill(b' ');
+            }
+            b'/' if i + 1 < n && out[i + 1] == b'/' => {
+                while i < n && out[i] != b'\n' {
+                    let len = if out[i] == b'\\' {
+                        splice_len(&out, i)
+                    } else {
+                        0
+                    };
+                    if len > 0 {
+                        out[i..i + len].fill(b' ');
+                        i += len;
+                    } else {
+                        out[i] = b' ';
+                        i += 1;
+                    }
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < n && out[i] != quote && out[i] != b'\n' {
+                    if out[i] == b'\\' {
+                        let len = splice_len(&out, i);
+                        if len > 0 {
+                            out[i..i + len].fill(b' ');
+                            i += len;
+                            continue;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i = (i + 1).min(n);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Length of a backslash-newline at `i` (`\` `\n` or `\` `\r\n`), else 0.
+fn splice_len(text: &[u8], i: usize) -> usize {
+    match (text.get(i + 1), text.get(i + 2)) {
+        (Some(b'\n'), _) => 2,
+        (Some(b'\r'), Some(b'\n')) => 3,
+        _ => 0,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokKind {
+    Ident(Sym),
+    Number(Box<str>),
+    Char(Box<str>),
+    Str(Box<str>),
+    Punct(&'static str),
+    /// A stray character (e.g. `@` or `$`), kept so errors can show it.
+    Other(char),
+    /// An identifier made by `##` that no header uses (so not a macro).
+    Unknown(Box<str>),
+}
+
+/// A token and where it starts (byte offset in its file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokKind,
+    pub offset: u32,
+    /// Whether whitespace precedes it (matters for `#` stringizing only).
+    pub space_before: bool,
+}
+
+/// Multi-character punctuators, longest first.
+const PUNCTS: [&str; 47] = [
+    "<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=",
+    "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "[", "]", "(", ")", "{", "}", ".", "&", "*",
+    "+", "-", "~", "!", "/", "%", "<", ">", "^", "|", "?", ":", ";", "=", ",",
+];
+const HASH: &str = "#";
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+}
+
+fn is_ident_char(b: u8) -> bool {
+    is_ident_start(b) || b.is_ascii_digit()
+}
+
+/// Tokenizes `text[start..end]` (comment-stripped); offsets are absolute.
+pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut i = start;
+    let end = end.min(text.len());
+    let mut space_before = false;
+    while i < end {
+        let b = text[i];
+        if b.is_ascii_whitespace() {
+            space_before = true;
+            i += 1;
+            continue;
+        }
+        let begin = i;
+        let kind = if is_ident_start(b) {
+            // Character and string literals with an encoding prefix.
+            while i < end && is_ident_char(text[i]) {
+                i += 1;
+            }
+            let word = &text[begin..i];
+            let prefixed = matches!(word, b"L" | b"u" | b"U" | b"u8");
+            if prefixed && i < end && (text[i] == b'\'' || text[i] == b'"') {
+                let quote = text[i];
+                i = skip_quoted(text, i, end);
+                literal(text, begin, i, quote)
+            } else {
+                TokKind::Ident(interner.intern(&String::from_utf8_lossy(word)))
+            }
+        } else if b.is_ascii_digit() || (b == b'.' && i + 1 < end && text[i + 1].is_ascii_digit()) {
+            // A preprocessing number: digits, letters, dots, and signs after e/p.
+            i += 1;
+            while i < end {
+                let c = text[i];
+                let sign_of_exponent =
+                    (c == b'+' || c == b'-') && matches!(text[i - 1], b'e' | b'E' | b'p' | b'P');
+                if is_ident_char(c) || c == b'.' || sign_of_exponent {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            TokKind::Number(String::from_utf8_lossy(&text[begin..i]).into())
+        } else if b == b'"' || b == b'\'' {
+            i = skip_quoted(text, i, end);
+            literal(text, begin, i, b)
+        } else if b == b'#' {
+            i += if text.get(i + 1) == Some(&b'#') { 2 } else { 1 };
+            TokKind::Punct(if i - begin == 2 { "##" } else { HASH })
+        } else if let Some(p) = PUNCTS
+            .iter()
+            .find(|p| text[i..end].starts_with(p.as_bytes()))
+        {
+            i += p.len();
+            TokKind::Punct(p)
+        } else {
+            let ch = String::from_utf8_lossy(&text[i..(i + 1).min(end)])
+                .chars()
+                .next()
+                .unwrap_or('?');
+            i += 1;
+            TokKind::Other(ch)
+        };
+        tokens.push(Token {
+            kind,
+            offset: begin as u32,
+            space_before,
+        });
+        space_before = false;
+    }
+    tokens
+}
+
+fn literal(text: &[u8], begin: usize, end: usize, quote: u8) -> TokKind {
+    let body: Box<str> = String::from_utf8_lossy(&text[begin..end]).into();
+    if quote == b'\'' {
+        TokKind::Char(body)
+    } else {
+        TokKind::Str(body)
+    }
+}
+
+/// Skips a quoted literal starting at `i` (the quote); an unterminated one
+/// ends at the line's end.
+fn skip_quoted(text: &[u8], i: usize, end: usize) -> usize {
+    let quote = text[i];
+    let mut j = i + 1;
+    while j < end && text[j] != quote && text[j] != b'\n' {
+        if text[j] == b'\\' {
+            j += 1;
+        }
+        j += 1;
+    }
+    (j + 1).min(end)
+}
+
+/// The text of a token, as it would be spelled.
+pub fn spell(kind: &TokKind, interner: &Interner) -> String {
+    match kind {
+        TokKind::Ident(sym) => interner.name(*sym).to_string(),
+        TokKind::Number(s) | TokKind::Char(s) | TokKind::Str(s) | TokKind::Unknown(s) => {
+            s.to_string()
+        }
+        TokKind::Punct(p) => p.to_string(),
+        TokKind::Other(c) => c.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_comments_and_splices_keeping_offsets() {
+        let text = b"a /* x\ny */ b // c \\\nd\n#define X \\\n 1\n\"/*\"";
+        let out = strip_comments(text);
+        assert_eq!(out.len(), text.len());
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(s, "a           b         \n#define X    1\n\"/*\"");
+    }
+
+    #[test]
+    fn tokenizes_numbers_punct_and_literals() {
+        let mut interner = Interner::default();
+        let text = b"x>=0x1FUL<<2 'a' L\"s\" 1e+5 ##";
+        let tokens = tokenize(text, 0, text.len(), &mut interner);
+        let spelled: Vec<String> = tokens.iter().map(|t| spell(&t.kind, &interner)).collect();
+        assert_eq!(
+            spelled,
+            ["x", ">=", "0x1FUL", "<<", "2", "'a'", "L\"s\"", "1e+5", "##"]
+        );
+        assert!(matches!(tokens[5].kind, TokKind::Char(_)));
+        assert!(matches!(tokens[6].kind, TokKind::Str(_)));
+    }
+}

@@ -1,0 +1,296 @@
+//! Loading: every header reachable from `Include/Python.h` through
+//! `#include "..."` (whatever the conditions around it), each parsed once,
+//! plus the built-in files of the profile.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::decls::{self, RawDecl};
+use super::ir::{self, FileId, FileIr, Resolver};
+use super::lex::{Interner, Sym};
+use super::profile;
+
+/// The parsed headers and the virtual files that stand for the compiler,
+/// the system headers and (when absent) pyconfig.h.
+pub struct Loaded {
+    pub files: Vec<FileIr>,
+    pub interner: Interner,
+    pub python_h: FileId,
+    pub compiler: FileId,
+    pub system: HashMap<String, FileId>,
+    /// The file `#include "pyconfig.h"` leads to.
+    pub pyconfig: Option<FileId>,
+    /// The built-in stand-in for a missing pyconfig.h.
+    pub default_pyconfig: FileId,
+    /// Every name some `#define` of the tree (or pyconfig.h) introduces.
+    pub tree_defined: HashSet<Sym>,
+}
+
+/// The loader's side of parsing: where `#include "name"` leads, like a
+/// compiler run with `-I. -I./Include` from the tree's root.
+struct Loader<'r> {
+    root: &'r Path,
+    interner: Interner,
+    /// Root-relative path of every file seen, and its id.
+    ids: HashMap<PathBuf, FileId>,
+    paths: Vec<PathBuf>,
+    queue: VecDeque<FileId>,
+    /// Root-relative directory of the file being parsed.
+    current_dir: PathBuf,
+    default_pyconfig: FileId,
+    pyconfig: Option<FileId>,
+}
+
+/// Removes `.` and folds `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Loader<'_> {
+    fn id_of(&mut self, relative: PathBuf) -> FileId {
+        if let Some(&id) = self.ids.get(&relative) {
+            return id;
+        }
+        let id = self.paths.len();
+        self.paths.push(relative.clone());
+        self.ids.insert(relative, id);
+        self.queue.push_back(id);
+        id
+    }
+}
+
+impl Resolver for Loader<'_> {
+    fn interner(&mut self) -> &mut Interner {
+        &mut self.interner
+    }
+
+    fn resolve(&mut self, name: &str) -> Option<FileId> {
+        let candidates = [
+            self.current_dir.join(name),
+            PathBuf::from(name),
+            Path::new("Include").join(name),
+        ];
+        for candidate in candidates {
+            let relative = normalize(&candidate);
+            if self.ids.contains_key(&relative) || self.root.join(&relative).is_file() {
+                let id = self.id_of(relative);
+                if name == "pyconfig.h" {
+                    self.pyconfig = Some(id);
+                }
+                return Some(id);
+            }
+        }
+        if name == "pyconfig.h" {
+            self.pyconfig = Some(self.default_pyconfig);
+            return Some(self.default_pyconfig);
+        }
+        None
+    }
+}
+
+/// The path shown for a root-relative path.
+pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+/// Parses a built-in text as a file.
+pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner) -> FileIr {
+    struct NoIncludes<'i>(&'i mut Interner);
+    impl Resolver for NoIncludes<'_> {
+        fn interner(&mut self) -> &mut Interner {
+            self.0
+        }
+        fn resolve(&mut self, _: &str) -> Option<FileId> {
+            None
+        }
+    }
+    ir::parse(
+        PathBuf::from(name),
+        text.to_string(),
+        id,
+        &mut NoIncludes(interner),
+    )
+}
+
+/// Reads and parses everything `Include/Python.h` can reach.
+pub fn load(root: &Path) -> Loaded {
+    // Ids 0.. are the tree's files; the virtual files follow them, so
+    // their ids are assigned once the tree is read. A placeholder id for
+    // the default pyconfig.h is fixed up at the end.
+    let mut loader = Loader {
+        root,
+        interner: Interner::default(),
+        ids: HashMap::new(),
+        paths: Vec::new(),
+        queue: VecDeque::new(),
+        current_dir: PathBuf::new(),
+        default_pyconfig: DEFAULT_PYCONFIG_PLACEHOLDER,
+        pyconfig: None,
+    };
+    let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
+    // Find every reachable file first (cheap), then extract declarations
+    // from all of them in parallel (the costly part), then build.
+    let mut scanned: Vec<Result<ir::Scanned, FileIr>> = Vec::new();
+    while let Some(id) = loader.queue.pop_front() {
+        let relative = loader.paths[id].clone();
+        let path = display_path(root, &relative);
+        let file = match std::fs::read(root.join(&relative)) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let file = ir::scan(path, text);
+                loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+                for name in file.quoted_includes() {
+                    loader.resolve(&name);
+                }
+                Ok(file)
+            }
+            Err(err) => Err(FileIr::unreadable(
+                path,
+                format!("cannot read header: {err}"),
+            )),
+        };
+        debug_assert_eq!(scanned.len(), id);
+        scanned.push(file);
+    }
+    let declarations: Vec<Vec<RawDecl>> = scanned
+        .par_iter()
+        .map(|file| match file {
+            Ok(file) => decls::extract(&file.code),
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    let mut parsed: Vec<Option<FileIr>> = Vec::new();
+    for (id, (file, raw)) in scanned.into_iter().zip(declarations).enumerate() {
+        let relative = loader.paths[id].clone();
+        loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+        parsed.push(Some(match file {
+            Ok(file) => ir::build(file, raw, id, &mut loader),
+            Err(unreadable) => unreadable,
+        }));
+    }
+    let files: Vec<FileIr> = parsed
+        .into_iter()
+        .enumerate()
+        .map(|(id, file)| {
+            file.unwrap_or_else(|| {
+                FileIr::unreadable(loader.paths[id].clone(), "header was not loaded".into())
+            })
+        })
+        .collect();
+    finish(files, loader.interner, python_h, loader.pyconfig)
+}
+
+/// Where `#include "pyconfig.h"` leads until the built-in file has an id.
+const DEFAULT_PYCONFIG_PLACEHOLDER: FileId = usize::MAX - 1;
+
+/// Header text taken as `Include/Python.h` of a tree that has nothing else
+/// (other quoted includes are not found; pyconfig.h is the built-in one).
+pub fn load_text(text: &[u8]) -> Loaded {
+    struct Alone(Interner);
+    impl Resolver for Alone {
+        fn interner(&mut self) -> &mut Interner {
+            &mut self.0
+        }
+        fn resolve(&mut self, name: &str) -> Option<FileId> {
+            (name == "pyconfig.h").then_some(DEFAULT_PYCONFIG_PLACEHOLDER)
+        }
+    }
+    let mut resolver = Alone(Interner::default());
+    let text = String::from_utf8_lossy(text).into_owned();
+    let file = ir::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
+    finish(
+        vec![file],
+        resolver.0,
+        0,
+        Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+    )
+}
+
+/// Adds the built-in files after the tree's.
+fn finish(
+    mut files: Vec<FileIr>,
+    mut interner: Interner,
+    python_h: FileId,
+    pyconfig: Option<FileId>,
+) -> Loaded {
+    let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
+        let id = files.len();
+        files.push(virtual_file(name, text, id, &mut interner));
+        id
+    };
+    let tree_defined = defined_names(&files);
+    let compiler = add("<built-in>", profile::COMPILER, &mut files);
+    let default_pyconfig = add(
+        "<default pyconfig.h>",
+        profile::DEFAULT_PYCONFIG,
+        &mut files,
+    );
+    let mut tree_defined = tree_defined;
+    tree_defined.extend(defined_names(&files[default_pyconfig..=default_pyconfig]));
+    let mut system = HashMap::new();
+    for (name, text) in profile::SYSTEM_HEADERS {
+        let id = add(&format!("<{name}>"), text, &mut files);
+        system.insert(name.to_string(), id);
+    }
+    // Point includes of the missing pyconfig.h at the built-in one.
+    for file in &mut files {
+        for item in &mut file.items {
+            if let ir::Item::Include {
+                include: ir::Include::Quoted { target, .. },
+                ..
+            } = item
+            {
+                if *target == Some(DEFAULT_PYCONFIG_PLACEHOLDER) {
+                    *target = Some(default_pyconfig);
+                }
+            }
+        }
+    }
+    let pyconfig = pyconfig.map(|id| {
+        if id == DEFAULT_PYCONFIG_PLACEHOLDER {
+            default_pyconfig
+        } else {
+            id
+        }
+    });
+    Loaded {
+        files,
+        interner,
+        python_h,
+        compiler,
+        system,
+        pyconfig,
+        default_pyconfig,
+        tree_defined,
+    }
+}
+
+/// The names `#define`d anywhere in `files`.
+fn defined_names(files: &[FileIr]) -> HashSet<Sym> {
+    files
+        .iter()
+        .flat_map(|file| &file.items)
+        .filter_map(|item| match item {
+            ir::Item::Define(definition) => Some(definition.name),
+            _ => None,
+        })
+        .collect()
+}

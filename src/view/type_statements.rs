@@ -1,0 +1,132 @@
+//! Narrowing a header's code to what can declare a type, before
+//! tree-sitter parses it: most of a header is function declarations and
+//! inline function bodies, and parsing them is most of the cost of loading.
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `code` with every top-level statement that names no `typedef`,
+/// `struct`, `union` or `enum` blanked (offsets kept), and the bodies of
+/// function definitions reduced to `;`.
+pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
+    let mut out = code.to_vec();
+    let mut start = 0;
+    let mut has_type_keyword = false;
+    let mut i = 0;
+    while i < code.len() {
+        let b = code[i];
+        if is_ident_byte(b) {
+            let word_end = code[i..]
+                .iter()
+                .position(|&c| !is_ident_byte(c))
+                .map_or(code.len(), |p| i + p);
+            let word = &code[i..word_end];
+            if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
+                has_type_keyword = true;
+            }
+            i = word_end;
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => {
+                i += 1;
+                while i < code.len() && code[i] != b && code[i] != b'\n' {
+                    i += if code[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b';' => {
+                if !has_type_keyword {
+                    out[start..=i].fill(b' ');
+                }
+                start = i + 1;
+                has_type_keyword = false;
+            }
+            b'{' => {
+                let before = code[..i].iter().rposition(|c| !c.is_ascii_whitespace());
+                match before.map(|p| code[p]) {
+                    // `extern "C" {`: a wrapper, not a statement.
+                    Some(b'"') => {
+                        out[start..=i].fill(b' ');
+                        start = i + 1;
+                        has_type_keyword = false;
+                    }
+                    // A function body: the definition becomes a declaration.
+                    Some(b')') => {
+                        let end = matching_brace(code, i);
+                        if has_type_keyword {
+                            out[i..end].fill(b' ');
+                            out[i] = b';';
+                        } else {
+                            out[start..end].fill(b' ');
+                        }
+                        i = end;
+                        start = end;
+                        has_type_keyword = false;
+                        continue;
+                    }
+                    // A struct, union, enum or initializer: up to its `;`.
+                    _ => i = matching_brace(code, i) - 1,
+                }
+            }
+            // The `}` closing `extern "C" {`.
+            b'}' => {
+                out[start..=i].fill(b' ');
+                start = i + 1;
+                has_type_keyword = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The index after the `}` matching the `{` at `open` (or the end).
+fn matching_brace(code: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < code.len() {
+        match code[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < code.len() && code[i] != quote && code[i] != b'\n' {
+                    i += if code[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    code.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_type_statements_and_offsets() {
+        let code = b"extern \"C\" {\nPyAPI_FUNC(int) f(void);\ntypedef int T;\n\
+                     static inline int g(struct s *p) { return p->x; }\n\
+                     static inline int h(void) { return 0; }\nstruct s { int x; };\n}\n";
+        let kept = only_type_statements(code);
+        assert_eq!(kept.len(), code.len());
+        let text = String::from_utf8(kept).unwrap();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "typedef", "int", "T;", "static", "inline", "int", "g(struct", "s", "*p)", ";",
+                "struct", "s", "{", "int", "x;", "};"
+            ]
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! One evaluation of the preprocessor over the parsed headers: the walk a
+//! compiler makes through `Python.h` for one configuration, recording what
+//! is declared and defined in the regions that are active.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{LocatedError, Location};
+
+use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
+use super::expr;
+use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
+use super::lex::{Sym, TokKind, Token};
+use super::{Decl, StructDef, View};
+
+/// How deep `#include`s may nest before we call it a cycle (gcc's limit).
+pub const MAX_INCLUDE_DEPTH: usize = 200;
+
+/// What a walk reads: the files and the interned names.
+pub struct Source<'a> {
+    pub files: &'a [FileIr],
+    /// Files outside `files` (the command line of one view).
+    pub extra: &'a [&'a FileIr],
+    pub interner: &'a super::lex::Interner,
+    pub system: &'a HashMap<String, FileId>,
+    pub root: &'a std::path::Path,
+}
+
+impl<'a> Source<'a> {
+    pub fn file(&self, id: FileId) -> &'a FileIr {
+        if id < self.files.len() {
+            &self.files[id]
+        } else {
+            self.extra[id - self.files.len()]
+        }
+    }
+}
+
+/// The walk's state.
+pub struct Walk<'a> {
+    source: Source<'a>,
+    pub macros: MacroTable<'a>,
+    /// Names defined before the headers are read (by the compiler or the
+    /// command line) or removed with `-U`: the configuration (pyconfig.h)
+    /// may not change them, so `-D`/`-U` win over it.
+    pub pinned: HashSet<Sym>,
+    /// The file whose `#define`s and `#undef`s yield to `pinned`.
+    pub config_file: Option<FileId>,
+    once: HashSet<FileId>,
+    systems_seen: HashSet<FileId>,
+    stack: Vec<(FileId, u32)>,
+    functions: HashMap<Sym, (FileId, u32)>,
+    data: HashMap<Sym, (FileId, u32)>,
+    typedefs: HashMap<Sym, (FileId, u32, Option<Sym>)>,
+    structs: HashMap<Sym, (FileId, u32, Option<Vec<Sym>>)>,
+    current_struct: Option<(Sym, FileId, u32, Vec<Sym>)>,
+}
+
+struct IncludeOracle<'w, 'a> {
+    walk: &'w Source<'a>,
+}
+
+impl Oracle for IncludeOracle<'_, '_> {
+    fn has_include(&self, name: &str, system: bool) -> bool {
+        system && self.walk.system.contains_key(name)
+            || [name.to_string(), format!("Include/{name}")]
+                .iter()
+                .any(|candidate| self.walk.root.join(candidate).is_file())
+    }
+}
+
+impl<'a> Walk<'a> {
+    pub fn new(source: Source<'a>) -> Walk<'a> {
+        Walk {
+            source,
+            macros: MacroTable::default(),
+            pinned: HashSet::new(),
+            config_file: None,
+            once: HashSet::new(),
+            systems_seen: HashSet::new(),
+            stack: Vec::new(),
+            functions: HashMap::new(),
+            data: HashMap::new(),
+            typedefs: HashMap::new(),
+            structs: HashMap::new(),
+            current_struct: None,
+        }
+    }
+
+    fn is_defined(&self, sym: Sym) -> bool {
+        self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.source.interner.name(sym))
+    }
+
+    fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
+        let error = LocatedError::new(self.source.file(file).location(offset), message);
+        self.with_include_stack(error, 0)
+    }
+
+    /// Adds "included from here" notes, innermost first; a deep stack (an
+    /// include cycle) is cut short.
+    fn with_include_stack(&self, mut error: LocatedError, skip: usize) -> LocatedError {
+        const SHOWN: usize = 8;
+        let includers: Vec<_> = self.stack.iter().rev().skip(skip).collect();
+        for &&(includer, at) in includers.iter().take(SHOWN) {
+            let location = self.source.file(includer).location(at);
+            error = error.with_note(Some(location), "included from here");
+        }
+        if includers.len() > SHOWN {
+            let more = includers.len() - SHOWN;
+            error = error.with_note(None, format!("… and {more} more levels of #include"));
+        }
+        error
+    }
+
+    /// Walks one file, following its active `#include`s.
+    pub fn file(&mut self, id: FileId) -> Result<(), LocatedError> {
+        let file = self.source.file(id);
+        if let Some(error) = &file.error {
+            return Err(self.with_include_stack(error.clone(), 0));
+        }
+        if self.once.contains(&id) {
+            return Ok(());
+        }
+        let items = &file.items;
+        let mut i = 0;
+        while i < items.len() {
+            i = match &items[i] {
+                Item::If { cond, next, offset } => {
+                    let taken = match cond {
+                        Cond::Ifdef(sym) => self.is_defined(*sym),
+                        Cond::Ifndef(sym) => !self.is_defined(*sym),
+                        Cond::If(tokens) => self.condition(id, *offset, tokens)?,
+                    };
+                    if taken {
+                        i + 1
+                    } else {
+                        self.next_branch(id, *next)?
+                    }
+                }
+                // Reached from a taken branch: the rest of the group is skipped.
+                Item::Elif { next, .. } | Item::Else { next, .. } => end_of_group(items, *next),
+                Item::Endif => i + 1,
+                Item::Define(definition) => {
+                    if !(Some(id) == self.config_file && self.pinned.contains(&definition.name)) {
+                        self.macros.insert(definition.name, definition);
+                    }
+                    i + 1
+                }
+                Item::Undef(sym) => {
+                    if !(Some(id) == self.config_file && self.pinned.contains(sym)) {
+                        self.macros.remove(sym);
+                    }
+                    i + 1
+                }
+                Item::Include { include, offset } => {
+                    self.include(id, *offset, include)?;
+                    i + 1
+                }
+                Item::Error { message, offset } => {
+                    return Err(self.error(id, *offset, format!("#error {message}")));
+                }
+                Item::PragmaOnce => {
+                    self.once.insert(id);
+                    i + 1
+                }
+                declaration => {
+                    self.declaration(id, declaration);
+                    i + 1
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// From a branch that was not taken, finds the one that is (evaluating
+    /// `#elif`s) and returns where to continue.
+    fn next_branch(&mut self, id: FileId, mut j: usize) -> Result<usize, LocatedError> {
+        let items = &self.source.file(id).items;
+        loop {
+            match items.get(j) {
+                Some(Item::Elif {
+                    tokens,
+                    next,
+                    offset,
+                }) => {
+                    if self.condition(id, *offset, tokens)? {
+                        return Ok(j + 1);
+                    }
+                    j = *next;
+                }
+                _ => return Ok(j + 1),
+            }
+        }
+    }
+
+    fn condition(
+        &mut self,
+        id: FileId,
+        offset: u32,
+        tokens: &[Token],
+    ) -> Result<bool, LocatedError> {
+        let oracle = IncludeOracle { walk: &self.source };
+        let mut expander = Expander::new(&self.macros, self.source.interner, &oracle);
+        let expanded = expander
+            .expand_condition(tokens)
+            .map_err(|message| self.error(id, offset, message))?;
+        let value = expr::evaluate(&expanded).map_err(|message| self.error(id, offset, message))?;
+        Ok(value.is_true())
+    }
+
+    fn include(&mut self, id: FileId, offset: u32, include: &Include) -> Result<(), LocatedError> {
+        let target = match include {
+            Include::Quoted {
+                target: Some(target),
+                ..
+            } => *target,
+            Include::Quoted { name, target: None } => {
+                return Err(self.error(id, offset, format!("'{name}' file not found")));
+            }
+            Include::System(name) => match self.source.system.get(name) {
+                Some(&system) if self.systems_seen.insert(system) => system,
+                _ => return Ok(()),
+            },
+            Include::Other => {
+                return Err(self.error(
+                    id,
+                    offset,
+                    "#include expects \"FILENAME\" or <FILENAME> (computed includes are not supported)",
+                ));
+            }
+        };
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            let name = self.source.file(target).path.display().to_string();
+            return Err(self.error(
+                id,
+                offset,
+                format!("#include nested too deeply (include cycle?) including {name}"),
+            ));
+        }
+        self.stack.push((id, offset));
+        let result = self.file(target);
+        self.stack.pop();
+        result
+    }
+
+    fn declaration(&mut self, id: FileId, item: &Item) {
+        match *item {
+            Item::Function { name, offset } => {
+                self.functions.entry(name).or_insert((id, offset));
+            }
+            Item::Data { name, offset } => {
+                self.data.entry(name).or_insert((id, offset));
+            }
+            Item::Typedef {
+                name,
+                target,
+                offset,
+            } => {
+                self.typedefs.entry(name).or_insert((id, offset, target));
+            }
+            Item::StructBegin { key, offset } => {
+                self.current_struct = Some((key, id, offset, Vec::new()));
+            }
+            Item::Member(name) => {
+                if let Some((_, _, _, members)) = &mut self.current_struct {
+                    members.push(name);
+                }
+            }
+            Item::MemberMacro(sym) => {
+                let declared = self.macros.get(&sym).map(|m| members_declared_by(m));
+                if let (Some((_, _, _, members)), Some(declared)) =
+                    (&mut self.current_struct, declared)
+                {
+                    members.extend(declared);
+                }
+            }
+            Item::StructEnd => {
+                if let Some((key, file, offset, members)) = self.current_struct.take() {
+                    let entry = self.structs.entry(key).or_insert((file, offset, None));
+                    if entry.2.is_none() {
+                        *entry = (file, offset, Some(members));
+                    }
+                }
+            }
+            Item::StructDecl { key, offset } => {
+                self.structs.entry(key).or_insert((id, offset, None));
+            }
+            _ => {}
+        }
+    }
+
+    fn location(&self, file: FileId, offset: u32) -> Location {
+        self.source.file(file).location(offset)
+    }
+
+    fn decl(&self, file: FileId, offset: u32) -> Decl {
+        Decl {
+            location: self.location(file, offset),
+        }
+    }
+
+    /// The view: what was declared, and the macros defined at the end.
+    /// `reported` says which macros are listed, from the file of their
+    /// definition and their name.
+    pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
+        let name = |sym: Sym| self.source.interner.name(sym).to_string();
+        let names = |table: &HashMap<Sym, (FileId, u32)>| -> BTreeMap<String, Decl> {
+            table
+                .iter()
+                .map(|(&sym, &(file, offset))| (name(sym), self.decl(file, offset)))
+                .collect()
+        };
+        let macros = self
+            .macros
+            .iter()
+            .filter(|(&sym, m)| reported(m.file, sym))
+            .map(|(&sym, m): (&Sym, &&Macro)| (name(sym), self.decl(m.file, m.offset)))
+            .collect();
+        let struct_def =
+            |&(file, offset, ref members): &(FileId, u32, Option<Vec<Sym>>)| StructDef {
+                location: self.location(file, offset),
+                members: members
+                    .as_ref()
+                    .map(|members| members.iter().map(|&m| name(m)).collect()),
+            };
+        let mut structs: BTreeMap<String, StructDef> = self
+            .structs
+            .iter()
+            .map(|(&sym, entry)| (name(sym), struct_def(entry)))
+            .collect();
+        for (&typedef, &(file, offset, target)) in &self.typedefs {
+            if let Some(target) = target {
+                let def = match self.structs.get(&target) {
+                    Some(entry) => struct_def(entry),
+                    None => StructDef {
+                        location: self.location(file, offset),
+                        members: None,
+                    },
+                };
+                structs.insert(name(typedef), def);
+            }
+        }
+        View {
+            limited: None,
+            functions: names(&self.functions),
+            data: names(&self.data),
+            macros,
+            typedefs: self
+                .typedefs
+                .iter()
+                .map(|(&sym, &(file, offset, _))| (name(sym), self.decl(file, offset)))
+                .collect(),
+            structs,
+        }
+    }
+}
+
+/// The members an object-like macro such as `PyObject_HEAD` declares
+/// (`PyObject ob_base;`): the last identifier of each `;`-ended part.
+fn members_declared_by(definition: &Macro) -> Vec<Sym> {
+    if definition.params.is_some() {
+        return Vec::new();
+    }
+    let mut members = Vec::new();
+    let mut last = None;
+    let mut in_brackets = false;
+    for token in &definition.body {
+        match token.kind {
+            TokKind::Ident(sym) if !in_brackets => last = Some(sym),
+            TokKind::Punct("[") => in_brackets = true,
+            TokKind::Punct("]") => in_brackets = false,
+            TokKind::Punct(";") => members.extend(last.take()),
+            _ => {}
+        }
+    }
+    members
+}
+
+/// The index after the `#endif` of a group, from one of its branches.
+fn end_of_group(items: &[Item], mut j: usize) -> usize {
+    loop {
+        match items.get(j) {
+            Some(Item::Elif { next, .. }) | Some(Item::Else { next, .. }) => j = *next,
+            _ => return j + 1,
+        }
+    }
+}
