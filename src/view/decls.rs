@@ -209,12 +209,14 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     }
     // Parsing only what can hold a type keeps loading fast: most of a
     // header is function declarations and inline function bodies.
-    let code = &type_statements::only_type_statements(code);
-    let Some(tree) = parser.parse(code, None) else {
+    let kept = type_statements::only_type_statements(code);
+    let compact = type_statements::Compact::new(&kept);
+    let Some(tree) = parser.parse(&compact.text, None) else {
         return;
     };
     let mut walker = TypeWalker {
-        code,
+        code: &compact.text,
+        compact: &compact,
         out,
         depth: 0,
     };
@@ -222,7 +224,10 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
 }
 
 struct TypeWalker<'a> {
+    /// The compacted text tree-sitter parsed; `compact` maps its offsets
+    /// back to the header's.
     code: &'a [u8],
+    compact: &'a type_statements::Compact,
     out: &'a mut Vec<RawDecl>,
     /// Recursion depth: garbage can nest arbitrarily; headers do not.
     depth: usize,
@@ -232,6 +237,11 @@ struct TypeWalker<'a> {
 const MAX_DEPTH: usize = 256;
 
 impl TypeWalker<'_> {
+    /// Where a byte of the parsed text is in the header.
+    fn offset(&self, byte: usize) -> u32 {
+        self.compact.original(byte)
+    }
+
     fn text(&self, node: Node) -> String {
         String::from_utf8_lossy(&self.code[node.byte_range()]).into_owned()
     }
@@ -264,7 +274,7 @@ impl TypeWalker<'_> {
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
             if let Some(name) = innermost_name(declarator, "type_identifier") {
-                names.push((self.text(name), name.start_byte() as u32));
+                names.push((self.text(name), self.offset(name.start_byte())));
             }
         }
         let mut target = None;
@@ -294,7 +304,7 @@ impl TypeWalker<'_> {
             if let Some(key) = key {
                 self.out.push(RawDecl::StructDecl {
                     key,
-                    offset: node.start_byte() as u32,
+                    offset: self.offset(node.start_byte()),
                 });
             }
             return;
@@ -306,11 +316,12 @@ impl TypeWalker<'_> {
         };
         let offset = node
             .child_by_field_name("name")
-            .map_or(node.start_byte(), |n| n.start_byte()) as u32;
+            .map_or(node.start_byte(), |n| n.start_byte());
+        let offset = self.offset(offset);
         self.out.push(RawDecl::StructBegin { key, offset });
         self.members(body);
         self.out.push(RawDecl::StructEnd {
-            offset: (body.end_byte().saturating_sub(1)) as u32,
+            offset: self.offset(body.end_byte().saturating_sub(1)),
         });
     }
 
@@ -326,7 +337,7 @@ impl TypeWalker<'_> {
         if ty.kind() == "type_identifier" && has_error {
             self.out.push(RawDecl::MemberMacro {
                 name: self.text(ty),
-                offset: ty.start_byte() as u32,
+                offset: self.offset(ty.start_byte()),
             });
         }
     }
@@ -360,7 +371,7 @@ impl TypeWalker<'_> {
                     named = true;
                     self.out.push(RawDecl::Member {
                         name: self.text(name),
-                        offset: name.start_byte() as u32,
+                        offset: self.offset(name.start_byte()),
                     });
                 }
             }

@@ -135,8 +135,11 @@ fn read_python_version(root: &Path) -> Result<Version> {
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read the tree's version", path.display()))?;
     for line in text.lines() {
-        let mut words = line.split_whitespace();
-        if words.next() == Some("#define") && words.next() == Some("PY_MINOR_VERSION") {
+        let Some(directive) = line.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let mut words = directive.split_whitespace();
+        if words.next() == Some("define") && words.next() == Some("PY_MINOR_VERSION") {
             let minor = words.next().and_then(|w| w.parse::<u8>().ok());
             if let Some(minor) = minor {
                 return Version::parse(&format!("3.{minor}")).map_err(anyhow::Error::msg);

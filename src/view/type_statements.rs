@@ -108,9 +108,64 @@ fn matching_brace(code: &[u8], open: usize) -> usize {
     code.len()
 }
 
+/// The kept code with each run of blanks squeezed to one space: what
+/// tree-sitter parses (it lexes blanks one by one, and most of the kept
+/// code is blanks), with the way back to the header's offsets.
+pub struct Compact {
+    pub text: Vec<u8>,
+    /// Where each piece starts in `text` and in the original, in order.
+    pieces: Vec<(usize, u32)>,
+}
+
+impl Compact {
+    pub fn new(code: &[u8]) -> Compact {
+        let mut text = Vec::with_capacity(code.len() / 4);
+        let mut pieces = vec![(0, 0)];
+        let mut i = 0;
+        while i < code.len() {
+            if code[i].is_ascii_whitespace() {
+                let run_end = code[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .map_or(code.len(), |p| i + p);
+                text.push(b' ');
+                i = run_end;
+                pieces.push((text.len(), i as u32));
+            } else {
+                text.push(code[i]);
+                i += 1;
+            }
+        }
+        Compact { text, pieces }
+    }
+
+    /// The original offset of byte `compact` of `text`.
+    pub fn original(&self, compact: usize) -> u32 {
+        let index = self.pieces.partition_point(|&(start, _)| start <= compact);
+        let (start, original) = self.pieces[index.saturating_sub(1)];
+        original + (compact - start) as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_maps_offsets_back() {
+        let code = b"  typedef   int\n\n  T;  ";
+        let compact = Compact::new(code);
+        assert_eq!(compact.text, b" typedef int T; ");
+        for (word, original) in [("typedef", 2), ("int", 12), ("T;", 19)] {
+            let at = compact
+                .text
+                .windows(word.len())
+                .position(|w| w == word.as_bytes())
+                .unwrap();
+            assert_eq!(compact.original(at), original, "{word}");
+            assert_eq!(&code[original as usize..][..word.len()], word.as_bytes());
+        }
+    }
 
     #[test]
     fn keeps_type_statements_and_offsets() {
