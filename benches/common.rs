@@ -57,16 +57,8 @@ pub fn ratio(slow: Duration, fast: Duration) -> String {
     format!("{:.1}x", slow.as_secs_f64() / fast.as_secs_f64().max(1e-9))
 }
 
-/// Copies a directory tree.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+#[path = "../tests/common/mod.rs"]
+mod test_support;
+
+#[allow(unused_imports)] // not every benchmark copies a tree
+pub use test_support::copy_tree;

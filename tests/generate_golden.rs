@@ -3,9 +3,10 @@
 
 mod common;
 
-use std::path::Path;
+use common::{cpython_tree, stable_abi, stderr, stdout};
 
-use common::{copy_tree, cpython_tree, stable_abi, stderr, stdout};
+/// What generation reads and writes.
+const GENERATION_PARTS: [&str; 5] = ["Misc", "PC", "Doc", "Lib", "Modules"];
 
 const GENERATED: [&str; 4] = [
     "PC/python3dll.c",
@@ -14,29 +15,20 @@ const GENERATED: [&str; 4] = [
     "Modules/_testcapi_feature_macros.inc",
 ];
 
-/// A scratch copy of the parts of the tree that generation reads and writes.
-fn scratch_copy(tree: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["Misc", "PC", "Doc", "Lib", "Modules"] {
-        copy_tree(&tree.join(sub), &dir.path().join(sub));
-    }
-    dir
-}
-
 #[test]
 fn generate_all_reproduces_the_committed_files() {
     let Some(tree) = cpython_tree("generate_all_reproduces_the_committed_files") else {
         return;
     };
-    let scratch = scratch_copy(&tree);
+    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
     for file in GENERATED {
-        std::fs::remove_file(scratch.path().join(file)).unwrap();
+        std::fs::remove_file(root.as_path().join(file)).unwrap();
     }
-    let output = stable_abi(scratch.path(), &["--generate-all"]);
+    let output = stable_abi(root.as_path(), &["--generate-all"]);
     assert!(output.status.success(), "{}", stderr(&output));
     for file in GENERATED {
         let expected = std::fs::read(tree.join(file)).unwrap();
-        let generated = std::fs::read(scratch.path().join(file)).unwrap();
+        let generated = std::fs::read(root.as_path().join(file)).unwrap();
         assert!(
             expected == generated,
             "{file} differs from the committed file"
@@ -49,9 +41,9 @@ fn check_passes_on_the_pristine_tree() {
     let Some(tree) = cpython_tree("check_passes_on_the_pristine_tree") else {
         return;
     };
-    let scratch = scratch_copy(&tree);
+    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
     let output = stable_abi(
-        scratch.path(),
+        root.as_path(),
         &[
             "--python3dll",
             "--doc-list",
@@ -74,14 +66,14 @@ fn a_removed_line_fails_the_check_and_the_diff_names_it() {
     let Some(tree) = cpython_tree("a_removed_line_fails_the_check_and_the_diff_names_it") else {
         return;
     };
-    let scratch = scratch_copy(&tree);
-    let dll = scratch.path().join("PC/python3dll.c");
+    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
+    let dll = root.as_path().join("PC/python3dll.c");
     let text = std::fs::read_to_string(&dll).unwrap();
     let removed = "EXPORT_FUNC(PyObject_GetAttrString)\n";
     assert!(text.contains(removed));
     std::fs::write(&dll, text.replacen(removed, "", 1)).unwrap();
 
-    let output = stable_abi(scratch.path(), &["--python3dll"]);
+    let output = stable_abi(root.as_path(), &["--python3dll"]);
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     assert!(
@@ -102,22 +94,22 @@ fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
     let Some(tree) = cpython_tree("unchanged_files_keep_their_mtime") else {
         return;
     };
-    let scratch = scratch_copy(&tree);
+    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
     for file in GENERATED {
         let f = std::fs::File::options()
             .append(true)
-            .open(scratch.path().join(file))
+            .open(root.as_path().join(file))
             .unwrap();
         f.set_modified(old).unwrap();
     }
-    let stale = scratch.path().join("Doc/data/stable_abi.dat");
+    let stale = root.as_path().join("Doc/data/stable_abi.dat");
     std::fs::write(&stale, "stale\n").unwrap();
 
-    let output = stable_abi(scratch.path(), &["--generate-all"]);
+    let output = stable_abi(root.as_path(), &["--generate-all"]);
     assert!(output.status.success(), "{}", stderr(&output));
     for file in GENERATED {
-        let mtime = std::fs::metadata(scratch.path().join(file))
+        let mtime = std::fs::metadata(root.as_path().join(file))
             .unwrap()
             .modified()
             .unwrap();
@@ -132,7 +124,7 @@ fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
         std::fs::read(tree.join("Doc/data/stable_abi.dat")).unwrap()
     );
     // No temporary file is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("Doc/data"))
+    let leftovers: Vec<_> = std::fs::read_dir(root.as_path().join("Doc/data"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|name| name.to_string_lossy().starts_with(".stable-abi-"))

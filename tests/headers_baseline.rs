@@ -3,25 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-fn scratch_tree(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
-    let tree = common::cpython_tree(test)?;
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("cpython");
-    for sub in ["Include", "Misc"] {
-        common::copy_tree(&tree.join(sub), &copy.join(sub));
-    }
-    std::fs::copy(tree.join("pyconfig.h"), copy.join("pyconfig.h")).unwrap();
-    Some((dir, copy))
-}
-
-fn edit(tree: &Path, file: &str, old: &str, new: &str) {
-    let path = tree.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.matches(old).count(), 1, "{old:?} in {file}");
-    std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
-}
+use common::edit;
 
 /// The `[check]`-suffixed finding lines of text output.
 fn finding_lines(stdout: &str) -> Vec<&str> {
@@ -34,7 +16,8 @@ fn finding_lines(stdout: &str) -> Vec<&str> {
 
 #[test]
 fn baseline_round_trip() {
-    let Some((dir, tree)) = scratch_tree("baseline_round_trip") else {
+    let Some((dir, tree)) = common::scratch_cpython("baseline_round_trip", &common::HEADER_PARTS)
+    else {
         return;
     };
     let baseline = dir.path().join("baseline.txt");
@@ -113,7 +96,10 @@ fn baseline_round_trip() {
 
 #[test]
 fn malformed_baseline_is_an_input_error() {
-    let Some((dir, tree)) = scratch_tree("malformed_baseline_is_an_input_error") else {
+    let Some((dir, tree)) = common::scratch_cpython(
+        "malformed_baseline_is_an_input_error",
+        &common::HEADER_PARTS,
+    ) else {
         return;
     };
     let baseline = dir.path().join("baseline.txt");

@@ -4,30 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::edit;
+
+use std::path::Path;
 
 use serde_json::Value;
-
-/// A scratch copy of what `stable-abi headers` reads: `Include/`, `Misc/`
-/// and `pyconfig.h`.
-pub fn scratch_tree(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
-    let tree = common::cpython_tree(test)?;
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("cpython");
-    for sub in ["Include", "Misc"] {
-        common::copy_tree(&tree.join(sub), &copy.join(sub));
-    }
-    std::fs::copy(tree.join("pyconfig.h"), copy.join("pyconfig.h")).unwrap();
-    Some((dir, copy))
-}
-
-/// Replaces the one occurrence of `old` in a file of the tree.
-fn edit(tree: &Path, file: &str, old: &str, new: &str) {
-    let path = tree.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.matches(old).count(), 1, "{old:?} in {file}");
-    std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
-}
 
 /// Runs `stable-abi headers --format json` in `tree`: status and findings.
 fn headers_json(tree: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
@@ -66,7 +47,10 @@ fn all_versions() -> Vec<String> {
 
 #[test]
 fn deleted_declaration_is_missing_at_every_version() {
-    let Some((_dir, tree)) = scratch_tree("deleted_declaration_is_missing_at_every_version") else {
+    let Some((_dir, tree)) = common::scratch_cpython(
+        "deleted_declaration_is_missing_at_every_version",
+        &common::HEADER_PARTS,
+    ) else {
         return;
     };
     let (_, before) = headers_json(&tree, &[]);
@@ -90,7 +74,10 @@ fn deleted_declaration_is_missing_at_every_version() {
 
 #[test]
 fn unlisted_declaration_is_reported_where_it_is() {
-    let Some((_dir, tree)) = scratch_tree("unlisted_declaration_is_reported_where_it_is") else {
+    let Some((_dir, tree)) = common::scratch_cpython(
+        "unlisted_declaration_is_reported_where_it_is",
+        &common::HEADER_PARTS,
+    ) else {
         return;
     };
     let text = std::fs::read_to_string(tree.join("Include/object.h")).unwrap();
@@ -119,7 +106,10 @@ fn unlisted_declaration_is_reported_where_it_is() {
 
 #[test]
 fn loosened_guard_makes_its_names_too_early() {
-    let Some((_dir, tree)) = scratch_tree("loosened_guard_makes_its_names_too_early") else {
+    let Some((_dir, tree)) = common::scratch_cpython(
+        "loosened_guard_makes_its_names_too_early",
+        &common::HEADER_PARTS,
+    ) else {
         return;
     };
     let (_, before) = headers_json(&tree, &[]);
@@ -153,7 +143,9 @@ fn assert_clear_error(tree: &Path, file: &str) {
 
 #[test]
 fn unbalanced_if_is_a_clear_error() {
-    let Some((_dir, tree)) = scratch_tree("unbalanced_if_is_a_clear_error") else {
+    let Some((_dir, tree)) =
+        common::scratch_cpython("unbalanced_if_is_a_clear_error", &common::HEADER_PARTS)
+    else {
         return;
     };
     edit(
@@ -167,7 +159,9 @@ fn unbalanced_if_is_a_clear_error() {
 
 #[test]
 fn include_cycle_is_a_clear_error() {
-    let Some((_dir, tree)) = scratch_tree("include_cycle_is_a_clear_error") else {
+    let Some((_dir, tree)) =
+        common::scratch_cpython("include_cycle_is_a_clear_error", &common::HEADER_PARTS)
+    else {
         return;
     };
     std::fs::write(tree.join("Include/cycle_a.h"), "#include \"cycle_b.h\"\n").unwrap();
@@ -183,7 +177,9 @@ fn include_cycle_is_a_clear_error() {
 
 #[test]
 fn struct_defects_are_reported() {
-    let Some((_dir, tree)) = scratch_tree("struct_defects_are_reported") else {
+    let Some((_dir, tree)) =
+        common::scratch_cpython("struct_defects_are_reported", &common::HEADER_PARTS)
+    else {
         return;
     };
     let (_, before) = headers_json(&tree, &[]);
@@ -219,7 +215,9 @@ fn struct_defects_are_reported() {
 
 #[test]
 fn ifdef_defects_are_reported() {
-    let Some((_dir, tree)) = scratch_tree("ifdef_defects_are_reported") else {
+    let Some((_dir, tree)) =
+        common::scratch_cpython("ifdef_defects_are_reported", &common::HEADER_PARTS)
+    else {
         return;
     };
     let (_, before) = headers_json(&tree, &[]);

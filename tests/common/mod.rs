@@ -62,6 +62,41 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// What `stable-abi headers` reads of a tree.
+pub const HEADER_PARTS: [&str; 3] = ["Include", "Misc", "pyconfig.h"];
+
+/// A scratch copy of some `parts` (directories or files) of `tree`, at
+/// `<temporary directory>/cpython`: the tests never write into the shared
+/// tree. Keep the directory alive as long as the copy is used.
+pub fn scratch_copy(tree: &Path, parts: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("cpython");
+    for part in parts {
+        let (from, to) = (tree.join(part), copy.join(part));
+        if from.is_dir() {
+            copy_tree(&from, &to);
+        } else {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
+    (dir, copy)
+}
+
+/// [`scratch_copy`] of the CPython tree, or `None` as [`cpython_tree`] says.
+pub fn scratch_cpython(test: &str, parts: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
+    let tree = cpython_tree(test)?;
+    Some(scratch_copy(&tree, parts))
+}
+
+/// Replaces the one occurrence of `old` in the file `root/file`.
+pub fn edit(root: &Path, file: &str, old: &str, new: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(old).count(), 1, "{old:?} in {file}");
+    std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
+}
+
 /// Runs the `stable-abi` binary in `dir` with `args`.
 pub fn stable_abi(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stable-abi"))
