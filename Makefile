@@ -44,7 +44,7 @@ regen-limited-abi: build
 	$(BIN) Misc/stable_abi.toml --generate $(SAMPLE_FILES)
 
 check-limited-abi: build
-	$(BIN) Misc/stable_abi.toml $(SAMPLE_FILES)
+	$(BIN) Misc/stable_abi.toml $(SAMPLE_FILES) --unixy-check --baseline $(HEADERS_BASELINE)
 	$(BIN) headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
 else
 regen-limited-abi: build
