@@ -15,7 +15,7 @@ fn sample_tree_passes_with_its_baseline() {
             "--manifest",
             "Misc/stable_abi.toml",
             "--baseline",
-            "Misc/headers-baseline.txt",
+            "Misc/stable_abi_baseline.txt",
         ],
     );
     let stdout = common::stdout(&output);
