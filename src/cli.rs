@@ -78,6 +78,11 @@ pub struct LegacyArgs {
 
     #[command(flatten)]
     pub headers: HeaderOptions,
+
+    /// Accepted header findings (see `stable-abi headers --help`): not
+    /// reported by --unixy-check
+    #[arg(long, value_name = "FILE", help_heading = "Header view")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// One optional `--NAME [FILENAME]` flag per row of the generator table.
@@ -144,10 +149,6 @@ pub struct HeaderOptions {
     /// Undefine a macro for the header view, like the compiler's -U
     #[arg(short = 'U', value_name = "NAME", help_heading = "Header view")]
     pub undefine: Vec<String>,
-
-    /// Accepted findings: those listed here are not reported
-    #[arg(long, value_name = "FILE", help_heading = "Header view")]
-    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -188,6 +189,10 @@ pub struct HeadersArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 
+    /// Accepted findings: those listed in FILE are not reported
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Write the current findings to FILE as the new baseline, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -197,6 +202,7 @@ pub struct HeadersArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "Exit status: 0 listed, 2 a bad command line or a bad header.")]
 pub struct ViewArgs {
     /// The Limited API version, e.g. 3.9
     #[arg(value_name = "3.N")]
@@ -218,6 +224,10 @@ pub struct ViewArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 every symbol is exported, 1 a symbol is missing, \
+                  2 a library cannot be read or is not an object file."
+)]
 pub struct LibraryArgs {
     /// Libraries to check (.so, .a, .dylib, .dll); by default the
     /// libpython3.N.so* / libpython3.N.a of the manifest's tree
@@ -237,6 +247,11 @@ pub struct LibraryArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 every extension keeps to the Stable ABI of its target, \
+                  1 a violation or a version mismatch, 2 an input cannot be read \
+                  or no extension module was found."
+)]
 pub struct AuditArgs {
     /// Extension modules (.so, .pyd, .dylib), wheels (.whl), or directories
     #[arg(value_name = "PATH", required_unless_present = "write_table")]

@@ -68,7 +68,7 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
     if unixy_check {
         results.push((
             "unixy_check",
-            crate::unixy::check(&manifest, &args.headers)?,
+            crate::unixy::check(&manifest, &args.headers, args.baseline.as_deref())?,
         ));
     }
 

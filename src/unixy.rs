@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -23,10 +24,14 @@ use crate::diagnostic::{has_errors, print_findings, Finding, Format};
 use crate::manifest::Manifest;
 
 /// Runs the header and library checks; returns whether they passed.
-pub fn check(manifest: &Manifest, options: &HeaderOptions) -> Result<bool> {
+pub fn check(
+    manifest: &Manifest,
+    options: &HeaderOptions,
+    baseline: Option<&Path>,
+) -> Result<bool> {
     let context = command::build_context(manifest, options)?;
     let findings = header_findings(&context);
-    let findings = command::apply_baseline(findings, options.baseline.as_deref())?;
+    let findings = command::apply_baseline(findings, baseline)?;
     let mut stderr = std::io::stderr().lock();
     print_findings(&mut stderr, &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);

@@ -43,7 +43,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
         eprintln!("wrote {accepted} accepted finding(s) to {}", path.display());
         return Ok(Outcome::Success);
     }
-    let findings = apply_baseline(findings, args.headers.baseline.as_deref())?;
+    let findings = apply_baseline(findings, args.baseline.as_deref())?;
     let mut stdout = std::io::stdout().lock();
     print_findings(&mut stdout, &findings, args.format)?;
     stdout.flush()?;
