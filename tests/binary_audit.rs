@@ -28,7 +28,7 @@ struct Built {
 }
 
 fn build(test: &str) -> Option<Built> {
-    let tree = common::cpython_tree(test)?;
+    let tree = common::reference_tree(test)?;
     let cc = cc::compiler(test)?;
     let dir = tempfile::tempdir().unwrap();
     let includes = cc::python_includes(&tree);
@@ -191,7 +191,7 @@ fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
     // A bare extension: --target, with the manifest's location in the note.
-    let tree = common::cpython_tree("mismatch").unwrap();
+    let tree = common::reference_tree("mismatch").unwrap();
     let manifest = tree.join("Misc/stable_abi.toml");
     let ext = built.uses_3_11.to_str().unwrap();
     let output = audit(
@@ -248,7 +248,7 @@ fn linking_a_version_specific_libpython_is_flagged() {
     let Some(built) = build("linking_a_version_specific_libpython_is_flagged") else {
         return;
     };
-    let tree = common::cpython_tree("linking").unwrap();
+    let tree = common::reference_tree("linking").unwrap();
     let cc = cc::compiler("linking").unwrap();
     let mut flags = cc::python_includes(&tree);
     flags.push("-DPy_LIMITED_API=0x03080000".into());
@@ -373,7 +373,7 @@ fn corrupt_inputs_are_clear_errors_and_empty_wheels_are_notes() {
 
 #[test]
 fn the_builtin_table_is_what_the_refresh_writes() {
-    let Some(tree) = common::cpython_tree("the_builtin_table_is_what_the_refresh_writes") else {
+    let Some(tree) = common::reference_tree("the_builtin_table_is_what_the_refresh_writes") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

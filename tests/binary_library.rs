@@ -9,7 +9,7 @@ use common::{stable_abi, stderr, stdout};
 
 #[test]
 fn shared_and_static_libpython_export_the_stable_abi() {
-    let Some(tree) = common::cpython_tree("shared_and_static_libpython_export_the_stable_abi")
+    let Some(tree) = common::reference_tree("shared_and_static_libpython_export_the_stable_abi")
     else {
         return;
     };
@@ -40,7 +40,7 @@ fn shared_and_static_libpython_export_the_stable_abi() {
 
 #[test]
 fn finds_the_trees_libraries_by_itself() {
-    let Some(tree) = common::cpython_tree("finds_the_trees_libraries_by_itself") else {
+    let Some(tree) = common::reference_tree("finds_the_trees_libraries_by_itself") else {
         return;
     };
     let found = stable_abi::binary::default_libraries(&tree);
@@ -61,7 +61,7 @@ fn finds_the_trees_libraries_by_itself() {
 
 #[test]
 fn a_windows_feature_makes_libpython_fail_with_located_findings() {
-    let Some(tree) = common::cpython_tree("a_windows_feature_makes_libpython_fail") else {
+    let Some(tree) = common::reference_tree("a_windows_feature_makes_libpython_fail") else {
         return;
     };
     let output = stable_abi(

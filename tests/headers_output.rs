@@ -7,7 +7,7 @@ use serde_json::Value;
 
 #[test]
 fn text_reads_like_a_compiler() {
-    let Some(tree) = common::cpython_tree("text_reads_like_a_compiler") else {
+    let Some(tree) = common::reference_tree("text_reads_like_a_compiler") else {
         return;
     };
     let output = common::stable_abi(&tree, &["headers"]);
@@ -41,7 +41,7 @@ fn text_reads_like_a_compiler() {
 
 #[test]
 fn json_has_the_documented_shape() {
-    let Some(tree) = common::cpython_tree("json_has_the_documented_shape") else {
+    let Some(tree) = common::reference_tree("json_has_the_documented_shape") else {
         return;
     };
     let output = common::stable_abi(&tree, &["headers", "--format", "json"]);
@@ -71,7 +71,7 @@ fn json_has_the_documented_shape() {
 
 #[test]
 fn unixy_check_keeps_the_reference_verdict() {
-    let Some(tree) = common::cpython_tree("unixy_check_keeps_the_reference_verdict") else {
+    let Some(tree) = common::reference_tree("unixy_check_keeps_the_reference_verdict") else {
         return;
     };
     let output = common::stable_abi(&tree, &["--unixy-check"]);
@@ -95,7 +95,7 @@ fn missing_manifest_is_an_input_error() {
 
 #[test]
 fn unconfigured_tree_has_the_same_findings() {
-    let Some(tree) = common::cpython_tree("unconfigured_tree_has_the_same_findings") else {
+    let Some(tree) = common::reference_tree("unconfigured_tree_has_the_same_findings") else {
         return;
     };
     // A copy without pyconfig.h: the documented default profile stands in.
@@ -114,7 +114,7 @@ fn unconfigured_tree_has_the_same_findings() {
 
 #[test]
 fn command_line_feature_macro_counts_as_defined() {
-    let Some(tree) = common::cpython_tree("command_line_feature_macro_counts_as_defined") else {
+    let Some(tree) = common::reference_tree("command_line_feature_macro_counts_as_defined") else {
         return;
     };
     // `-D MS_WINDOWS`: the Windows-only items are expected, so their

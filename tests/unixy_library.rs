@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{cpython_tree, stable_abi, stderr};
+use common::{reference_tree, stable_abi, stderr};
 use stable_abi::manifest::{Kind, Manifest};
 
 /// What `--unixy-check` reads: manifest, headers, pyconfig.h and the built
@@ -15,7 +15,7 @@ const UNIXY_PARTS: [&str; 4] = ["Misc", "Include", "lib", "pyconfig.h"];
 
 #[test]
 fn the_built_libraries_pass() {
-    let Some(tree) = cpython_tree("the_built_libraries_pass") else {
+    let Some(tree) = reference_tree("the_built_libraries_pass") else {
         return;
     };
     let (_scratch, root) = common::scratch_copy(&tree, &UNIXY_PARTS);
@@ -27,7 +27,7 @@ fn the_built_libraries_pass() {
 
 #[test]
 fn a_library_lacking_a_symbol_fails_naming_it() {
-    let Some(tree) = cpython_tree("a_library_lacking_a_symbol_fails_naming_it") else {
+    let Some(tree) = reference_tree("a_library_lacking_a_symbol_fails_naming_it") else {
         return;
     };
     let Some(cc) = cc::compiler("a_library_lacking_a_symbol_fails_naming_it") else {
@@ -64,7 +64,7 @@ fn a_library_lacking_a_symbol_fails_naming_it() {
 
 #[test]
 fn an_unbuilt_tree_says_the_library_check_was_skipped() {
-    let Some(tree) = cpython_tree("an_unbuilt_tree_says_the_library_check_was_skipped") else {
+    let Some(tree) = reference_tree("an_unbuilt_tree_says_the_library_check_was_skipped") else {
         return;
     };
     let (_scratch, root) = common::scratch_copy(&tree, &UNIXY_PARTS);

@@ -33,6 +33,27 @@ pub fn cpython_tree(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// The version of CPython the reference tree is: tests that inject faults
+/// into particular lines of its headers, or read its built `lib/`, need it.
+pub const REFERENCE_VERSION: &str = "3.13.15";
+
+/// [`cpython_tree`], when it is the reference tree (CPython 3.13.15 with its
+/// `lib/`): a checkout of another version skips the test, with the reason
+/// printed, since what the test asserts is about that tree's content.
+pub fn reference_tree(test: &str) -> Option<PathBuf> {
+    let tree = cpython_tree(test)?;
+    let patchlevel = std::fs::read_to_string(tree.join("Include/patchlevel.h")).unwrap_or_default();
+    let wanted = format!("#define PY_VERSION              \"{REFERENCE_VERSION}\"");
+    if patchlevel.contains(&wanted) && tree.join("lib").is_dir() {
+        return Some(tree);
+    }
+    eprintln!(
+        "skipped {test}: {} is not the built CPython {REFERENCE_VERSION} tree this test is about",
+        tree.display()
+    );
+    None
+}
+
 /// The tree's `expected/` directory (what a real preprocessor says), which
 /// only the shared test tree has. Under `CI=true` it must be there.
 pub fn expected_dir(tree: &Path, test: &str) -> Option<PathBuf> {
@@ -83,9 +104,9 @@ pub fn scratch_copy(tree: &Path, parts: &[&str]) -> (tempfile::TempDir, PathBuf)
     (dir, copy)
 }
 
-/// [`scratch_copy`] of the CPython tree, or `None` as [`cpython_tree`] says.
+/// [`scratch_copy`] of the reference tree, or `None` as [`reference_tree`] says.
 pub fn scratch_cpython(test: &str, parts: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
-    let tree = cpython_tree(test)?;
+    let tree = reference_tree(test)?;
     Some(scratch_copy(&tree, parts))
 }
 
