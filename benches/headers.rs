@@ -32,7 +32,7 @@ fn one_run(tree: &Path) -> Parts {
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
     let headers = Headers::load(tree, &Profile::default()).expect("headers");
     let loaded = Instant::now();
-    let context = Context::build(&manifest, &headers, &Profile::default()).expect("views");
+    let context = Context::build(&manifest, &headers).expect("views");
     let viewed = Instant::now();
     std::hint::black_box(run_checks(&context));
     Parts {
@@ -65,7 +65,7 @@ fn main() {
 
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
     let headers = Headers::load(&tree, &Profile::default()).expect("headers");
-    let context = Context::build(&manifest, &headers, &Profile::default()).expect("views");
+    let context = Context::build(&manifest, &headers).expect("views");
     let each: Vec<String> = CHECKS
         .iter()
         .map(|check| {

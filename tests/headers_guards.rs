@@ -106,7 +106,7 @@ fn checks_on_the_headers_equal_guards() {
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
     let headers = Headers::load(&tree, &Profile::default()).unwrap();
-    let context = Context::build(&manifest, &headers, &Profile::default()).unwrap();
+    let context = Context::build(&manifest, &headers).unwrap();
     assert_eq!(context.views.len(), 12);
     let findings = run_checks(&context);
     assert_eq!(guard_lines(&manifest, &findings), expected_lines(&expected));

@@ -18,7 +18,7 @@ use crate::Outcome;
 pub fn build_context<'m>(manifest: &'m Manifest, options: &HeaderOptions) -> Result<Context<'m>> {
     let profile = Profile::from_options(options)?;
     let headers = Headers::load(&manifest.root(), &profile)?;
-    Context::build(manifest, &headers, &profile)
+    Context::build(manifest, &headers)
 }
 
 /// Leaves out what `--baseline` accepts (reporting its stale entries).

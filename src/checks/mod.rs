@@ -127,16 +127,10 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// Evaluates the parsed headers at every version from 3.2 to the tree's
-    /// own, and once per feature macro toggled at the tree's version.
-    ///
-    /// `profile` is the one `headers` were loaded with: a feature macro it
-    /// defines (`-D MS_WINDOWS`) counts as defined, as for a compiler, even
-    /// though the view lists only macros the headers define.
-    pub fn build(
-        manifest: &'a Manifest,
-        headers: &Headers,
-        profile: &Profile,
-    ) -> Result<Context<'a>> {
+    /// own, and once per feature macro toggled at the tree's version. (A
+    /// feature macro given with `-D` when the headers were loaded is in the
+    /// views' macros, so it counts as defined, as for a compiler.)
+    pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Profile::default();
         // Each view is an independent evaluation of the one parse.
@@ -145,14 +139,6 @@ impl<'a> Context<'a> {
             .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
             .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
-        for (name, _) in &profile.defines {
-            let is_feature = manifest
-                .get(name)
-                .is_some_and(|item| item.kind == Kind::FeatureMacro);
-            if is_feature && !profile.undefines.contains(name) {
-                context.feature_macros.insert(name.clone());
-            }
-        }
         let current = context.current_version();
         let features: Vec<(String, bool)> = manifest
             .feature_macros()
@@ -233,8 +219,6 @@ impl<'a> Context<'a> {
 /// The toggled view, unless the headers themselves undo a `-U` (a header
 /// that `#define`s the feature macro, like `PY_HAVE_THREAD_NATIVE_ID` in
 /// `pythread.h`): comparing with such a view would report bogus findings.
-/// (A `-D` cannot be verified this way: macros of the command line are not
-/// header macros, so the view does not list them.)
 fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, String> {
     match view.macros.get(name) {
         Some(decl) if was_defined => Err(format!(

@@ -283,13 +283,18 @@ impl Headers {
         walk.file(self.loaded.python_h)?;
         let compiler = self.loaded.compiler;
         let default_pyconfig = self.loaded.default_pyconfig;
-        // The macros of the headers and pyconfig.h; and those that come
-        // from the compiler, a system header or the command line but that
-        // a header also defines (`#ifndef INT_MAX`...), as `gcc -dM` lists
-        // them.
+        // The macros of the headers and pyconfig.h, of the command line's
+        // `-D`s, and those that come from the compiler or a system header
+        // but that a header also defines (`#ifndef INT_MAX`...), as
+        // `gcc -dM` lists them. (`Py_LIMITED_API` itself, at `base + 1`,
+        // is the question asked, not part of the answer.)
         let tree_defined = &self.loaded.tree_defined;
         let mut view = walk.into_view(|file, sym| {
-            file < compiler || file == default_pyconfig || tree_defined.contains(&sym)
+            file < compiler
+                || file == default_pyconfig
+                || file == base
+                || file == base + 2
+                || tree_defined.contains(&sym)
         });
         view.limited = limited;
         Ok(view)
