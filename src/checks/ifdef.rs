@@ -77,7 +77,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
                         "{name} has `ifdef = '{feature}'` but is not {verb} for Py_LIMITED_API \
                          {current} even when {feature} is defined"
                     ),
-                    context.manifest_location(item),
+                    context.manifest.location(item),
                 ),
                 (Some(_), Some(location)) => (
                     format!(
@@ -86,7 +86,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
                     ),
                     location
                         .cloned()
-                        .unwrap_or_else(|| context.manifest_location(item)),
+                        .unwrap_or_else(|| context.manifest.location(item)),
                 ),
                 (Some(_), None) => continue,
             };

@@ -34,7 +34,7 @@ pub fn findings(context: &Context) -> Vec<Finding> {
                         item.name
                     ),
                 )
-                .at(Some(context.manifest_location(item)))
+                .at(Some(context.manifest.location(item)))
                 .versions(vec![current]),
             );
         }
@@ -50,7 +50,7 @@ pub fn findings(context: &Context) -> Vec<Finding> {
                         item.name
                     ),
                 )
-                .at(Some(context.manifest_location(item)))
+                .at(Some(context.manifest.location(item)))
                 .versions(vec![current]),
             );
         }

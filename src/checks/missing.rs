@@ -66,7 +66,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
                 describe(&absent)
             ),
         )
-        .at(Some(context.manifest_location(item)))
+        .at(Some(context.manifest.location(item)))
         .versions(absent);
         if let Some((version, Some(location))) = first_seen {
             finding = finding.note(

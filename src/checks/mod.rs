@@ -209,11 +209,6 @@ impl<'a> Context<'a> {
         self.manifest
             .select(kinds, false, Some(&self.feature_macros))
     }
-
-    /// Where the manifest lists an item.
-    pub fn manifest_location(&self, item: &Item) -> Location {
-        self.manifest.location(item)
-    }
 }
 
 /// The toggled view, unless the headers themselves undo a `-U` (a header

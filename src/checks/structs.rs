@@ -127,7 +127,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
         findings.push(
             finding
                 .versions(all_versions)
-                .note(Some(context.manifest_location(item)), "listed here"),
+                .note(Some(context.manifest.location(item)), "listed here"),
         );
     }
     findings

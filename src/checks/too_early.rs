@@ -55,7 +55,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
             .at(first_location)
             .versions(early)
             .note(
-                Some(context.manifest_location(item)),
+                Some(context.manifest.location(item)),
                 format!("added in {added} according to the manifest"),
             ),
         );

@@ -90,7 +90,7 @@ pub fn finding(
     .at(Some(location))
     .versions(versions);
     if let Some(item) = context.manifest.get(name) {
-        finding = finding.note(Some(context.manifest_location(item)), "listed here");
+        finding = finding.note(Some(context.manifest.location(item)), "listed here");
     }
     finding
 }
