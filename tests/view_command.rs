@@ -78,6 +78,40 @@ fn defines_reach_the_view() {
     );
     assert!(output.status.success(), "{}", common::stderr(&output));
     assert!(common::stdout(&output).contains("function Py_WithFeature"));
+    // A -D macro is defined in the view, as `gcc -dM` lists it.
+    let output = common::stable_abi(
+        fixture(),
+        &["view", "3.13", "--kind", "macro", "-D", "Py_FEATURE"],
+    );
+    let listed = common::stdout(&output);
+    let line = listed.lines().find(|l| l.contains("macro Py_FEATURE"));
+    assert!(
+        line.is_some_and(|l| l.starts_with("<command line>:")),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_define_that_is_not_a_macro_name_is_a_usage_error() {
+    for (args, message) in [
+        (
+            &["view", "3.9", "-D", "A B=2"][..],
+            "-D \"A B=2\": `A B` is not a macro name",
+        ),
+        (&["view", "3.9", "-D", "=1"][..], "`` is not a macro name"),
+        (
+            &["headers", "-U", "3x"][..],
+            "-U \"3x\": `3x` is not a macro name",
+        ),
+    ] {
+        let output = common::stable_abi(fixture(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            common::stderr(&output).contains(message),
+            "{}",
+            common::stderr(&output)
+        );
+    }
 }
 
 #[test]

@@ -14,7 +14,7 @@ use crate::diagnostic::Location;
 use crate::version::Version;
 
 pub use dump::{check_round_trip, dump};
-pub use parse::ManifestError;
+pub use parse::{is_c_identifier, ManifestError};
 
 /// The kinds of item the manifest lists, one TOML table each.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -422,7 +422,8 @@ fn type_name(item: &TomlItem) -> &'static str {
     }
 }
 
-pub(crate) fn is_c_identifier(name: &str) -> bool {
+/// `[A-Za-z_][A-Za-z0-9_]*`: what a name in C (and in the manifest) may be.
+pub fn is_c_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

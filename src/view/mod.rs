@@ -25,7 +25,9 @@ use anyhow::{Context, Result};
 
 use crate::cli::HeaderOptions;
 use crate::diagnostic::Location;
+use crate::manifest::is_c_identifier;
 use crate::version::Version;
+use crate::UsageError;
 
 use ir::FileIr;
 use load::Loaded;
@@ -46,15 +48,27 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The `-D`/`-U` of the command line; a name that is not a C
+    /// identifier is an error rather than a surprising definition.
     pub fn from_options(options: &HeaderOptions) -> Result<Profile> {
-        let defines = options
-            .define
-            .iter()
-            .map(|d| match d.split_once('=') {
-                Some((name, value)) => (name.to_string(), value.to_string()),
-                None => (d.clone(), "1".to_string()),
-            })
-            .collect();
+        let check = |flag: &str, arg: &str, name: &str| {
+            if is_c_identifier(name) {
+                Ok(())
+            } else {
+                Err(UsageError(format!(
+                    "{flag} {arg:?}: `{name}` is not a macro name"
+                )))
+            }
+        };
+        let mut defines = Vec::new();
+        for arg in &options.define {
+            let (name, value) = arg.split_once('=').unwrap_or((arg, "1"));
+            check("-D", arg, name)?;
+            defines.push((name.to_string(), value.to_string()));
+        }
+        for name in &options.undefine {
+            check("-U", name, name)?;
+        }
         Ok(Profile {
             defines,
             undefines: options.undefine.clone(),
