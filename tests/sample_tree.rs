@@ -61,11 +61,10 @@ fn sample_ctypes_test_is_valid_python() {
             child.wait_with_output().unwrap()
         }
         Err(err) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "python3 is needed under CI: {err}"
+            common::skip::<()>(
+                "sample_ctypes_test_is_valid_python",
+                format!("no python3 ({err})"),
             );
-            eprintln!("skipped sample_ctypes_test_is_valid_python: no python3 ({err})");
             return;
         }
     };

@@ -18,12 +18,7 @@ pub fn compiler(test: &str) -> Option<String> {
     if works {
         return Some(cc);
     }
-    let reason = format!("{test}: no C compiler `{cc}` (set CC)");
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{reason}; under CI=true this is a failure");
-    }
-    eprintln!("skipped {reason}");
-    None
+    super::common::skip(test, format!("no C compiler `{cc}` (set CC)"))
 }
 
 /// Compiles `source` into the shared object `dir/output` with `flags`.

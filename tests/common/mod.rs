@@ -22,14 +22,23 @@ pub fn cpython_tree(test: &str) -> Option<PathBuf> {
     if path.join("Misc/stable_abi.toml").is_file() {
         return Some(path);
     }
-    let reason = format!(
-        "{test}: no CPython tree at {} (set {CPYTHON_ENV} to a CPython checkout)",
-        path.display()
-    );
+    skip(
+        test,
+        format!(
+            "no CPython tree at {} (set {CPYTHON_ENV} to a CPython checkout)",
+            path.display()
+        ),
+    )
+}
+
+/// Skips a test for want of something outside this repository, saying why.
+/// Under `CI=true` that is a failure instead: CI must never pass by running
+/// nothing.
+pub fn skip<T>(test: &str, reason: impl std::fmt::Display) -> Option<T> {
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{reason}; under CI=true this is a failure");
+        panic!("{test}: {reason}; under CI=true this is a failure");
     }
-    eprintln!("skipped {reason}");
+    eprintln!("skipped {test}: {reason}");
     None
 }
 
@@ -38,8 +47,9 @@ pub fn cpython_tree(test: &str) -> Option<PathBuf> {
 pub const REFERENCE_VERSION: &str = "3.13.15";
 
 /// [`cpython_tree`], when it is the reference tree (CPython 3.13.15 with its
-/// `lib/`): a checkout of another version skips the test, with the reason
-/// printed, since what the test asserts is about that tree's content.
+/// `lib/`): a checkout of another version, named by `STABLE_ABI_CPYTHON`,
+/// skips the test with the reason printed, since what the test asserts is
+/// about that tree's content. The default `../shared` tree must be it.
 pub fn reference_tree(test: &str) -> Option<PathBuf> {
     let tree = cpython_tree(test)?;
     let patchlevel = std::fs::read_to_string(tree.join("Include/patchlevel.h")).unwrap_or_default();
@@ -47,10 +57,14 @@ pub fn reference_tree(test: &str) -> Option<PathBuf> {
     if patchlevel.contains(&wanted) && tree.join("lib").is_dir() {
         return Some(tree);
     }
-    eprintln!(
-        "skipped {test}: {} is not the built CPython {REFERENCE_VERSION} tree this test is about",
+    let reason = format!(
+        "{} is not the built CPython {REFERENCE_VERSION} tree this test is about",
         tree.display()
     );
+    if std::env::var_os(CPYTHON_ENV).is_none() {
+        return skip(test, reason);
+    }
+    eprintln!("skipped {test}: {reason}");
     None
 }
 
@@ -61,12 +75,7 @@ pub fn expected_dir(tree: &Path, test: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let reason = format!("{test}: {} has no expected/ oracle", tree.display());
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{reason}; under CI=true this is a failure");
-    }
-    eprintln!("skipped {reason}");
-    None
+    skip(test, format!("{} has no expected/ oracle", tree.display()))
 }
 
 /// Copies a directory tree (the tests never write into the shared tree).
