@@ -19,8 +19,6 @@
 //! A struct the view does not have at all is `missing`, not this check's
 //! business.
 
-use std::collections::BTreeMap;
-
 use crate::checks::versions::describe;
 use crate::checks::Context;
 use crate::diagnostic::{Finding, Location};
@@ -81,9 +79,9 @@ pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for item in context.expected(&[Kind::Struct]) {
         let Some(added) = item.added else { continue };
-        // The problem of each version, in version order.
-        let mut problems: BTreeMap<String, (Vec<Version>, Location)> = BTreeMap::new();
-        let mut order = Vec::new();
+        // Each distinct problem, in the order of the first version it
+        // shows at, with the versions it shows at and where.
+        let mut problems: Vec<(String, Vec<Version>, Location)> = Vec::new();
         for (version, view) in &context.views {
             if *version < added {
                 continue;
@@ -91,19 +89,17 @@ pub fn check(context: &Context) -> Vec<Finding> {
             let Some(def) = view.structs.get(&item.name) else {
                 continue;
             };
-            if let Some(problem) = problem(item, def) {
-                if !problems.contains_key(&problem) {
-                    order.push(problem.clone());
-                }
-                problems
-                    .entry(problem)
-                    .or_insert_with(|| (Vec::new(), def.location.clone()))
-                    .0
-                    .push(*version);
+            let Some(problem) = problem(item, def) else {
+                continue;
+            };
+            match problems.iter_mut().find(|(known, ..)| *known == problem) {
+                Some((_, versions, _)) => versions.push(*version),
+                None => problems.push((problem, vec![*version], def.location.clone())),
             }
         }
-        let Some(first) = order.first() else { continue };
-        let (versions, location) = &problems[first];
+        let Some(((first, versions, location), others)) = problems.split_first() else {
+            continue;
+        };
         let mut finding = Finding::error(
             NAME,
             &item.name,
@@ -115,8 +111,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
         )
         .at(Some(location.clone()));
         let mut all_versions = versions.clone();
-        for other in &order[1..] {
-            let (versions, location) = &problems[other];
+        for (other, versions, location) in others {
             finding = finding.note(
                 Some(location.clone()),
                 format!("it {other} for Py_LIMITED_API {}", describe(versions)),
