@@ -46,28 +46,37 @@ impl Location {
 }
 
 /// Byte offsets to line:column in one text, without rescanning the text for
-/// every lookup (a manifest has a thousand items).
-pub struct LineIndex<'a> {
-    text: &'a str,
+/// every lookup (a manifest has a thousand items, a header hundreds of
+/// declarations). It keeps only where lines start; lookups take the text.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> LineIndex<'a> {
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, line_starts }
+        LineIndex { line_starts }
     }
 
-    /// The location of byte `offset` (columns count characters).
-    pub fn location(&self, path: impl Into<PathBuf>, offset: usize) -> Location {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self
-            .text
+    /// The location of byte `offset` of `text`, the text the index was made
+    /// from (columns count characters, as editors do).
+    pub fn location(&self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(0)
+            .min(offset);
+        let column = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count())
             + 1;

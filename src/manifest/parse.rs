@@ -82,6 +82,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> 
     })?;
     let mut reader = Reader {
         path,
+        text,
         lines: LineIndex::new(text),
         errors: Vec::new(),
     };
@@ -106,13 +107,15 @@ fn allowed_fields(kind: Kind) -> &'static [&'static str] {
 
 struct Reader<'a> {
     path: &'a Path,
-    lines: LineIndex<'a>,
+    text: &'a str,
+    lines: LineIndex,
     errors: Vec<LocatedError>,
 }
 
 impl Reader<'_> {
     fn location(&self, span: Option<Range<usize>>) -> Location {
-        self.lines.location(self.path, span.map_or(0, |s| s.start))
+        self.lines
+            .location(self.path, self.text, span.map_or(0, |s| s.start))
     }
 
     fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {

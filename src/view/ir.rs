@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostic::{LocatedError, Location};
+use crate::diagnostic::{LineIndex, LocatedError, Location};
 
 use super::decls::{self, RawDecl};
 use super::lex::{self, Interner, Sym, TokKind, Token};
@@ -110,7 +110,7 @@ pub struct FileIr {
     /// The path shown in locations.
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<u32>,
+    lines: LineIndex,
     pub items: Vec<Item>,
     pub error: Option<LocatedError>,
 }
@@ -122,22 +122,15 @@ impl FileIr {
         FileIr {
             path,
             text: String::new(),
-            line_starts: vec![0],
+            lines: LineIndex::default(),
             items: Vec::new(),
             error: Some(error),
         }
     }
 
     pub fn location(&self, offset: u32) -> Location {
-        let offset = (offset as usize).min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
-        let start = self.line_starts[line.saturating_sub(1)] as usize;
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        Location::new(self.path.clone(), line.max(1), column)
+        self.lines
+            .location(self.path.clone(), &self.text, offset as usize)
     }
 }
 
@@ -169,17 +162,10 @@ pub struct Scanned {
 
 /// Finds the directive lines of a header.
 pub fn scan(path: PathBuf, text: String) -> Scanned {
-    let mut line_starts = vec![0u32];
-    line_starts.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| (i + 1) as u32),
-    );
     let ir = FileIr {
         path,
+        lines: LineIndex::new(&text),
         text,
-        line_starts,
         items: Vec::new(),
         error: None,
     };
