@@ -269,7 +269,7 @@ pub struct AuditArgs {
     pub format: Format,
 
     /// Write the Stable ABI facts of --manifest as the built-in table's text
-    /// to FILE (src/binary/stable_abi_table.txt), and audit nothing
+    /// to FILE (src/binary/stable_abi_table.toml), and audit nothing
     #[arg(
         long,
         value_name = "FILE",

@@ -377,7 +377,7 @@ fn the_builtin_table_is_what_the_refresh_writes() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("table.txt");
+    let out = dir.path().join("table.toml");
     let manifest = tree.join("Misc/stable_abi.toml");
     let output = audit(
         dir.path(),
@@ -389,11 +389,11 @@ fn the_builtin_table_is_what_the_refresh_writes() {
         ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let committed = include_str!("../src/binary/stable_abi_table.txt");
+    let committed = include_str!("../src/binary/stable_abi_table.toml");
     assert!(
         std::fs::read_to_string(&out).unwrap() == committed,
-        "src/binary/stable_abi_table.txt is stale: refresh it with \
-         `stable-abi audit --manifest {} --write-table src/binary/stable_abi_table.txt`",
+        "src/binary/stable_abi_table.toml is stale: refresh it with \
+         `stable-abi audit --manifest {} --write-table src/binary/stable_abi_table.toml`",
         manifest.display()
     );
 }

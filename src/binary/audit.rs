@@ -156,8 +156,8 @@ pub fn audit_extension(
                         needs,
                         manifest_location: table
                             .get(symbol)
-                            .and_then(|entry| entry.location.as_ref())
-                            .map(ToString::to_string),
+                            .and_then(|item| table.location(item))
+                            .map(|location| location.to_string()),
                     }),
                 }
             }
@@ -373,7 +373,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         .into());
     }
     let table = match &args.manifest {
-        Some(path) => AbiTable::from_manifest(&Manifest::load(path)?),
+        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
         None => AbiTable::builtin(),
     };
     let defaults = TargetDefault {
@@ -414,7 +414,7 @@ mod tests {
     use super::*;
 
     fn table() -> AbiTable {
-        AbiTable::parse("function PyLong_FromLong 3.2\n", Path::new("t")).unwrap()
+        AbiTable::parse("[function.PyLong_FromLong]\n    added = '3.2'\n", "t").unwrap()
     }
 
     #[test]

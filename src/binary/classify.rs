@@ -36,7 +36,7 @@ pub fn classify(table: &AbiTable, name: &str, target: Version) -> Option<Verdict
         return None;
     }
     let verdict = match table.get(name) {
-        Some(entry) if entry.kind.is_symbol() => match entry.added {
+        Some(item) if item.kind.is_symbol() => match item.added {
             Some(added) if added > target => Verdict::NeedsNewer(added),
             _ => Verdict::Fine,
         },
@@ -83,15 +83,14 @@ pub fn version_specific_libpython(library: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn table() -> AbiTable {
         AbiTable::parse(
-            "function PyLong_FromLong 3.2\n\
-             function PyType_GetName 3.11\n\
-             data _Py_NoneStruct 3.2 abi_only\n\
-             macro Py_INCREF 3.2\n",
-            Path::new("t"),
+            "[function.PyLong_FromLong]\n    added = '3.2'\n\
+             [function.PyType_GetName]\n    added = '3.11'\n\
+             [data._Py_NoneStruct]\n    added = '3.2'\n    abi_only = true\n\
+             [macro.Py_INCREF]\n    added = '3.2'\n",
+            "t",
         )
         .unwrap()
     }

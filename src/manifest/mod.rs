@@ -149,6 +149,11 @@ impl Manifest {
         parse::parse(text, path)
     }
 
+    /// A manifest with no items.
+    pub fn empty(path: PathBuf) -> Manifest {
+        Manifest::new(path, Vec::new())
+    }
+
     fn new(path: PathBuf, items: Vec<Item>) -> Manifest {
         let by_name = items
             .iter()
