@@ -29,6 +29,17 @@ pub enum Outcome {
     Failure,
 }
 
+impl Outcome {
+    /// Failure when any finding is an error (warnings do not fail).
+    pub fn of(findings: &[diagnostic::Finding]) -> Outcome {
+        if diagnostic::has_errors(findings) {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        }
+    }
+}
+
 /// The command line asks for nothing sensible: exit status 2, like clap's
 /// own usage errors.
 #[derive(Debug)]

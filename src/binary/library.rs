@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 
 use crate::binary::symbols::{read_binary, BinaryFormat};
 use crate::cli::LibraryArgs;
-use crate::diagnostic::{has_errors, print_findings, Finding};
+use crate::diagnostic::{print_findings, Finding};
 use crate::manifest::{Kind, Manifest, Windows};
 use crate::Outcome;
 
@@ -203,15 +203,13 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
     let findings = check_libraries(&manifest, &paths, &features)?;
     print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
-    if has_errors(&findings) {
-        return Ok(Outcome::Failure);
-    }
-    if args.format == crate::diagnostic::Format::Text {
+    let outcome = Outcome::of(&findings);
+    if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
         for path in &paths {
             eprintln!("{}: exports the whole Stable ABI", path.display());
         }
     }
-    Ok(Outcome::Success)
+    Ok(outcome)
 }
 
 #[cfg(test)]

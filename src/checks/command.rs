@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::checks::{run_checks, Baseline, Context};
 use crate::cli::{HeaderOptions, HeadersArgs};
-use crate::diagnostic::{has_errors, print_findings, Finding, Severity};
+use crate::diagnostic::{print_findings, Finding, Severity};
 use crate::manifest::Manifest;
 use crate::view::{Headers, Profile};
 use crate::Outcome;
@@ -47,9 +47,5 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     print_findings(&mut stdout, &findings, args.format)?;
     stdout.flush()?;
-    Ok(if has_errors(&findings) {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    Ok(Outcome::of(&findings))
 }
