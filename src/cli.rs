@@ -212,8 +212,8 @@ pub struct ViewArgs {
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
 
-    /// Only this kind: function, data, macro, typedef, struct
-    #[arg(long, value_name = "KIND")]
+    /// Only this kind
+    #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
 
     #[arg(long, value_enum, default_value_t)]

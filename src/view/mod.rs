@@ -33,7 +33,7 @@ use ir::FileIr;
 use load::Loaded;
 use walk::{Source, Walk};
 
-pub use command::run;
+pub use command::{run, KINDS as VIEW_KINDS};
 pub use fuzz::fuzz_view;
 pub use walk::MAX_INCLUDE_DEPTH;
 
