@@ -105,3 +105,26 @@ fn checking_a_missing_file_fails_and_generating_creates_it() {
         std::fs::read(repo().join("Misc/generated/python3dll.c")).unwrap()
     );
 }
+
+/// `make check-limited-abi`'s header step: the sample passes with its
+/// committed baseline, which must not go stale.
+#[test]
+fn sample_headers_pass_with_their_baseline() {
+    let output = stable_abi(
+        repo(),
+        &[
+            "headers",
+            "--manifest",
+            "Misc/stable_abi.toml",
+            "--baseline",
+            "Misc/stable_abi_baseline.txt",
+        ],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(!out.contains("[stale-baseline]"), "{out}");
+    // Without the baseline the accepted defect is reported.
+    let plain = stable_abi(repo(), &["headers", "--manifest", "Misc/stable_abi.toml"]);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(stdout(&plain).contains("[too-early]"));
+}
