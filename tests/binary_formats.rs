@@ -97,21 +97,32 @@ fn an_archive_of_macho_objects_uses_c_names() {
 #[test]
 fn every_truncation_of_a_macho_object_is_an_error_or_a_result() {
     let bytes = object_file(BinaryFormat::MachO);
-    for len in 0..bytes.len() {
-        let _ = read_binary(&bytes[..len]);
-    }
+    assert!(read_binary(&bytes).is_ok(), "the whole object reads");
+    let errors = (0..bytes.len())
+        .filter(|&len| read_binary(&bytes[..len]).is_err())
+        .count();
+    assert!(errors > 0, "some truncations must be errors");
 }
 
 #[test]
 fn mutated_objects_are_errors_or_results_never_panics() {
     for format in [BinaryFormat::MachO, BinaryFormat::Coff, BinaryFormat::Elf] {
         let bytes = object_file(format);
+        let (mut read, mut rejected) = (0, 0);
         for position in 0..bytes.len() {
             for value in [0x00, 0xff, 0x80] {
                 let mut mutated = bytes.clone();
                 mutated[position] = value;
-                let _ = read_binary(&mutated);
+                match read_binary(&mutated) {
+                    Ok(_) => read += 1,
+                    Err(_) => rejected += 1,
+                }
             }
         }
+        // Both outcomes occur, or the mutations explored nothing.
+        assert!(
+            read > 0 && rejected > 0,
+            "{format:?}: {read} read, {rejected} rejected"
+        );
     }
 }

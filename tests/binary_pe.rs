@@ -265,14 +265,22 @@ fn mutated_dlls_are_errors_or_results_never_panics() {
         ],
         &[("python313.dll", &["PyLong_FromLong", "#3"])],
     );
+    assert!(read_binary(&dll).is_ok(), "the whole DLL reads");
+    let (mut read, mut rejected) = (0, 0);
     for position in 0..dll.len() {
         for value in [0x00, 0xff, 0x7f] {
             let mut mutated = dll.clone();
             mutated[position] = value;
-            let _ = read_binary(&mutated);
+            match read_binary(&mutated) {
+                Ok(_) => read += 1,
+                Err(_) => rejected += 1,
+            }
         }
     }
-    for len in 0..dll.len() {
-        let _ = read_binary(&dll[..len]);
-    }
+    // Both outcomes occur, or the mutations explored nothing.
+    assert!(read > 0 && rejected > 0, "{read} read, {rejected} rejected");
+    let truncated_errors = (0..dll.len())
+        .filter(|&len| read_binary(&dll[..len]).is_err())
+        .count();
+    assert!(truncated_errors > 0);
 }
