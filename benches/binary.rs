@@ -7,7 +7,6 @@
 //!
 //! The CPython tree is `$STABLE_ABI_CPYTHON`, else `../shared/cpython/3.13.15`.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -28,7 +27,7 @@ fn main() {
         return;
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("the manifest loads");
-    let features = Features::PlatformDefaults(BTreeSet::new());
+    let features = Features::PlatformDefaults(Default::default());
     for library in ["lib/libpython3.13.a", "lib/libpython3.13.so.1.0"] {
         let paths = [tree.join(library)];
         let findings = check_libraries(&manifest, &paths, &features).expect("the library reads");
@@ -97,10 +96,10 @@ fn audit_benchmark(tree: &Path) {
     }
     let count = sources.len() * WHEELS_PER_KIND;
     let table = AbiTable::builtin();
-    let defaults = TargetDefault { target: None };
+    let defaults = TargetDefault::default();
     let inputs = [wheels.clone()];
     let in_process = median(21, || {
-        let reports = audit_paths(&inputs, &table, defaults);
+        let reports = audit_paths(&inputs, &table, &defaults);
         assert_eq!(reports.len(), count);
     });
     println!(

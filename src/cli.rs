@@ -238,12 +238,24 @@ pub struct LibraryArgs {
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
 
+    #[command(flatten)]
+    pub features: FeatureArgs,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Feature macros beyond what the binary's platform defines (the platform
+/// table), like -D/-U for the headers.
+#[derive(Args, Debug, Default, Clone)]
+pub struct FeatureArgs {
     /// Treat this feature macro as defined on the target (repeatable)
     #[arg(long, value_name = "NAME")]
     pub feature: Vec<String>,
 
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// Treat this feature macro as not defined on the target (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub no_feature: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -264,6 +276,9 @@ pub struct AuditArgs {
     /// The oldest Python the extensions must load on, when no wheel tag says
     #[arg(long, value_name = "3.N")]
     pub target: Option<Version>,
+
+    #[command(flatten)]
+    pub features: FeatureArgs,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -281,25 +281,46 @@ pub fn print_findings(out: &mut dyn Write, findings: &[Finding], format: Format)
                 )?;
             }
         }
-        Format::Json => {
-            let findings_json: Vec<JsonFinding> = findings
-                .iter()
-                .map(|finding| JsonFinding {
-                    finding,
-                    path: finding.location.as_ref().map(|l| &l.path),
-                    line: finding.location.as_ref().map(|l| l.line),
-                    column: finding.location.as_ref().map(|l| l.column),
-                })
-                .collect();
-            let document = serde_json::json!({
-                "findings": findings_json,
-                "summary": summarize(findings),
-            });
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)?;
-        }
+        Format::Json => print_json(out, findings, None)?,
     }
     Ok(())
+}
+
+/// The JSON document of [`print_findings`] with one more top-level member
+/// `key` (e.g. `libraries`: what each library was checked with).
+pub fn print_findings_with(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    key: &str,
+    value: &impl Serialize,
+) -> io::Result<()> {
+    let value = serde_json::to_value(value).map_err(io::Error::other)?;
+    print_json(out, findings, Some((key, value)))
+}
+
+fn print_json(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    extra: Option<(&str, serde_json::Value)>,
+) -> io::Result<()> {
+    let findings_json: Vec<JsonFinding> = findings
+        .iter()
+        .map(|finding| JsonFinding {
+            finding,
+            path: finding.location.as_ref().map(|l| &l.path),
+            line: finding.location.as_ref().map(|l| l.line),
+            column: finding.location.as_ref().map(|l| l.column),
+        })
+        .collect();
+    let mut document = serde_json::json!({
+        "findings": findings_json,
+        "summary": summarize(findings),
+    });
+    if let Some((key, value)) = extra {
+        document[key] = value;
+    }
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
 }
 
 /// True when any finding is an error (so the command must fail).

@@ -56,7 +56,10 @@ fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) ->
         )?;
         return Ok(true);
     }
-    let features = binary::Features::Exactly(context.feature_macros.clone());
+    let features = binary::Features::Exactly(
+        context.feature_macros.clone(),
+        "as the headers of the configured tree define it (pyconfig.h and -D/-U)".to_string(),
+    );
     let findings = binary::check_libraries(manifest, &libraries, &features)?;
     print_findings(out, &findings, Format::Text)?;
     Ok(!has_errors(&findings))

@@ -16,11 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = read_binary(data);
     static TABLE: OnceLock<AbiTable> = OnceLock::new();
     let table = TABLE.get_or_init(AbiTable::builtin);
-    let report = audit_extension("fuzz.abi3.so", data, table, Version::new(3, 8));
+    let report = audit_extension("fuzz.abi3.so", data, table, Version::new(3, 8), &Default::default());
     assert_eq!(report.error.is_some(), read_binary(data).is_err());
     if let Ok(wheel) = read_wheel(Cursor::new(data)) {
         for (name, bytes) in &wheel.extensions {
-            let _ = audit_extension(name, bytes, table, Version::new(3, 8));
+            let _ = audit_extension(name, bytes, table, Version::new(3, 8), &Default::default());
         }
     }
 });

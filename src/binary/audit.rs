@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::binary::classify::{classify, version_specific_libpython, Verdict};
+use crate::binary::platform::{self, Assumptions, FeatureOverrides};
 use crate::binary::report;
 use crate::binary::symbols::read_binary;
 use crate::binary::table::{self, AbiTable};
@@ -72,6 +73,9 @@ pub struct ExtensionReport {
     pub version_specific_links: Vec<VersionLink>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
+    /// Its platform and the feature macros assumed there (`None` when it
+    /// could not be read).
+    pub assumed: Option<Assumptions>,
     /// Why it could not be read.
     pub error: Option<String>,
 }
@@ -100,14 +104,17 @@ impl ExtensionReport {
     }
 }
 
-/// How an input's target version is chosen when no wheel tag gives one.
-#[derive(Copy, Clone, Debug)]
+/// How an input's target version is chosen when no wheel tag gives one,
+/// and the feature macros beyond the platform's (`--feature`,
+/// `--no-feature`).
+#[derive(Clone, Debug, Default)]
 pub struct TargetDefault {
     pub target: Option<Version>,
+    pub features: FeatureOverrides,
 }
 
 impl TargetDefault {
-    fn pick(self, tag: Option<&WheelTag>) -> (Version, &'static str) {
+    fn pick(&self, tag: Option<&WheelTag>) -> (Version, &'static str) {
         if let Some(version) = tag.and_then(WheelTag::minimum_python) {
             return (version, "wheel tag");
         }
@@ -118,13 +125,15 @@ impl TargetDefault {
     }
 }
 
-/// Audits one extension module's bytes against `table` for `target`.
-/// Never panics; unreadable bytes give a report with `error` set.
+/// Audits one extension module's bytes against `table` for `target`, on
+/// the platform the file names with `features` applied. Never panics;
+/// unreadable bytes give a report with `error` set.
 pub fn audit_extension(
     name: &str,
     data: &[u8],
     table: &AbiTable,
     target: Version,
+    features: &FeatureOverrides,
 ) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
@@ -143,6 +152,8 @@ pub fn audit_extension(
             return report;
         }
     };
+    let detected = platform::detect(data);
+    report.assumed = Some(platform::assume(table.manifest(), &detected, features));
     for symbol in &binary.imports {
         match classify(table, symbol, target) {
             None => {}
@@ -192,7 +203,7 @@ pub fn version_specific_filename(name: &str) -> Option<String> {
 }
 
 /// Audits a wheel file.
-pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> InputReport {
+pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> InputReport {
     let mut report = InputReport::new(path, InputKind::Wheel);
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
@@ -236,13 +247,17 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
     report.extensions = contents
         .extensions
         .par_iter()
-        .map(|(name, bytes)| audit_extension(name, bytes, table, target))
+        .map(|(name, bytes)| audit_extension(name, bytes, table, target, &defaults.features))
         .collect();
     report
 }
 
 /// Audits an extension module file.
-pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefault) -> InputReport {
+pub fn audit_extension_file(
+    path: &Path,
+    table: &AbiTable,
+    defaults: &TargetDefault,
+) -> InputReport {
     let mut report = InputReport::new(path, InputKind::Extension);
     let data = match std::fs::read(path) {
         Ok(data) => data,
@@ -258,7 +273,7 @@ pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefau
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let extension = audit_extension(&name, &data, table, target);
+    let extension = audit_extension(&name, &data, table, target, &defaults.features);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {
@@ -336,7 +351,7 @@ fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
 pub fn audit_paths(
     paths: &[PathBuf],
     table: &AbiTable,
-    defaults: TargetDefault,
+    defaults: &TargetDefault,
 ) -> Vec<InputReport> {
     collect_inputs(paths)
         .into_par_iter()
@@ -376,10 +391,17 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
         None => AbiTable::builtin(),
     };
+    let features = FeatureOverrides::new(
+        table.manifest(),
+        &args.features.feature,
+        &args.features.no_feature,
+    )
+    .map_err(crate::UsageError)?;
     let defaults = TargetDefault {
         target: args.target,
+        features,
     };
-    let reports = audit_paths(&args.paths, &table, defaults);
+    let reports = audit_paths(&args.paths, &table, &defaults);
     report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
     let unreadable = report::print_errors(&mut std::io::stderr().lock(), &reports)?;
     if unreadable > 0 {
@@ -422,6 +444,7 @@ mod tests {
         let tag = WheelTag::parse("cp39-abi3-any").unwrap();
         let with_target = TargetDefault {
             target: Some(Version::new(3, 11)),
+            ..TargetDefault::default()
         };
         assert_eq!(
             with_target.pick(Some(&tag)),
@@ -432,14 +455,20 @@ mod tests {
             with_target.pick(Some(&py3)),
             (Version::new(3, 11), "--target")
         );
-        let none = TargetDefault { target: None };
+        let none = TargetDefault::default();
         assert_eq!(none.pick(None), (Version::FIRST, "default"));
     }
 
     #[test]
     fn garbage_extensions_are_reports_with_errors() {
         for bytes in [&b""[..], b"\x7fELF", b"MZ", b"PK\x03\x04", &[0xff; 64]] {
-            let report = audit_extension("x.abi3.so", bytes, &table(), Version::FIRST);
+            let report = audit_extension(
+                "x.abi3.so",
+                bytes,
+                &table(),
+                Version::FIRST,
+                &FeatureOverrides::default(),
+            );
             assert!(report.error.is_some());
             assert!(!report.is_clean());
         }

@@ -13,56 +13,46 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::binary::symbols::{read_binary, BinaryFormat};
+use serde::Serialize;
+
+use crate::binary::platform::{self, Assumptions, FeatureOverrides};
+use crate::binary::symbols::read_binary;
 use crate::cli::LibraryArgs;
-use crate::diagnostic::{print_findings, Finding};
-use crate::manifest::{Kind, Manifest, Windows};
+use crate::diagnostic::{print_findings, print_findings_with, Finding, Format};
+use crate::manifest::{Kind, Manifest};
 use crate::Outcome;
 
 /// Which feature macros (`ifdef` values) are defined on the target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Features {
     /// Exactly these, whatever the library's format (e.g. what the header
-    /// view of the configured tree defines).
-    Exactly(BTreeSet<String>),
-    /// The defaults of each library's platform ([`platform_features`]) plus
-    /// these (`--feature`).
-    PlatformDefaults(BTreeSet<String>),
+    /// view of the configured tree defines), with the reason to report.
+    Exactly(BTreeSet<String>, String),
+    /// Those of each library's platform, as the file says it
+    /// ([`platform::detect`], [`platform::PLATFORM_TABLE`]), then
+    /// `--feature` / `--no-feature`.
+    PlatformDefaults(FeatureOverrides),
 }
 
 impl Features {
-    fn for_format(&self, manifest: &Manifest, format: BinaryFormat) -> BTreeSet<String> {
+    /// The feature macros assumed for a binary's bytes, and why.
+    pub fn for_binary(&self, manifest: &Manifest, data: &[u8]) -> Assumptions {
         match self {
-            Features::Exactly(defined) => defined.clone(),
-            Features::PlatformDefaults(extra) => {
-                let mut defined = platform_features(manifest, format);
-                defined.extend(extra.iter().cloned());
-                defined
+            Features::Exactly(defined, why) => platform::exactly(manifest, defined, why),
+            Features::PlatformDefaults(overrides) => {
+                platform::assume(manifest, &platform::detect(data), overrides)
             }
         }
     }
 }
 
-/// The feature macros a platform defines by default. Windows binaries: the
-/// manifest's `windows = true` macros (`'maybe'` ones depend on the build,
-/// so pass them with `--feature`). Others: those every POSIX platform with
-/// a shared libpython has, `HAVE_FORK` and `PY_HAVE_THREAD_NATIVE_ID`
-/// (Linux, macOS and the BSDs), when the manifest lists them.
-pub fn platform_features(manifest: &Manifest, format: BinaryFormat) -> BTreeSet<String> {
-    let macros = manifest.feature_macros();
-    if format.is_windows() {
-        return macros
-            .into_iter()
-            .filter(|m| m.windows == Windows::Yes)
-            .map(|m| m.name.clone())
-            .collect();
-    }
-    const POSIX: [&str; 2] = ["HAVE_FORK", "PY_HAVE_THREAD_NATIVE_ID"];
-    macros
-        .into_iter()
-        .filter(|m| POSIX.contains(&m.name.as_str()))
-        .map(|m| m.name.clone())
-        .collect()
+/// One library's check: the feature macros assumed, and what is missing.
+#[derive(Debug, Serialize)]
+pub struct LibraryReport {
+    pub path: PathBuf,
+    pub assumed: Assumptions,
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
 }
 
 /// Checks that each library exports every Stable ABI symbol expected on its
@@ -76,20 +66,21 @@ pub fn check_libraries(
 ) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for path in paths {
-        findings.extend(check_library(manifest, path, features)?);
+        findings.extend(check_library(manifest, path, features)?.findings);
     }
     Ok(findings)
 }
 
-/// [`check_libraries`] for one library.
+/// [`check_libraries`] for one library, with the feature macros assumed.
 pub fn check_library(
     manifest: &Manifest,
     path: &Path,
     features: &Features,
-) -> Result<Vec<Finding>> {
+) -> Result<LibraryReport> {
     let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
-    let defined = features.for_format(manifest, binary.format);
+    let assumed = features.for_binary(manifest, &data);
+    let defined = assumed.defined();
     let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
     let findings = expected
         .into_iter()
@@ -114,15 +105,27 @@ pub fn check_library(
                 finding = finding.versions(vec![added]);
             }
             if let Some(ifdef) = &item.ifdef {
+                let why = assumed
+                    .features
+                    .iter()
+                    .find(|f| &f.name == ifdef)
+                    .map_or(String::new(), |f| format!(" ({})", f.why));
                 finding = finding.note(
                     None,
-                    format!("expected because {ifdef} is defined on the target"),
+                    format!(
+                        "expected because {ifdef} is assumed defined{why}; \
+                         pass --no-feature {ifdef} if the target lacks it"
+                    ),
                 );
             }
             finding
         })
         .collect();
-    Ok(findings)
+    Ok(LibraryReport {
+        path: path.to_path_buf(),
+        assumed,
+        findings,
+    })
 }
 
 /// The libpython libraries of a built CPython tree, found without running
@@ -200,16 +203,58 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     } else {
         args.paths.clone()
     };
-    let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
-    let findings = check_libraries(&manifest, &paths, &features)?;
-    print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
+    let overrides =
+        FeatureOverrides::new(&manifest, &args.features.feature, &args.features.no_feature)
+            .map_err(crate::UsageError)?;
+    let features = Features::PlatformDefaults(overrides);
+    let reports = paths
+        .iter()
+        .map(|path| check_library(&manifest, path, &features))
+        .collect::<Result<Vec<_>>>()?;
+    let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
+    let out = &mut std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            for report in &reports {
+                print_assumptions(out, &report.path, &report.assumed)?;
+            }
+            print_findings(out, &findings, args.format)?;
+        }
+        Format::Json => print_findings_with(out, &findings, "libraries", &reports)?,
+    }
     let outcome = Outcome::of(&findings);
-    if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
+    if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
             eprintln!("{}: exports the whole Stable ABI", path.display());
         }
     }
     Ok(outcome)
+}
+
+/// `PATH: note: platform P (from EVIDENCE); feature macros: A, B; not C`,
+/// then one line per macro with the reason.
+pub fn print_assumptions(
+    out: &mut dyn std::io::Write,
+    path: &Path,
+    assumed: &Assumptions,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}: note: platform {} (from {}); feature macros: {}",
+        path.display(),
+        assumed.platform,
+        assumed.platform_from,
+        assumed.summary()
+    )?;
+    for feature in &assumed.features {
+        let state = if feature.defined {
+            "defined"
+        } else {
+            "not defined"
+        };
+        writeln!(out, "    {} {state}: {}", feature.name, feature.why)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //!   never panics).
 //! - [`library`]: `stable-abi library`, and for `--unixy-check`
 //!   [`library::default_libraries`] + [`library::check_libraries`].
+//! - [`platform`]: the platform a binary names and the feature macros it
+//!   defines (the platform table), with `--feature`/`--no-feature`.
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
 //!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
 //!   table built into the binary), reported by [`report`]; wheels are read
@@ -14,10 +16,12 @@
 pub mod audit;
 pub mod classify;
 pub mod library;
+pub mod platform;
 pub mod report;
 pub mod symbols;
 pub mod table;
 pub mod wheel;
 
 pub use library::{check_libraries, default_libraries, Features};
+pub use platform::{Assumptions, FeatureOverrides, Platform};
 pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

@@ -128,6 +128,15 @@ fn print_extension(
         "  {}: {} Python symbol(s), {verdict}",
         extension.name, extension.python_symbols
     )?;
+    if let Some(assumed) = &extension.assumed {
+        writeln!(
+            out,
+            "    note: platform {} (from {}); feature macros: {}",
+            assumed.platform,
+            assumed.platform_from,
+            assumed.summary()
+        )?;
+    }
     for note in &extension.notes {
         writeln!(out, "    note: {note}")?;
     }
