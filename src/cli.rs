@@ -172,6 +172,10 @@ Checks (the [name] of each finding):
   too-early  a function or data is declared at a version before its `added`
   ifdef      an item's `ifdef` does not match the feature macro that guards it
   struct     a struct's definition does not match its `struct_abi_kind` and `members`
+  guard-constant a guard compares Py_LIMITED_API with a constant whose low 16 bits are not zero
+
+A version 3.N is every Py_LIMITED_API value 0x03NN0000…0x03NNFFFF (3.2: also 3):
+too-early counts a declaration visible for any of them, missing one hidden for any.
 
 Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.
 `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with
@@ -212,6 +216,11 @@ pub struct ViewArgs {
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
 
+    /// The exact Py_LIMITED_API value, within 3.N's range (default: 0x03NN0000;
+    /// 3 for 3.2)
+    #[arg(long, value_name = "0xHEX", value_parser = parse_limited_api)]
+    pub limited_api: Option<u32>,
+
     /// Only this kind
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
@@ -221,6 +230,15 @@ pub struct ViewArgs {
 
     #[command(flatten)]
     pub headers: HeaderOptions,
+}
+
+/// `0x030900F0` (hexadecimal, as `PY_VERSION_HEX` is written) or decimal.
+fn parse_limited_api(text: &str) -> Result<u32, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|_| format!("{text:?} is not a Py_LIMITED_API value (e.g. 0x030900F0)"))
 }
 
 #[derive(Args, Debug)]

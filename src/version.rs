@@ -51,6 +51,30 @@ impl Version {
         }
     }
 
+    /// Every `Py_LIMITED_API` value that selects this version, as ranges:
+    /// `0x030N0000..=0x030NFFFF` (any release of 3.N, as `PY_VERSION_HEX`
+    /// writes it), and for 3.2 also `3` (PEP 384's spelling), first.
+    pub fn limited_api_ranges(self) -> Vec<(u32, u32)> {
+        let hex = self.hex();
+        let mut ranges = Vec::new();
+        if self == Version::FIRST {
+            ranges.push((3, 3));
+        }
+        ranges.push((hex, hex | 0xFFFF));
+        ranges
+    }
+
+    /// The version a `Py_LIMITED_API` value selects (`3` is 3.2), if any.
+    pub fn of_limited_api_value(value: u32) -> Option<Version> {
+        if value == 3 {
+            return Some(Version::FIRST);
+        }
+        let major = u8::try_from(value >> 24).ok()?;
+        let minor = ((value >> 16) & 0xFF) as u8;
+        let version = Version::new(major, minor);
+        (major == 3 && version >= Version::FIRST).then_some(version)
+    }
+
     /// `PY_VERSION_HEX` of the version's first release: `0x030N0000`.
     pub fn hex(self) -> u32 {
         (u32::from(self.major) << 24) | (u32::from(self.minor) << 16)
@@ -86,6 +110,25 @@ impl serde::Serialize for Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limited_api_ranges() {
+        assert_eq!(
+            Version::new(3, 2).limited_api_ranges(),
+            [(3, 3), (0x0302_0000, 0x0302_FFFF)]
+        );
+        assert_eq!(
+            Version::new(3, 9).limited_api_ranges(),
+            [(0x0309_0000, 0x0309_FFFF)]
+        );
+        assert_eq!(
+            Version::of_limited_api_value(0x0309_00F0),
+            Some(Version::new(3, 9))
+        );
+        assert_eq!(Version::of_limited_api_value(3), Some(Version::FIRST));
+        assert_eq!(Version::of_limited_api_value(0x0301_0000), None);
+        assert_eq!(Version::of_limited_api_value(0x0403_0000), None);
+    }
 
     #[test]
     fn parses_and_prints() {

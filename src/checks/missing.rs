@@ -14,10 +14,14 @@
 //!     Include/methodobject.h:124:9: note: defined for Py_LIMITED_API 3.9 here
 //! ```
 //!
+//! A version is every value of its range (`0x03NN0000…0x03NNFFFF`): an
+//! item hidden for any of them is missing at that version, and the message
+//! names the values when they are not the whole range.
+//!
 //! Only the Limited API is expected (not `abi_only` items), and only items
 //! whose `ifdef` feature macro is defined in this configuration.
 
-use crate::checks::versions::describe;
+use crate::checks::versions::{describe, describe_values};
 use crate::checks::{seen, seen_verb, Context};
 use crate::diagnostic::Finding;
 use crate::manifest::Kind;
@@ -38,41 +42,37 @@ pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for item in context.expected(&KINDS) {
         let Some(added) = item.added else { continue };
-        let mut absent = Vec::new();
-        let mut first_seen = None;
-        for (version, view) in &context.views {
-            if *version < added {
-                continue;
-            }
-            match seen(view, item.kind, &item.name) {
-                None => absent.push(*version),
-                Some(location) => {
-                    if first_seen.is_none() {
-                        first_seen = Some((*version, location.cloned()));
-                    }
-                }
-            }
-        }
-        if absent.is_empty() {
+        let absent = context.holds_for(
+            |version| version >= added,
+            |view| seen(view, item.kind, &item.name).is_none(),
+        );
+        if absent.versions.is_empty() {
             continue;
         }
+        let present = context.holds_for(
+            |version| version >= added,
+            |view| seen(view, item.kind, &item.name).is_some(),
+        );
         let verb = seen_verb(item.kind);
         let mut finding = Finding::error(
             NAME,
             &item.name,
             format!(
-                "{} was added in {added} but is not {verb} for Py_LIMITED_API {}",
+                "{} was added in {added} but is not {verb} for Py_LIMITED_API {}{}",
                 item.name,
-                describe(&absent)
+                describe(&absent.versions),
+                describe_values(&absent.partial)
             ),
         )
         .at(Some(context.manifest.location(item)))
-        .versions(absent);
-        if let Some((version, Some(location))) = first_seen {
-            finding = finding.note(
-                Some(location),
-                format!("{verb} for Py_LIMITED_API {version} here"),
-            );
+        .versions(absent.versions);
+        if let Some((version, view)) = present.first_view {
+            if let Some(Some(location)) = seen(view, item.kind, &item.name) {
+                finding = finding.note(
+                    Some(location.clone()),
+                    format!("{verb} for Py_LIMITED_API {version} here"),
+                );
+            }
         }
         findings.push(finding);
     }

@@ -40,6 +40,7 @@
 
 mod baseline;
 pub mod command;
+mod guard_constant;
 mod ifdef;
 pub mod legacy;
 mod missing;
@@ -56,7 +57,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, Manifest};
 use crate::version::Version;
-use crate::view::{Headers, Profile, View};
+use crate::view::{sample_views, GuardConstant, Headers, Profile, RangeViews, Sample, View};
 
 pub use baseline::{Baseline, STALE_BASELINE};
 pub use command::run;
@@ -98,6 +99,11 @@ pub const CHECKS: &[Check] = &[
         summary: "a struct's definition does not match its `struct_abi_kind` and `members`",
         run: structs::check,
     },
+    Check {
+        name: guard_constant::NAME,
+        summary: "a guard compares Py_LIMITED_API with a constant whose low 16 bits are not zero",
+        run: guard_constant::check,
+    },
 ];
 
 /// "Macros" that are static inline functions (documented as macros by the
@@ -114,8 +120,12 @@ pub const STATIC_INLINE_FUNCTIONS: [&str; 5] = [
 /// What the checks read: the manifest and the views.
 pub struct Context<'a> {
     pub manifest: &'a Manifest,
-    /// The view at every version, oldest first (3.2 … the tree's version).
+    /// The view at every version, oldest first (3.2 … the tree's version),
+    /// at the version's first value (`0x03NN0000`, `3` for 3.2).
     pub views: Vec<(Version, View)>,
+    /// For each of `views`, the other values of the version's range that
+    /// give another view ([`Headers::range_views`]).
+    pub ranges: Vec<Ranges>,
     /// The manifest's feature macros that the view at the current version
     /// defines: items whose `ifdef` is another are not expected.
     pub feature_macros: BTreeSet<String>,
@@ -133,12 +143,23 @@ impl<'a> Context<'a> {
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Profile::default();
-        // Each view is an independent evaluation of the one parse.
-        let views = versions
+        // Each version's views are independent evaluations of the one parse.
+        let ranges = versions
             .par_iter()
-            .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
+            .map(|&version| headers.range_views(version, &none))
             .collect::<Result<Vec<_>>>()?;
+        let (views, ranges): (Vec<_>, Vec<_>) = ranges
+            .into_iter()
+            .map(|range| {
+                let samples = Ranges {
+                    extra: range.extra,
+                    samples: range.samples,
+                };
+                ((range.version, range.base), samples)
+            })
+            .unzip();
         let mut context = Context::new(manifest, views);
+        context.ranges = ranges;
         let current = context.current_version();
         let features: Vec<(String, bool)> = manifest
             .feature_macros()
@@ -184,12 +205,74 @@ impl<'a> Context<'a> {
                 .collect(),
             None => BTreeSet::new(),
         };
+        let ranges = views
+            .iter()
+            .map(|(version, _)| Ranges {
+                extra: Vec::new(),
+                samples: RangeViews::single(*version, View::default()).samples,
+            })
+            .collect();
         Context {
             manifest,
             views,
+            ranges,
             feature_macros,
             toggled: BTreeMap::new(),
         }
+    }
+
+    /// The views over the range of the `index`th version, interval by
+    /// interval.
+    pub fn samples(&self, index: usize) -> impl Iterator<Item = (&Sample, &View)> {
+        let (_, base) = &self.views[index];
+        let ranges = &self.ranges[index];
+        sample_views(base, &ranges.extra, &ranges.samples)
+    }
+
+    /// Every constant `Py_LIMITED_API` is compared with, in any view.
+    pub fn guard_constants(&self) -> BTreeSet<&GuardConstant> {
+        let extra = self.ranges.iter().flat_map(|r| r.extra.iter());
+        self.views
+            .iter()
+            .map(|(_, view)| view)
+            .chain(extra)
+            .flat_map(|view| view.guard_constants.iter())
+            .collect()
+    }
+
+    /// For each version `wanted`, the values of its range whose view
+    /// `holds`: the versions where it holds for some value, each with the
+    /// values when they are not the whole range, and the first view
+    /// where it holds.
+    pub fn holds_for(
+        &self,
+        wanted: impl Fn(Version) -> bool,
+        holds: impl Fn(&View) -> bool,
+    ) -> ValueScan<'_> {
+        let mut scan = ValueScan::default();
+        for (index, (version, _)) in self.views.iter().enumerate() {
+            if !wanted(*version) {
+                continue;
+            }
+            let mut values = Vec::new();
+            let mut whole = true;
+            for (sample, view) in self.samples(index) {
+                if holds(view) {
+                    values.push((sample.first, sample.last));
+                    scan.first_view.get_or_insert((*version, view));
+                } else {
+                    whole = false;
+                }
+            }
+            if values.is_empty() {
+                continue;
+            }
+            scan.versions.push(*version);
+            if !whole {
+                scan.partial.push((*version, values));
+            }
+        }
+        scan
     }
 
     /// The tree's own version (the newest view).
@@ -209,6 +292,22 @@ impl<'a> Context<'a> {
         self.manifest
             .select(kinds, false, Some(&self.feature_macros))
     }
+}
+
+/// What [`Context::holds_for`] found.
+#[derive(Debug, Default)]
+pub struct ValueScan<'c> {
+    pub versions: Vec<Version>,
+    /// The versions where it holds for only some values, with those.
+    pub partial: Vec<(Version, Vec<(u32, u32)>)>,
+    pub first_view: Option<(Version, &'c View)>,
+}
+
+/// The views of a version's range beside its base view.
+#[derive(Debug, Default)]
+pub struct Ranges {
+    pub extra: Vec<View>,
+    pub samples: Vec<Sample>,
 }
 
 /// The toggled view, unless the headers themselves undo a `-U` (a header
@@ -288,7 +387,7 @@ mod tests {
     #[test]
     fn help_lists_every_check_with_its_summary() {
         for check in CHECKS {
-            let row = format!("{:<11}{}", check.name, check.summary);
+            let row = format!("{:<10} {}", check.name, check.summary);
             assert!(
                 crate::cli::HEADERS_HELP.contains(&row),
                 "`headers --help` lacks {row:?}"

@@ -14,10 +14,14 @@
 //!     Misc/stable_abi.toml:2517:1: note: added in 3.13 according to the manifest
 //! ```
 //!
+//! A version is every value of its range (`0x03NN0000…0x03NNFFFF`): a
+//! declaration visible for any of them is a finding at that version, and
+//! the message names the values when they are not the whole range.
+//!
 //! A same-named macro defined at that version shadows the declaration (code
 //! using the name gets the macro, not the symbol), so it is not a finding.
 
-use crate::checks::versions::describe;
+use crate::checks::versions::{describe, describe_values};
 use crate::checks::{declared, Context};
 use crate::diagnostic::Finding;
 use crate::manifest::Kind;
@@ -28,32 +32,27 @@ pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for item in context.expected(&[Kind::Function, Kind::Data]) {
         let Some(added) = item.added else { continue };
-        let mut early = Vec::new();
-        let mut first_location = None;
-        for (version, view) in &context.views {
-            if *version >= added || view.macros.contains_key(&item.name) {
-                continue;
-            }
-            if let Some(location) = declared(view, &item.name) {
-                early.push(*version);
-                first_location.get_or_insert_with(|| location.clone());
-            }
-        }
-        if early.is_empty() {
+        let early = context.holds_for(
+            |version| version < added,
+            |view| !view.macros.contains_key(&item.name) && declared(view, &item.name).is_some(),
+        );
+        let Some((_, view)) = early.first_view else {
             continue;
-        }
+        };
+        let first_location = declared(view, &item.name).cloned();
         findings.push(
             Finding::error(
                 NAME,
                 &item.name,
                 format!(
-                    "{} is declared for Py_LIMITED_API {} but was added in {added}",
+                    "{} is declared for Py_LIMITED_API {} but was added in {added}{}",
                     item.name,
-                    describe(&early)
+                    describe(&early.versions),
+                    describe_values(&early.partial)
                 ),
             )
             .at(first_location)
-            .versions(early)
+            .versions(early.versions)
             .note(
                 Some(context.manifest.location(item)),
                 format!("added in {added} according to the manifest"),

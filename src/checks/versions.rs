@@ -38,6 +38,21 @@ pub fn format_versions(versions: &[Version], dash: &str) -> String {
         .join(",")
 }
 
+/// For the versions where a finding holds for only part of the range of
+/// `Py_LIMITED_API` values: `; at 3.9 only for Py_LIMITED_API
+/// 0x030900F0…0x0309FFFF`. Empty when every finding covers its range.
+pub fn describe_values(partial: &[(Version, Vec<(u32, u32)>)]) -> String {
+    partial
+        .iter()
+        .map(|(version, values)| {
+            format!(
+                "; at {version} only for Py_LIMITED_API {}",
+                crate::view::hex_ranges(values)
+            )
+        })
+        .collect()
+}
+
 /// The inverse of [`format_versions`] with `-` as the dash (`-` alone is
 /// no version).
 pub fn parse_versions(text: &str) -> Result<Vec<Version>, String> {

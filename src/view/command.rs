@@ -14,7 +14,8 @@ use crate::manifest::Manifest;
 use crate::version::Version;
 use crate::Outcome;
 
-use super::{Decl, Headers, Profile, View};
+use super::{hex_ranges, Decl, Headers, Profile, View};
+use crate::UsageError;
 
 /// The kinds `--kind` accepts, in output order.
 pub const KINDS: [&str; 5] = ["function", "data", "macro", "typedef", "struct"];
@@ -39,12 +40,24 @@ pub struct Entry {
 pub fn run(args: &ViewArgs) -> Result<Outcome> {
     let manifest = Manifest::load(&args.manifest)?;
     let profile = Profile::from_options(&args.headers)?;
+    let value = match args.limited_api {
+        None => args.version.limited_api_value(),
+        Some(value) if Version::of_limited_api_value(value) == Some(args.version) => value,
+        Some(value) => {
+            return Err(UsageError(format!(
+                "--limited-api {value:#010x} is not a value of {}: expected {}",
+                args.version,
+                hex_ranges(&args.version.limited_api_ranges())
+            ))
+            .into())
+        }
+    };
     let headers = Headers::load(&manifest.root(), &profile)?;
-    let view = headers.view(Some(args.version), &Profile::default())?;
+    let view = headers.view_value(Some(value), &Profile::default())?;
     let entries = entries(&view, &manifest, args.kind.as_deref());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match write_entries(&mut out, &entries, args.version, args.format) {
+    match write_entries(&mut out, &entries, (args.version, value), args.format) {
         // `stable-abi view 3.9 | head` is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
         result => {
@@ -100,18 +113,19 @@ fn entry(
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
 /// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
-/// "entries": [{"kind", "name", "path", "line", "column", "added",
-/// "in_manifest", "members"?}]}`.
+/// "limited_api": "0x03NN0000", "entries": [{"kind", "name", "path",
+/// "line", "column", "added", "in_manifest", "members"?}]}`.
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
-    version: Version,
+    (version, value): (Version, u32),
     format: Format,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let document = serde_json::json!({
                 "version": version,
+                "limited_api": hex_ranges(&[(value, value)]),
                 "entries": entries,
             });
             serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -47,6 +47,13 @@ pub struct PTok {
 }
 
 impl PTok {
+    /// Whether the token came from expanding the macro `sym` (it is in the
+    /// token's hide set): how a value derived from `Py_LIMITED_API` is told
+    /// apart from the constants it is compared with.
+    pub fn expanded_from(&self, sym: Sym) -> bool {
+        self.hide.contains(&sym)
+    }
+
     /// A token with an empty hide set.
     #[cfg(test)]
     pub fn plain(kind: TokKind) -> PTok {

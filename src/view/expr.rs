@@ -4,13 +4,39 @@
 //! and identifiers left after expansion worth 0.
 
 use super::expand::PTok;
-use super::lex::TokKind;
+use super::lex::{Sym, TokKind};
 
 /// A value of `intmax_t` (signed) or `uintmax_t` (unsigned).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Value {
     bits: u64,
     unsigned: bool,
+    /// Computed from the tracked macro's value (`Py_LIMITED_API`).
+    tracked: bool,
+    /// ... through a bit mask (`&`, `|`, `^` with a constant).
+    masked: bool,
+}
+
+/// How a constant meets a value computed from the tracked macro.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Use {
+    /// `==`, `!=`: the outcome can change at the constant and after it.
+    Equal,
+    /// `V >= c`, `V < c` (or `c <= V`, `c > V`): it changes at `c`.
+    From,
+    /// `V > c`, `V <= c` (or `c < V`, `c >= V`): it changes after `c`.
+    After,
+    /// `&`, `|`, `^`: a bit test.
+    Mask,
+    /// Compared with the value's masked bits (`(V & 0xFFFF) >= c`).
+    MaskedCompared,
+}
+
+/// A constant a tracked value meets in an `#if`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Constant {
+    pub value: u64,
+    pub usage: Use,
 }
 
 impl Value {
@@ -18,6 +44,8 @@ impl Value {
         Value {
             bits: v as u64,
             unsigned: false,
+            tracked: false,
+            masked: false,
         }
     }
     fn truth(b: bool) -> Value {
@@ -29,7 +57,19 @@ impl Value {
 }
 
 /// Evaluates a fully expanded `#if` expression.
+#[cfg(test)]
 pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
+    evaluate_tracking(tokens, None, &mut Vec::new())
+}
+
+/// [`evaluate`], and the constants that values expanded from `tracked`
+/// (`Py_LIMITED_API`) are compared with or masked by, into `constants`:
+/// the values at which the condition can change.
+pub fn evaluate_tracking(
+    tokens: &[PTok],
+    tracked: Option<Sym>,
+    constants: &mut Vec<Constant>,
+) -> Result<Value, String> {
     if tokens.is_empty() {
         return Err("#if with no expression".into());
     }
@@ -37,6 +77,8 @@ pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
         tokens,
         pos: 0,
         depth: 0,
+        tracked,
+        constants,
     };
     let value = parser.conditional(true)?;
     if let Some(token) = tokens.get(parser.pos) {
@@ -65,6 +107,8 @@ struct ExprParser<'t> {
     /// Nesting of parentheses, unary operators and `?:`, bounded so that
     /// hostile input cannot exhaust the stack.
     depth: usize,
+    tracked: Option<Sym>,
+    constants: &'t mut Vec<Constant>,
 }
 
 /// How deeply an `#if` expression may nest.
@@ -155,9 +199,40 @@ impl ExprParser<'_> {
                 _ => live,
             };
             let right = self.binary(level + 1, right_live)?;
+            self.track(op, left, right);
             left = apply(op, left, right, live)?;
         }
         Ok(left)
+    }
+
+    /// Records the constant a tracked value meets in `a op b`.
+    fn track(&mut self, op: &str, a: Value, b: Value) {
+        if a.tracked == b.tracked {
+            return;
+        }
+        let constant = if a.tracked { b.bits } else { a.bits };
+        let masked = a.masked || b.masked;
+        // With the tracked value on the right, `c < V` is `V > c`.
+        let op = match (a.tracked, op) {
+            (true, op) => op,
+            (false, "<") => ">",
+            (false, ">") => "<",
+            (false, "<=") => ">=",
+            (false, ">=") => "<=",
+            (false, op) => op,
+        };
+        let usage = match op {
+            "==" | "!=" | "<" | ">" | "<=" | ">=" if masked => Use::MaskedCompared,
+            "==" | "!=" => Use::Equal,
+            ">=" | "<" => Use::From,
+            ">" | "<=" => Use::After,
+            "&" | "|" | "^" => Use::Mask,
+            _ => return,
+        };
+        self.constants.push(Constant {
+            value: constant,
+            usage,
+        });
     }
 
     fn multiplicative(&mut self, live: bool) -> Result<Value, String> {
@@ -179,13 +254,10 @@ impl ExprParser<'_> {
                     "+" => v,
                     "-" => Value {
                         bits: v.bits.wrapping_neg(),
-                        unsigned: v.unsigned,
+                        ..v
                     },
                     "!" => Value::truth(!v.is_true()),
-                    _ => Value {
-                        bits: !v.bits,
-                        unsigned: v.unsigned,
-                    },
+                    _ => Value { bits: !v.bits, ..v },
                 })
             }
             Some("(") => {
@@ -204,7 +276,11 @@ impl ExprParser<'_> {
         };
         self.pos += 1;
         match &token.kind {
-            TokKind::Number(text) => parse_number(text),
+            TokKind::Number(text) => {
+                let mut value = parse_number(text)?;
+                value.tracked = self.tracked.is_some_and(|sym| token.expanded_from(sym));
+                Ok(value)
+            }
             TokKind::Char(text) => parse_char(text),
             // Identifiers left after expansion (including keywords) are 0.
             TokKind::Ident(_) | TokKind::Unknown(_) => Ok(Value::signed(0)),
@@ -218,9 +294,18 @@ impl ExprParser<'_> {
 
 fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
     let unsigned = a.unsigned || b.unsigned;
+    let tracked = a.tracked || b.tracked;
+    let masked = a.masked
+        || b.masked
+        || (tracked && a.tracked != b.tracked && matches!(op, "&" | "|" | "^"));
     let (x, y) = (a.bits, b.bits);
     let (sx, sy) = (x as i64, y as i64);
-    let arithmetic = |bits: u64| Value { bits, unsigned };
+    let arithmetic = |bits: u64| Value {
+        bits,
+        unsigned,
+        tracked,
+        masked,
+    };
     Ok(match op {
         "||" => Value::truth(a.is_true() || b.is_true()),
         "&&" => Value::truth(a.is_true() && b.is_true()),
@@ -252,6 +337,8 @@ fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
             Value {
                 bits,
                 unsigned: left_unsigned,
+                tracked,
+                masked,
             }
         }
         "+" => arithmetic(x.wrapping_add(y)),
@@ -315,6 +402,8 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
     Ok(Value {
         bits,
         unsigned: suffix_unsigned || bits > i64::MAX as u64,
+        tracked: false,
+        masked: false,
     })
 }
 

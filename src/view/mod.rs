@@ -15,6 +15,7 @@ mod ir;
 mod lex;
 mod load;
 mod profile;
+mod range;
 mod type_statements;
 mod walk;
 
@@ -34,7 +35,9 @@ use load::Loaded;
 use walk::{Source, Walk};
 
 pub use command::{run, KINDS as VIEW_KINDS};
+pub use expr::{Constant, Use as ConstantUse};
 pub use fuzz::fuzz_view;
+pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
 pub use walk::MAX_INCLUDE_DEPTH;
 
 /// Macros defined or undefined on the command line (`-D`, `-U`), applied
@@ -91,11 +94,25 @@ pub struct StructDef {
     pub members: Option<Vec<String>>,
 }
 
+/// An `#if` or `#elif` that compares `Py_LIMITED_API` (or a value computed
+/// from it) with a constant, or masks it with one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GuardConstant {
+    /// The directive.
+    pub location: Location,
+    pub constant: Constant,
+}
+
 /// What one `Py_LIMITED_API` value (or none: the full API) exposes.
 #[derive(Clone, Debug, Default)]
 pub struct View {
     /// `None` for the full API (`Py_LIMITED_API` undefined).
     pub limited: Option<Version>,
+    /// The exact value of `Py_LIMITED_API` (`None`: the full API).
+    pub limited_value: Option<u32>,
+    /// The constants the evaluated conditions compare `Py_LIMITED_API`
+    /// with: where the view can change within a version's range.
+    pub guard_constants: Vec<GuardConstant>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -133,6 +150,8 @@ pub struct Headers {
     command_line: FileIr,
     /// `#define Py_LIMITED_API <V>` for each version, 3.2 first.
     limited: Vec<FileIr>,
+    /// The name `Py_LIMITED_API`, when the headers use it.
+    tracked: Option<lex::Sym>,
 }
 
 /// The `-D`s of a compiler command line as a file of `#define`s.
@@ -210,6 +229,7 @@ impl Headers {
                 load::virtual_file("<command line>", &text, base + 1, &mut loaded.interner)
             })
             .collect();
+        let tracked = loaded.interner.get("Py_LIMITED_API");
         Headers {
             root: root.to_path_buf(),
             loaded,
@@ -217,6 +237,7 @@ impl Headers {
             profile: profile.clone(),
             command_line,
             limited,
+            tracked,
         }
     }
 
@@ -232,37 +253,66 @@ impl Headers {
 
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
+    /// The version's value is its first: `0x030N0000` (`3` for 3.2).
     pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
-        let limited_file = match limited {
+        self.view_value(limited.map(Version::limited_api_value), extra)
+    }
+
+    /// The view with `Py_LIMITED_API` defined as exactly `value` (`None`:
+    /// the full API). A value must select a version from 3.2 to the
+    /// headers' own ([`Version::of_limited_api_value`]).
+    pub fn view_value(&self, value: Option<u32>, extra: &Profile) -> Result<View> {
+        let version = match value {
             None => None,
-            Some(v) if v >= Version::FIRST && v <= self.version => {
-                Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
-            }
-            Some(v) => anyhow::bail!(
-                "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
-                self.version
-            ),
+            Some(value) => match Version::of_limited_api_value(value) {
+                Some(v) if v <= self.version => Some(v),
+                Some(v) => anyhow::bail!(
+                    "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
+                    self.version
+                ),
+                None => anyhow::bail!(
+                    "Py_LIMITED_API {value:#010x} selects no version: expected 0x03NN0000…0x03NNFFFF \
+                     (N from 2 to {}) or 3",
+                    self.version.minor
+                ),
+            },
         };
         // Names new to the headers can only come from `extra`: they get
         // their own copy of the interner, so the shared parse stays as is.
         let mut local_interner;
         let mut interner = &self.loaded.interner;
+        let base = self.loaded.files.len();
+        let exact_file;
+        let limited_file = match (version, value) {
+            (Some(v), Some(value)) if value == v.limited_api_value() => {
+                Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
+            }
+            (_, Some(value)) => {
+                local_interner = interner.clone();
+                let text = format!("#define Py_LIMITED_API {value:#x}\n");
+                exact_file =
+                    load::virtual_file("<command line>", &text, base + 1, &mut local_interner);
+                interner = &local_interner;
+                Some(&exact_file)
+            }
+            _ => None,
+        };
         // The command line's files follow the tree's: the profile's `-D`s
         // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
         // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
-        let base = self.loaded.files.len();
         let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
         extra_files.push(limited_file.unwrap_or(&self.command_line));
         let extra_file;
+        let mut extra_interner;
         if !extra.defines.is_empty() {
-            local_interner = interner.clone();
+            extra_interner = interner.clone();
             extra_file = load::virtual_file(
                 "<command line>",
                 &command_line_text(&extra.defines),
                 base + 2,
-                &mut local_interner,
+                &mut extra_interner,
             );
-            interner = &local_interner;
+            interner = &extra_interner;
             extra_files.push(&extra_file);
         }
         let source = Source {
@@ -274,6 +324,7 @@ impl Headers {
         };
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
+        walk.tracked = self.tracked;
         walk.file(self.loaded.compiler)?;
         walk.file(base)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
@@ -310,7 +361,8 @@ impl Headers {
                 || file == base + 2
                 || tree_defined.contains(&sym)
         });
-        view.limited = limited;
+        view.limited = version;
+        view.limited_value = value;
         Ok(view)
     }
 }

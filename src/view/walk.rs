@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostic::{LocatedError, Location};
 
 use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
-use super::expr;
+use super::expr::{self, Constant};
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{Sym, TokKind, Token};
-use super::{Decl, StructDef, View};
+use super::{Decl, GuardConstant, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
 pub const MAX_INCLUDE_DEPTH: usize = 200;
@@ -53,6 +53,11 @@ pub struct Walk<'a> {
     typedefs: HashMap<Sym, (FileId, u32, Option<Sym>)>,
     structs: HashMap<Sym, (FileId, u32, Option<Vec<Sym>>)>,
     current_struct: Option<(Sym, FileId, u32, Vec<Sym>)>,
+    /// `Py_LIMITED_API`, whose values the conditions are compared with.
+    pub tracked: Option<Sym>,
+    /// The constants the tracked macro meets, and the directive of each.
+    guard_constants: HashSet<(FileId, u32, Constant)>,
+    scratch: Vec<Constant>,
 }
 
 struct IncludeOracle<'w, 'a> {
@@ -83,6 +88,9 @@ impl<'a> Walk<'a> {
             typedefs: HashMap::new(),
             structs: HashMap::new(),
             current_struct: None,
+            tracked: None,
+            guard_constants: HashSet::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -203,7 +211,14 @@ impl<'a> Walk<'a> {
         let expanded = expander
             .expand_condition(tokens)
             .map_err(|message| self.error(id, offset, message))?;
-        let value = expr::evaluate(&expanded).map_err(|message| self.error(id, offset, message))?;
+        let tracked = self
+            .tracked
+            .filter(|&sym| expanded.iter().any(|token| token.expanded_from(sym)));
+        let value = expr::evaluate_tracking(&expanded, tracked, &mut self.scratch)
+            .map_err(|message| self.error(id, offset, message))?;
+        for constant in self.scratch.drain(..) {
+            self.guard_constants.insert((id, offset, constant));
+        }
         Ok(value.is_true())
     }
 
@@ -339,8 +354,19 @@ impl<'a> Walk<'a> {
                 structs.insert(name(typedef), def);
             }
         }
+        let mut guard_constants: Vec<GuardConstant> = self
+            .guard_constants
+            .iter()
+            .map(|&(file, offset, constant)| GuardConstant {
+                constant,
+                location: self.location(file, offset),
+            })
+            .collect();
+        guard_constants.sort();
         View {
             limited: None,
+            limited_value: None,
+            guard_constants,
             functions: names(&self.functions),
             data: names(&self.data),
             macros,
