@@ -143,3 +143,15 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A directory of the shared data beside this repository (`../shared/NAME`),
+/// or `None` as [`skip`] says.
+pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    skip(test, format!("no {}", dir.display()))
+}
