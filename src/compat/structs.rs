@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, StructAbiKind};
+use crate::version::Version;
 
 use super::Pair;
 
@@ -14,6 +15,10 @@ use super::Pair;
 /// freezes a layout that OLD left free — a promise that older releases, at
 /// the same `Py_LIMITED_API`, do not keep. (`members` → `opaque` is
 /// reported as its members removed.)
+///
+/// `'abi3t-opaque'` is `'full-abi'` in abi3 and `'opaque'` in abi3t
+/// (PEP 803): the rule compares what each kind means in abi3, and in abi3t
+/// too when OLD is 3.15 or newer (before, there was no abi3t to break).
 ///
 /// Example: `[struct.PyModuleDef_Base] struct_abi_kind = 'full-abi'`
 /// becomes `'opaque'`.
@@ -38,12 +43,22 @@ pub const MEMBER_REMOVED: &str = "compat-member-removed";
 pub const MEMBER_REORDERED: &str = "compat-member-reordered";
 
 /// How much of the struct the Stable ABI exposes.
+/// (`kind` as it means in one ABI: never 'abi3t-opaque'.)
 fn exposure(kind: StructAbiKind) -> u8 {
     match kind {
         StructAbiKind::Opaque => 0,
         StructAbiKind::Members => 1,
-        StructAbiKind::FullAbi => 2,
+        StructAbiKind::FullAbi | StructAbiKind::Abi3tOpaque => 2,
     }
+}
+
+/// The first release with the free-threaded Stable ABI, abi3t (PEP 803).
+const ABI3T_SINCE: Version = Version::new(3, 15);
+
+/// Whether going from `before` to `after` (as they mean in one ABI)
+/// breaks it.
+fn kind_change_breaks(before: StructAbiKind, after: StructAbiKind) -> bool {
+    before != after && (before == StructAbiKind::FullAbi || exposure(after) > exposure(before))
 }
 
 /// [`STRUCT_ABI_KIND_CHANGED`].
@@ -51,16 +66,19 @@ pub fn struct_abi_kind_changed(pair: &Pair, old: &Item, new: &Item) -> Option<Fi
     let (Some(before), Some(after)) = (old.struct_abi_kind, new.struct_abi_kind) else {
         return None;
     };
-    let breaks = before == StructAbiKind::FullAbi || exposure(after) > exposure(before);
-    (before != after && breaks).then(|| {
+    let abi3 = kind_change_breaks(before.in_abi3(), after.in_abi3());
+    let abi3t =
+        pair.old.release >= ABI3T_SINCE && kind_change_breaks(before.in_abi3t(), after.in_abi3t());
+    (abi3 || abi3t).then(|| {
         Finding::error(
             STRUCT_ABI_KIND_CHANGED,
             &new.name,
             format!(
-                "struct_abi_kind of {} changed from '{}' to '{}'",
+                "struct_abi_kind of {} changed from '{}' to '{}' (breaking {})",
                 new.name,
                 before.as_str(),
-                after.as_str()
+                after.as_str(),
+                if abi3 { "abi3" } else { "abi3t" }
             ),
         )
         .at(Some(pair.new_location(new)))

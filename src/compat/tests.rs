@@ -178,3 +178,24 @@ fn help_lists_every_rule_with_its_severity_and_summary() {
         );
     }
 }
+
+#[test]
+fn abi3t_opaque_breaks_abi3t_only_once_it_exists() {
+    let new = BASE.replacen(
+        "struct_abi_kind = 'full-abi'",
+        "struct_abi_kind = 'abi3t-opaque'",
+        1,
+    );
+    let mut old = side(BASE, "old");
+    // Before 3.15 there is no abi3t, and abi3 still sees 'full-abi'.
+    old.release = Version::new(3, 14);
+    assert!(compare_manifests(&old, &side(&new, "new")).is_empty());
+    old.release = Version::new(3, 15);
+    let findings = compare_manifests(&old, &side(&new, "new"));
+    assert_eq!(findings.len(), 1);
+    assert!(
+        findings[0].message.ends_with("(breaking abi3t)"),
+        "{}",
+        findings[0].message
+    );
+}
