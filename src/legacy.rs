@@ -81,8 +81,8 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
     for (generator, requested) in GENERATORS.iter().zip(&args.generators.requested) {
         let path = match requested {
             Some(Some(path)) => path.clone(),
-            Some(None) => base.join(generator.default_path),
-            None if all_generators => base.join(generator.default_path),
+            Some(None) => python_join(&args.file, generator.default_path),
+            None if all_generators => python_join(&args.file, generator.default_path),
             None => continue,
         };
         let text = generator

@@ -147,7 +147,7 @@ impl Reader<'_> {
         let mut message = message.into();
         if self.rules.newer {
             message.push_str(
-                " (the release is newer than the tool knows: passed through as its own script would)",
+                "; the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it (--strict: an error)",
             );
             let warning = LocatedError::new(self.location(span), message);
             self.warnings.push(warning);
