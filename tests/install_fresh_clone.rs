@@ -81,12 +81,18 @@ fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     assert!(binary.is_file(), "no binary at {}", binary.display());
 
     let prefix = scratch.path().join("prefix");
-    run("make", &["install", &format!("PREFIX={}", prefix.display())]);
+    run(
+        "make",
+        &["install", &format!("PREFIX={}", prefix.display())],
+    );
     works_on_the_sample_tree(&prefix.join("bin/stable-abi"), &clone);
 
     let cargo_root = scratch.path().join("cargo-root");
     let root = cargo_root.display().to_string();
-    run("cargo", &["install", "--locked", "--path", ".", "--root", &root]);
+    run(
+        "cargo",
+        &["install", "--locked", "--path", ".", "--root", &root],
+    );
     works_on_the_sample_tree(&cargo_root.join("bin/stable-abi"), &clone);
 
     run("make", &["test"]);
@@ -145,7 +151,10 @@ fn clone_at(commit: &str, clone: &Path) {
         .current_dir(clone)
         .status()
         .expect("git runs");
-    assert!(status.success(), "git checkout {commit} failed in the clone");
+    assert!(
+        status.success(),
+        "git checkout {commit} failed in the clone"
+    );
 }
 
 /// `program` as a new user runs it in the clone: `CARGO_TARGET_DIR` set to
