@@ -216,6 +216,10 @@ pub struct ViewArgs {
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
 
+    /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
+    #[arg(long, value_enum, default_value_t)]
+    pub abi: crate::abi::Abi,
+
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 

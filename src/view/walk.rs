@@ -341,6 +341,7 @@ impl<'a> Walk<'a> {
         }
         View {
             limited: None,
+            abi: Default::default(),
             functions: names(&self.functions),
             data: names(&self.data),
             macros,
