@@ -101,6 +101,9 @@ pub struct View {
     pub limited: Option<Version>,
     /// The Stable ABI the view is of (abi3 for the full API).
     pub abi: Abi,
+    /// The replacement of each macro in `macros`, token by token; kept for
+    /// abi3t views only (to see which macros reach into hidden structs).
+    pub macro_bodies: BTreeMap<String, Vec<String>>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -252,7 +255,7 @@ impl Headers {
         } else {
             let mut extra = extra.clone();
             extra.defines.extend(abi.defines(version));
-            self.view(Some(version), &extra)?
+            self.view_keeping(Some(version), &extra, true)?
         };
         view.abi = abi;
         Ok(view)
@@ -261,6 +264,15 @@ impl Headers {
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
     pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
+        self.view_keeping(limited, extra, false)
+    }
+
+    fn view_keeping(
+        &self,
+        limited: Option<Version>,
+        extra: &Profile,
+        keep_macro_bodies: bool,
+    ) -> Result<View> {
         let limited_file = match limited {
             None => None,
             Some(v) if v >= Version::FIRST && v <= self.version => {
@@ -302,6 +314,7 @@ impl Headers {
         };
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
+        walk.keep_macro_bodies = keep_macro_bodies;
         walk.file(self.loaded.compiler)?;
         walk.file(base)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
