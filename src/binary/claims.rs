@@ -145,7 +145,10 @@ fn searched(name: &str, abi: Abi) -> bool {
 pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem> {
     let mut problems = Vec::new();
     let lower = name.to_ascii_lowercase();
-    if (lower.ends_with(".so") || lower.ends_with(".pyd")) && !searched(name, abi) {
+    // A name for one CPython version (`.cpython-311-...so`) is noted by the
+    // audit itself.
+    let versioned = crate::binary::audit::version_specific_filename(name).is_some();
+    if (lower.ends_with(".so") || lower.ends_with(".pyd")) && !versioned && !searched(name, abi) {
         let wanted = match abi {
             Abi::Abi3 => "`NAME.abi3.so` (or `NAME.pyd`)",
             Abi::Abi3t => {
