@@ -11,7 +11,14 @@
 //! in any input at all (a wrong path should not pass silently); else 1 when
 //! any extension imports a symbol outside the Stable ABI, one newer than its
 //! target, or links a version-specific libpython; else 0. A wheel without
-//! extensions, or one whose tag is not abi3, is a note, not a failure.
+//! extensions, or one whose tag is neither abi3 nor abi3t, is a note, not a
+//! failure.
+//!
+//! A tag's claims are expanded as installers do (`cp315-abi3.abi3t` is an
+//! abi3 and an abi3t claim) and each is judged on its own by [`claims`]:
+//! the file names each kind of interpreter searches, the `PyModExport_`
+//! hook abi3t needs, the DLL a Windows extension links; the module's own
+//! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +26,8 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::abi::Abi;
+use crate::binary::claims::{self, Problem};
 use crate::binary::classify::{classify, version_specific_libpython, Verdict};
 use crate::binary::platform::{self, Assumptions, FeatureOverrides};
 use crate::binary::report;
@@ -37,9 +46,14 @@ pub struct InputReport {
     pub kind: InputKind,
     /// The wheel's tag, when it has one.
     pub tag: Option<String>,
-    /// Whether the wheel's tag claims abi3 (`None` for extension files and
-    /// untagged wheels).
+    /// Whether the wheel's tag claims abi3 or abi3t (`None` for extension
+    /// files and untagged wheels).
     pub abi3: Option<bool>,
+    /// The Stable ABIs claimed (a compressed `abi3.abi3t` is both), each
+    /// judged on its own; for an extension file, the one its name says.
+    pub abis: Vec<Abi>,
+    /// What is wrong with the wheel's tags (`tag-mismatch`, `abi3t-too-early`).
+    pub problems: Vec<Problem>,
     /// The version the extensions must load on; `None` when not audited.
     pub target: Option<Version>,
     /// Where the target came from: `wheel tag`, `--target` or `default`
@@ -71,6 +85,12 @@ pub struct ExtensionReport {
     pub too_new: Vec<TooNew>,
     /// Linked libraries that tie it to one Python version.
     pub version_specific_links: Vec<VersionLink>,
+    /// The Stable ABIs it was judged against.
+    pub abis: Vec<Abi>,
+    /// Per-claim problems: file name, export hook, Windows DLL.
+    pub problems: Vec<Problem>,
+    /// Warnings (`own-python-symbol`): they do not fail the audit.
+    pub warnings: Vec<Problem>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
     /// Its platform and the feature macros assumed there (`None` when it
@@ -101,6 +121,7 @@ impl ExtensionReport {
             && self.not_stable.is_empty()
             && self.too_new.is_empty()
             && self.version_specific_links.is_empty()
+            && self.problems.is_empty()
     }
 }
 
@@ -125,9 +146,8 @@ impl TargetDefault {
     }
 }
 
-/// Audits one extension module's bytes against `table` for `target`, on
-/// the platform the file names with `features` applied. Never panics;
-/// unreadable bytes give a report with `error` set.
+/// Audits one extension module's bytes against `table` for `target`, as
+/// abi3 (see [`audit_extension_for`]).
 pub fn audit_extension(
     name: &str,
     data: &[u8],
@@ -135,10 +155,32 @@ pub fn audit_extension(
     target: Version,
     features: &FeatureOverrides,
 ) -> ExtensionReport {
+    audit_extension_for(name, data, table, target, &[Abi::Abi3], features)
+}
+
+/// Audits one extension module's bytes against `table` for `target`, for
+/// each claimed ABI (an abi3t claim is audited at 3.15 at the earliest), on
+/// the platform the file names with `features` applied. Never panics;
+/// unreadable bytes give a report with `error` set.
+pub fn audit_extension_for(
+    name: &str,
+    data: &[u8],
+    table: &AbiTable,
+    target: Version,
+    abis: &[Abi],
+    features: &FeatureOverrides,
+) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
+        abis: abis.to_vec(),
         ..ExtensionReport::default()
     };
+    // The symbols are judged at the oldest target of the claims.
+    let target = abis
+        .iter()
+        .map(|&abi| claims::target_for(abi, target))
+        .min()
+        .unwrap_or(target);
     if let Some(version) = version_specific_filename(name) {
         report.notes.push(format!(
             "the file name is for CPython {version} only; an abi3 extension is named \
@@ -154,7 +196,26 @@ pub fn audit_extension(
     };
     let detected = platform::detect(data);
     report.assumed = Some(platform::assume(table.manifest(), &detected, features));
+    for &abi in abis {
+        report
+            .problems
+            .extend(claims::extension_problems(name, &binary, abi));
+    }
+    let own = claims::own_python_exports(&binary);
+    if !own.is_empty() {
+        report.warnings.push(Problem {
+            check: "own-python-symbol",
+            abi: None,
+            message: format!(
+                "exports Python-like symbols of its own ({}): they can clash with the interpreter's",
+                own.join(", ")
+            ),
+        });
+    }
     for symbol in &binary.imports {
+        if claims::is_export_hook(symbol) {
+            continue;
+        }
         match classify(table, symbol, target) {
             None => {}
             Some(verdict) => {
@@ -220,13 +281,19 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
         }
     };
     let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let tag = WheelTag::from_filename(filename).or(contents.metadata_tag);
+    let from_name = WheelTag::from_filename(filename);
+    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref());
+    let tag = from_name.or(contents.metadata_tag);
     report.tag = tag.as_ref().map(ToString::to_string);
-    report.abi3 = tag.as_ref().map(WheelTag::is_abi3);
+    report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
+    report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
+    if tag.is_none() {
+        report.abis = vec![Abi::Abi3];
+    }
     match &tag {
-        Some(tag) if !tag.is_abi3() => {
+        Some(tag) if report.abis.is_empty() => {
             report.notes.push(format!(
-                "tagged {tag}, not abi3: not audited against the Stable ABI"
+                "tagged {tag}, neither abi3 nor abi3t: not audited against the Stable ABI"
             ));
             return report;
         }
@@ -244,10 +311,13 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
     let (target, from) = defaults.pick(tag.as_ref());
     report.target = Some(target);
     report.target_from = Some(from);
+    let abis = report.abis.clone();
     report.extensions = contents
         .extensions
         .par_iter()
-        .map(|(name, bytes)| audit_extension(name, bytes, table, target, &defaults.features))
+        .map(|(name, bytes)| {
+            audit_extension_for(name, bytes, table, target, &abis, &defaults.features)
+        })
         .collect();
     report
 }
@@ -273,7 +343,9 @@ pub fn audit_extension_file(
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let extension = audit_extension(&name, &data, table, target, &defaults.features);
+    report.abis = claims::abis_of_file_name(&name);
+    let extension =
+        audit_extension_for(&name, &data, table, target, &report.abis, &defaults.features);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {
@@ -289,6 +361,8 @@ impl InputReport {
             kind,
             tag: None,
             abi3: None,
+            abis: Vec::new(),
+            problems: Vec::new(),
             target: None,
             target_from: None,
             extensions: Vec::new(),
@@ -423,7 +497,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     }
     let clean = reports
         .iter()
-        .all(|r| r.extensions.iter().all(ExtensionReport::is_clean));
+        .all(|r| r.problems.is_empty() && r.extensions.iter().all(ExtensionReport::is_clean));
     Ok(if clean {
         Outcome::Success
     } else {

@@ -14,6 +14,7 @@
 //!   by [`wheel`].
 
 pub mod audit;
+pub mod claims;
 pub mod classify;
 pub mod library;
 pub mod platform;

@@ -5,7 +5,11 @@
 //! line). [`CHECKS`] lists them; adding a check is one row there.
 //!
 //! The checks read a [`Context`]: the manifest, and the limited view of the
-//! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own. It
+//! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own,
+//! and, from 3.15, the view of the free-threaded Stable ABI (abi3t,
+//! `Py_TARGET_ABI3T`) at every version. The checks that depend on the ABI
+//! (`struct`, `abi3t-hidden`) read both; each finding says which ABI it is
+//! about (`"abi"` in JSON). It
 //! is built once ([`Context::build`]); the headers are parsed once and each
 //! version is an evaluation of that one parse.
 //!
@@ -38,6 +42,7 @@
 //! as `stale-baseline` warnings located in the baseline file. Paths are as
 //! the manifest path given makes them (relative when it is relative).
 
+mod abi3t_hidden;
 mod baseline;
 pub mod command;
 mod guard_constant;
@@ -54,6 +59,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::abi::Abi;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, Manifest};
 use crate::version::Version;
@@ -96,8 +102,13 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: structs::NAME,
-        summary: "a struct's definition does not match its `struct_abi_kind` and `members`",
+        summary: "a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)",
         run: structs::check,
+    },
+    Check {
+        name: abi3t_hidden::NAME,
+        summary: "an abi3t macro needs a struct abi3t hides (member access, complete type)",
+        run: abi3t_hidden::check,
     },
     Check {
         name: guard_constant::NAME,
@@ -126,6 +137,9 @@ pub struct Context<'a> {
     /// For each of `views`, the other values of the version's range that
     /// give another view ([`Headers::range_views`]).
     pub ranges: Vec<Ranges>,
+    /// The free-threaded Stable ABI's view (abi3t, PEP 803) at every
+    /// version from 3.15 to the tree's, oldest first; empty before 3.15.
+    pub abi3t_views: Vec<(Version, View)>,
     /// The manifest's feature macros that the view at the current version
     /// defines: items whose `ifdef` is another are not expected.
     pub feature_macros: BTreeSet<String>,
@@ -158,8 +172,14 @@ impl<'a> Context<'a> {
                 ((range.version, range.base), samples)
             })
             .unzip();
+        let abi3t_views = Abi::Abi3t
+            .versions(headers.python_version())
+            .par_iter()
+            .map(|&version| Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?)))
+            .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
         context.ranges = ranges;
+        context.abi3t_views = abi3t_views;
         let current = context.current_version();
         let features: Vec<(String, bool)> = manifest
             .feature_macros()
@@ -216,6 +236,7 @@ impl<'a> Context<'a> {
             manifest,
             views,
             ranges,
+            abi3t_views: Vec::new(),
             feature_macros,
             toggled: BTreeMap::new(),
         }
@@ -273,6 +294,15 @@ impl<'a> Context<'a> {
             }
         }
         scan
+
+    }
+
+    /// The views of one Stable ABI, oldest first.
+    pub fn views_of(&self, abi: Abi) -> &[(Version, View)] {
+        match abi {
+            Abi::Abi3 => &self.views,
+            Abi::Abi3t => &self.abi3t_views,
+        }
     }
 
     /// The tree's own version (the newest view).
@@ -370,7 +400,10 @@ pub fn run_checks(context: &Context) -> Vec<Finding> {
         .par_iter()
         .map(|check| {
             let mut found = (check.run)(context);
-            found.sort_by(|a, b| a.name.cmp(&b.name));
+            for finding in &mut found {
+                finding.abi.get_or_insert(Abi::Abi3);
+            }
+            found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
             found
         })
         .collect();
@@ -387,7 +420,7 @@ mod tests {
     #[test]
     fn help_lists_every_check_with_its_summary() {
         for check in CHECKS {
-            let row = format!("{:<10} {}", check.name, check.summary);
+            let row = format!("{:<13} {}", check.name, check.summary);
             assert!(
                 crate::cli::HEADERS_HELP.contains(&row),
                 "`headers --help` lacks {row:?}"

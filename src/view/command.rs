@@ -8,14 +8,14 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::abi::Abi;
 use crate::cli::ViewArgs;
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
 use crate::version::Version;
-use crate::Outcome;
+use crate::{Outcome, UsageError};
 
 use super::{hex_ranges, Decl, Headers, Profile, View};
-use crate::UsageError;
 
 /// The kinds `--kind` accepts, in output order.
 pub const KINDS: [&str; 5] = ["function", "data", "macro", "typedef", "struct"];
@@ -53,11 +53,31 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
         }
     };
     let headers = Headers::load(&manifest.root(), &profile)?;
-    let view = headers.view_value(Some(value), &Profile::default())?;
+    if args.version < args.abi.first_version() {
+        return Err(UsageError(format!(
+            "{} begins with {} (PEP 803): there is no {} {}",
+            args.abi,
+            args.abi.first_version(),
+            args.abi,
+            args.version
+        ))
+        .into());
+    }
+    let view = match (args.abi, args.limited_api) {
+        (Abi::Abi3, _) => headers.view_value(Some(value), &Profile::default())?,
+        (abi, None) => headers.view_abi(abi, args.version, &Profile::default())?,
+        (abi, Some(_)) => {
+            return Err(UsageError(format!(
+                "--limited-api is for abi3 ({abi} views take the version's first value)"
+            ))
+            .into())
+        }
+    };
     let entries = entries(&view, &manifest, args.kind.as_deref());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match write_entries(&mut out, &entries, (args.version, value), args.format) {
+    let limited = (args.version, value);
+    match write_entries(&mut out, &entries, limited, args.abi, args.format) {
         // `stable-abi view 3.9 | head` is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
         result => {
@@ -113,12 +133,13 @@ fn entry(
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
 /// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
-/// "limited_api": "0x03NN0000", "entries": [{"kind", "name", "path",
-/// "line", "column", "added", "in_manifest", "members"?}]}`.
+/// "limited_api": "0x03NN0000", "abi": "abi3"|"abi3t", "entries": [{"kind",
+/// "name", "path", "line", "column", "added", "in_manifest", "members"?}]}`.
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
     (version, value): (Version, u32),
+    abi: Abi,
     format: Format,
 ) -> std::io::Result<()> {
     match format {
@@ -126,6 +147,7 @@ pub fn write_entries(
             let document = serde_json::json!({
                 "version": version,
                 "limited_api": hex_ranges(&[(value, value)]),
+                "abi": abi,
                 "entries": entries,
             });
             serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::abi::Abi;
 use crate::cli::HeaderOptions;
 use crate::diagnostic::Location;
 use crate::manifest::is_c_identifier;
@@ -115,6 +116,11 @@ pub struct View {
     /// The constants the evaluated conditions compare `Py_LIMITED_API`
     /// with: where the view can change within a version's range.
     pub guard_constants: Vec<GuardConstant>,
+    /// The Stable ABI the view is of (abi3 for the full API).
+    pub abi: Abi,
+    /// The replacement of each macro in `macros`, token by token; kept for
+    /// abi3t views only (to see which macros reach into hidden structs).
+    pub macro_bodies: BTreeMap<String, Vec<String>>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -260,17 +266,49 @@ impl Headers {
         &self.root
     }
 
+    /// The view of one Stable ABI at one version: for abi3t, as with
+    /// `-DPy_TARGET_ABI3T=0x030N0000` (and `Py_LIMITED_API`, which
+    /// `Include/pyabi.h` sets to the same value when only
+    /// `Py_TARGET_ABI3T` is given). `extra` is applied on top of the
+    /// profile. A version before the ABI's first is an error.
+    pub fn view_abi(&self, abi: Abi, version: Version, extra: &Profile) -> Result<View> {
+        if version < abi.first_version() {
+            anyhow::bail!(
+                "{abi} begins with {} (PEP 803); there is no {abi} {version}",
+                abi.first_version()
+            );
+        }
+        let mut view = if abi == Abi::Abi3 {
+            self.view(Some(version), extra)?
+        } else {
+            let mut extra = extra.clone();
+            extra.defines.extend(abi.defines(version));
+            self.view_keeping(Some(version.limited_api_value()), &extra, true)?
+        };
+        view.abi = abi;
+        Ok(view)
+    }
+
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
     /// The version's value is its first: `0x030N0000` (`3` for 3.2).
     pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
-        self.view_value(limited.map(Version::limited_api_value), extra)
+        self.view_keeping(limited.map(Version::limited_api_value), extra, false)
     }
 
     /// The view with `Py_LIMITED_API` defined as exactly `value` (`None`:
     /// the full API). A value must select a version from 3.2 to the
     /// headers' own ([`Version::of_limited_api_value`]).
     pub fn view_value(&self, value: Option<u32>, extra: &Profile) -> Result<View> {
+        self.view_keeping(value, extra, false)
+    }
+
+    fn view_keeping(
+        &self,
+        value: Option<u32>,
+        extra: &Profile,
+        keep_macro_bodies: bool,
+    ) -> Result<View> {
         let version = match value {
             None => None,
             Some(value) => match Version::of_limited_api_value(value) {
@@ -334,6 +372,7 @@ impl Headers {
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
         walk.tracked = self.tracked;
+        walk.keep_macro_bodies = keep_macro_bodies;
         walk.file(self.loaded.compiler)?;
         walk.file(base)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
