@@ -58,7 +58,10 @@ pub fn parse() -> Cli {
 
 /// "Release in effect: …" for the manifest and `--release` among `args`.
 fn release_note(args: &[OsString]) -> String {
-    let args: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let manifest = args
         .iter()
         .skip(1)

@@ -239,7 +239,12 @@ fn every_script_and_manifest_give_the_same_files() {
                 };
                 let output = common::stable_abi(
                     &case.by_tool.1,
-                    &["--generate-all", "--release", case.release, "Misc/stable_abi.toml"],
+                    &[
+                        "--generate-all",
+                        "--release",
+                        case.release,
+                        "Misc/stable_abi.toml",
+                    ],
                 );
                 outputs.lock().unwrap()[index] = Some(output);
             });
@@ -272,5 +277,8 @@ fn every_script_and_manifest_give_the_same_files() {
         .iter()
         .filter(|(_, case)| !case.by_script.1.join("FAILED").exists())
         .count();
-    assert!(generated_by_script > cases.len() / 2, "{generated_by_script}");
+    assert!(
+        generated_by_script > cases.len() / 2,
+        "{generated_by_script}"
+    );
 }

@@ -208,7 +208,9 @@ fn help_and_list_say_which_release_is_in_effect() {
     let (_dir, root) = tree(&patchlevel(16, 0, "PY_RELEASE_LEVEL_ALPHA"), MANIFEST);
     let help = common::stdout(&stable_abi(&root, &["--help"]));
     assert!(
-        help.contains("Release in effect for Misc/stable_abi.toml: 3.16.0a1 (from ./Include/patchlevel.h)"),
+        help.contains(
+            "Release in effect for Misc/stable_abi.toml: 3.16.0a1 (from ./Include/patchlevel.h)"
+        ),
         "{help}"
     );
     let help = common::stdout(&stable_abi(&root, &["--help", "--release", "3.13.5"]));
