@@ -344,8 +344,14 @@ pub fn audit_extension_file(
         |name| name.to_string_lossy().into_owned(),
     );
     report.abis = claims::abis_of_file_name(&name);
-    let extension =
-        audit_extension_for(&name, &data, table, target, &report.abis, &defaults.features);
+    let extension = audit_extension_for(
+        &name,
+        &data,
+        table,
+        target,
+        &report.abis,
+        &defaults.features,
+    );
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {

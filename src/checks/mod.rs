@@ -294,7 +294,6 @@ impl<'a> Context<'a> {
             }
         }
         scan
-
     }
 
     /// The views of one Stable ABI, oldest first.
