@@ -163,6 +163,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
+    /// Append an item to the manifest, in its style, and say what to do next
+    Add(AddArgs),
 }
 
 /// `stable-abi headers --help`: the checks (kept in step with
@@ -331,4 +333,50 @@ pub struct CompatArgs {
     /// Write the current breaks to FILE as accepted, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
+}
+
+/// The kinds `add` appends (a feature macro needs `doc` and `windows`).
+pub const ADD_KINDS: [&str; 6] = ["function", "data", "macro", "const", "typedef", "struct"];
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
+                  a private name without --abi-only, ...) or an unreadable manifest."
+)]
+pub struct AddArgs {
+    /// The kind of item
+    #[arg(value_name = "KIND", value_parser = ADD_KINDS)]
+    pub kind: String,
+
+    /// The C name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+
+    /// The release it is added in (default: the tree's, from Include/patchlevel.h)
+    #[arg(long, value_name = "3.N")]
+    pub added: Option<Version>,
+
+    /// In the Stable ABI only, not the Limited API (required for a `_` name)
+    #[arg(long)]
+    pub abi_only: bool,
+
+    /// The feature macro the item depends on
+    #[arg(long, value_name = "MACRO")]
+    pub ifdef: Option<String>,
+
+    /// A struct's members in the Stable ABI (with --struct-abi-kind members)
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub members: Option<Vec<String>>,
+
+    /// How much of a struct is in the Stable ABI
+    #[arg(long, value_name = "K", value_parser = ["full-abi", "opaque", "members", "abi3t-opaque"])]
+    pub struct_abi_kind: Option<String>,
+
+    /// Then regenerate the files derived from the manifest
+    #[arg(long)]
+    pub regen: bool,
 }
