@@ -165,6 +165,8 @@ pub enum Command {
     Compat(CompatArgs),
     /// Append an item to the manifest, in its style, and say what to do next
     Add(AddArgs),
+    /// What a commit must pass: generated files up to date, header checks (no library)
+    PreCommit(PreCommitArgs),
 }
 
 /// `stable-abi headers --help`: the checks (kept in step with
@@ -379,4 +381,18 @@ pub struct AddArgs {
     /// Then regenerate the files derived from the manifest
     #[arg(long)]
     pub regen: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The header checks use the baseline beside the manifest \
+                  (Misc/stable_abi_baseline.txt) when there is one; without it, the checks \
+                  of stable_abi.py decide and the others are warnings, as with --unixy-check.\n\n\
+                  Exit status: 0 all in order, 1 a stale or missing generated file or a header \
+                  finding, 2 an invalid manifest or a bad header."
+)]
+pub struct PreCommitArgs {
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
 }

@@ -3,3 +3,4 @@
 
 pub mod add;
 pub mod compat;
+pub mod pre_commit;
