@@ -92,14 +92,18 @@ fn hook_passes_on_a_pristine_tree_and_fails_on_a_stale_generated_file() {
         return;
     };
     if Command::new("cargo").arg("--version").output().is_err() {
-        return skip(
+        skip::<()>(
             test,
             "no cargo on PATH: pre-commit cannot build a `language: rust` hook",
         );
+        return;
     }
     let pre_commit = match pre_commit() {
         Ok(bin) => bin,
-        Err(reason) => return skip(test, reason),
+        Err(reason) => {
+            skip::<()>(test, reason);
+            return;
+        }
     };
     let (dir, checkout) = common::scratch_copy(&tree, &TREE_PARTS);
     git(&checkout, &["init", "-q"]);
