@@ -83,6 +83,8 @@ fn tree_release(root: &Path) -> Result<Version> {
 
 /// Writes every generated file of the tree; returns those that changed.
 fn regenerate(manifest: &Manifest, root: &Path) -> Result<Vec<String>> {
+    // The files as the tree's own release writes them.
+    let (_, edition, _) = crate::legacy::edition_for(&manifest.path, None)?;
     let mut written = Vec::new();
     for generator in GENERATORS {
         let path = if root == Path::new(".") {
@@ -91,7 +93,7 @@ fn regenerate(manifest: &Manifest, root: &Path) -> Result<Vec<String>> {
             root.join(generator.default_path)
         };
         let text = generator
-            .render(manifest)
+            .render(manifest, edition)
             .with_context(|| format!("rendering {}", generator.template.0))?;
         if update_file(&path, &text, true)? == Update::Written {
             written.push(path.display().to_string());

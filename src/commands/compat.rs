@@ -26,6 +26,9 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     let repo = Path::new(".");
     let old = Side::resolve(&args.baseline, repo)?;
     let new = Side::resolve(&args.new, repo)?;
+    for warning in old.warnings.iter().chain(&new.warnings) {
+        eprintln!("{}", warning.as_warning());
+    }
     let findings = compare_manifests(&old, &new);
     if let Some(path) = &args.write_accepted {
         update_file(

@@ -36,6 +36,8 @@ pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
 /// writes; a stale one is shown as a diff, with the command that fixes it.
 fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     let root = manifest.root();
+    // The files as the tree's own release writes them.
+    let (_, edition, _) = crate::legacy::edition_for(&manifest.path, None)?;
     let mut ok = true;
     for generator in GENERATORS {
         let path = if root == Path::new(".") {
@@ -44,7 +46,7 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
             root.join(generator.default_path)
         };
         let text = generator
-            .render(manifest)
+            .render(manifest, edition)
             .with_context(|| format!("rendering {}", generator.template.0))?;
         match update_file(&path, &text, false)? {
             Update::UpToDate | Update::Written => {}
