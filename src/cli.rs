@@ -346,6 +346,10 @@ pub struct CompatArgs {
     /// Write the current breaks to FILE as accepted, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
+
+    /// Compare the manifests only, not the headers
+    #[arg(long)]
+    pub manifest_only: bool,
 }
 
 /// The kinds `add` appends (a feature macro needs `doc` and `windows`).

@@ -143,3 +143,69 @@ fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String> {
     String::from_utf8(output.stdout)
         .map_err(|_| anyhow::anyhow!("{revision}:{path}: error: the file is not valid UTF-8"))
 }
+
+/// Where one side's headers are on disk: its tree, or a temporary
+/// extraction of a revision's `Include/` (kept while this lives).
+pub struct HeaderRoot {
+    pub root: PathBuf,
+    /// For a revision: the extraction's root and the revision's name, to
+    /// show paths as `REV:Include/...`.
+    pub display: Option<(PathBuf, String)>,
+    _extracted: Option<tempfile::TempDir>,
+}
+
+impl Side {
+    /// The side's headers, if it has them: a tree with `Include/Python.h`,
+    /// or a revision's `Include/` extracted with `git archive` (the work
+    /// tree untouched). `None` for a bare manifest.
+    ///
+    /// Errors: git or tar fails on a revision.
+    pub fn header_root(&self) -> Result<Option<HeaderRoot>> {
+        match &self.origin {
+            Origin::File(path) => {
+                let root = tree_root(path);
+                Ok(root.join("Include/Python.h").is_file().then_some(HeaderRoot {
+                    root,
+                    display: None,
+                    _extracted: None,
+                }))
+            }
+            Origin::Revision { repo, revision } => {
+                let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+                let archive = Command::new("git")
+                    .arg("-C")
+                    .arg(repo)
+                    .args(["archive", "--format=tar", revision, "--", "Include"])
+                    .output()
+                    .context("cannot run git")?;
+                if !archive.status.success() {
+                    // A revision without Include/ has no headers to compare.
+                    return Ok(None);
+                }
+                let mut tar = Command::new("tar")
+                    .arg("-x")
+                    .arg("-C")
+                    .arg(dir.path())
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .context("cannot run tar")?;
+                if let Some(mut stdin) = tar.stdin.take() {
+                    use std::io::Write as _;
+                    stdin.write_all(&archive.stdout).context("tar")?;
+                }
+                if !tar.wait().context("tar")?.success() {
+                    bail!("{revision}: error: cannot extract the revision's Include/");
+                }
+                let root = dir.path().to_path_buf();
+                if !root.join("Include/Python.h").is_file() {
+                    return Ok(None);
+                }
+                Ok(Some(HeaderRoot {
+                    display: Some((root.clone(), revision.clone())),
+                    root,
+                    _extracted: Some(dir),
+                }))
+            }
+        }
+    }
+}
