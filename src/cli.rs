@@ -319,6 +319,15 @@ Rules (the [name] of each finding):
   compat-limited-to-abi-only      note     a Limited API item became abi_only (allowed)
   compat-new                      note     a new item (allowed)
 
+Header rules (when both sides have headers; at every version both have):
+  compat-prototype-changed        a function's prototype or a data item's type changed
+  compat-const-changed            a const's value changed
+  compat-const-unevaluated        a const's definition changed, and names a macro (warning)
+  compat-typedef-changed          a typedef's underlying type changed
+  compat-struct-changed           a 'full-abi' struct's members, types or order changed
+  compat-member-moved             a listed member of a 'members' struct moved
+  compat-members-inserted         members inserted before a listed member (warning)
+
 Accepted breaks: one per line, `RULE NAME -` (e.g. `compat-added-changed METH_FASTCALL -`);
 `#` starts a comment. Write them with --write-accepted; stale lines are reported as
 `stale-baseline` warnings.

@@ -235,7 +235,10 @@ mod tests {
             DeclKind::Prototype,
         );
         assert_eq!(a, b);
-        assert_eq!(a, "PyAPI_FUNC(PyObject*)PyLong_FromLong(long,const char*,struct _ts*)");
+        assert_eq!(
+            a,
+            "PyAPI_FUNC(PyObject*)PyLong_FromLong(long,const char*,struct _ts*)"
+        );
         let c = normalize("PyAPI_FUNC(int) F(unsigned long)", DeclKind::Prototype);
         assert_eq!(c, "PyAPI_FUNC(int)F(unsigned long)");
     }
@@ -250,8 +253,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(at(&path, 1, 9, DeclKind::Define).unwrap(), "(1<<3)");
-        assert_eq!(at(&path, 3, 17, DeclKind::Prototype).unwrap(), "PyAPI_FUNC(int)PyF(int)");
-        assert_eq!(at(&path, 5, 8, DeclKind::StructBody).unwrap(), "{int a;struct{int b;}c;}");
-        assert_eq!(at(&path, 8, 15, DeclKind::Typedef).unwrap(), "typedef int(*cb)(void*)");
+        assert_eq!(
+            at(&path, 3, 17, DeclKind::Prototype).unwrap(),
+            "PyAPI_FUNC(int)PyF(int)"
+        );
+        assert_eq!(
+            at(&path, 5, 8, DeclKind::StructBody).unwrap(),
+            "{int a;struct{int b;}c;}"
+        );
+        assert_eq!(
+            at(&path, 8, 15, DeclKind::Typedef).unwrap(),
+            "typedef int(*cb)(void*)"
+        );
     }
 }

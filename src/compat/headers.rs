@@ -85,13 +85,25 @@ pub const MEMBERS_INSERTED: &str = "compat-members-inserted";
 
 /// Every header-level rule with its summary, in reporting order.
 pub const RULES: [(&str, &str); 7] = [
-    (PROTOTYPE_CHANGED, "a function's prototype or a data item's type changed"),
+    (
+        PROTOTYPE_CHANGED,
+        "a function's prototype or a data item's type changed",
+    ),
     (CONST_CHANGED, "a const's value changed"),
-    (CONST_UNEVALUATED, "a const's definition changed, and names a macro (warning)"),
+    (
+        CONST_UNEVALUATED,
+        "a const's definition changed, and names a macro (warning)",
+    ),
     (TYPEDEF_CHANGED, "a typedef's underlying type changed"),
-    (STRUCT_CHANGED, "a 'full-abi' struct's members, types or order changed"),
+    (
+        STRUCT_CHANGED,
+        "a 'full-abi' struct's members, types or order changed",
+    ),
     (MEMBER_MOVED, "a listed member of a 'members' struct moved"),
-    (MEMBERS_INSERTED, "members inserted before a listed member (warning)"),
+    (
+        MEMBERS_INSERTED,
+        "members inserted before a listed member (warning)",
+    ),
 ];
 
 /// One side's headers, and how its paths read in messages.
@@ -130,7 +142,10 @@ struct Seen {
 ///
 /// Errors: a view cannot be computed (a bad header).
 pub fn compare_headers(pair: &Pair, old: &HeaderTree, new: &HeaderTree) -> Result<Vec<Finding>> {
-    let last = old.headers.python_version().min(new.headers.python_version());
+    let last = old
+        .headers
+        .python_version()
+        .min(new.headers.python_version());
     let none = Profile::default();
     let mut seen: BTreeMap<(&'static str, String), Seen> = BTreeMap::new();
     for version in Version::FIRST.up_to(last) {
@@ -144,11 +159,13 @@ pub fn compare_headers(pair: &Pair, old: &HeaderTree, new: &HeaderTree) -> Resul
                 continue;
             }
             for (rule, old_decl, new_decl) in differences(before, item, &old_view, &new_view) {
-                let entry = seen.entry((rule, item.name.clone())).or_insert_with(|| Seen {
-                    versions: Vec::new(),
-                    old: old_decl.clone(),
-                    new: new_decl.clone(),
-                });
+                let entry = seen
+                    .entry((rule, item.name.clone()))
+                    .or_insert_with(|| Seen {
+                        versions: Vec::new(),
+                        old: old_decl.clone(),
+                        new: new_decl.clone(),
+                    });
                 entry.versions.push(version);
                 (entry.old, entry.new) = (old_decl, new_decl);
             }
@@ -252,7 +269,9 @@ fn struct_differences(
         return Vec::new();
     };
     match kinds {
-        (Some(StructAbiKind::FullAbi), Some(StructAbiKind::FullAbi)) if old_body.1 != new_body.1 => {
+        (Some(StructAbiKind::FullAbi), Some(StructAbiKind::FullAbi))
+            if old_body.1 != new_body.1 =>
+        {
             vec![(STRUCT_CHANGED, old_body, new_body)]
         }
         (Some(StructAbiKind::Members), Some(StructAbiKind::Members)) => {
@@ -282,10 +301,13 @@ fn struct_differences(
                 .map(|m| after.iter().position(|a| a == m))
                 .collect();
             let kept_order = in_new.iter().all(Option::is_some) && in_new.is_sorted();
-            let rule = if kept_order { MEMBERS_INSERTED } else { MEMBER_MOVED };
-            let show = |members: &[String], at: Location| {
-                (at, format!("members {}", members.join(", ")))
+            let rule = if kept_order {
+                MEMBERS_INSERTED
+            } else {
+                MEMBER_MOVED
             };
+            let show =
+                |members: &[String], at: Location| (at, format!("members {}", members.join(", ")));
             vec![(rule, show(&before, old_body.0), show(&after, new_body.0))]
         }
         _ => Vec::new(),

@@ -164,11 +164,14 @@ impl Side {
         match &self.origin {
             Origin::File(path) => {
                 let root = tree_root(path);
-                Ok(root.join("Include/Python.h").is_file().then_some(HeaderRoot {
-                    root,
-                    display: None,
-                    _extracted: None,
-                }))
+                Ok(root
+                    .join("Include/Python.h")
+                    .is_file()
+                    .then_some(HeaderRoot {
+                        root,
+                        display: None,
+                        _extracted: None,
+                    }))
             }
             Origin::Revision { repo, revision } => {
                 let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
