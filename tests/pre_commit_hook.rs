@@ -5,8 +5,8 @@
 //! (`language: rust`). It passes on the pristine tree and fails once a
 //! manifest edit makes a generated file stale.
 //!
-//! The build is a release build of this crate (a minute or two, once per
-//! run: both tries share one pre-commit environment). Without Python's
+//! The build is a release build of this crate (once per run: both tries
+//! share one pre-commit environment; the dependencies once per machine). Without Python's
 //! venv, PyPI or cargo the test is skipped with the reason — a failure
 //! under `CI=true`.
 
@@ -112,9 +112,12 @@ fn hook_passes_on_a_pristine_tree_and_fails_on_a_stale_generated_file() {
 
     let this_repo = env!("CARGO_MANIFEST_DIR");
     let home = dir.path().join("pre-commit-home");
-    // The hook's release build has a target directory of its own, kept
-    // between runs (pre-commit's `cargo install` honours it).
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-target");
+    // The hook's release build has a target directory of its own (not
+    // this run's: `cargo test` holds that one's lock), kept between runs and
+    // shared by every checkout on the machine, so that only the first run
+    // pays for the dependencies (pre-commit's `cargo install` honours
+    // CARGO_TARGET_DIR).
+    let target = std::env::temp_dir().join("stable-abi-pre-commit-target");
     let try_repo = || {
         Command::new(&pre_commit)
             .current_dir(&checkout)
