@@ -55,7 +55,6 @@ impl PTok {
     }
 
     /// A token with an empty hide set.
-    #[cfg(test)]
     pub fn plain(kind: TokKind) -> PTok {
         PTok {
             kind,
