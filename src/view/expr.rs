@@ -62,7 +62,6 @@ impl Value {
 }
 
 /// Evaluates a fully expanded `#if` expression.
-#[cfg(test)]
 pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
     evaluate_tracking(tokens, None, &mut Vec::new())
 }
