@@ -180,13 +180,15 @@ pub enum Command {
 /// `checks::CHECKS` by a test) and the baseline.
 pub const HEADERS_HELP: &str = "\
 Checks (the [name] of each finding):
-  missing    an item is not declared/defined at a version at or after its `added`
-  unlisted   a function or data is declared in the limited API but not in the manifest
-  too-early  a function or data is declared at a version before its `added`
-  ifdef      an item's `ifdef` does not match the feature macro that guards it
-  struct     a struct's definition does not match its `struct_abi_kind` and `members`
+  missing       an item is not declared/defined at a version at or after its `added`
+  unlisted      a function or data is declared in the limited API but not in the manifest
+  too-early     a function or data is declared at a version before its `added`
+  ifdef         an item's `ifdef` does not match the feature macro that guards it
+  struct        a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)
+  abi3t-hidden  an abi3t macro needs a struct abi3t hides (member access, complete type)
 
-Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.
+From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.
+Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.
 `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with
 --write-baseline; stale lines are reported as `stale-baseline` warnings.
 
@@ -228,6 +230,10 @@ pub struct ViewArgs {
     /// Only this kind
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
+
+    /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
+    #[arg(long, value_enum, default_value_t)]
+    pub abi: crate::abi::Abi,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

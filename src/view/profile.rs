@@ -118,6 +118,8 @@ pub const SYSTEM_HEADERS: &[(&str, &str)] = &[
 ",
     ),
     ("time.h", "#define CLOCK_MONOTONIC 1\n"),
+    // glibc's <assert.h> under C11 and later (`__USE_ISOC11`).
+    ("assert.h", "#define static_assert _Static_assert\n"),
     (
         "errno.h",
         "\
@@ -145,9 +147,12 @@ pub const SYSTEM_HEADERS: &[(&str, &str)] = &[
     ),
     (
         "wchar.h",
+        // `_WCHAR_T`: glibc's <wchar.h> has gcc's <stddef.h> define
+        // wchar_t under that guard (which `py_curses.h` also defines).
         "\
 #define WCHAR_MAX __WCHAR_MAX__
 #define WCHAR_MIN __WCHAR_MIN__
+#define _WCHAR_T
 ",
     ),
 ];
