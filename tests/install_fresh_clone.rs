@@ -11,12 +11,17 @@
 //!   Sharing this build's own target directory would be cheaper still, but the
 //!   clone's build would then overwrite `target/debug/stable-abi` while the
 //!   other tests run it.
-//! - The inner `make test` runs every test again; this one sees
+//! - The inner `make test` runs every test again but this one, which is
+//!   ignored there; should it be run with `--ignored` all the same, it sees
 //!   [`INNER_RUN`] set and returns at once, so the recursion stops there.
 //! - `cargo install --path .` uses the target directory too, so it reuses
 //!   the release build of `make check-limited-abi` instead of building again.
 //!
 //! The clone is of the committed HEAD: uncommitted changes are not in it.
+//!
+//! It is `#[ignore]`d by `make test` (it builds the crate twice more and runs
+//! the whole suite again, minutes on 2 cores) and run by CI and by
+//! `make test-fresh-clone` (`cargo test --test install_fresh_clone -- --ignored`).
 //! Unix only: it runs `make` and links the shared data beside the clone.
 #![cfg(unix)]
 
@@ -42,6 +47,7 @@ const OUTER_VARIABLES: [&str; 6] = [
 ];
 
 #[test]
+#[ignore = "minutes long: run by CI and `make test-fresh-clone`"]
 fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     const TEST: &str = "the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere";
     if std::env::var_os(INNER_RUN).is_some() {
