@@ -1,12 +1,20 @@
-//! Every command-line flag, in one place.
+//! Every command-line flag, in one place: this file only declares them;
+//! `commands/` turns them into domain values.
 //!
 //! Without a subcommand, `stable-abi` is a drop-in for CPython's
-//! `Tools/build/stable_abi.py`: same flags, same meanings. The subcommands are
-//! what the reference tool cannot do.
+//! `Tools/build/stable_abi.py`: same flags, same meanings ([`DropinArgs`]).
+//! The subcommands are what the reference tool cannot do. Where a new flag
+//! goes: a drop-in flag (`--release`, `--strict`) in [`DropinArgs`]; a flag
+//! of the header view (`--abi`, …) in [`HeaderOptions`], which `headers`,
+//! `view` and the drop-in's `--unixy-check` share; a flag of one subcommand
+//! in its `…Args`.
 
 use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+
+use clap::builder::PossibleValue;
+use clap::ValueEnum;
 
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
@@ -38,12 +46,12 @@ pub struct Cli {
     pub command: Option<Command>,
 
     #[command(flatten)]
-    pub legacy: LegacyArgs,
+    pub dropin: DropinArgs,
 }
 
 /// The flags of `stable_abi.py`.
 #[derive(Args, Debug)]
-pub struct LegacyArgs {
+pub struct DropinArgs {
     /// File with the stable abi manifest
     #[arg(value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub file: PathBuf,
@@ -139,7 +147,7 @@ impl Args for GeneratorArgs {
 }
 
 /// How the headers are preprocessed: the platform profile, adjusted like a
-/// compiler's command line.
+/// compiler's command line (converted to `view::Defines` by `commands`).
 #[derive(Args, Debug, Default, Clone)]
 pub struct HeaderOptions {
     /// Define a macro for the header view, like the compiler's -D
@@ -277,4 +285,35 @@ pub struct AuditArgs {
         conflicts_with = "paths"
     )]
     pub write_table: Option<PathBuf>,
+}
+
+/// `--format text|json`, for the domain's [`Format`].
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Text, Format::Json]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Format::Text => "text",
+            Format::Json => "json",
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::CHECKS;
+
+    #[test]
+    fn help_lists_every_check_with_its_summary() {
+        for check in CHECKS {
+            let row = format!("{:<11}{}", check.name, check.summary);
+            assert!(
+                HEADERS_HELP.contains(&row),
+                "`headers --help` lacks {row:?}"
+            );
+        }
+    }
 }

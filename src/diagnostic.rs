@@ -228,7 +228,7 @@ impl fmt::Display for Finding {
 }
 
 /// How findings are printed: `--format text|json`.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     #[default]
     Text,

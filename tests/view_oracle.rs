@@ -10,7 +10,7 @@ use std::path::Path;
 
 use stable_abi::manifest::Manifest;
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 fn read_names(path: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(path)
@@ -44,7 +44,7 @@ fn compare(
 }
 
 fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest) {
-    let headers = Headers::load(tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(tree, &Defines::default()).expect("headers load");
     assert_eq!(headers.python_version(), Version::new(3, 13));
     let relevant = |name: &str| {
         manifest.get(name).is_some() || name.starts_with("Py") || name.starts_with("_Py")
@@ -52,7 +52,7 @@ fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest) {
     let mut problems = Vec::new();
     for version in Version::FIRST.up_to(headers.python_version()) {
         let view = headers
-            .view(Some(version), &Profile::default())
+            .view(Some(version), &Defines::default())
             .unwrap_or_else(|err| panic!("view {version}: {err:#}"));
         let declared = view.functions.keys().chain(view.data.keys()).cloned();
         let decl_file = expected.join(format!("declarations-{version}.txt"));

@@ -1,5 +1,5 @@
-//! `stable-abi audit`: do extension modules and wheels that claim the
-//! Stable ABI (abi3) keep to it?
+//! Do extension modules and wheels that claim the Stable ABI (abi3) keep
+//! to it? (`stable-abi audit`)
 //!
 //! Each extension's imported Python symbols are classified against the
 //! manifest (or the built-in table) for a target version: the wheel tag's
@@ -15,17 +15,17 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::binary::classify::{classify, version_specific_libpython, Verdict};
-use crate::binary::report;
+use crate::binary::classify::{classify, Verdict};
+use crate::binary::names::{
+    is_extension_name, version_specific_filename, version_specific_libpython,
+};
 use crate::binary::symbols::read_binary;
-use crate::binary::table::{self, AbiTable};
-use crate::binary::wheel::{is_extension_name, read_wheel, WheelTag};
-use crate::cli::AuditArgs;
-use crate::manifest::Manifest;
+use crate::binary::table::AbiTable;
+use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::error::{Error, Result};
 use crate::version::Version;
 use crate::Outcome;
 
@@ -172,23 +172,6 @@ pub fn audit_extension(
         }
     }
     report
-}
-
-/// The CPython version an extension's file name is restricted to:
-/// `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
-/// are only imported by CPython 3.11.
-pub fn version_specific_filename(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let mut parts = base.split('.').skip(1);
-    parts.find_map(|part| {
-        let digits = part
-            .strip_prefix("cpython-3")
-            .or_else(|| part.strip_prefix("cp3"))?
-            .split('-')
-            .next()?;
-        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| format!("3.{digits}"))
-    })
 }
 
 /// Audits a wheel file.
@@ -358,46 +341,35 @@ pub fn audit_paths(
         .collect()
 }
 
-pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    if let Some(out) = &args.write_table {
-        let Some(manifest_path) = &args.manifest else {
-            return Err(crate::UsageError("--write-table needs --manifest".to_string()).into());
-        };
-        table::write(&Manifest::load(manifest_path)?, out)?;
-        return Ok(Outcome::Success);
-    }
-    if args.paths.is_empty() {
-        return Err(crate::UsageError(
-            "nothing to audit: pass extension modules, wheels or directories".into(),
-        )
-        .into());
-    }
-    let table = match &args.manifest {
-        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
-        None => AbiTable::builtin(),
-    };
-    let defaults = TargetDefault {
-        target: args.target,
-    };
-    let reports = audit_paths(&args.paths, &table, defaults);
-    report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
-    let unreadable = report::print_errors(&mut std::io::stderr().lock(), &reports)?;
+/// The outcome of an audit whose reports are printed: failure when any
+/// extension breaks the Stable ABI of its target.
+///
+/// Errors (exit status 2): an input could not be read, or none of `paths`
+/// held an extension module (a wrong path should not pass silently).
+pub fn outcome(reports: &[InputReport], paths: &[PathBuf]) -> Result<Outcome> {
+    // Each unreadable input and each unreadable extension in a wheel.
+    let unreadable: usize = reports
+        .iter()
+        .map(|r| {
+            usize::from(r.error.is_some())
+                + r.extensions.iter().filter(|e| e.error.is_some()).count()
+        })
+        .sum();
     if unreadable > 0 {
-        anyhow::bail!("{unreadable} input(s) could not be read");
+        return Err(Error::other(format!(
+            "{unreadable} input(s) could not be read"
+        )));
     }
     // A wheel skipped for not being abi3 was found, just not audited.
     let found_any = reports
         .iter()
         .any(|r| !r.extensions.is_empty() || r.abi3 == Some(false));
     if !found_any {
-        anyhow::bail!(
+        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::other(format!(
             "no extension module found in {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+            paths.join(", ")
+        )));
     }
     let clean = reports
         .iter()
@@ -442,24 +414,6 @@ mod tests {
             let report = audit_extension("x.abi3.so", bytes, &table(), Version::FIRST);
             assert!(report.error.is_some());
             assert!(!report.is_clean());
-        }
-    }
-
-    #[test]
-    fn version_specific_file_names() {
-        let cases = [
-            ("pkg/_spam.cpython-311-x86_64-linux-gnu.so", Some("3.11")),
-            ("_spam.cp39-win_amd64.pyd", Some("3.9")),
-            ("pkg/_spam.abi3.so", None),
-            ("_spam.pyd", None),
-            ("cp311.so", None),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(
-                version_specific_filename(name).as_deref(),
-                expected,
-                "{name}"
-            );
         }
     }
 }

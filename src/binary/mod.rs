@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod classify;
 pub mod library;
+pub mod names;
 pub mod report;
 pub mod symbols;
 pub mod table;

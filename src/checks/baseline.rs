@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use crate::checks::versions::{describe, format_versions, parse_versions};
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
+use crate::error::{Error, Result};
 use crate::version::Version;
 
 /// The check name of the warnings about stale baseline entries.
@@ -47,6 +48,17 @@ struct Entry {
     line: usize,
 }
 
+/// Leaves out what the baseline file at `path` accepts (reporting its
+/// stale entries); all findings when there is none.
+///
+/// Errors: the file cannot be read or has a malformed line.
+pub fn apply_baseline(findings: Vec<Finding>, path: Option<&Path>) -> Result<Vec<Finding>> {
+    match path {
+        Some(path) => Ok(Baseline::load(path)?.apply(findings)),
+        None => Ok(findings),
+    }
+}
+
 /// A parsed baseline file.
 #[derive(Debug)]
 pub struct Baseline {
@@ -56,10 +68,9 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a baseline file; errors name the file and line.
-    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|err| {
-            anyhow::anyhow!("{}: error: cannot read the baseline: {err}", path.display())
-        })?;
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Error::io(path, "cannot read the baseline", err))?;
         Ok(Baseline::parse(&text, path)?)
     }
 

@@ -23,8 +23,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::checks::{declared, missing, seen, seen_verb, Context};
+use crate::checks::{declared, seen, seen_verb, Context};
 use crate::diagnostic::{Finding, Location};
+use crate::manifest::Kind;
 use crate::view::View;
 
 pub const NAME: &str = "ifdef";
@@ -62,7 +63,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
         for item in context.manifest.items.iter() {
             if item.ifdef.as_deref() != Some(feature.as_str())
                 || item.abi_only
-                || !missing::KINDS.contains(&item.kind)
+                || !Kind::IN_HEADERS.contains(&item.kind)
                 || item.added.is_none_or(|added| added > current)
             {
                 continue;
@@ -79,12 +80,13 @@ pub fn check(context: &Context) -> Vec<Finding> {
                     ),
                     context.manifest.location(item),
                 ),
-                (Some(_), Some(location)) => (
+                (Some(_), Some(seen_off)) => (
                     format!(
                         "{name} has `ifdef = '{feature}'` but is {verb} for Py_LIMITED_API \
                          {current} even when {feature} is not defined"
                     ),
-                    location
+                    seen_off
+                        .location()
                         .cloned()
                         .unwrap_or_else(|| context.manifest.location(item)),
                 ),

@@ -24,19 +24,9 @@ use crate::manifest::Kind;
 
 pub const NAME: &str = "missing";
 
-/// Every kind the headers can show.
-pub const KINDS: [Kind; 6] = [
-    Kind::Function,
-    Kind::Data,
-    Kind::Macro,
-    Kind::Const,
-    Kind::Typedef,
-    Kind::Struct,
-];
-
 pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for item in context.expected(&KINDS) {
+    for item in context.expected(&Kind::IN_HEADERS) {
         let Some(added) = item.added else { continue };
         let mut absent = Vec::new();
         let mut first_seen = None;
@@ -48,7 +38,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
                 None => absent.push(*version),
                 Some(location) => {
                     if first_seen.is_none() {
-                        first_seen = Some((*version, location.cloned()));
+                        first_seen = Some((*version, location.location().cloned()));
                     }
                 }
             }

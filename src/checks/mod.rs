@@ -39,9 +39,7 @@
 //! the manifest path given makes them (relative when it is relative).
 
 mod baseline;
-pub mod command;
 mod ifdef;
-pub mod legacy;
 mod missing;
 mod structs;
 mod too_early;
@@ -50,17 +48,20 @@ mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Location};
-use crate::manifest::{Item, Kind, Manifest};
+use crate::error::Result;
+use crate::manifest::{Item, Kind, Manifest, Selection};
 use crate::version::Version;
-use crate::view::{Headers, Profile, View};
+use crate::view::{Defines, Headers, View};
 
-pub use baseline::{Baseline, STALE_BASELINE};
-pub use command::run;
+pub use baseline::{apply_baseline, Baseline, STALE_BASELINE};
+pub use unlisted::at_version as unlisted_at;
 pub use versions::{format_versions, parse_versions};
+
+/// The stable name of the `missing` check.
+pub const MISSING: &str = missing::NAME;
 
 /// One header check: a stable name and the function that runs it.
 pub struct Check {
@@ -126,13 +127,23 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Parses the headers of the manifest's tree with `defines` (`-D`/`-U`)
+    /// and evaluates them at every version ([`Context::build`]).
+    ///
+    /// Errors: the tree's version cannot be read, or a header is bad at
+    /// some version (located, with its include stack).
+    pub fn for_tree(manifest: &'a Manifest, defines: &Defines) -> Result<Context<'a>> {
+        let headers = Headers::load(&manifest.root(), defines)?;
+        Context::build(manifest, &headers)
+    }
+
     /// Evaluates the parsed headers at every version from 3.2 to the tree's
     /// own, and once per feature macro toggled at the tree's version. (A
     /// feature macro given with `-D` when the headers were loaded is in the
     /// views' macros, so it counts as defined, as for a compiler.)
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
-        let none = Profile::default();
+        let none = Defines::default();
         // Each view is an independent evaluation of the one parse.
         let views = versions
             .par_iter()
@@ -151,19 +162,13 @@ impl<'a> Context<'a> {
         context.toggled = features
             .into_par_iter()
             .map(|(name, defined)| {
-                let profile = if defined {
-                    Profile {
-                        undefines: vec![name.clone()],
-                        ..Profile::default()
-                    }
+                let toggle = if defined {
+                    Defines::undefine(&name)
                 } else {
-                    Profile {
-                        defines: vec![(name.clone(), "1".to_string())],
-                        ..Profile::default()
-                    }
+                    Defines::define(&name, "1")
                 };
                 let view = headers
-                    .view(Some(current), &profile)
+                    .view(Some(current), &toggle)
                     .map_err(|err| format!("{err:#}"))
                     .and_then(|view| toggle_took_effect(view, &name, defined));
                 (name, view)
@@ -206,8 +211,11 @@ impl<'a> Context<'a> {
     /// `ifdef`, if any, is defined in this configuration: what the headers
     /// must show.
     pub fn expected(&self, kinds: &[Kind]) -> Vec<&'a Item> {
-        self.manifest
-            .select(kinds, false, Some(&self.feature_macros))
+        self.manifest.select(
+            Selection::of(kinds)
+                .limited_api()
+                .where_defined(&self.feature_macros),
+        )
     }
 }
 
@@ -224,17 +232,35 @@ fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View,
     }
 }
 
-/// Where `item` is declared or defined in `view`, if it is; `Some(None)`
-/// when it counts as present without a place (a static inline function the
-/// manifest lists as a macro).
-pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Location>> {
+/// How a manifest item shows in a view, when it does.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Seen<'v> {
+    /// Declared or defined here.
+    At(&'v Location),
+    /// Counts as present without a place: a static inline function the
+    /// manifest lists as a macro ([`STATIC_INLINE_FUNCTIONS`]).
+    Implicitly,
+}
+
+impl<'v> Seen<'v> {
+    /// Where, when there is a place.
+    pub fn location(self) -> Option<&'v Location> {
+        match self {
+            Seen::At(location) => Some(location),
+            Seen::Implicitly => None,
+        }
+    }
+}
+
+/// Whether and where `name`, of `kind`, is declared or defined in `view`.
+pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Seen<'v>> {
     let found = match kind {
         Kind::Function | Kind::Data => view.symbol(name),
         Kind::Macro | Kind::Const => {
             if let Some(decl) = view.macros.get(name) {
                 Some(decl)
             } else if kind == Kind::Macro && STATIC_INLINE_FUNCTIONS.contains(&name) {
-                return Some(None);
+                return Some(Seen::Implicitly);
             } else {
                 None
             }
@@ -243,12 +269,12 @@ pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Loc
             if let Some(decl) = view.typedefs.get(name) {
                 Some(decl)
             } else {
-                return view.structs.get(name).map(|s| Some(&s.location));
+                return view.structs.get(name).map(|s| Seen::At(&s.location));
             }
         }
         Kind::FeatureMacro => view.macros.get(name),
     };
-    found.map(|decl| Some(&decl.location))
+    found.map(|decl| Seen::At(&decl.location))
 }
 
 /// Where a function or data is declared in `view`.
@@ -284,17 +310,6 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn help_lists_every_check_with_its_summary() {
-        for check in CHECKS {
-            let row = format!("{:<11}{}", check.name, check.summary);
-            assert!(
-                crate::cli::HEADERS_HELP.contains(&row),
-                "`headers --help` lacks {row:?}"
-            );
-        }
-    }
 
     #[test]
     fn check_names_are_unique() {

@@ -25,14 +25,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::checks::versions::describe;
 use crate::checks::Context;
 use crate::diagnostic::{Finding, Location};
-use crate::manifest::Kind;
+use crate::manifest::{Kind, Selection};
 use crate::version::Version;
 use crate::view::View;
 
 pub const NAME: &str = "unlisted";
 
 /// The names a view may declare without a finding.
-pub fn allowed(context: &Context) -> BTreeSet<String> {
+fn allowed(context: &Context) -> BTreeSet<String> {
     let kinds = [Kind::Function, Kind::Data];
     let mut allowed: BTreeSet<String> = context
         .expected(&kinds)
@@ -41,7 +41,7 @@ pub fn allowed(context: &Context) -> BTreeSet<String> {
         .collect();
     let private_symbols = context
         .manifest
-        .select(&kinds, true, Some(&context.feature_macros))
+        .select(Selection::of(&kinds).where_defined(&context.feature_macros))
         .into_iter()
         .filter(|item| item.name.starts_with('_'))
         .map(|item| item.name.clone());
@@ -50,7 +50,7 @@ pub fn allowed(context: &Context) -> BTreeSet<String> {
 }
 
 /// The declarations of `view` not in `allowed`, with where they are.
-pub fn unlisted_in<'v>(
+fn unlisted_in<'v>(
     view: &'v View,
     allowed: &'v BTreeSet<String>,
 ) -> impl Iterator<Item = (&'v String, &'v Location)> + 'v {
@@ -62,12 +62,7 @@ pub fn unlisted_in<'v>(
 }
 
 /// One finding for `name`, declared at `versions` (the first at `location`).
-pub fn finding(
-    context: &Context,
-    name: &str,
-    versions: Vec<Version>,
-    location: Location,
-) -> Finding {
+fn finding(context: &Context, name: &str, versions: Vec<Version>, location: Location) -> Finding {
     let why = match context.manifest.get(name) {
         None => "is not in the manifest".to_string(),
         Some(item) if item.abi_only => "is `abi_only` in the manifest".to_string(),
@@ -93,6 +88,16 @@ pub fn finding(
         finding = finding.note(Some(context.manifest.location(item)), "listed here");
     }
     finding
+}
+
+/// The findings of one view alone, at `version` (as `stable_abi.py
+/// --unixy-check` looks at the tree's own version only): functions, then
+/// data, each by name.
+pub fn at_version(context: &Context, version: Version, view: &View) -> Vec<Finding> {
+    let allowed = allowed(context);
+    unlisted_in(view, &allowed)
+        .map(|(name, location)| finding(context, name, vec![version], location.clone()))
+        .collect()
 }
 
 pub fn check(context: &Context) -> Vec<Finding> {

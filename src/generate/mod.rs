@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use minijinja::{context, AutoEscape, Environment, Value};
 
-use crate::manifest::{Kind, Manifest, Windows};
+use crate::manifest::{Kind, Manifest, Selection, Windows};
 use crate::pyfmt;
 
 pub use output::{update_file, Update};
@@ -97,7 +97,7 @@ fn python3dll(manifest: &Manifest) -> Value {
         .collect();
     let exports = |kind: Kind| {
         let mut names: Vec<&str> = manifest
-            .select(&[kind], true, Some(&on_windows))
+            .select(Selection::of(&[kind]).where_defined(&on_windows))
             .into_iter()
             .map(|item| item.name.as_str())
             .collect();
@@ -128,7 +128,7 @@ fn doc_list(manifest: &Manifest) -> Value {
         Kind::Typedef,
     ];
     let mut rows: Vec<[String; 5]> = Vec::new();
-    for item in manifest.select(&kinds, false, None) {
+    for item in manifest.select(Selection::of(&kinds).limited_api()) {
         let added = item.added.map(|v| v.to_string()).unwrap_or_default();
         let ifdef_note = item
             .ifdef
@@ -171,7 +171,7 @@ fn doc_list(manifest: &Manifest) -> Value {
 /// `Lib/test/test_stable_abi_ctypes.py`: every exported symbol, those that
 /// depend on a feature macro grouped under it, and the feature macros.
 fn ctypes_test(manifest: &Manifest) -> Value {
-    let symbols = manifest.select(&[Kind::Function, Kind::Data], true, None);
+    let symbols = manifest.select(Selection::of(&Kind::SYMBOLS));
     let feature_macros = manifest.feature_macros();
     let unconditional: Vec<&str> = symbols
         .iter()

@@ -1,20 +1,18 @@
-//! `stable-abi view 3.N`: what one Limited API version exposes, by kind,
+//! The view as a listing: what one Limited API version exposes, by kind,
 //! with locations, and whether the manifest lists each name — the question
-//! extension authors ask ("is X in the limited API for 3.9?").
+//! extension authors ask ("is X in the limited API for 3.9?"), answered by
+//! `stable-abi view 3.N`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::ViewArgs;
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
 use crate::version::Version;
-use crate::Outcome;
 
-use super::{Decl, Headers, Profile, View};
+use super::{Decl, View};
 
 /// The kinds `--kind` accepts, in output order.
 pub const KINDS: [&str; 5] = ["function", "data", "macro", "typedef", "struct"];
@@ -33,25 +31,6 @@ pub struct Entry {
     /// Structs: the members, or `null` when the struct is opaque here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Option<Vec<String>>>,
-}
-
-/// `stable-abi view 3.N`
-pub fn run(args: &ViewArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
-    let profile = Profile::from_options(&args.headers)?;
-    let headers = Headers::load(&manifest.root(), &profile)?;
-    let view = headers.view(Some(args.version), &Profile::default())?;
-    let entries = entries(&view, &manifest, args.kind.as_deref());
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match write_entries(&mut out, &entries, args.version, args.format) {
-        // `stable-abi view 3.9 | head` is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        result => {
-            result.context("writing the view")?;
-            Ok(Outcome::Success)
-        }
-    }
 }
 
 /// Everything in the view (or of one kind), by kind then name.

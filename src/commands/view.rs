@@ -1,0 +1,23 @@
+//! `stable-abi view 3.N`: what one Limited API version exposes.
+
+use crate::cli::ViewArgs;
+use crate::error::Result;
+use crate::manifest::Manifest;
+use crate::view::{entries, write_entries, Defines, Headers};
+use crate::Outcome;
+
+pub fn run(args: &ViewArgs) -> Result<Outcome> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    let view = headers.view(Some(args.version), &Defines::default())?;
+    let entries = entries(&view, &manifest, args.kind.as_deref());
+    let mut out = std::io::stdout().lock();
+    match write_entries(&mut out, &entries, args.version, args.format) {
+        // `stable-abi view 3.9 | head` is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        result => {
+            result?;
+            Ok(Outcome::Success)
+        }
+    }
+}

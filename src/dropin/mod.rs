@@ -1,0 +1,173 @@
+//! The drop-in for CPython's `Tools/build/stable_abi.py`: same flags, same
+//! meanings, same generated files, same verdicts.
+//!
+//! Everything that reproduces the reference tool lives here: the actions of
+//! a [`Request`] ([`run`]: list, dump, check or generate each file,
+//! `--unixy-check`), the header and library half of `--unixy-check`
+//! ([`unixy`]), and the verdicts the reference tool reaches on the headers
+//! ([`verdicts`]). The generated files themselves are rendered by
+//! [`crate::generate`]. The command line is turned into a [`Request`] by
+//! `commands::dropin`; a new drop-in flag is a field here.
+
+mod unixy;
+mod verdicts;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::generate::{update_file, Update, GENERATORS};
+use crate::manifest::{self, Manifest};
+use crate::view::Defines;
+use crate::Outcome;
+
+pub use unixy::header_findings;
+pub use verdicts::verdicts;
+
+/// Where one generated file is checked or written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The generator's default path, under the manifest's tree.
+    DefaultPath,
+    /// A path given on the command line.
+    Path(PathBuf),
+}
+
+/// What one drop-in invocation asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// The manifest (`Misc/stable_abi.toml`).
+    pub manifest: PathBuf,
+    /// Write the files rather than check them (`--generate`,
+    /// `--generate-all`).
+    pub generate: bool,
+    /// Every generator at its default path unless named (`--generate-all`,
+    /// `--all`).
+    pub all_generators: bool,
+    /// List the generators and their default paths, and nothing else.
+    pub list: bool,
+    /// Print the manifest as read, and check it reads back the same.
+    pub dump: bool,
+    /// For each generator of [`GENERATORS`], in order: the file asked for.
+    pub generators: Vec<Option<Target>>,
+    /// Check the headers and the built library (`--unixy-check`, `--all`).
+    pub unixy_check: bool,
+    /// `-D`/`-U` for the header view of `--unixy-check`.
+    pub defines: Defines,
+    /// Accepted header findings, not reported by `--unixy-check`.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Runs the request as `stable_abi.py` would: every action, then one
+/// summary of those that failed (on stderr).
+///
+/// Errors: a usage error when nothing is asked; an unreadable or invalid
+/// manifest, a bad header, a file that cannot be read or written.
+pub fn run(request: &Request) -> Result<Outcome> {
+    let base = manifest::tree_root(&request.manifest);
+    if request.list {
+        for generator in GENERATORS {
+            let path = absolute(&base.join(generator.default_path));
+            println!("--{}: {}", generator.flag(), path.display());
+        }
+        return Ok(Outcome::Success);
+    }
+    let manifest = Manifest::load(&request.manifest)?;
+
+    // Each action that ran, and whether it succeeded.
+    let mut results: Vec<(&str, bool)> = Vec::new();
+    if request.dump {
+        for line in manifest::dump(&manifest) {
+            println!("{line}");
+        }
+        let round_trip = manifest::check_round_trip(&manifest);
+        if let Err(message) = &round_trip {
+            eprintln!("{}: error: {message}", request.manifest.display());
+        }
+        results.push(("dump", round_trip.is_ok()));
+    }
+    for (generator, requested) in GENERATORS.iter().zip(&request.generators) {
+        let path = match requested {
+            Some(Target::Path(path)) => path.clone(),
+            Some(Target::DefaultPath) => base.join(generator.default_path),
+            None if request.all_generators => base.join(generator.default_path),
+            None => continue,
+        };
+        let text = generator
+            .render(&manifest)
+            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
+        let ok = match update_file(&path, &text, request.generate)? {
+            Update::UpToDate | Update::Written => true,
+            Update::Missing => {
+                eprintln!(
+                    "{}: error: file does not exist; run with --generate to create it",
+                    path.display()
+                );
+                false
+            }
+            Update::Stale { diff } => {
+                println!("File {} differs from expected!", path.display());
+                print!("{diff}");
+                false
+            }
+        };
+        results.push((generator.name, ok));
+    }
+    if request.unixy_check {
+        let ok = unixy::check(&manifest, &request.defines, request.baseline.as_deref())?;
+        results.push(("unixy_check", ok));
+    }
+
+    if results.is_empty() {
+        let message = if request.generate {
+            "No file specified. Use --generate-all to regenerate all files, or --help for usage."
+        } else {
+            "No check specified. Use --all to check all files, or --help for usage."
+        };
+        return Err(Error::usage(message));
+    }
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| *name)
+        .collect();
+    if failed.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    let mut stderr = std::io::stderr().lock();
+    writeln!(
+        stderr,
+        "\nThese checks related to the stable ABI did not succeed: {}\n\n\
+         If you see diffs in the output, files derived from the stable ABI manifest\n\
+         were not regenerated. Run `make regen-limited-abi` to fix this.\n\
+         Otherwise, see the error(s) above.\n\n\
+         The stable ABI manifest is at: {}\n\
+         Note that there is a process to follow when modifying it:\n\
+         https://devguide.python.org/c-api/#limited-api",
+        failed.join(", "),
+        request.manifest.display()
+    )?;
+    Ok(Outcome::Failure)
+}
+/// The path made absolute (like Python's `Path.resolve()`), without
+/// requiring it to exist.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path)
+        .map(|p| normalize(&p))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Folds `.` and `..` components, as `Path.resolve()` shows paths.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
