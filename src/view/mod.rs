@@ -15,6 +15,8 @@ mod lex;
 mod listing;
 mod load;
 mod profile;
+mod struct_body;
+mod struct_defs;
 mod type_statements;
 mod walk;
 

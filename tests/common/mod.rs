@@ -143,3 +143,20 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The CPython 3.15 tree with the free-threaded Stable ABI (abi3t) and its
+/// oracle, `../shared/cpython/3.15.2`; skipped (a failure under `CI=true`)
+/// when it is missing.
+pub fn abi3t_tree(test: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.15.2");
+    if path.join("Misc/stable_abi.toml").is_file() && path.join("expected/abi3t").is_dir() {
+        return Some(path);
+    }
+    skip(
+        test,
+        format!(
+            "no CPython 3.15 tree with expected/abi3t at {}",
+            path.display()
+        ),
+    )
+}
