@@ -4,16 +4,16 @@
 mod common;
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Headers, Defines};
 
 #[test]
 fn pyobject_has_all_its_members_at_3_15() {
     let Some(tree) = common::abi3t_tree("pyobject_has_all_its_members_at_3_15") else {
         return;
     };
-    let headers = Headers::load(&tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(&tree, &Defines::default()).expect("headers load");
     let view = headers
-        .view(Some(Version::new(3, 15)), &Profile::default())
+        .view(Some(Version::new(3, 15)), &Defines::default())
         .expect("view");
     let members = view.structs["PyObject"].members.clone().expect("complete");
     // The anonymous union's members, then the member after it.
