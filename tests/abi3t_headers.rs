@@ -4,7 +4,7 @@
 mod common;
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Defines};
+use stable_abi::view::{Defines, Headers};
 
 #[test]
 fn pyobject_has_all_its_members_at_3_15() {

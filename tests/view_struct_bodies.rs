@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Defines, View};
+use stable_abi::view::{Defines, Headers, View};
 
 fn view() -> View {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/struct_bodies");
