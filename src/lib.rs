@@ -14,6 +14,7 @@ pub mod binary;
 pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod compat;
 pub mod diagnostic;
 pub mod dropin;
 pub mod error;

@@ -9,12 +9,14 @@
 //! | `stable-abi view 3.N` | [`view`] | [`crate::view`] |
 //! | `stable-abi library` | [`library`] | [`crate::binary::library`] |
 //! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
+//! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
 //!
 //! A new flag is declared in `cli.rs` and converted in its command's file
 //! (flags shared by several commands, like `-D`/`-U`, here). A new command
 //! is a variant of `cli::Command`, a file here, and a line in [`run`].
 
 pub mod audit;
+pub mod compat;
 pub mod dropin;
 pub mod headers;
 pub mod library;
@@ -33,6 +35,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Some(Command::View(args)) => view::run(args),
         Some(Command::Library(args)) => library::run(args),
         Some(Command::Audit(args)) => audit::run(args),
+        Some(Command::Compat(args)) => compat::run(args),
     }
 }
 

@@ -191,6 +191,12 @@ fn read_python_version(root: &Path) -> Result<Version> {
     let path = root.join("Include/patchlevel.h");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
+    parse_patchlevel(&text).ok_or_else(|| Error::file(&path, "no `#define PY_MINOR_VERSION N`"))
+}
+
+/// The release `3.N` that `Include/patchlevel.h`'s text names
+/// (`#define PY_MINOR_VERSION N`), if it names one.
+pub fn parse_patchlevel(text: &str) -> Option<Version> {
     for line in text.lines() {
         let Some(directive) = line.trim_start().strip_prefix('#') else {
             continue;
@@ -198,13 +204,12 @@ fn read_python_version(root: &Path) -> Result<Version> {
         let mut words = directive.split_whitespace();
         if words.next() == Some("define") && words.next() == Some("PY_MINOR_VERSION") {
             let minor = words.next().and_then(|w| w.parse::<u8>().ok());
-            if let Some(minor) = minor {
-                return Version::parse(&format!("3.{minor}"))
-                    .map_err(|message| Error::file(&path, message));
+            if let Some(version) = minor.and_then(|m| Version::parse(&format!("3.{m}")).ok()) {
+                return Some(version);
             }
         }
     }
-    Err(Error::file(&path, "no `#define PY_MINOR_VERSION N`"))
+    None
 }
 
 impl Headers {

@@ -144,6 +144,18 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// A directory of the shared data beside this repository (`../shared/NAME`),
+/// or `None` as [`skip`] says.
+pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    skip(test, format!("no {}", dir.display()))
+}
+
 /// The CPython 3.15 tree with the free-threaded Stable ABI (abi3t) and its
 /// oracle, `../shared/cpython/3.15.2`; skipped (a failure under `CI=true`)
 /// when it is missing.
