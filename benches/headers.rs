@@ -72,7 +72,7 @@ fn main() {
             let time = median(RUNS, || {
                 std::hint::black_box((check.run)(&context));
             });
-            format!("{} {}", check.name, ms(time))
+            format!("{} {}", check.code.name, ms(time))
         })
         .collect();
     println!("each check alone: {}", each.join(", "));

@@ -16,6 +16,7 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
+use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
 use crate::version::Version;
@@ -169,28 +170,35 @@ pub enum Command {
     Library(LibraryArgs),
     /// Audit extension modules and wheels that claim the Stable ABI (abi3)
     Audit(AuditArgs),
+    /// Explain a finding's code (what, why, an example); list them all
+    Explain(ExplainArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
 }
 
-/// `stable-abi headers --help`: the checks (kept in step with
-/// `checks::CHECKS` by a test) and the baseline.
-pub const HEADERS_HELP: &str = "\
-Checks (the [name] of each finding):
-  missing    an item is not declared/defined at a version at or after its `added`
-  unlisted   a function or data is declared in the limited API but not in the manifest
-  too-early  a function or data is declared at a version before its `added`
-  ifdef      an item's `ifdef` does not match the feature macro that guards it
-  struct     a struct's definition does not match its `struct_abi_kind` and `members`
+/// `stable-abi headers --help`: the checks (from the registry of codes)
+/// and the baseline.
+fn headers_help() -> String {
+    format!(
+        "Checks (the [name] of each finding; `stable-abi explain NAME` says more):\n{}\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.\n\
+         `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
+         --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
+         Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
+        codes::help_table("headers")
+    )
+}
 
-Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.
-`too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with
---write-baseline; stale lines are reported as `stale-baseline` warnings.
-
-Exit status: 0 no error finding, 1 an error finding, 2 an input error.";
+/// `--help` of a command whose findings have codes: them, then `tail`.
+fn codes_help(command: &str, tail: &str) -> String {
+    format!(
+        "Findings (`stable-abi explain NAME` says more):\n{}\n{tail}",
+        codes::help_table(command)
+    )
+}
 
 #[derive(Args, Debug)]
-#[command(after_help = HEADERS_HELP)]
+#[command(after_help = headers_help())]
 pub struct HeadersArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
@@ -235,8 +243,11 @@ pub struct ViewArgs {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 every symbol is exported, 1 a symbol is missing, \
-                  2 a library cannot be read or is not an object file."
+    after_help = codes_help(
+        "library",
+        "Exit status: 0 every symbol is exported, 1 a symbol is missing, \
+         2 a library cannot be read or is not an object file."
+    )
 )]
 pub struct LibraryArgs {
     /// Libraries to check (.so, .a, .dylib, .dll); by default the
@@ -258,9 +269,12 @@ pub struct LibraryArgs {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 every extension keeps to the Stable ABI of its target, \
-                  1 a violation or a version mismatch, 2 an input cannot be read \
-                  or no extension module was found."
+    after_help = codes_help(
+        "audit",
+        "Exit status: 0 every extension keeps to the Stable ABI of its target, \
+         1 a violation or a version mismatch, 2 an input cannot be read \
+         or no extension module was found."
+    )
 )]
 pub struct AuditArgs {
     /// Extension modules (.so, .pyd, .dylib), wheels (.whl), or directories
@@ -341,33 +355,25 @@ pub struct CompatArgs {
     pub write_accepted: Option<PathBuf>,
 }
 
-/// `--format text|json`, for the domain's [`Format`].
+/// `--format text|json|sarif`, for the domain's [`Format`].
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Text, Format::Json]
+        &[Format::Text, Format::Json, Format::Sarif]
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            Format::Text => "text",
-            Format::Json => "json",
-        }))
+        Some(match self {
+            Format::Text => PossibleValue::new("text").help("like a compiler"),
+            Format::Json => PossibleValue::new("json").help("one JSON document (see the README)"),
+            Format::Sarif => PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs"),
+        })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::checks::CHECKS;
-
-    #[test]
-    fn help_lists_every_check_with_its_summary() {
-        for check in CHECKS {
-            let row = format!("{:<11}{}", check.name, check.summary);
-            assert!(
-                HEADERS_HELP.contains(&row),
-                "`headers --help` lacks {row:?}"
-            );
-        }
-    }
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The code, e.g. too-early (the [name] at the end of a finding); none
+    /// lists every code
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
 }

@@ -13,6 +13,7 @@
 pub mod binary;
 pub mod checks;
 pub mod cli;
+pub mod codes;
 pub mod commands;
 pub mod compat;
 pub mod diagnostic;
@@ -20,6 +21,7 @@ pub mod dropin;
 pub mod error;
 pub mod generate;
 pub mod manifest;
+pub mod output;
 pub mod pyfmt;
 pub mod version;
 pub mod view;

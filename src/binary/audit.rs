@@ -22,9 +22,11 @@ use crate::binary::classify::{classify, Verdict};
 use crate::binary::names::{
     is_extension_name, version_specific_filename, version_specific_libpython,
 };
+use crate::binary::problems;
 use crate::binary::symbols::read_binary;
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::diagnostic::Finding;
 use crate::error::{Error, Result};
 use crate::version::Version;
 use crate::Outcome;
@@ -64,39 +66,32 @@ pub struct ExtensionReport {
     pub name: String,
     /// How many of its imports are Python's.
     pub python_symbols: usize,
-    /// Imported Python symbols the Stable ABI does not have.
-    pub not_stable: Vec<String>,
-    /// Imported Stable ABI symbols added after the target.
-    pub too_new: Vec<TooNew>,
-    /// Linked libraries that tie it to one Python version.
-    pub version_specific_links: Vec<VersionLink>,
+    /// What is wrong with it ([`problems`]): symbols outside the Stable
+    /// ABI, then symbols newer than the target, then version-specific
+    /// links. In JSON only their number: the findings are the envelope's.
+    #[serde(rename = "problems", serialize_with = "count")]
+    pub findings: Vec<Finding>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
     /// Why it could not be read.
     pub error: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct TooNew {
-    pub symbol: String,
-    /// The version that added it: the extension needs at least this.
-    pub needs: Version,
-    /// Where the manifest defines it (with `--manifest`).
-    pub manifest_location: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct VersionLink {
-    pub library: String,
-    pub version: String,
+fn count<S: serde::Serializer>(findings: &[Finding], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(findings.len() as u64)
 }
 
 impl ExtensionReport {
     pub fn is_clean(&self) -> bool {
-        self.error.is_none()
-            && self.not_stable.is_empty()
-            && self.too_new.is_empty()
-            && self.version_specific_links.is_empty()
+        self.error.is_none() && self.findings.is_empty()
+    }
+
+    /// Names the extension's file (`path`) in its findings.
+    fn in_file(mut self, path: &Path) -> Self {
+        for finding in &mut self.findings {
+            finding.file = Some(path.to_path_buf());
+        }
+        self
     }
 }
 
@@ -143,34 +138,27 @@ pub fn audit_extension(
             return report;
         }
     };
+    let mut not_stable = Vec::new();
+    let mut too_new = Vec::new();
     for symbol in &binary.imports {
-        match classify(table, symbol, target) {
-            None => {}
-            Some(verdict) => {
-                report.python_symbols += 1;
-                match verdict {
-                    Verdict::Fine => {}
-                    Verdict::NotStable => report.not_stable.push(symbol.clone()),
-                    Verdict::NeedsNewer(needs) => report.too_new.push(TooNew {
-                        symbol: symbol.clone(),
-                        needs,
-                        manifest_location: table
-                            .get(symbol)
-                            .and_then(|item| table.location(item))
-                            .map(|location| location.to_string()),
-                    }),
-                }
+        let Some(verdict) = classify(table, symbol, target) else {
+            continue;
+        };
+        report.python_symbols += 1;
+        match verdict {
+            Verdict::Fine => {}
+            Verdict::NotStable => not_stable.push(problems::not_stable(symbol)),
+            Verdict::NeedsNewer(needs) => {
+                let entry = table.get(symbol).and_then(|item| table.location(item));
+                too_new.push(problems::too_new(symbol, needs, target, entry));
             }
         }
     }
-    for library in &binary.needed {
-        if let Some(version) = version_specific_libpython(library) {
-            report.version_specific_links.push(VersionLink {
-                library: library.clone(),
-                version,
-            });
-        }
-    }
+    let links = binary.needed.iter().filter_map(|library| {
+        version_specific_libpython(library)
+            .map(|version| problems::version_specific_link(library, &version))
+    });
+    report.findings = not_stable.into_iter().chain(too_new).chain(links).collect();
     report
 }
 
@@ -219,7 +207,7 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
     report.extensions = contents
         .extensions
         .par_iter()
-        .map(|(name, bytes)| audit_extension(name, bytes, table, target))
+        .map(|(name, bytes)| audit_extension(name, bytes, table, target).in_file(&path.join(name)))
         .collect();
     report
 }
@@ -241,7 +229,7 @@ pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefau
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let extension = audit_extension(&name, &data, table, target);
+    let extension = audit_extension(&name, &data, table, target).in_file(path);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {

@@ -13,9 +13,30 @@ use std::path::{Path, PathBuf};
 
 use crate::binary::names::is_libpython;
 use crate::binary::symbols::{read_binary, BinaryFormat};
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::error::{Error, Result};
 use crate::manifest::{Kind, Manifest, Selection, Windows};
+
+/// The code of a symbol the library does not export.
+pub const MISSING_EXPORT: Code = Code {
+    name: "missing-export",
+    command: "library",
+    summary: "a Stable ABI function or data the library does not export",
+    doc: r#"A function or data item of the manifest (`abi_only` ones included:
+macros call them) whose `ifdef` feature macro is defined on the target is
+not in the library's exports (an ELF's dynamic symbol table, an archive's
+symbol index, a Mach-O's external symbols, a DLL's export table).
+Reported at the item's manifest entry.
+
+Why it matters: an extension built for the Stable ABI links against the
+symbol by name; on a Python whose libpython lacks it, the extension fails
+to load (undefined symbol), although the manifest promised it.
+
+Example: a build that forgot `PyType_GetName`:
+
+    Misc/stable_abi.toml:2101:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
+};
 
 /// Which feature macros (`ifdef` values) are defined on the target.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +119,7 @@ pub fn check_library(
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "?".into());
             let mut finding = Finding::error(
-                "missing-export",
+                MISSING_EXPORT.name,
                 item.name.clone(),
                 format!(
                     "{} {} (added in {added}) is not exported by {}",

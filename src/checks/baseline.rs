@@ -28,12 +28,36 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::checks::versions::{describe, format_versions, parse_versions};
+use crate::codes::Code;
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
 use crate::error::{Error, Result};
 use crate::version::Version;
 
+/// The code of the warnings about stale baseline entries.
+pub const STALE_BASELINE_CODE: Code = Code {
+    name: "stale-baseline",
+    command: "headers",
+    summary: "a baseline entry accepts a finding that no longer occurs (a warning)",
+    doc: r#"A line of the baseline (`--baseline FILE`, or the accepted breaks of
+`compat --accepted FILE`) matches no finding, or lists versions at which
+its finding no longer occurs. Reported as a warning at the line.
+
+Why it matters: the baseline is there to let a tree with known defects
+pass while any new finding fails. An entry for a defect that was fixed
+would silently accept the defect if it came back; reporting it makes the
+baseline shrink as defects are fixed.
+
+Example: the declaration of `PyEval_GetFrameBuiltins` got its version
+guard, but the baseline still accepts it:
+
+    Misc/stable_abi_baseline.txt:3:1: warning: `too-early PyEval_GetFrameBuiltins` is in the baseline but no longer found; remove the line [stale-baseline]
+
+When the finding still occurs at fewer versions, the warning says what
+the line can shrink to."#,
+};
+
 /// The check name of the warnings about stale baseline entries.
-pub const STALE_BASELINE: &str = "stale-baseline";
+pub const STALE_BASELINE: &str = STALE_BASELINE_CODE.name;
 
 const HEADER: &str = "\
 # stable-abi headers baseline: accepted findings, one per line:

@@ -1,8 +1,9 @@
 //! Header checks: the headers against the manifest, at every version.
 //!
-//! Every check is one unit in its own file, with a stable name (the
-//! `[check]` suffix of its findings, and the first word of a baseline
-//! line). [`CHECKS`] lists them; adding a check is one row there.
+//! Every check is one unit in its own file, with its [`Code`] (the
+//! `[check]` suffix of its findings, the first word of a baseline line,
+//! and its documentation for `stable-abi explain`). [`CHECKS`] lists them;
+//! adding a check is one row there.
 //!
 //! The checks read a [`Context`]: the manifest, and the limited view of the
 //! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own. It
@@ -50,53 +51,47 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};
 use crate::version::Version;
 use crate::view::{Defines, Headers, View};
 
-pub use baseline::{apply_baseline, Baseline, STALE_BASELINE};
+pub use baseline::{apply_baseline, Baseline, STALE_BASELINE, STALE_BASELINE_CODE};
 pub use unlisted::at_version as unlisted_at;
 pub use versions::{format_versions, parse_versions};
 
 /// The stable name of the `missing` check.
 pub const MISSING: &str = missing::NAME;
 
-/// One header check: a stable name and the function that runs it.
+/// One header check: its code (name, summary, documentation) and the
+/// function that runs it.
 pub struct Check {
-    /// The stable name, e.g. `too-early`.
-    pub name: &'static str,
-    /// One line for `--help`-like listings and the README.
-    pub summary: &'static str,
+    pub code: &'static Code,
     pub run: fn(&Context) -> Vec<Finding>,
 }
 
 /// Every header check, in the order findings are reported.
 pub const CHECKS: &[Check] = &[
     Check {
-        name: missing::NAME,
-        summary: "an item is not declared/defined at a version at or after its `added`",
+        code: &missing::CODE,
         run: missing::check,
     },
     Check {
-        name: unlisted::NAME,
-        summary: "a function or data is declared in the limited API but not in the manifest",
+        code: &unlisted::CODE,
         run: unlisted::check,
     },
     Check {
-        name: too_early::NAME,
-        summary: "a function or data is declared at a version before its `added`",
+        code: &too_early::CODE,
         run: too_early::check,
     },
     Check {
-        name: ifdef::NAME,
-        summary: "an item's `ifdef` does not match the feature macro that guards it",
+        code: &ifdef::CODE,
         run: ifdef::check,
     },
     Check {
-        name: structs::NAME,
-        summary: "a struct's definition does not match its `struct_abi_kind` and `members`",
+        code: &structs::CODE,
         run: structs::check,
     },
 ];
@@ -313,7 +308,7 @@ mod tests {
 
     #[test]
     fn check_names_are_unique() {
-        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.name).collect();
+        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.code.name).collect();
         assert_eq!(names.len(), CHECKS.len());
         assert!(!names.contains(STALE_BASELINE));
     }

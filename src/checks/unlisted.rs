@@ -1,35 +1,43 @@
-//! `unlisted`: a function or data is declared in the limited view but the
-//! manifest does not list it in the Limited API.
-//!
-//! Why it matters: whatever `Python.h` declares under `Py_LIMITED_API` is,
-//! to an extension author, part of the Limited API. If the manifest does not
-//! list it, nothing promises it stays exported: an extension that uses it
-//! can break on the next release, and the generated files (the Windows
-//! `python3.dll` exports, the docs) leave it out.
-//!
-//! Example: a new `PyAPI_FUNC(int) PyFoo_Bar(void);` outside any
-//! `#ifndef Py_LIMITED_API` block:
-//!
-//! ```text
-//! Include/object.h:12:1: error: PyFoo_Bar is declared for Py_LIMITED_API 3.2–3.13 but is not in the manifest [unlisted]
-//! ```
-//!
-//! Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
-//! version: a declared name is fine when the manifest lists it as a Limited
-//! API function or data whose `ifdef` is defined here, or when it is an
-//! underscore-prefixed Stable ABI symbol (some Limited API macros expand to
-//! private symbols).
+//! The `unlisted` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain unlisted`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::checks::versions::describe;
 use crate::checks::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Kind, Selection};
 use crate::version::Version;
 use crate::view::View;
 
-pub const NAME: &str = "unlisted";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "unlisted",
+    command: "headers",
+    summary: "a function or data is declared in the limited API but not in the manifest",
+    doc: r#"A function or data is declared in the limited view but the
+manifest does not list it in the Limited API.
+
+Why it matters: whatever `Python.h` declares under `Py_LIMITED_API` is,
+to an extension author, part of the Limited API. If the manifest does not
+list it, nothing promises it stays exported: an extension that uses it
+can break on the next release, and the generated files (the Windows
+`python3.dll` exports, the docs) leave it out.
+
+Example: a new `PyAPI_FUNC(int) PyFoo_Bar(void);` outside any
+`#ifndef Py_LIMITED_API` block:
+
+    Include/object.h:12:1: error: PyFoo_Bar is declared for Py_LIMITED_API 3.2–3.13 but is not in the manifest [unlisted]
+
+Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
+version: a declared name is fine when the manifest lists it as a Limited
+API function or data whose `ifdef` is defined here, or when it is an
+underscore-prefixed Stable ABI symbol (some Limited API macros expand to
+private symbols)."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 /// The names a view may declare without a finding.
 fn allowed(context: &Context) -> BTreeSet<String> {

@@ -44,7 +44,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
         None => findings,
     };
     let mut stdout = std::io::stdout().lock();
-    print_findings(&mut stdout, &findings, args.format)?;
+    print_findings(&mut stdout, "compat", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))
 }

@@ -26,7 +26,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     }
     let findings = apply_baseline(findings, args.baseline.as_deref())?;
     let mut stdout = std::io::stdout().lock();
-    print_findings(&mut stdout, &findings, args.format)?;
+    print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))
 }

@@ -26,7 +26,12 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     };
     let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
     let findings = check_libraries(&manifest, &paths, &features)?;
-    print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
+    print_findings(
+        &mut std::io::stdout().lock(),
+        "library",
+        &findings,
+        args.format,
+    )?;
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {

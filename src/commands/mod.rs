@@ -10,6 +10,7 @@
 //! | `stable-abi library` | [`library`] | [`crate::binary::library`] |
 //! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
 //! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
+//! | `stable-abi explain` | [`explain`] | [`crate::codes`] |
 //!
 //! A new flag is declared in `cli.rs` and converted in its command's file
 //! (flags shared by several commands, like `-D`/`-U`, here). A new command
@@ -18,6 +19,7 @@
 pub mod audit;
 pub mod compat;
 pub mod dropin;
+pub mod explain;
 pub mod headers;
 pub mod library;
 pub mod view;
@@ -36,6 +38,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Some(Command::Library(args)) => library::run(args),
         Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Compat(args)) => compat::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
     }
 }
 

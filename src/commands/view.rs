@@ -1,12 +1,18 @@
 //! `stable-abi view 3.N`: what one Limited API version exposes.
 
 use crate::cli::ViewArgs;
-use crate::error::Result;
+use crate::diagnostic::Format;
+use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::view::{entries, write_entries, Defines, Headers};
 use crate::Outcome;
 
 pub fn run(args: &ViewArgs) -> Result<Outcome> {
+    if args.format == Format::Sarif {
+        return Err(Error::usage(
+            "view lists declarations, not findings: use --format text or json",
+        ));
+    }
     let manifest = Manifest::load(&args.manifest)?;
     let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
     let view = headers.view(Some(args.version), &Defines::default())?;

@@ -29,7 +29,7 @@ pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) ->
     let findings = header_findings(&context);
     let findings = apply_baseline(findings, baseline)?;
     let mut stderr = std::io::stderr().lock();
-    print_findings(&mut stderr, &findings, Format::Text)?;
+    print_findings(&mut stderr, "headers", &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);
 
     let library_ok = check_library(manifest, &context, &mut stderr)?;
@@ -54,7 +54,7 @@ fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) ->
     }
     let features = binary::Features::Exactly(context.feature_macros.clone());
     let findings = binary::check_libraries(manifest, &libraries, &features)?;
-    print_findings(out, &findings, Format::Text)?;
+    print_findings(out, "library", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
 }
 

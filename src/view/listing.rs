@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
+use crate::output;
 use crate::version::Version;
 
 use super::{Decl, View};
@@ -78,9 +79,10 @@ fn entry(
 }
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
-/// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
-/// "entries": [{"kind", "name", "path", "line", "column", "added",
-/// "in_manifest", "members"?}]}`.
+/// manifest)`, plus the members of structs. JSON: the envelope of
+/// [`crate::output`] (no findings) with `"version": "3.N"` and `"entries":
+/// [{"kind", "name", "path", "line", "column", "added", "in_manifest",
+/// "members"?}]`. SARIF: a log without results (a listing finds nothing).
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
@@ -89,13 +91,12 @@ pub fn write_entries(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            let document = serde_json::json!({
-                "version": version,
-                "entries": entries,
-            });
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)
+            let report = output::Report::new("view", &[])
+                .with("version", version)
+                .with("entries", entries);
+            output::write_json(out, &report)
         }
+        Format::Sarif => output::sarif::write(out, &[]),
         Format::Text => {
             for entry in entries {
                 let status = match (entry.in_manifest, entry.added) {
