@@ -23,6 +23,7 @@ pub mod generate;
 pub mod manifest;
 pub mod output;
 pub mod pyfmt;
+pub mod release;
 pub mod version;
 pub mod view;
 

@@ -27,6 +27,8 @@ pub fn run(args: &DropinArgs) -> Result<Outcome> {
         unixy_check: args.unixy_check || args.all,
         defines: super::defines(&args.headers)?,
         baseline: args.baseline.clone(),
+        release: args.release,
+        strict: args.strict,
     };
     dropin::run(&request)
 }

@@ -1,13 +1,15 @@
 //! The drop-in for CPython's `Tools/build/stable_abi.py`: same flags, same
-//! meanings, same generated files, same verdicts.
+//! meanings, same generated files, same verdicts, as the script of the
+//! tree's own release has them (its edition, `generate::editions`).
 //!
-//! Everything that reproduces the reference tool lives here: the actions of
-//! a [`Request`] ([`run`]: list, dump, check or generate each file,
-//! `--unixy-check`), the header and library half of `--unixy-check`
-//! ([`unixy`]), and the verdicts the reference tool reaches on the headers
-//! ([`verdicts`]). The generated files themselves are rendered by
-//! [`crate::generate`]. The command line is turned into a [`Request`] by
-//! `commands::dropin`; a new drop-in flag is a field here.
+//! Everything that reproduces the reference tool lives here: the release in
+//! effect and its edition ([`edition_for`]), the actions of a [`Request`]
+//! ([`run`]: list, dump, check or generate each file, `--unixy-check`), the
+//! header and library half of `--unixy-check` ([`unixy`]), and the verdicts
+//! the reference tool reaches on the headers ([`verdicts`]). The generated
+//! files themselves are rendered by [`crate::generate`]. The command line is
+//! turned into a [`Request`] by `commands::dropin`; a new drop-in flag is a
+//! field here.
 
 mod unixy;
 mod verdicts;
@@ -16,8 +18,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Manifest, Rules};
+use crate::release::{InEffect, Release};
 use crate::view::Defines;
 use crate::Outcome;
 
@@ -56,6 +60,32 @@ pub struct Request {
     pub defines: Defines,
     /// Accepted header findings, not reported by `--unixy-check`.
     pub baseline: Option<PathBuf>,
+    /// Follow this release instead of the tree's `Include/patchlevel.h`.
+    pub release: Option<Release>,
+    /// On a release newer than the tool knows, what it does not know in the
+    /// manifest is an error rather than a warning.
+    pub strict: bool,
+}
+
+/// The release in effect for the tree of `manifest_path` (`over` when
+/// given), its edition and how it fits.
+///
+/// Errors: an unreadable `patchlevel.h`; a release no edition covers (a
+/// usage error: `--release` chooses one).
+pub fn edition_for(
+    manifest_path: &Path,
+    over: Option<Release>,
+) -> Result<(InEffect, &'static Edition, Fit)> {
+    let base = manifest::tree_root(manifest_path);
+    let in_effect = InEffect::detect(&base, over, NEWEST_KNOWN)?;
+    let Some((edition, fit)) = Edition::lookup(in_effect.release) else {
+        return Err(Error::usage(format!(
+            "release {in_effect}: no edition of stable_abi.py is known for it \
+             (known: {}); choose one with --release 3.N[.M]",
+            Edition::covered()
+        )));
+    };
+    Ok((in_effect, edition, fit))
 }
 
 /// Runs the request as `stable_abi.py` would: every action, then one
@@ -65,14 +95,29 @@ pub struct Request {
 /// manifest, a bad header, a file that cannot be read or written.
 pub fn run(request: &Request) -> Result<Outcome> {
     let base = manifest::tree_root(&request.manifest);
+    let (in_effect, edition, fit) = edition_for(&request.manifest, request.release)?;
     if request.list {
         for generator in GENERATORS {
-            let path = absolute(&base.join(generator.default_path));
+            let path = if edition.list_resolves_paths {
+                absolute(&base.join(generator.default_path))
+            } else {
+                python_join(&request.manifest, generator.default_path)
+            };
             println!("--{}: {}", generator.flag(), path.display());
         }
+        eprintln!("release: {in_effect}; edition {}", edition.name);
         return Ok(Outcome::Success);
     }
-    let manifest = Manifest::load(&request.manifest)?;
+    let rules = Rules {
+        static_inline_macros: edition.static_inline_macros,
+        abi3t_opaque: false,
+        newer: fit == Fit::Newer && !request.strict,
+    };
+    let parsed = Manifest::load_with(&request.manifest, rules)?;
+    for warning in &parsed.warnings {
+        eprintln!("{}", warning.as_warning());
+    }
+    let manifest = parsed.manifest;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
@@ -89,12 +134,14 @@ pub fn run(request: &Request) -> Result<Outcome> {
     for (generator, requested) in GENERATORS.iter().zip(&request.generators) {
         let path = match requested {
             Some(Target::Path(path)) => path.clone(),
-            Some(Target::DefaultPath) => base.join(generator.default_path),
-            None if request.all_generators => base.join(generator.default_path),
+            Some(Target::DefaultPath) => python_join(&request.manifest, generator.default_path),
+            None if request.all_generators => {
+                python_join(&request.manifest, generator.default_path)
+            }
             None => continue,
         };
         let text = generator
-            .render(&manifest)
+            .render(&manifest, edition)
             .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
         let ok = match update_file(&path, &text, request.generate)? {
             Update::UpToDate | Update::Written => true,
@@ -119,11 +166,8 @@ pub fn run(request: &Request) -> Result<Outcome> {
     }
 
     if results.is_empty() {
-        let message = if request.generate {
-            "No file specified. Use --generate-all to regenerate all files, or --help for usage."
-        } else {
-            "No check specified. Use --all to check all files, or --help for usage."
-        };
+        let (no_file, no_check) = edition.no_action_errors;
+        let message = if request.generate { no_file } else { no_check };
         return Err(Error::usage(message));
     }
     let failed: Vec<&str> = results
@@ -149,6 +193,16 @@ pub fn run(request: &Request) -> Result<Outcome> {
     )?;
     Ok(Outcome::Failure)
 }
+/// `Path(manifest).parent.parent / default_path` as Python's pathlib
+/// shows it (`Misc/stable_abi.toml` gives `PC/python3dll.c`, no `./`).
+fn python_join(manifest_path: &Path, default_path: &str) -> PathBuf {
+    let base = manifest_path
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new(""));
+    base.join(default_path)
+}
+
 /// The path made absolute (like Python's `Path.resolve()`), without
 /// requiring it to exist.
 fn absolute(path: &Path) -> PathBuf {
