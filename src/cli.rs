@@ -192,7 +192,8 @@ pub enum Command {
 fn headers_help() -> String {
     format!(
         "Checks (the [name] of each finding; `stable-abi explain NAME` says more):\n{}\n\
-         Baseline: one accepted finding per line, `CHECK NAME VERSIONS` (e.g.\n\
+         From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.\n\
          `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
          --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
          Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
@@ -244,6 +245,10 @@ pub struct ViewArgs {
     /// Only this kind
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
+
+    /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
+    #[arg(long, value_enum, default_value_t)]
+    pub abi: crate::abi::Abi,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -12,7 +12,7 @@
 //! add it to [`all`] (a header check goes into `checks::CHECKS`, which
 //! [`all`] reads).
 
-use crate::binary::{library, problems};
+use crate::binary::{claims, library, problems};
 use crate::checks;
 
 /// One finding code.
@@ -39,6 +39,12 @@ pub fn all() -> Vec<&'static Code> {
         &problems::NOT_STABLE_ABI,
         &problems::VERSION_MISMATCH,
         &problems::VERSION_SPECIFIC_LIBPYTHON,
+        &claims::TAG_MISMATCH,
+        &claims::ABI3T_TOO_EARLY,
+        &claims::WRONG_FILE_NAME,
+        &claims::ABI3T_NEEDS_MODEXPORT,
+        &claims::WRONG_PYTHON_DLL,
+        &claims::OWN_PYTHON_SYMBOL,
     ]);
     codes
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::abi::Abi;
 use crate::output;
 use crate::version::Version;
 
@@ -194,6 +195,9 @@ pub struct Finding {
     pub file: Option<PathBuf>,
     pub message: String,
     pub notes: Vec<Note>,
+    /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abi: Option<Abi>,
 }
 
 impl Finding {
@@ -207,6 +211,7 @@ impl Finding {
             file: None,
             message: message.into(),
             notes: Vec::new(),
+            abi: None,
         }
     }
 
@@ -222,6 +227,12 @@ impl Finding {
             .as_ref()
             .map(|l| &l.path)
             .or(self.file.as_ref())
+    }
+
+    /// The finding is about `abi`.
+    pub fn abi(mut self, abi: Abi) -> Self {
+        self.abi = Some(abi);
+        self
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {

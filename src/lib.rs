@@ -5,11 +5,13 @@
 //! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a
 //! given `Py_LIMITED_API`, which the header [`checks`] compare with the
 //! manifest; [`binary`] reads libraries and extension modules; findings are
-//! reported by [`diagnostic`], errors are one [`Error`].
+//! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
+//! distinguishes the two Stable ABIs, abi3 and abi3t.
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
 //! modules that know clap.
 
+pub mod abi;
 pub mod binary;
 pub mod checks;
 pub mod cli;

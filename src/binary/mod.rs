@@ -12,6 +12,7 @@
 //!   by [`wheel`].
 
 pub mod audit;
+pub mod claims;
 pub mod classify;
 pub mod library;
 pub mod names;

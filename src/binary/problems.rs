@@ -95,6 +95,30 @@ pub fn too_new(
     }
 }
 
+/// `own-python-symbol` (a warning): the module exports `Py*` names of its
+/// own ([`claims::OWN_PYTHON_SYMBOL`](crate::binary::claims::OWN_PYTHON_SYMBOL)).
+pub fn own_python_symbols(extension: &str, own: &[String]) -> Finding {
+    Finding::error(
+        crate::binary::claims::OWN_PYTHON_SYMBOL.name,
+        extension,
+        format!(
+            "exports Python-like symbols of its own ({}): they can clash with the interpreter's",
+            own.join(", ")
+        ),
+    )
+    .as_warning()
+}
+
+/// A problem with a claim ([`crate::binary::claims`]) as a finding about
+/// `name` (the wheel or the extension).
+pub fn claim(problem: crate::binary::claims::Problem, name: &str) -> Finding {
+    let finding = Finding::error(problem.check, name, problem.message);
+    match problem.abi {
+        Some(abi) => finding.abi(abi),
+        None => finding,
+    }
+}
+
 /// `linked to LIBRARY, which only Python VERSION has`.
 pub fn version_specific_link(library: &str, version: &str) -> Finding {
     Finding::error(

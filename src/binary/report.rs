@@ -48,11 +48,14 @@ pub fn summarize(reports: &[InputReport]) -> Summary {
 
 /// Every extension's findings, in input order.
 pub fn findings(reports: &[InputReport]) -> Vec<Finding> {
-    reports
-        .iter()
-        .flat_map(|report| &report.extensions)
-        .flat_map(|extension| extension.findings.iter().cloned())
-        .collect()
+    let mut findings = Vec::new();
+    for report in reports {
+        findings.extend(report.problems.iter().cloned());
+        for extension in &report.extensions {
+            findings.extend(extension.findings.iter().cloned());
+        }
+    }
+    findings
 }
 
 /// Prints the reports (`text`: per input, then per extension; `json`: the
@@ -112,6 +115,9 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
     for note in &report.notes {
         writeln!(out, "  note: {note}")?;
     }
+    for problem in &report.problems {
+        writeln!(out, "  error: {} [{}]", problem.message, problem.check)?;
+    }
     for extension in &report.extensions {
         print_extension(out, extension)?;
     }
@@ -122,24 +128,36 @@ fn print_extension(out: &mut dyn Write, extension: &ExtensionReport) -> io::Resu
     if extension.error.is_some() {
         return Ok(());
     }
-    let problems = extension.findings.len();
+    let problems = extension
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .count();
     let verdict = if problems == 0 {
         "ok".to_string()
     } else {
         format!("{problems} problem(s)")
     };
+    let abis: Vec<&str> = extension.abis.iter().map(|abi| abi.as_str()).collect();
     writeln!(
         out,
-        "  {}: {} Python symbol(s), {verdict}",
-        extension.name, extension.python_symbols
+        "  {}: judged as {}; {} Python symbol(s), {verdict}",
+        extension.name,
+        abis.join(" and "),
+        extension.python_symbols
     )?;
     for note in &extension.notes {
         writeln!(out, "    note: {note}")?;
     }
     for finding in &extension.findings {
+        // A claim's problem names the ABI it is about (`abi3t: …`).
+        let abi = finding
+            .abi
+            .map(|abi| format!("{abi}: "))
+            .unwrap_or_default();
         writeln!(
             out,
-            "    {}: {} [{}]",
+            "    {}: {abi}{} [{}]",
             finding.severity, finding.message, finding.check
         )?;
         for note in &finding.notes {

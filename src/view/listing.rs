@@ -8,6 +8,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::abi::Abi;
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
 use crate::output;
@@ -80,19 +81,22 @@ fn entry(
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
 /// manifest)`, plus the members of structs. JSON: the envelope of
-/// [`crate::output`] (no findings) with `"version": "3.N"` and `"entries":
-/// [{"kind", "name", "path", "line", "column", "added", "in_manifest",
-/// "members"?}]`. SARIF: a log without results (a listing finds nothing).
+/// [`crate::output`] (no findings) with `"version": "3.N"`, `"abi":
+/// "abi3"|"abi3t"` and `"entries": [{"kind", "name", "path", "line",
+/// "column", "added", "in_manifest", "members"?}]`. SARIF: a log without
+/// results (a listing finds nothing).
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
     version: Version,
+    abi: Abi,
     format: Format,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let report = output::Report::new("view", &[])
                 .with("version", version)
+                .with("abi", abi)
                 .with("entries", entries);
             output::write_json(out, &report)
         }

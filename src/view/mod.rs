@@ -23,6 +23,7 @@ mod walk;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::abi::Abi;
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
 use crate::manifest::is_c_identifier;
@@ -114,6 +115,11 @@ pub struct StructDef {
 pub struct View {
     /// `None` for the full API (`Py_LIMITED_API` undefined).
     pub limited: Option<Version>,
+    /// The Stable ABI the view is of (abi3 for the full API).
+    pub abi: Abi,
+    /// The replacement of each macro in `macros`, token by token; kept for
+    /// abi3t views only (to see which macros reach into hidden structs).
+    pub macro_bodies: BTreeMap<String, Vec<String>>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -285,9 +291,41 @@ impl Headers {
         &self.root
     }
 
+    /// The view of one Stable ABI at one version: for abi3t, as with
+    /// `-DPy_TARGET_ABI3T=0x030N0000` (and `Py_LIMITED_API`, which
+    /// `Include/pyabi.h` sets to the same value when only
+    /// `Py_TARGET_ABI3T` is given). `extra` is applied on top of the
+    /// profile. A version before the ABI's first is an error.
+    pub fn view_abi(&self, abi: Abi, version: Version, extra: &Defines) -> Result<View> {
+        if version < abi.first_version() {
+            return Err(Error::other(format!(
+                "{abi} begins with {} (PEP 803); there is no {abi} {version}",
+                abi.first_version()
+            )));
+        }
+        let mut view = if abi == Abi::Abi3 {
+            self.view(Some(version), extra)?
+        } else {
+            let mut extra = extra.clone();
+            extra.defines.extend(abi.defines(version));
+            self.view_keeping(Some(version), &extra, true)?
+        };
+        view.abi = abi;
+        Ok(view)
+    }
+
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
     pub fn view(&self, limited: Option<Version>, extra: &Defines) -> Result<View> {
+        self.view_keeping(limited, extra, false)
+    }
+
+    fn view_keeping(
+        &self,
+        limited: Option<Version>,
+        extra: &Defines,
+        keep_macro_bodies: bool,
+    ) -> Result<View> {
         let limited_file = match limited {
             None => None,
             Some(v) if v >= Version::FIRST && v <= self.version => {
@@ -329,6 +367,7 @@ impl Headers {
         };
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
+        walk.keep_macro_bodies = keep_macro_bodies;
         walk.file(self.loaded.compiler)?;
         walk.file(ids.defines)?;
         let undefine = |walk: &mut Walk, names: &[String]| {

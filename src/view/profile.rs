@@ -30,6 +30,7 @@ pub const SYSTEM_HEADERS: &[(&str, &str)] = &[
     ("inttypes.h", include_str!("profile/system/stdint.h")),
     ("unistd.h", include_str!("profile/system/unistd.h")),
     ("time.h", include_str!("profile/system/time.h")),
+    ("assert.h", include_str!("profile/system/assert.h")),
     ("errno.h", include_str!("profile/system/errno.h")),
     ("sys/stat.h", include_str!("profile/system/sys_stat.h")),
     ("wchar.h", include_str!("profile/system/wchar.h")),

@@ -9,7 +9,7 @@ use crate::diagnostic::{LocatedError, Location};
 use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
-use super::lex::{Sym, TokKind, Token};
+use super::lex::{self, Sym, TokKind, Token};
 use super::{Decl, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
@@ -45,6 +45,8 @@ pub struct Walk<'a> {
     pub pinned: HashSet<Sym>,
     /// The file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
+    /// Whether the view keeps each macro's replacement tokens.
+    pub keep_macro_bodies: bool,
     once: HashSet<FileId>,
     systems_seen: HashSet<FileId>,
     stack: Vec<(FileId, u32)>,
@@ -75,6 +77,7 @@ impl<'a> Walk<'a> {
             macros: MacroTable::default(),
             pinned: HashSet::new(),
             config_file: None,
+            keep_macro_bodies: false,
             once: HashSet::new(),
             systems_seen: HashSet::new(),
             stack: Vec::new(),
@@ -315,6 +318,22 @@ impl<'a> Walk<'a> {
             .filter(|(&sym, m)| reported(m.file, sym))
             .map(|(&sym, m): (&Sym, &&Macro)| (name(sym), self.decl(m.file, m.offset)))
             .collect();
+        let macro_bodies = if self.keep_macro_bodies {
+            self.macros
+                .iter()
+                .filter(|(&sym, m)| reported(m.file, sym))
+                .map(|(&sym, m)| {
+                    let body = m
+                        .body
+                        .iter()
+                        .map(|t| lex::spell(&t.kind, self.source.interner))
+                        .collect();
+                    (name(sym), body)
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let struct_def =
             |&(file, offset, ref members): &(FileId, u32, Option<Vec<Sym>>)| StructDef {
                 location: self.location(file, offset),
@@ -341,6 +360,8 @@ impl<'a> Walk<'a> {
         }
         View {
             limited: None,
+            abi: Default::default(),
+            macro_bodies,
             functions: names(&self.functions),
             data: names(&self.data),
             macros,
