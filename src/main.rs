@@ -1,12 +1,12 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use stable_abi::cli::Cli;
 use stable_abi::{commands, Error, Outcome};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = stable_abi::cli::parse();
     match commands::run(&cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
