@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{stable_abi, stderr, stdout};
-use stable_abi::manifest::{Kind, Manifest};
+use stable_abi::manifest::{Kind, Manifest, Selection};
 
 /// A shared library exporting every function and data item of `manifest`
 /// except those guarded by `left_out`, as C stubs compiled with `cc`.
@@ -16,7 +16,7 @@ fn stub_library(cc: &str, dir: &Path, manifest: &Path, left_out: &str) -> PathBu
     let manifest = Manifest::load(manifest).unwrap();
     let mut source = String::new();
     let mut stubs = 0;
-    for item in manifest.select(&[Kind::Function, Kind::Data], true, None) {
+    for item in manifest.select(Selection::of(&Kind::SYMBOLS)) {
         if item.ifdef.as_deref() == Some(left_out) {
             continue;
         }

@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 
 use common::{stable_abi, stdout};
 use stable_abi::version::Version;
-use stable_abi::view::{sample_views, Headers, Profile, RangeViews};
+use stable_abi::view::{sample_views, Defines, Headers, RangeViews};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/ranges")
 }
 
 fn range_views(minor: u8) -> RangeViews {
-    let headers = Headers::load(&fixture(), &Profile::default()).expect("fixture loads");
+    let headers = Headers::load(&fixture(), &Defines::default()).expect("fixture loads");
     headers
-        .range_views(Version::new(3, minor), &Profile::default())
+        .range_views(Version::new(3, minor), &Defines::default())
         .unwrap_or_else(|err| panic!("{err:#}"))
 }
 
@@ -78,9 +78,9 @@ fn a_nested_guard_is_found_once_its_region_is_walked() {
     assert_eq!(declared(&range, "Py_Nested"), [(0x0309_0010, 0x0309_001F)]);
     let walks = 1 + range.extra.len();
     assert!(walks <= 12, "{walks} walks for one version");
-    let headers = Headers::load(&fixture(), &Profile::default()).unwrap();
+    let headers = Headers::load(&fixture(), &Defines::default()).unwrap();
     let exact = headers
-        .view_value(Some(0x0309_0015), &Profile::default())
+        .view_value(Some(0x0309_0015), &Defines::default())
         .unwrap();
     assert!(exact.functions.contains_key("Py_Nested"));
     assert_eq!(exact.limited, Some(Version::new(3, 9)));
@@ -92,10 +92,10 @@ fn versions_without_constants_inside_are_one_walk() {
     // and with 6 (`Py_TWICE(Py_LIMITED_API) == 6`), which parts `3` from
     // 0x03020000 at 3.2.
     let basic = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/basic");
-    let headers = Headers::load(&basic, &Profile::default()).expect("fixture loads");
+    let headers = Headers::load(&basic, &Defines::default()).expect("fixture loads");
     for minor in 2..=13 {
         let range = headers
-            .range_views(Version::new(3, minor), &Profile::default())
+            .range_views(Version::new(3, minor), &Defines::default())
             .unwrap();
         let walks = 1 + range.extra.len();
         assert_eq!(

@@ -17,12 +17,16 @@ pub mod audit;
 pub mod claims;
 pub mod classify;
 pub mod library;
+pub mod names;
 pub mod platform;
+pub mod problems;
 pub mod report;
 pub mod symbols;
 pub mod table;
 pub mod wheel;
 
-pub use library::{check_libraries, default_libraries, Features};
+pub use library::{
+    check_libraries, check_library, default_libraries, print_assumptions, Features, LibraryReport,
+};
 pub use platform::{Assumptions, FeatureOverrides, Platform};
 pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

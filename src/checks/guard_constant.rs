@@ -1,34 +1,42 @@
-//! `guard-constant`: an `#if` compares `Py_LIMITED_API` with a version
-//! constant whose low 16 bits are not zero (`0x030900F0`, `0x03050400`).
-//!
-//! Why it matters: CPython's devguide prescribes guards of the form
-//! `Py_LIMITED_API+0 >= 0x03yy0000`. A Limited API version 3.N is every
-//! value `0x03NN0000…0x03NNFFFF`, and extensions do set `Py_LIMITED_API` to
-//! a release's `PY_VERSION_HEX` (`0x030900F0` for 3.9.0 final). A guard
-//! between two values of one version splits that version: for some values
-//! the declaration is there, for others not, so an extension built for
-//! "3.9" may call a function 3.9.0 lacks and fail to load there (the
-//! `too-early` check reports that when the manifest disagrees), and the
-//! manifest, which speaks of whole versions, cannot say what was meant.
-//!
-//! Example (CPython 3.13's `Include/sliceobject.h`):
-//!
-//! ```text
-//! Include/sliceobject.h:53:2: error: Py_LIMITED_API is compared with 0x03050400, which is inside 3.5 (0x03050000…0x0305FFFF); guards compare with 0x03yy0000 [guard-constant]
-//! ```
-//!
-//! Only constants that select a version (`0x03yy....`, not PEP 384's `3`)
-//! are checked, wherever an evaluated `#if` meets them, in any view. One
-//! finding per constant, at its first guard; the others are notes.
+//! The `guard-constant` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain guard-constant`).
 
 use std::collections::BTreeMap;
 
 use crate::checks::Context;
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::version::Version;
 use crate::view::{hex_ranges, ConstantUse, GuardConstant};
 
-pub const NAME: &str = "guard-constant";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "guard-constant",
+    command: "headers",
+    summary: "a guard compares Py_LIMITED_API with a constant whose low 16 bits are not zero",
+    doc: r#"An `#if` compares `Py_LIMITED_API` with a version
+constant whose low 16 bits are not zero (`0x030900F0`, `0x03050400`).
+
+Why it matters: CPython's devguide prescribes guards of the form
+`Py_LIMITED_API+0 >= 0x03yy0000`. A Limited API version 3.N is every
+value `0x03NN0000…0x03NNFFFF`, and extensions do set `Py_LIMITED_API` to
+a release's `PY_VERSION_HEX` (`0x030900F0` for 3.9.0 final). A guard
+between two values of one version splits that version: for some values
+the declaration is there, for others not, so an extension built for
+"3.9" may call a function 3.9.0 lacks and fail to load there (the
+`too-early` check reports that when the manifest disagrees), and the
+manifest, which speaks of whole versions, cannot say what was meant.
+
+Example (CPython 3.13's `Include/sliceobject.h`):
+
+    Include/sliceobject.h:53:2: error: Py_LIMITED_API is compared with 0x03050400, which is inside 3.5 (0x03050000…0x0305FFFF); guards compare with 0x03yy0000 [guard-constant]
+
+Only constants that select a version (`0x03yy....`, not PEP 384's `3`)
+are checked, wherever an evaluated `#if` meets them, in any view. One
+finding per constant, at its first guard; the others are notes."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 /// The version a constant falls inside of, when it is a version constant
 /// with release bits (low 16 bits) set.

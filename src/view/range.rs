@@ -20,10 +20,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::Result;
+use crate::error::Result;
 
 use super::expr::{Constant, Use};
-use super::{Headers, Profile, View};
+use super::{Defines, Headers, View};
 use crate::version::Version;
 
 /// The most walks one version's range may take (hostile headers could
@@ -87,7 +87,7 @@ pub fn sample_views<'v>(
 impl Headers {
     /// The views over the whole range of `version` (see the module's
     /// documentation), with `extra` applied as in [`Headers::view`].
-    pub fn range_views(&self, version: Version, extra: &Profile) -> Result<RangeViews> {
+    pub fn range_views(&self, version: Version, extra: &Defines) -> Result<RangeViews> {
         let segments = version.limited_api_ranges();
         let base_value = version.limited_api_value();
         let mut walked: BTreeMap<u32, View> = BTreeMap::new();

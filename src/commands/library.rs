@@ -1,0 +1,62 @@
+//! `stable-abi library [PATH...]`: built libraries export the whole Stable
+//! ABI.
+
+use crate::binary::platform::FeatureOverrides;
+use crate::binary::{check_library, default_libraries, print_assumptions, Features};
+use crate::cli::{FeatureArgs, LibraryArgs};
+use crate::diagnostic::{print_findings, Finding, Format};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::output;
+use crate::Outcome;
+
+/// `--feature` / `--no-feature`, checked against the manifest's feature
+/// macros (a usage error names the unknown one).
+pub fn feature_overrides(manifest: &Manifest, args: &FeatureArgs) -> Result<FeatureOverrides> {
+    FeatureOverrides::new(manifest, &args.feature, &args.no_feature).map_err(Error::usage)
+}
+
+pub fn run(args: &LibraryArgs) -> Result<Outcome> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let paths = if args.paths.is_empty() {
+        let root = manifest.root();
+        let found = default_libraries(&root);
+        if found.is_empty() {
+            return Err(Error::file(
+                &root,
+                "no libpython3.N.so*, .dylib or .a in the tree, its lib/ or the \
+                 current directory; pass the libraries to check",
+            ));
+        }
+        found
+    } else {
+        args.paths.clone()
+    };
+    let features = Features::PlatformDefaults(feature_overrides(&manifest, &args.features)?);
+    let reports = paths
+        .iter()
+        .map(|path| check_library(&manifest, path, &features))
+        .collect::<Result<Vec<_>>>()?;
+    let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
+    let out = &mut std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            for report in &reports {
+                print_assumptions(out, &report.path, &report.assumed)?;
+            }
+            print_findings(out, "library", &findings, args.format)?;
+        }
+        Format::Json => output::write_json(
+            out,
+            &output::Report::new("library", &findings).with("libraries", &reports),
+        )?,
+        Format::Sarif => print_findings(out, "library", &findings, args.format)?,
+    }
+    let outcome = Outcome::of(&findings);
+    if outcome == Outcome::Success && args.format == Format::Text {
+        for path in &paths {
+            eprintln!("{}: exports the whole Stable ABI", path.display());
+        }
+    }
+    Ok(outcome)
+}
