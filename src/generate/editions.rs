@@ -87,7 +87,7 @@ fn doc_label_3_11(kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// 3.12.5+ and 3.13.0–3.13.5: the C domain's role names (CPython
+/// 3.12.5+ and 3.13.0–3.13.9: the C domain's role names (CPython
 /// gh-121970, the rewritten `c_annotations` extension: main PR gh-121985,
 /// backported to 3.13 as gh-122027 and to 3.12 as gh-122025); consts still
 /// left out.
@@ -121,13 +121,17 @@ fn doc_label_3_14(kind: Kind) -> Option<&'static str> {
 
 /// The first 3.13 release whose `stable_abi.dat` lists `const` items.
 ///
-/// CPython gh-138189 added them (main PR gh-138190, August 2025; its 3.13
-/// backport is one of gh-141131, gh-141193, gh-141410, gh-141718, November
-/// 2025). The exact 3.13 micro release that first shipped it is not
-/// established here: 3.13.5 is known to leave consts out and 3.13.15 to
-/// list them. Micro releases in between are taken to behave like 3.13.15,
-/// the documented behaviour; `--release 3.13.M` chooses explicitly.
-pub const CONSTS_DOCUMENTED_IN_3_13: Release = Release::new(3, 13, 6);
+/// CPython gh-138189 added them: main PR gh-138190, merged in November 2025
+/// (reviewed 2025-11-04; its 3.14 backport, gh-141131, was opened on
+/// 2025-11-06 as a cherry-pick of the merged commit); the 3.13 backport is
+/// one of gh-141193, gh-141410, gh-141718, opened 2025-11-07 to 2025-11-18.
+/// 3.13.9 was released on 2025-10-14 (`Misc/NEWS.d/3.13.9.rst`), before
+/// the change existed, so 3.13.0–3.13.9 leave consts out; 3.13.10, released
+/// on 2025-12-02 (`Misc/NEWS.d/3.13.10.rst`), is the first release after
+/// the backport was opened. Its merge date is not established here (were
+/// it merged after 2025-12-02, 3.13.10 would still leave consts out and
+/// 3.13.11 would be first); `--release 3.13.M` chooses explicitly.
+pub const CONSTS_DOCUMENTED_IN_3_13: Release = Release::new(3, 13, 10);
 
 /// The first 3.12 release whose `stable_abi.dat` has the C domain's role
 /// names (`func`, `data`).
@@ -223,7 +227,7 @@ pub const EDITIONS: &[Edition] = &[
         doc_label_3_13_early,
     ),
     Edition {
-        name: "3.13.0–3.13.5",
+        name: "3.13.0–3.13.9",
         first: Release::new(3, 13, 0),
         last: Some(Release::new(3, 13, CONSTS_DOCUMENTED_IN_3_13.micro - 1)),
         script: SCRIPT_3_12,
@@ -239,7 +243,7 @@ pub const EDITIONS: &[Edition] = &[
         no_action_errors: NO_ACTION_3_11,
     },
     Edition {
-        name: "3.13.6 and later",
+        name: "3.13.10 and later",
         first: CONSTS_DOCUMENTED_IN_3_13,
         last: Some(Release::new(3, 13, u16::MAX)),
         script: SCRIPT_3_12,
@@ -340,12 +344,14 @@ mod tests {
             Some("3.12.5 and later")
         );
         assert_eq!(name(Release::new(3, 10, 9)), None);
-        assert_eq!(name(Release::new(3, 13, 5)), Some("3.13.0–3.13.5"));
-        assert_eq!(name(Release::new(3, 13, 15)), Some("3.13.6 and later"));
+        assert_eq!(name(Release::new(3, 13, 5)), Some("3.13.0–3.13.9"));
+        assert_eq!(name(Release::new(3, 13, 9)), Some("3.13.0–3.13.9"));
+        assert_eq!(name(Release::new(3, 13, 10)), Some("3.13.10 and later"));
+        assert_eq!(name(Release::new(3, 13, 15)), Some("3.13.10 and later"));
         // `--release 3.13`: the newest 3.13.
         assert_eq!(
             name(Release::parse_arg("3.13").unwrap()),
-            Some("3.13.6 and later")
+            Some("3.13.10 and later")
         );
         assert_eq!(name(Release::new(3, 15, 2)), Some("3.14, 3.15"));
         assert_eq!(
