@@ -34,7 +34,6 @@ use crate::binary::symbols::read_binary;
 use crate::binary::table::{self, AbiTable};
 use crate::binary::wheel::{is_extension_name, read_wheel, WheelTag};
 use crate::cli::AuditArgs;
-use crate::manifest::Manifest;
 use crate::version::Version;
 use crate::Outcome;
 
@@ -433,7 +432,10 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         let Some(manifest_path) = &args.manifest else {
             return Err(crate::UsageError("--write-table needs --manifest".to_string()).into());
         };
-        table::write(&Manifest::load(manifest_path)?, out)?;
+        table::write(
+            &crate::commands::load_manifest(manifest_path, args.strict)?,
+            out,
+        )?;
         return Ok(Outcome::Success);
     }
     if args.paths.is_empty() {
@@ -443,7 +445,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         .into());
     }
     let table = match &args.manifest {
-        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
+        Some(path) => AbiTable::from_manifest(crate::commands::load_manifest(path, args.strict)?),
         None => AbiTable::builtin(),
     };
     let defaults = TargetDefault {

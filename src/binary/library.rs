@@ -185,7 +185,7 @@ fn is_libpython(name: &str) -> bool {
 }
 
 pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = crate::commands::load_manifest(&args.manifest, args.strict)?;
     let paths = if args.paths.is_empty() {
         let root = manifest.root();
         let found = default_libraries(&root);

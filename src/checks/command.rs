@@ -30,7 +30,7 @@ pub fn apply_baseline(findings: Vec<Finding>, baseline: Option<&Path>) -> Result
 }
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = crate::commands::load_manifest(&args.manifest, args.strict)?;
     let context = build_context(&manifest, &args.headers)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {

@@ -6,7 +6,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 
-use crate::manifest::{tree_root, Manifest};
+use crate::manifest::{tree_root, Manifest, Rules};
+use crate::release::Release;
 use crate::version::Version;
 use crate::view::parse_patchlevel;
 
@@ -40,12 +41,17 @@ impl Side {
     /// revision of the checkout at `repo` (`v3.14.0`, `HEAD~1`), whose
     /// manifest is read with `git show REV:./Misc/stable_abi.toml`.
     ///
+    /// The manifest is read under the rules of the commands beyond the
+    /// drop-in ([`Rules::beyond_drop_in`]): on a release newer than the
+    /// tool knows, what it does not know is a warning (printed on stderr),
+    /// unless `strict`.
+    ///
     /// Errors: the manifest cannot be read or is invalid (with its
     /// `file:line:col`), or `spec` is neither a path nor a revision.
-    pub fn resolve(spec: &str, repo: &Path) -> Result<Side> {
+    pub fn resolve(spec: &str, repo: &Path, strict: bool) -> Result<Side> {
         let path = Path::new(spec);
         if path.is_file() {
-            return Side::from_file(path);
+            return Side::from_file(path, strict);
         }
         if path.is_dir() {
             let manifest = path.join(MANIFEST_IN_TREE);
@@ -55,14 +61,14 @@ impl Side {
                     path.display()
                 );
             }
-            return Side::from_file(&manifest);
+            return Side::from_file(&manifest, strict);
         }
-        Side::from_revision(spec, repo)
+        Side::from_revision(spec, repo, strict)
     }
 
     /// A manifest file, its release from its tree's `Include/patchlevel.h`.
-    pub fn from_file(path: &Path) -> Result<Side> {
-        let manifest = Manifest::load(path)?;
+    pub fn from_file(path: &Path, strict: bool) -> Result<Side> {
+        let manifest = crate::commands::load_manifest(path, strict)?;
         let patchlevel = tree_root(path).join(PATCHLEVEL_IN_TREE);
         let release = std::fs::read_to_string(patchlevel)
             .ok()
@@ -75,7 +81,7 @@ impl Side {
     }
 
     /// The manifest of git revision `revision` of the checkout at `repo`.
-    pub fn from_revision(revision: &str, repo: &Path) -> Result<Side> {
+    pub fn from_revision(revision: &str, repo: &Path, strict: bool) -> Result<Side> {
         if revision.starts_with('-') {
             bail!("{revision}: error: not a manifest, a tree or a git revision");
         }
@@ -86,10 +92,17 @@ impl Side {
             )
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
-        let manifest = Manifest::parse(&text, &label)?;
-        let release = git_show(repo, revision, PATCHLEVEL_IN_TREE)
-            .ok()
-            .and_then(|text| parse_patchlevel(&text));
+        let patchlevel = git_show(repo, revision, PATCHLEVEL_IN_TREE).ok();
+        let full_release = patchlevel
+            .as_deref()
+            .and_then(|text| Release::parse_patchlevel(text, Path::new(PATCHLEVEL_IN_TREE)).ok());
+        let parsed =
+            Manifest::parse_with(&text, &label, Rules::beyond_drop_in(full_release, strict))?;
+        for warning in &parsed.warnings {
+            eprintln!("{}", warning.as_warning());
+        }
+        let manifest = parsed.manifest;
+        let release = patchlevel.as_deref().and_then(parse_patchlevel);
         let origin = Origin::Revision {
             repo: repo.to_path_buf(),
             revision: revision.to_string(),

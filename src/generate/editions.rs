@@ -284,6 +284,12 @@ pub const EDITIONS: &[Edition] = &[
 /// know in the manifest is a warning instead of an error.
 pub const NEWEST_KNOWN: Release = Release::new(3, 15, u16::MAX);
 
+/// Whether `release` is newer than every release the tool knows (CPython
+/// main): its manifest may say what the tool does not know.
+pub fn is_newer_than_known(release: Release) -> bool {
+    matches!(Edition::lookup(release), Some((_, Fit::Newer)))
+}
+
 /// How an edition applies to a release.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Fit {

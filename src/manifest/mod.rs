@@ -11,6 +11,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Location;
+use crate::generate::editions;
+use crate::release::Release;
 use crate::version::Version;
 
 pub use dump::{check_round_trip, dump};
@@ -39,6 +41,29 @@ impl Rules {
         abi3t_opaque: true,
         newer: false,
     };
+
+    /// The rules of the commands beyond the drop-in (headers, view,
+    /// library, audit, compat) for a tree of `release` (`None`: unknown):
+    /// everything the tool knows, as on every known release; on a release
+    /// newer than the tool knows (CPython main), what it does not know is a
+    /// warning and passes through, as in the drop-in, unless `strict`.
+    pub fn beyond_drop_in(release: Option<Release>, strict: bool) -> Rules {
+        Rules {
+            newer: !strict && release.is_some_and(editions::is_newer_than_known),
+            ..Rules::ALL_KNOWN
+        }
+    }
+
+    /// [`Rules::beyond_drop_in`] for the tree of the manifest at `path`,
+    /// its release read from the tree's `Include/patchlevel.h` (a tree
+    /// without one, or with one that cannot be read, is not newer).
+    pub fn beyond_drop_in_for_tree(path: &Path, strict: bool) -> Rules {
+        let patchlevel = tree_root(path).join("Include/patchlevel.h");
+        let release = std::fs::read(&patchlevel).ok().and_then(|bytes| {
+            Release::parse_patchlevel(&String::from_utf8_lossy(&bytes), &patchlevel).ok()
+        });
+        Rules::beyond_drop_in(release, strict)
+    }
 
     /// Whether a `struct_abi_kind` value is one these rules know.
     pub fn accepts(self, kind: StructAbiKind) -> bool {

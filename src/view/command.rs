@@ -38,7 +38,7 @@ pub struct Entry {
 
 /// `stable-abi view 3.N`
 pub fn run(args: &ViewArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = crate::commands::load_manifest(&args.manifest, args.strict)?;
     let profile = Profile::from_options(&args.headers)?;
     let headers = Headers::load(&manifest.root(), &profile)?;
     if args.version < args.abi.first_version() {
