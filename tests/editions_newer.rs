@@ -224,3 +224,24 @@ fn help_and_list_say_which_release_is_in_effect() {
         stderr(&list)
     );
 }
+
+/// `--dump` on the newer tree re-emits what passed through as the tree's own
+/// script dumps it: the unknown field after the known ones, the unknown
+/// `struct_abi_kind` verbatim, no `added` where there is none; the dump
+/// reads back to the same items (exit 0).
+#[test]
+fn dump_re_emits_what_passed_through() {
+    let manifest = manifest_without_struct_thread_state();
+    let (_dir, root) = tree(&patchlevel(16, 0, "PY_RELEASE_LEVEL_ALPHA"), &manifest);
+    let output = stable_abi(&root, &["--dump", "Misc/stable_abi.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let dump = common::stdout(&output);
+    assert!(
+        dump.contains(
+            "[struct.PyObject]\n    added = '3.2'\n    struct_abi_kind = 'abi3t-opaque'\n    \
+             abi3t_opaque = true\n"
+        ),
+        "{dump}"
+    );
+    assert!(dump.contains("[function.PyFuture_New]\n["), "{dump}");
+}

@@ -209,6 +209,11 @@ pub struct Item {
     /// generated files of a release newer than the tool knows.
     pub unknown_struct_abi_kind: Option<String>,
     pub members: Option<Vec<String>>,
+    /// Fields the rules do not know, passed through (a release newer than
+    /// the tool knows), in file order: each name and its value as the
+    /// release's `stable_abi.py --dump` writes it. False values are left
+    /// out, as the script's dump leaves them out.
+    pub unknown_fields: Vec<(String, String)>,
     /// Macros: implemented as a static inline function, so not among the
     /// defined macros (`is_static_inline_function`, 3.14+).
     pub is_static_inline_function: bool,
