@@ -1,4 +1,4 @@
-//! `stable-abi library`: a built libpython exports the whole Stable ABI.
+//! A built libpython exports the whole Stable ABI (`stable-abi library`).
 //!
 //! Expected are all functions and data items of the manifest, `abi_only`
 //! included (they are ABI, called by macros), whose `ifdef` feature macro is
@@ -11,13 +11,32 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
+use crate::binary::names::is_libpython;
 use crate::binary::symbols::{read_binary, BinaryFormat};
-use crate::cli::LibraryArgs;
-use crate::diagnostic::{print_findings, Finding};
-use crate::manifest::{Kind, Manifest, Windows};
-use crate::Outcome;
+use crate::codes::Code;
+use crate::diagnostic::Finding;
+use crate::error::{Error, Result};
+use crate::manifest::{Kind, Manifest, Selection, Windows};
+
+/// The code of a symbol the library does not export.
+pub const MISSING_EXPORT: Code = Code {
+    name: "missing-export",
+    command: "library",
+    summary: "a Stable ABI function or data the library does not export",
+    doc: r#"A function or data item of the manifest (`abi_only` ones included:
+macros call them) whose `ifdef` feature macro is defined on the target is
+not in the library's exports (an ELF's dynamic symbol table, an archive's
+symbol index, a Mach-O's external symbols, a DLL's export table).
+Reported at the item's manifest entry.
+
+Why it matters: an extension built for the Stable ABI links against the
+symbol by name; on a Python whose libpython lacks it, the extension fails
+to load (undefined symbol), although the manifest promised it.
+
+Example: a build that forgot `PyType_GetName`:
+
+    Misc/stable_abi.toml:2101:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
+};
 
 /// Which feature macros (`ifdef` values) are defined on the target.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,10 +106,10 @@ pub fn check_library(
     path: &Path,
     features: &Features,
 ) -> Result<Vec<Finding>> {
-    let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    let data = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
+    let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
     let defined = features.for_format(manifest, binary.format);
-    let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
+    let expected = manifest.select(Selection::of(&Kind::SYMBOLS).where_defined(&defined));
     let findings = expected
         .into_iter()
         .filter(|item| !binary.exports.contains(&item.name))
@@ -100,7 +119,7 @@ pub fn check_library(
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "?".into());
             let mut finding = Finding::error(
-                "missing-export",
+                MISSING_EXPORT.name,
                 item.name.clone(),
                 format!(
                     "{} {} (added in {added}) is not exported by {}",
@@ -163,77 +182,6 @@ fn libraries_in(dir: &Path, seen: &mut BTreeSet<PathBuf>, found: &mut Vec<PathBu
         let identity = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if seen.insert(identity) {
             found.push(path);
-        }
-    }
-}
-
-/// `libpython3.N[abiflags].{so[.X.Y], dylib, a}`; not the version-free
-/// `libpython3.so`, which only forwards.
-fn is_libpython(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("libpython3.") else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let rest = rest[digits..].trim_start_matches(['d', 't']);
-    let versioned_so = rest
-        .strip_prefix(".so.")
-        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
-    rest == ".a" || rest == ".dylib" || rest == ".so" || versioned_so
-}
-
-pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = crate::commands::load_manifest(&args.manifest, args.strict)?;
-    let paths = if args.paths.is_empty() {
-        let root = manifest.root();
-        let found = default_libraries(&root);
-        if found.is_empty() {
-            anyhow::bail!(
-                "{}: no libpython3.N.so*, .dylib or .a in the tree, its lib/ or the \
-                 current directory; pass the libraries to check",
-                root.display()
-            );
-        }
-        found
-    } else {
-        args.paths.clone()
-    };
-    let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
-    let findings = check_libraries(&manifest, &paths, &features)?;
-    print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
-    let outcome = Outcome::of(&findings);
-    if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
-        for path in &paths {
-            eprintln!("{}: exports the whole Stable ABI", path.display());
-        }
-    }
-    Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn libpython_names() {
-        for good in [
-            "libpython3.13.so",
-            "libpython3.13.so.1.0",
-            "libpython3.13d.so",
-            "libpython3.13t.a",
-            "libpython3.9.dylib",
-        ] {
-            assert!(is_libpython(good), "{good}");
-        }
-        for bad in [
-            "libpython3.so",
-            "libpython3.13.so.o",
-            "libpython3.x.a",
-            "python313.dll",
-        ] {
-            assert!(!is_libpython(bad), "{bad}");
         }
     }
 }

@@ -15,6 +15,8 @@ pub mod audit;
 pub mod claims;
 pub mod classify;
 pub mod library;
+pub mod names;
+pub mod problems;
 pub mod report;
 pub mod symbols;
 pub mod table;

@@ -1,13 +1,55 @@
-//! The subcommands' glue: each reads its command-line arguments, calls the
-//! domain modules, prints, and returns the [`crate::Outcome`].
+//! The command layer: one file per subcommand. Each turns its clap
+//! arguments ([`crate::cli`]) into domain values, runs the domain code,
+//! prints, and returns an [`Outcome`]. Nothing below this layer sees clap.
+//!
+//! | command | file | domain |
+//! |---|---|---|
+//! | `stable-abi [FILE] --generate …` (the drop-in) | [`dropin`] | [`crate::dropin`] |
+//! | `stable-abi headers` | [`headers`] | [`crate::checks`] |
+//! | `stable-abi view 3.N` | [`view`] | [`crate::view`] |
+//! | `stable-abi library` | [`library`] | [`crate::binary::library`] |
+//! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
+//! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
+//! | `stable-abi explain` | [`explain`] | [`crate::codes`] |
+//! | `stable-abi add` | [`add`] | `crate::manifest::add` |
+//! | `stable-abi pre-commit` | [`pre_commit`] | (runs the others) |
+//!
+//! A new flag is declared in `cli.rs` and converted in its command's file
+//! (flags shared by several commands, like `-D`/`-U`, here). A new command
+//! is a variant of `cli::Command`, a file here, and a line in [`run`].
 
 pub mod add;
+pub mod audit;
 pub mod compat;
+pub mod dropin;
+pub mod explain;
+pub mod headers;
+pub mod library;
 pub mod pre_commit;
+pub mod view;
 
 use std::path::Path;
 
-use crate::manifest::{Manifest, ManifestError, Rules};
+use crate::cli::{Cli, Command, HeaderOptions};
+use crate::error::Result;
+use crate::manifest::{Manifest, Rules};
+use crate::view::Defines;
+use crate::Outcome;
+
+/// Runs the command the command line names.
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    match &cli.command {
+        None => dropin::run(&cli.dropin),
+        Some(Command::Headers(args)) => headers::run(args),
+        Some(Command::View(args)) => view::run(args),
+        Some(Command::Library(args)) => library::run(args),
+        Some(Command::Audit(args)) => audit::run(args),
+        Some(Command::Compat(args)) => compat::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Add(args)) => add::run(args),
+        Some(Command::PreCommit(args)) => pre_commit::run(args),
+    }
+}
 
 /// Reads the manifest at `path` for a command beyond the drop-in (see
 /// [`Rules::beyond_drop_in_for_tree`]), printing on stderr, at their
@@ -15,10 +57,15 @@ use crate::manifest::{Manifest, ManifestError, Rules};
 /// knows says that the tool does not know.
 ///
 /// Errors: an unreadable or invalid manifest, every problem located.
-pub fn load_manifest(path: &Path, strict: bool) -> Result<Manifest, ManifestError> {
+fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     let parsed = Manifest::load_with(path, Rules::beyond_drop_in_for_tree(path, strict))?;
     for warning in &parsed.warnings {
         eprintln!("{}", warning.as_warning());
     }
     Ok(parsed.manifest)
+}
+
+/// The header view's flags as the view's [`Defines`].
+fn defines(options: &HeaderOptions) -> Result<Defines> {
+    Defines::parse(&options.define, &options.undefine)
 }
