@@ -17,7 +17,7 @@ pub fn feature_overrides(manifest: &Manifest, args: &FeatureArgs) -> Result<Feat
 }
 
 pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, args.strict)?;
     let paths = if args.paths.is_empty() {
         let root = manifest.root();
         let found = default_libraries(&root);

@@ -4,7 +4,6 @@ use crate::abi::Abi;
 use crate::cli::ViewArgs;
 use crate::diagnostic::Format;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
 use crate::version::Version;
 use crate::view::{entries, hex_ranges, write_entries, Defines, Headers};
 use crate::Outcome;
@@ -35,7 +34,7 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
         ));
     }
     let exact = limited_api_value(args)?;
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, args.strict)?;
     let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(
