@@ -161,6 +161,8 @@ pub enum Command {
     Library(LibraryArgs),
     /// Audit extension modules and wheels that claim the Stable ABI (abi3)
     Audit(AuditArgs),
+    /// Report what NEW breaks of the Stable ABI that OLD promised
+    Compat(CompatArgs),
 }
 
 /// `stable-abi headers --help`: the checks (kept in step with
@@ -277,4 +279,56 @@ pub struct AuditArgs {
         conflicts_with = "paths"
     )]
     pub write_table: Option<PathBuf>,
+}
+
+/// `stable-abi compat --help`: the rules (kept in step with
+/// `compat::RULES` by a test) and the accepted breaks.
+pub const COMPAT_HELP: &str = "\
+OLD and NEW: a manifest file, a CPython tree (DIR/Misc/stable_abi.toml), or a git
+revision of the checkout in the current directory (read with `git show
+REV:./Misc/stable_abi.toml`; the work tree is not touched). NEW defaults to
+Misc/stable_abi.toml.
+
+Rules (the [name] of each finding):
+  compat-removed                  error    a Limited API item was removed
+  compat-abi-only-removed         error    an abi_only item was removed
+  compat-feature-macro-removed    error    a feature macro was removed
+  compat-kind-changed             error    an item changed kind
+  compat-added-changed            error    an item's `added` changed
+  compat-ifdef-added              error    an existing item gained (or changed) its `ifdef`
+  compat-struct-abi-kind-changed  error    struct_abi_kind moved towards more exposure or away from 'full-abi'
+  compat-member-removed           error    a listed member of a 'members' struct was removed
+  compat-member-reordered         error    the listed members of a 'members' struct moved
+  compat-windows-changed          error    a feature macro's `windows` changed
+  compat-new-not-current          warning  a new item whose `added` is not after OLD's release, up to NEW's
+  compat-limited-to-abi-only      note     a Limited API item became abi_only (allowed)
+  compat-new                      note     a new item (allowed)
+
+Accepted breaks: one per line, `RULE NAME -` (e.g. `compat-added-changed METH_FASTCALL -`);
+`#` starts a comment. Write them with --write-accepted; stale lines are reported as
+`stale-baseline` warnings.
+
+Exit status: 0 no break, 1 a break (an error finding), 2 an input error.";
+
+#[derive(Args, Debug)]
+#[command(after_help = COMPAT_HELP)]
+pub struct CompatArgs {
+    /// The release to compare with: a manifest, a CPython tree, or a git revision
+    #[arg(long, value_name = "OLD")]
+    pub baseline: String,
+
+    /// The release to check: a manifest, a CPython tree, or a git revision
+    #[arg(value_name = "NEW", default_value = DEFAULT_MANIFEST)]
+    pub new: String,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    /// Accepted breaks: those listed in FILE are not reported
+    #[arg(long, value_name = "FILE")]
+    pub accepted: Option<PathBuf>,
+
+    /// Write the current breaks to FILE as accepted, and succeed
+    #[arg(long, value_name = "FILE")]
+    pub write_accepted: Option<PathBuf>,
 }

@@ -149,6 +149,8 @@ impl fmt::Display for Note {
 pub enum Severity {
     Error,
     Warning,
+    /// Allowed but worth reporting (a compiler's `note:`); never fails a run.
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -156,6 +158,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -208,8 +211,21 @@ impl Finding {
         self
     }
 
+    /// Adds a note without a location, when there is one to add.
+    pub fn notes_from(self, message: Option<String>) -> Self {
+        match message {
+            Some(message) => self.note(None, message),
+            None => self,
+        }
+    }
+
     pub fn as_warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn as_note(mut self) -> Self {
+        self.severity = Severity::Note;
         self
     }
 }
@@ -248,7 +264,13 @@ struct JsonFinding<'a> {
 struct Summary {
     errors: usize,
     warnings: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
     by_check: BTreeMap<&'static str, usize>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 fn summarize(findings: &[Finding]) -> Summary {
@@ -257,6 +279,7 @@ fn summarize(findings: &[Finding]) -> Summary {
         match finding.severity {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
+            Severity::Note => summary.notes += 1,
         }
         *summary.by_check.entry(finding.check).or_default() += 1;
     }
@@ -274,11 +297,22 @@ pub fn print_findings(out: &mut dyn Write, findings: &[Finding], format: Format)
             }
             let summary = summarize(findings);
             if summary.errors + summary.warnings > 0 {
-                writeln!(
+                write!(
                     out,
                     "{} error(s), {} warning(s)",
                     summary.errors, summary.warnings
                 )?;
+            }
+            if summary.notes > 0 {
+                let lead = if summary.errors + summary.warnings > 0 {
+                    ", "
+                } else {
+                    ""
+                };
+                write!(out, "{lead}{} note(s)", summary.notes)?;
+            }
+            if summary.errors + summary.warnings + summary.notes > 0 {
+                writeln!(out)?;
             }
         }
         Format::Json => {

@@ -9,6 +9,8 @@
 pub mod binary;
 pub mod checks;
 pub mod cli;
+pub mod commands;
+pub mod compat;
 pub mod diagnostic;
 pub mod generate;
 pub mod legacy;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use stable_abi::cli::{Cli, Command};
-use stable_abi::{binary, checks, legacy, view, Outcome, UsageError};
+use stable_abi::{binary, checks, commands, legacy, view, Outcome, UsageError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Some(Command::View(args)) => view::run(args),
         Some(Command::Library(args)) => binary::library::run(args),
         Some(Command::Audit(args)) => binary::audit::run(args),
+        Some(Command::Compat(args)) => commands::compat::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

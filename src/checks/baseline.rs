@@ -109,6 +109,12 @@ impl Baseline {
     /// The baseline file that accepts exactly the errors among `findings`
     /// (warnings do not fail a run, so they need no accepting).
     pub fn render(findings: &[Finding]) -> String {
+        Baseline::render_with(HEADER, findings)
+    }
+
+    /// [`Baseline::render`] under another comment `header` (each line
+    /// starting with `#`), for other commands' accepted findings.
+    pub fn render_with(header: &str, findings: &[Finding]) -> String {
         let mut lines: Vec<String> = findings
             .iter()
             .filter(|finding| finding.severity == Severity::Error)
@@ -123,7 +129,7 @@ impl Baseline {
             .collect();
         lines.sort();
         lines.dedup();
-        let mut text = HEADER.to_string();
+        let mut text = header.to_string();
         for line in lines {
             text.push_str(&line);
             text.push('\n');

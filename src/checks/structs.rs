@@ -30,7 +30,10 @@ pub const NAME: &str = "struct";
 
 /// What is wrong with one struct at one version, without the version.
 fn problem(item: &Item, def: &StructDef) -> Option<String> {
-    let kind = item.struct_abi_kind?;
+    // The headers are read as abi3 here: an 'abi3t-opaque' struct is
+    // 'full-abi' in it.
+    let declared = item.struct_abi_kind?;
+    let kind = declared.in_abi3();
     match (kind, &def.members) {
         (StructAbiKind::Opaque, Some(_)) => {
             Some("is 'opaque' in the manifest but is defined completely".into())
@@ -38,7 +41,7 @@ fn problem(item: &Item, def: &StructDef) -> Option<String> {
         (StructAbiKind::Opaque, None) => None,
         (_, None) => Some(format!(
             "is '{}' in the manifest but is not defined completely",
-            kind.as_str()
+            declared.as_str()
         )),
         (_, Some(members)) => {
             let listed = item.members.as_deref().unwrap_or_default();
@@ -190,5 +193,24 @@ mod tests {
              manifest lists them for Py_LIMITED_API 3.4"
         );
         assert!(findings[2].message.contains("is not defined completely"));
+    }
+
+    #[test]
+    fn abi3t_opaque_is_full_abi_in_abi3() {
+        let manifest = manifest(
+            "[struct.PyObject]\n    added = '3.2'\n    struct_abi_kind = 'abi3t-opaque'\n\
+             [struct.PyModuleDef]\n    added = '3.2'\n    struct_abi_kind = 'abi3t-opaque'\n",
+        );
+        let views = views(2, |version| {
+            ViewBuilder::new(version)
+                .struct_("PyObject", Some(&["ob_refcnt", "ob_type"]))
+                .struct_("PyModuleDef", None)
+                .build()
+        });
+        let findings = check(&context(&manifest, views));
+        assert_eq!(summary(&findings), ["PyModuleDef 3.2"]);
+        assert!(findings[0]
+            .message
+            .contains("is 'abi3t-opaque' in the manifest but is not defined completely"));
     }
 }

@@ -219,3 +219,25 @@ fn testcapi_feature_macros(manifest: &Manifest) -> Value {
         .collect();
     context! { feature_macros => names }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn render(name: &str, manifest: &str) -> String {
+        let manifest = Manifest::parse(manifest, Path::new("stable_abi.toml")).unwrap();
+        let generator = GENERATORS.iter().find(|g| g.name == name).unwrap();
+        generator.render(&manifest).unwrap()
+    }
+
+    #[test]
+    fn doc_list_writes_struct_abi_kind_as_the_manifest_spells_it() {
+        let text = render(
+            "doc_list",
+            "[struct.PyObject]\n    added = '3.2'\n    struct_abi_kind = 'abi3t-opaque'\n",
+        );
+        assert!(text.contains("PyObject,3.2,,abi3t-opaque\n"), "{text}");
+    }
+}

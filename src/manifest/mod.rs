@@ -89,20 +89,46 @@ pub enum StructAbiKind {
     Opaque,
     #[serde(rename = "members")]
     Members,
+    /// 'full-abi' in the abi3 Stable ABI, 'opaque' in the free-threaded
+    /// one (abi3t, PEP 803): `PyObject`, `PyVarObject`, `PyModuleDef`, …
+    /// CPython main's manifest documents it (CPython gh-146636).
+    #[serde(rename = "abi3t-opaque")]
+    Abi3tOpaque,
 }
 
 impl StructAbiKind {
-    pub const ALL: [StructAbiKind; 3] = [
+    pub const ALL: [StructAbiKind; 4] = [
         StructAbiKind::FullAbi,
         StructAbiKind::Opaque,
         StructAbiKind::Members,
+        StructAbiKind::Abi3tOpaque,
     ];
 
+    /// The value as the manifest (and `Doc/data/stable_abi.dat`) spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             StructAbiKind::FullAbi => "full-abi",
             StructAbiKind::Opaque => "opaque",
             StructAbiKind::Members => "members",
+            StructAbiKind::Abi3tOpaque => "abi3t-opaque",
+        }
+    }
+
+    /// What the kind means in the abi3 Stable ABI: 'abi3t-opaque' is
+    /// 'full-abi' there; the others mean themselves.
+    pub fn in_abi3(self) -> StructAbiKind {
+        match self {
+            StructAbiKind::Abi3tOpaque => StructAbiKind::FullAbi,
+            kind => kind,
+        }
+    }
+
+    /// What the kind means in the free-threaded Stable ABI (abi3t, PEP 803):
+    /// 'abi3t-opaque' is 'opaque' there; the others mean themselves.
+    pub fn in_abi3t(self) -> StructAbiKind {
+        match self {
+            StructAbiKind::Abi3tOpaque => StructAbiKind::Opaque,
+            kind => kind,
         }
     }
 }

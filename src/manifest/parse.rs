@@ -322,7 +322,7 @@ impl Reader<'_> {
             match item.struct_abi_kind {
                 None => self.error(
                     span.clone(),
-                    format!("struct `{name}` has no `struct_abi_kind` ('full-abi', 'opaque' or 'members')"),
+                    format!("struct `{name}` has no `struct_abi_kind` ('full-abi', 'opaque', 'members' or 'abi3t-opaque')"),
                 ),
                 Some(StructAbiKind::Members) if item.members.is_none() => self.error(
                     span.clone(),

@@ -17,7 +17,7 @@
 use tree_sitter::{Node, Parser};
 
 use super::lex::{self, Interner, TokKind, Token};
-use super::type_statements;
+use super::{struct_body, struct_defs, type_statements};
 
 /// One declaration found in a header, in offset order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,11 +214,49 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     let Some(tree) = parser.parse(&compact.text, None) else {
         return;
     };
+    let definitions = struct_defs::find(&compact.text);
+    let statements: Vec<(usize, usize)> = definitions
+        .iter()
+        .map(|d| (d.statement.0 as usize, d.statement.1 as usize))
+        .collect();
+    let original = |offset: u32| compact.original(offset as usize);
+    for definition in definitions {
+        let key = definition.key;
+        out.push(RawDecl::StructBegin {
+            key: key.clone(),
+            offset: original(definition.key_offset),
+        });
+        for entry in definition.members {
+            let offset = original(entry.offset);
+            out.push(if entry.is_macro {
+                RawDecl::MemberMacro {
+                    name: entry.name,
+                    offset,
+                }
+            } else {
+                RawDecl::Member {
+                    name: entry.name,
+                    offset,
+                }
+            });
+        }
+        out.push(RawDecl::StructEnd {
+            offset: original(definition.close),
+        });
+        for (name, offset) in definition.typedefs {
+            out.push(RawDecl::Typedef {
+                name,
+                offset: original(offset),
+                target: Some(key.clone()),
+            });
+        }
+    }
     let mut walker = TypeWalker {
         code: &compact.text,
         compact: &compact,
         out,
         depth: 0,
+        statements: &statements,
     };
     walker.visit(tree.root_node());
 }
@@ -231,6 +269,17 @@ struct TypeWalker<'a> {
     out: &'a mut Vec<RawDecl>,
     /// Recursion depth: garbage can nest arbitrarily; headers do not.
     depth: usize,
+    /// The statements that define a struct, read by tokens
+    /// ([`struct_defs`]), in order: tree-sitter's view of them is ignored.
+    statements: &'a [(usize, usize)],
+}
+
+/// Where a syntax node lies relative to the statements read by tokens.
+#[derive(PartialEq)]
+enum Coverage {
+    Inside,
+    Overlapping,
+    Outside,
 }
 
 /// Deeper syntax trees are not searched for declarations.
@@ -247,7 +296,7 @@ impl TypeWalker<'_> {
     }
 
     fn visit(&mut self, node: Node) {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.coverage(node) == Coverage::Inside {
             return;
         }
         self.depth += 1;
@@ -255,10 +304,23 @@ impl TypeWalker<'_> {
         self.depth -= 1;
     }
 
+    /// Whether `node` is within, across or outside the statements that
+    /// define a struct.
+    fn coverage(&self, node: Node) -> Coverage {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.statements.partition_point(|&(_, e)| e <= start);
+        match self.statements.get(first) {
+            Some(&(s, e)) if s <= start && end <= e => Coverage::Inside,
+            Some(&(s, _)) if s < end => Coverage::Overlapping,
+            _ => Coverage::Outside,
+        }
+    }
+
     fn visit_inner(&mut self, node: Node) {
+        let overlapping = self.coverage(node) == Coverage::Overlapping;
         match node.kind() {
-            "type_definition" => self.type_definition(node),
-            "struct_specifier" => self.struct_specifier(node, None),
+            "type_definition" if !overlapping => self.type_definition(node),
+            "struct_specifier" if !overlapping => self.struct_specifier(node, None),
             "function_definition" | "compound_statement" => {}
             _ => {
                 let mut cursor = node.walk();
@@ -319,72 +381,32 @@ impl TypeWalker<'_> {
             .map_or(node.start_byte(), |n| n.start_byte());
         let offset = self.offset(offset);
         self.out.push(RawDecl::StructBegin { key, offset });
-        self.members(body);
+        let close = self.body_members(body.start_byte());
         self.out.push(RawDecl::StructEnd {
-            offset: self.offset(body.end_byte().saturating_sub(1)),
+            offset: self.offset(close.min(self.code.len().saturating_sub(1))),
         });
     }
 
-    /// `PyObject_HEAD` followed by a field: tree-sitter takes the macro for
-    /// the field's type and the real type for an ERROR. The macro is kept:
-    /// the walk expands it into the members it declares.
-    fn member_macro(&mut self, field: Node) {
-        let Some(ty) = field.child_by_field_name("type") else {
-            return;
-        };
-        let mut cursor = field.walk();
-        let has_error = field.children(&mut cursor).any(|c| c.kind() == "ERROR");
-        if ty.kind() == "type_identifier" && has_error {
-            self.out.push(RawDecl::MemberMacro {
-                name: self.text(ty),
-                offset: self.offset(ty.start_byte()),
+    /// The members of the body at `open` (its `{`), read from its tokens
+    /// (see [`struct_body`]): tree-sitter's own reading of a body derails
+    /// on macros it cannot expand.
+    fn body_members(&mut self, open: usize) -> usize {
+        let close = struct_body::closing_brace(self.code, open).unwrap_or(self.code.len());
+        for entry in struct_body::members(self.code, open + 1, close) {
+            let offset = self.offset(entry.offset as usize);
+            self.out.push(if entry.is_macro {
+                RawDecl::MemberMacro {
+                    name: entry.name,
+                    offset,
+                }
+            } else {
+                RawDecl::Member {
+                    name: entry.name,
+                    offset,
+                }
             });
         }
-    }
-
-    /// Field names in order; anonymous struct/union members are flattened,
-    /// as C11 makes their fields members of the enclosing struct.
-    fn members(&mut self, body: Node) {
-        if self.depth >= MAX_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.members_inner(body);
-        self.depth -= 1;
-    }
-
-    fn members_inner(&mut self, body: Node) {
-        let mut cursor = body.walk();
-        for field in body.children(&mut cursor) {
-            if field.kind() == "ERROR" {
-                self.members(field);
-                continue;
-            }
-            if field.kind() != "field_declaration" {
-                continue;
-            }
-            self.member_macro(field);
-            let mut declarators = field.walk();
-            let mut named = false;
-            for declarator in field.children_by_field_name("declarator", &mut declarators) {
-                if let Some(name) = innermost_name(declarator, "field_identifier") {
-                    named = true;
-                    self.out.push(RawDecl::Member {
-                        name: self.text(name),
-                        offset: self.offset(name.start_byte()),
-                    });
-                }
-            }
-            if !named {
-                if let Some(ty) = field.child_by_field_name("type") {
-                    if matches!(ty.kind(), "struct_specifier" | "union_specifier") {
-                        if let Some(inner) = ty.child_by_field_name("body") {
-                            self.members(inner);
-                        }
-                    }
-                }
-            }
-        }
+        close
     }
 }
 

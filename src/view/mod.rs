@@ -15,6 +15,8 @@ mod ir;
 mod lex;
 mod load;
 mod profile;
+mod struct_body;
+mod struct_defs;
 mod type_statements;
 mod walk;
 
@@ -148,6 +150,13 @@ fn read_python_version(root: &Path) -> Result<Version> {
     let path = root.join("Include/patchlevel.h");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read the tree's version", path.display()))?;
+    parse_patchlevel(&text)
+        .ok_or_else(|| anyhow::anyhow!("{}: no `#define PY_MINOR_VERSION N`", path.display()))
+}
+
+/// The release `3.N` that `Include/patchlevel.h`'s text names
+/// (`#define PY_MINOR_VERSION N`), if it names one.
+pub fn parse_patchlevel(text: &str) -> Option<Version> {
     for line in text.lines() {
         let Some(directive) = line.trim_start().strip_prefix('#') else {
             continue;
@@ -155,12 +164,12 @@ fn read_python_version(root: &Path) -> Result<Version> {
         let mut words = directive.split_whitespace();
         if words.next() == Some("define") && words.next() == Some("PY_MINOR_VERSION") {
             let minor = words.next().and_then(|w| w.parse::<u8>().ok());
-            if let Some(minor) = minor {
-                return Version::parse(&format!("3.{minor}")).map_err(anyhow::Error::msg);
+            if let Some(version) = minor.and_then(|m| Version::parse(&format!("3.{m}")).ok()) {
+                return Some(version);
             }
         }
     }
-    anyhow::bail!("{}: no `#define PY_MINOR_VERSION N`", path.display())
+    None
 }
 
 impl Headers {

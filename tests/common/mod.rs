@@ -143,3 +143,32 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A directory of the shared data beside this repository (`../shared/NAME`),
+/// or `None` as [`skip`] says.
+pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    skip(test, format!("no {}", dir.display()))
+}
+
+/// The CPython 3.15 tree with the free-threaded Stable ABI (abi3t) and its
+/// oracle, `../shared/cpython/3.15.2`; skipped (a failure under `CI=true`)
+/// when it is missing.
+pub fn abi3t_tree(test: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.15.2");
+    if path.join("Misc/stable_abi.toml").is_file() && path.join("expected/abi3t").is_dir() {
+        return Some(path);
+    }
+    skip(
+        test,
+        format!(
+            "no CPython 3.15 tree with expected/abi3t at {}",
+            path.display()
+        ),
+    )
+}

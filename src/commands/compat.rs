@@ -1,0 +1,51 @@
+//! `stable-abi compat --baseline OLD [NEW]`: what NEW breaks of the Stable
+//! ABI that OLD promised (see [`crate::compat`]).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::checks::Baseline;
+use crate::cli::CompatArgs;
+use crate::compat::{compare_manifests, Side};
+use crate::diagnostic::{print_findings, Severity};
+use crate::generate::update_file;
+use crate::Outcome;
+
+/// The comment at the top of an accepted-breaks file.
+const ACCEPTED_HEADER: &str = "\
+# stable-abi compat: accepted breaks of the Stable ABI, one per line:
+#   RULE NAME -
+# Written by `stable-abi compat --baseline OLD --write-accepted FILE`; say
+# why each break is accepted in a comment above it.
+";
+
+pub fn run(args: &CompatArgs) -> Result<Outcome> {
+    // Revisions are of the checkout the command runs in.
+    let repo = Path::new(".");
+    let old = Side::resolve(&args.baseline, repo)?;
+    let new = Side::resolve(&args.new, repo)?;
+    let findings = compare_manifests(&old, &new);
+    if let Some(path) = &args.write_accepted {
+        update_file(
+            path,
+            &Baseline::render_with(ACCEPTED_HEADER, &findings),
+            true,
+        )?;
+        let accepted = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        eprintln!("wrote {accepted} accepted break(s) to {}", path.display());
+        return Ok(Outcome::Success);
+    }
+    let findings = match &args.accepted {
+        Some(path) => Baseline::load(path)?.apply(findings),
+        None => findings,
+    };
+    let mut stdout = std::io::stdout().lock();
+    print_findings(&mut stdout, &findings, args.format)?;
+    stdout.flush()?;
+    Ok(Outcome::of(&findings))
+}

@@ -1,0 +1,131 @@
+//! The two sides of a comparison: a manifest file, a CPython tree, or a git
+//! revision of the checkout, read without touching the work tree.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::manifest::{tree_root, Manifest};
+use crate::version::Version;
+use crate::view::parse_patchlevel;
+
+/// The manifest's path inside a CPython tree (and inside a git revision).
+pub const MANIFEST_IN_TREE: &str = "Misc/stable_abi.toml";
+const PATCHLEVEL_IN_TREE: &str = "Include/patchlevel.h";
+
+/// Where one side of the comparison comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A manifest file; its tree (for the release) is its grandparent.
+    File(PathBuf),
+    /// A git revision of the checkout at `repo`, read with `git show`.
+    Revision { repo: PathBuf, revision: String },
+}
+
+/// One side: the manifest, the release it belongs to, and where it came
+/// from.
+#[derive(Clone, Debug)]
+pub struct Side {
+    pub origin: Origin,
+    pub manifest: Manifest,
+    /// The release (`PY_MINOR_VERSION` of `Include/patchlevel.h`), or the
+    /// manifest's newest `added` where there is no patchlevel.h.
+    pub release: Version,
+}
+
+impl Side {
+    /// Resolves `spec`: an existing file is a manifest, an existing
+    /// directory a tree (`DIR/Misc/stable_abi.toml`), anything else a git
+    /// revision of the checkout at `repo` (`v3.14.0`, `HEAD~1`), whose
+    /// manifest is read with `git show REV:./Misc/stable_abi.toml`.
+    ///
+    /// Errors: the manifest cannot be read or is invalid (with its
+    /// `file:line:col`), or `spec` is neither a path nor a revision.
+    pub fn resolve(spec: &str, repo: &Path) -> Result<Side> {
+        let path = Path::new(spec);
+        if path.is_file() {
+            return Side::from_file(path);
+        }
+        if path.is_dir() {
+            let manifest = path.join(MANIFEST_IN_TREE);
+            if !manifest.is_file() {
+                bail!(
+                    "{}: error: not a CPython tree (no {MANIFEST_IN_TREE})",
+                    path.display()
+                );
+            }
+            return Side::from_file(&manifest);
+        }
+        Side::from_revision(spec, repo)
+    }
+
+    /// A manifest file, its release from its tree's `Include/patchlevel.h`.
+    pub fn from_file(path: &Path) -> Result<Side> {
+        let manifest = Manifest::load(path)?;
+        let patchlevel = tree_root(path).join(PATCHLEVEL_IN_TREE);
+        let release = std::fs::read_to_string(patchlevel)
+            .ok()
+            .and_then(|text| parse_patchlevel(&text));
+        Ok(Side::new(
+            Origin::File(path.to_path_buf()),
+            manifest,
+            release,
+        ))
+    }
+
+    /// The manifest of git revision `revision` of the checkout at `repo`.
+    pub fn from_revision(revision: &str, repo: &Path) -> Result<Side> {
+        if revision.starts_with('-') {
+            bail!("{revision}: error: not a manifest, a tree or a git revision");
+        }
+        let text = git_show(repo, revision, MANIFEST_IN_TREE).with_context(|| {
+            format!(
+                "{revision}: error: neither a file, a directory nor a git revision of {}",
+                repo.display()
+            )
+        })?;
+        let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
+        let manifest = Manifest::parse(&text, &label)?;
+        let release = git_show(repo, revision, PATCHLEVEL_IN_TREE)
+            .ok()
+            .and_then(|text| parse_patchlevel(&text));
+        let origin = Origin::Revision {
+            repo: repo.to_path_buf(),
+            revision: revision.to_string(),
+        };
+        Ok(Side::new(origin, manifest, release))
+    }
+
+    /// A side from a manifest already read (tests, other tools).
+    pub fn new(origin: Origin, manifest: Manifest, release: Option<Version>) -> Side {
+        let release = release
+            .or_else(|| manifest.newest_version())
+            .unwrap_or(Version::FIRST);
+        Side {
+            origin,
+            manifest,
+            release,
+        }
+    }
+}
+
+/// `git show REV:./PATH` in `repo`: the file as committed, without checking
+/// anything out.
+fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .arg("show")
+        .arg(format!("{revision}:./{path}"))
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "git show {revision}:./{path}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| anyhow::anyhow!("{revision}:{path}: error: the file is not valid UTF-8"))
+}
