@@ -65,6 +65,9 @@ fn duration(time: libc::timeval) -> Duration {
 }
 
 /// Runs `program args` in `dir` once, its output discarded.
+// The child is reaped by `wait4` (which also gives its resource usage),
+// not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn run_once(dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Sample {
     let start = Instant::now();
     let child = Command::new(program)
