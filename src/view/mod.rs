@@ -22,6 +22,7 @@ mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
@@ -32,6 +33,7 @@ use crate::version::Version;
 use crate::UsageError;
 
 use ir::FileIr;
+use lex::Interner;
 use load::Loaded;
 use walk::{Source, Walk};
 
@@ -128,6 +130,9 @@ impl View {
 pub struct Headers {
     root: PathBuf,
     loaded: Loaded,
+    /// The names of the parse (taken out of `loaded`), shared with the
+    /// interners of views that add names.
+    interner: Arc<Interner>,
     version: Version,
     /// `-D`/`-U` given at load time.
     profile: Profile,
@@ -219,9 +224,11 @@ impl Headers {
                 load::virtual_file("<command line>", &text, base + 1, &mut loaded.interner)
             })
             .collect();
+        let interner = Arc::new(std::mem::take(&mut loaded.interner));
         Headers {
             root: root.to_path_buf(),
             loaded,
+            interner,
             version,
             profile: profile.clone(),
             command_line,
@@ -252,10 +259,10 @@ impl Headers {
                 self.version
             ),
         };
-        // Names new to the headers can only come from `extra`: they get
-        // their own copy of the interner, so the shared parse stays as is.
+        // Names new to the headers can only come from `extra`: they go to
+        // an interner layered over the shared one, which stays as is.
         let mut local_interner;
-        let mut interner = &self.loaded.interner;
+        let mut interner: &Interner = &self.interner;
         // The command line's files follow the tree's: the profile's `-D`s
         // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
         // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
@@ -264,7 +271,7 @@ impl Headers {
         extra_files.push(limited_file.unwrap_or(&self.command_line));
         let extra_file;
         if !extra.defines.is_empty() {
-            local_interner = interner.clone();
+            local_interner = Interner::over(Arc::clone(&self.interner));
             extra_file = load::virtual_file(
                 "<command line>",
                 &command_line_text(&extra.defines),
