@@ -16,7 +16,13 @@ TREE := $(if $(CPYTHON),$(CPYTHON),.)
 # `make baseline-limited-abi`; a line goes when its defect is fixed).
 HEADERS_BASELINE ?= $(TREE)/Misc/stable_abi_baseline.txt
 
-BIN := $(abspath target/release/stable-abi)
+# Where cargo puts the binary, asked of cargo: CARGO_TARGET_DIR, a
+# build.target-dir in .cargo/config.toml and the default ./target all work
+# (CARGO_BUILD_TARGET adds its triple, as cargo does).
+TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps | \
+	sed -n 's/.*"target_directory": *"\([^"]*\)".*/\1/p')
+EXE := $(if $(filter Windows_NT,$(OS)),.exe)
+BIN := $(TARGET_DIR)/$(if $(CARGO_BUILD_TARGET),$(CARGO_BUILD_TARGET)/)release/stable-abi$(EXE)
 
 # The sample tree's generated files are kept out of the top level.
 SAMPLE_OUT := Misc/generated
@@ -29,7 +35,9 @@ SAMPLE_FILES := \
 .PHONY: build test lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
 
 build:
+	$(if $(TARGET_DIR),,$(error `$(CARGO) metadata` did not name cargo's target directory))
 	$(CARGO) build --release --locked
+	@echo "built $(BIN)"
 
 test:
 	$(CARGO) test --locked
@@ -40,23 +48,23 @@ lint:
 
 ifeq ($(CPYTHON),)
 regen-limited-abi: build
-	$(BIN) Misc/stable_abi.toml --generate $(SAMPLE_FILES)
+	"$(BIN)" Misc/stable_abi.toml --generate $(SAMPLE_FILES)
 
 check-limited-abi: build
-	$(BIN) Misc/stable_abi.toml $(SAMPLE_FILES) --unixy-check --baseline $(HEADERS_BASELINE)
-	$(BIN) headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
+	"$(BIN)" Misc/stable_abi.toml $(SAMPLE_FILES) --unixy-check --baseline $(HEADERS_BASELINE)
+	"$(BIN)" headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
 else
 regen-limited-abi: build
-	cd $(CPYTHON) && $(BIN) --generate-all Misc/stable_abi.toml
+	cd $(CPYTHON) && "$(BIN)" --generate-all Misc/stable_abi.toml
 
 # What stable_abi.py checks decides, as in CPython's own Makefile; then every
 # header check at every version, failing on any finding the baseline lacks.
 # Without a baseline the header checks only warn (through --all).
 check-limited-abi: build
-	cd $(CPYTHON) && $(BIN) --all Misc/stable_abi.toml
+	cd $(CPYTHON) && "$(BIN)" --all Misc/stable_abi.toml
 	@if [ -f $(HEADERS_BASELINE) ]; then \
 		echo "cd $(CPYTHON) && $(BIN) headers --baseline $(abspath $(HEADERS_BASELINE))"; \
-		cd $(CPYTHON) && $(BIN) headers --baseline $(abspath $(HEADERS_BASELINE)); \
+		cd $(CPYTHON) && "$(BIN)" headers --baseline $(abspath $(HEADERS_BASELINE)); \
 	else \
 		echo "note: no $(HEADERS_BASELINE): header findings are warnings;" \
 		     "run 'make baseline-limited-abi CPYTHON=$(CPYTHON)' to accept today's and fail on new ones"; \
@@ -64,10 +72,13 @@ check-limited-abi: build
 endif
 
 baseline-limited-abi: build
-	cd $(TREE) && $(BIN) headers --write-baseline $(abspath $(HEADERS_BASELINE))
+	cd $(TREE) && "$(BIN)" headers --write-baseline $(abspath $(HEADERS_BASELINE))
 
-install:
-	$(CARGO) install --locked --path . --root $(PREFIX)
+# The binary built above, copied to $(DESTDIR)$(PREFIX)/bin as `make install`
+# does elsewhere: no second build, and no cargo bookkeeping files in PREFIX.
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/stable-abi$(EXE)"
 
 # Timings and ratios against the reference tools where they are installed;
 # STABLE_ABI_CPYTHON=path measures another tree.

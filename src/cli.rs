@@ -10,6 +10,7 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
+use crate::release::Release;
 use crate::version::Version;
 
 pub const DEFAULT_MANIFEST: &str = "Misc/stable_abi.toml";
@@ -83,6 +84,16 @@ pub struct LegacyArgs {
     /// reported by --unixy-check
     #[arg(long, value_name = "FILE", help_heading = "Header view")]
     pub baseline: Option<PathBuf>,
+
+    /// Follow this CPython release instead of the tree's
+    /// Include/patchlevel.h (e.g. 3.13.5; 3.N is its newest micro)
+    #[arg(long, value_name = "3.N[.M]", value_parser = Release::parse_arg, help_heading = "Release")]
+    pub release: Option<Release>,
+
+    /// On a release newer than the tool knows, make what it does not know in
+    /// the manifest an error instead of a warning
+    #[arg(long, help_heading = "Release")]
+    pub strict: bool,
 }
 
 /// One optional `--NAME [FILENAME]` flag per row of the generator table.

@@ -116,6 +116,17 @@ impl LocatedError {
     }
 }
 
+impl LocatedError {
+    /// The text of the error as a warning: `path:line:col: warning: …`.
+    pub fn as_warning(&self) -> String {
+        let mut text = format!("{}: warning: {}", self.location, self.message);
+        for note in &self.notes {
+            text.push_str(&format!("\n{note}"));
+        }
+        text
+    }
+}
+
 impl fmt::Display for LocatedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: error: {}", self.location, self.message)?;

@@ -1,5 +1,6 @@
 //! The drop-in for `Tools/build/stable_abi.py`: same flags, same meanings,
-//! same generated files.
+//! same generated files, as the script of the tree's own release writes
+//! them (its edition, `generate::editions`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,24 +8,63 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::cli::LegacyArgs;
+use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
-use crate::manifest::{self, Manifest};
-use crate::Outcome;
+use crate::manifest::{self, Manifest, Rules};
+use crate::release::{InEffect, Release};
+use crate::{Outcome, UsageError};
+
+/// The release in effect for the tree of `manifest_path` (`over` when
+/// given), its edition and how it fits.
+///
+/// Errors: an unreadable `patchlevel.h` (exit 2); a release no edition
+/// covers (a usage error: `--release` chooses one).
+pub fn edition_for(
+    manifest_path: &Path,
+    over: Option<Release>,
+) -> Result<(InEffect, &'static Edition, Fit)> {
+    let base = manifest::tree_root(manifest_path);
+    let in_effect = InEffect::detect(&base, over, NEWEST_KNOWN)?;
+    let Some((edition, fit)) = Edition::lookup(in_effect.release) else {
+        return Err(UsageError(format!(
+            "release {in_effect}: no edition of stable_abi.py is known for it \
+             (known: {}); choose one with --release 3.N[.M]",
+            Edition::covered()
+        ))
+        .into());
+    };
+    Ok((in_effect, edition, fit))
+}
 
 pub fn run(args: &LegacyArgs) -> Result<Outcome> {
     let base = manifest::tree_root(&args.file);
+    let (in_effect, edition, fit) = edition_for(&args.file, args.release)?;
     if args.list {
         for generator in GENERATORS {
-            let path = absolute(&base.join(generator.default_path));
+            let path = if edition.list_resolves_paths {
+                absolute(&base.join(generator.default_path))
+            } else {
+                python_join(&args.file, generator.default_path)
+            };
             println!("--{}: {}", generator.flag(), path.display());
         }
+        eprintln!("release: {in_effect}; edition {}", edition.name);
         return Ok(Outcome::Success);
     }
     let generate = args.generate || args.generate_all;
     let all_generators = args.generate_all || args.all;
     let unixy_check = args.unixy_check || args.all;
 
-    let manifest = Manifest::load(&args.file)?;
+    let rules = Rules {
+        static_inline_macros: edition.static_inline_macros,
+        abi3t_opaque: false,
+        newer: fit == Fit::Newer && !args.strict,
+    };
+    let parsed = Manifest::load_with(&args.file, rules)?;
+    for warning in &parsed.warnings {
+        eprintln!("{}", warning.as_warning());
+    }
+    let manifest = parsed.manifest;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
@@ -41,12 +81,12 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
     for (generator, requested) in GENERATORS.iter().zip(&args.generators.requested) {
         let path = match requested {
             Some(Some(path)) => path.clone(),
-            Some(None) => base.join(generator.default_path),
-            None if all_generators => base.join(generator.default_path),
+            Some(None) => python_join(&args.file, generator.default_path),
+            None if all_generators => python_join(&args.file, generator.default_path),
             None => continue,
         };
         let text = generator
-            .render(&manifest)
+            .render(&manifest, edition)
             .with_context(|| format!("rendering {}", generator.template.0))?;
         let ok = match update_file(&path, &text, generate)? {
             Update::UpToDate | Update::Written => true,
@@ -73,12 +113,9 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
     }
 
     if results.is_empty() {
-        let message = if generate {
-            "No file specified. Use --generate-all to regenerate all files, or --help for usage."
-        } else {
-            "No check specified. Use --all to check all files, or --help for usage."
-        };
-        return Err(crate::UsageError(message.to_string()).into());
+        let (no_file, no_check) = edition.no_action_errors;
+        let message = if generate { no_file } else { no_check };
+        return Err(UsageError(message.to_string()).into());
     }
     let failed: Vec<&str> = results
         .iter()
@@ -102,6 +139,16 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
         args.file.display()
     )?;
     Ok(Outcome::Failure)
+}
+
+/// `Path(manifest).parent.parent / default_path` as Python's pathlib
+/// shows it (`Misc/stable_abi.toml` gives `PC/python3dll.c`, no `./`).
+fn python_join(manifest_path: &Path, default_path: &str) -> PathBuf {
+    let base = manifest_path
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new(""));
+    base.join(default_path)
 }
 
 /// The path made absolute (like Python's `Path.resolve()`), without

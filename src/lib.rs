@@ -16,6 +16,7 @@ pub mod generate;
 pub mod legacy;
 pub mod manifest;
 pub mod pyfmt;
+pub mod release;
 pub mod unixy;
 pub mod version;
 pub mod view;

@@ -1,12 +1,20 @@
-//! Generation against a real CPython tree: the four generated files must be
+//! Generation against real CPython trees (3.13.15 and 3.15.2, each with the
+//! formats of its own release): the four generated files must be
 //! reproduced byte for byte, checked, and left alone when unchanged.
 
 mod common;
 
-use common::{cpython_tree, stable_abi, stderr, stdout};
+use common::{cpython_tree, generation_trees, stable_abi, stderr, stdout};
 
-/// What generation reads and writes.
-const GENERATION_PARTS: [&str; 5] = ["Misc", "PC", "Doc", "Lib", "Modules"];
+/// What generation reads and writes (patchlevel.h: the tree's release).
+const GENERATION_PARTS: [&str; 6] = [
+    "Misc",
+    "PC",
+    "Doc",
+    "Lib",
+    "Modules",
+    "Include/patchlevel.h",
+];
 
 const GENERATED: [&str; 4] = [
     "PC/python3dll.c",
@@ -17,10 +25,13 @@ const GENERATED: [&str; 4] = [
 
 #[test]
 fn generate_all_reproduces_the_committed_files() {
-    let Some(tree) = cpython_tree("generate_all_reproduces_the_committed_files") else {
-        return;
-    };
-    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
+    for tree in generation_trees("generate_all_reproduces_the_committed_files") {
+        generate_all_reproduces(&tree);
+    }
+}
+
+fn generate_all_reproduces(tree: &std::path::Path) {
+    let (_scratch, root) = common::scratch_copy(tree, &GENERATION_PARTS);
     for file in GENERATED {
         std::fs::remove_file(root.as_path().join(file)).unwrap();
     }
@@ -31,17 +42,21 @@ fn generate_all_reproduces_the_committed_files() {
         let generated = std::fs::read(root.as_path().join(file)).unwrap();
         assert!(
             expected == generated,
-            "{file} differs from the committed file"
+            "{file} differs from the committed file of {}",
+            tree.display()
         );
     }
 }
 
 #[test]
-fn check_passes_on_the_pristine_tree() {
-    let Some(tree) = cpython_tree("check_passes_on_the_pristine_tree") else {
-        return;
-    };
-    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
+fn check_passes_on_the_pristine_trees() {
+    for tree in generation_trees("check_passes_on_the_pristine_trees") {
+        check_passes(&tree);
+    }
+}
+
+fn check_passes(tree: &std::path::Path) {
+    let (_scratch, root) = common::scratch_copy(tree, &GENERATION_PARTS);
     let output = stable_abi(
         root.as_path(),
         &[
@@ -91,10 +106,13 @@ fn a_removed_line_fails_the_check_and_the_diff_names_it() {
 
 #[test]
 fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
-    let Some(tree) = cpython_tree("unchanged_files_keep_their_mtime") else {
-        return;
-    };
-    let (_scratch, root) = common::scratch_copy(&tree, &GENERATION_PARTS);
+    for tree in generation_trees("unchanged_files_keep_their_mtime") {
+        mtimes_kept(&tree);
+    }
+}
+
+fn mtimes_kept(tree: &std::path::Path) {
+    let (_scratch, root) = common::scratch_copy(tree, &GENERATION_PARTS);
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
     for file in GENERATED {
         let f = std::fs::File::options()
@@ -148,19 +166,35 @@ fn dump_round_trips_the_real_manifest() {
     assert!(out.contains("[feature_macro.USE_STACKCHECK]\n    doc = 'on platforms with USE_STACKCHECK'\n    windows = 'maybe'\n"));
 }
 
+/// `--list`: 3.14+ prints resolved (absolute) paths, 3.13 and older
+/// print them as `FILE/../..` joins them; the release in effect goes to
+/// stderr, so stdout is the script's.
 #[test]
-fn list_prints_absolute_default_paths() {
-    let Some(tree) = cpython_tree("list_prints_absolute_default_paths") else {
-        return;
-    };
-    let output = stable_abi(&tree.join("Misc"), &["../Misc/stable_abi.toml", "--list"]);
-    assert!(output.status.success());
-    let out = stdout(&output);
-    let root = tree.canonicalize().unwrap();
-    let first = out.lines().next().unwrap();
-    assert_eq!(
-        first,
-        format!("--python3dll: {}", root.join("PC/python3dll.c").display())
-    );
-    assert_eq!(out.lines().count(), 4);
+fn list_prints_default_paths_as_the_release_does() {
+    let test = "list_prints_default_paths_as_the_release_does";
+    for (tree, resolved) in [
+        (common::shared_tree(test, "3.15.2"), true),
+        (common::shared_tree(test, "3.13.15"), false),
+    ] {
+        let Some(tree) = tree else { continue };
+        let output = stable_abi(&tree.join("Misc"), &["../Misc/stable_abi.toml", "--list"]);
+        assert!(output.status.success());
+        let out = stdout(&output);
+        let first = out.lines().next().unwrap();
+        let expected = if resolved {
+            tree.canonicalize().unwrap().join("PC/python3dll.c")
+        } else {
+            std::path::PathBuf::from("../PC/python3dll.c")
+        };
+        assert_eq!(first, format!("--python3dll: {}", expected.display()));
+        assert_eq!(out.lines().count(), 4);
+        let release = tree.file_name().unwrap().to_string_lossy().into_owned();
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(&format!(
+                "release: {release} (from ../Include/patchlevel.h)"
+            )),
+            "{err}"
+        );
+    }
 }

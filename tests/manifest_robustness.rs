@@ -6,6 +6,7 @@
 use std::panic::catch_unwind;
 use std::path::Path;
 
+use stable_abi::generate::editions::EDITIONS;
 use stable_abi::generate::GENERATORS;
 use stable_abi::manifest::{self, Manifest, ManifestError};
 
@@ -81,9 +82,11 @@ fn mutated_manifests_never_panic() {
         let result = catch_unwind(|| match Manifest::parse(&text, Path::new("m.toml")) {
             Ok(manifest) => {
                 for generator in GENERATORS {
-                    generator
-                        .render(&manifest)
-                        .expect("every valid manifest renders");
+                    for edition in EDITIONS {
+                        generator
+                            .render(&manifest, edition)
+                            .expect("every valid manifest renders");
+                    }
                 }
                 manifest::check_round_trip(&manifest).map(|()| true)
             }

@@ -35,6 +35,36 @@ fn sample_generated_files_are_up_to_date() {
     );
 }
 
+/// The generated files follow the release in effect: the sample's
+/// patchlevel.h (3.13.15) gives its files; another release's formats
+/// differ, each where its edition does.
+#[test]
+fn sample_generated_files_follow_the_release() {
+    let patchlevel = std::fs::read_to_string(repo().join("Include/patchlevel.h")).unwrap();
+    assert!(patchlevel.contains("#define PY_VERSION              \"3.13.15\""));
+    let mut args = SAMPLE_FILES.to_vec();
+    args.extend(["--release", "3.13.15"]);
+    assert_eq!(stable_abi(repo(), &args).status.code(), Some(0));
+    for (release, stale) in [
+        ("3.14", "doc_list"),
+        ("3.13.5", "doc_list"),
+        (
+            "3.11",
+            "python3dll, doc_list, ctypes_test, testcapi_feature_macros",
+        ),
+    ] {
+        let mut args = SAMPLE_FILES.to_vec();
+        args.extend(["--release", release]);
+        let output = stable_abi(repo(), &args);
+        assert_eq!(output.status.code(), Some(1), "{release}");
+        assert!(
+            stderr(&output).contains(&format!("did not succeed: {stale}\n")),
+            "{release}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[test]
 fn sample_ctypes_test_is_valid_python() {
     let path = repo().join("Misc/generated/test_stable_abi_ctypes.py");

@@ -1,17 +1,21 @@
 //! The files generated from the manifest. Each generator is one row of
 //! [`GENERATORS`]: its name (which is also its flag), its default path under
 //! the CPython tree, its template in `templates/`, and the function that
-//! selects what the template shows.
+//! selects what the template shows. What differs between CPython releases
+//! is a row of [`editions::EDITIONS`]; the templates get it as context
+//! (`script`, `leading_blank_line`, `doc_column`, `ctypes_skips_builds`).
 
+pub mod editions;
 mod output;
 
 use std::collections::BTreeSet;
 
 use minijinja::{context, AutoEscape, Environment, Value};
 
-use crate::manifest::{Kind, Manifest, Windows};
+use crate::manifest::{Item, Kind, Manifest, Windows};
 use crate::pyfmt;
 
+pub use editions::{CtypesPreamble, Edition, FeatureGroups};
 pub use output::{update_file, Update};
 
 /// A file generated from the manifest.
@@ -24,8 +28,8 @@ pub struct Generator {
     pub help: &'static str,
     /// The template file under `templates/`, and its text.
     pub template: (&'static str, &'static str),
-    /// What the template shows.
-    pub select: fn(&Manifest) -> Value,
+    /// What the template shows, for a release's edition.
+    pub select: fn(&Manifest, &Edition) -> Value,
 }
 
 impl Generator {
@@ -34,8 +38,12 @@ impl Generator {
         self.name.replace('_', "-")
     }
 
-    /// The generated text.
-    pub fn render(&self, manifest: &Manifest) -> Result<String, minijinja::Error> {
+    /// The generated text, as the script of `edition`'s releases writes it.
+    pub fn render(
+        &self,
+        manifest: &Manifest,
+        edition: &Edition,
+    ) -> Result<String, minijinja::Error> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
@@ -43,7 +51,15 @@ impl Generator {
         env.set_auto_escape_callback(|_| AutoEscape::None);
         let (name, source) = self.template;
         env.add_template(name, source)?;
-        env.get_template(name)?.render((self.select)(manifest))
+        let selected = (self.select)(manifest, edition);
+        let context = context! {
+            script => edition.script,
+            leading_blank_line => edition.leading_blank_line,
+            doc_column => edition.doc_column,
+            ctypes_skips_builds => edition.ctypes_preamble == CtypesPreamble::SkipsUnsupportedBuilds,
+            ..selected
+        };
+        env.get_template(name)?.render(context)
     }
 }
 
@@ -88,7 +104,7 @@ pub const GENERATORS: &[Generator] = &[
 /// (those whose feature macro is, or may be, defined on Windows: a 'maybe'
 /// macro's symbols are exported in case the build defines it), sorted by
 /// their lower-cased name as the linker directives always have been.
-fn python3dll(manifest: &Manifest) -> Value {
+fn python3dll(manifest: &Manifest, _: &Edition) -> Value {
     let on_windows: BTreeSet<String> = manifest
         .feature_macros()
         .into_iter()
@@ -109,26 +125,16 @@ fn python3dll(manifest: &Manifest) -> Value {
     context! { functions => exports(Kind::Function), data => exports(Kind::Data) }
 }
 
-/// `Doc/data/stable_abi.dat`: one CSV row per Limited API item, and one per
-/// member of a 'members' struct.
-fn doc_list(manifest: &Manifest) -> Value {
-    let role = |kind: Kind| match kind {
-        Kind::Function => "func",
-        Kind::Data => "data",
-        Kind::Struct | Kind::Typedef => "type",
-        Kind::Macro | Kind::Const => "macro",
-        Kind::FeatureMacro => unreachable!("feature macros are not documented items"),
-    };
-    let kinds = [
-        Kind::Function,
-        Kind::Data,
-        Kind::Struct,
-        Kind::Macro,
-        Kind::Const,
-        Kind::Typedef,
-    ];
+/// `Doc/data/stable_abi.dat`: one CSV row per Limited API item of the
+/// kinds the edition lists, and one per member of a struct that lists them.
+fn doc_list(manifest: &Manifest, edition: &Edition) -> Value {
+    let kinds: Vec<Kind> = Kind::DUMP_ORDER
+        .into_iter()
+        .filter(|&kind| (edition.doc_label)(kind).is_some())
+        .collect();
     let mut rows: Vec<[String; 5]> = Vec::new();
     for item in manifest.select(&kinds, false, None) {
+        let label = (edition.doc_label)(item.kind).unwrap_or_default();
         let added = item.added.map(|v| v.to_string()).unwrap_or_default();
         let ifdef_note = item
             .ifdef
@@ -136,12 +142,15 @@ fn doc_list(manifest: &Manifest) -> Value {
             .and_then(|name| manifest.get(name))
             .and_then(|feature| feature.doc.clone())
             .unwrap_or_default();
-        let abi_kind = item
-            .struct_abi_kind
-            .map(|k| k.as_str().to_string())
-            .unwrap_or_default();
+        // As written in the manifest: a value newer than the tool passes
+        // through.
+        let abi_kind = match (&item.unknown_struct_abi_kind, item.struct_abi_kind) {
+            (Some(text), _) => text.clone(),
+            (None, Some(kind)) => kind.as_str().to_string(),
+            (None, None) => String::new(),
+        };
         rows.push([
-            role(item.kind).to_string(),
+            label.to_string(),
             item.name.clone(),
             added.clone(),
             ifdef_note,
@@ -168,25 +177,42 @@ fn doc_list(manifest: &Manifest) -> Value {
     context! { rows }
 }
 
-/// `Lib/test/test_stable_abi_ctypes.py`: every exported symbol, those that
-/// depend on a feature macro grouped under it, and the feature macros.
-fn ctypes_test(manifest: &Manifest) -> Value {
-    let symbols = manifest.select(&[Kind::Function, Kind::Data], true, None);
+/// `Lib/test/test_stable_abi_ctypes.py`: every exported symbol (but those
+/// the edition skips), those that depend on a feature macro grouped under
+/// it, and the feature macros.
+fn ctypes_test(manifest: &Manifest, edition: &Edition) -> Value {
+    let symbols: Vec<&Item> = manifest
+        .select(&[Kind::Function, Kind::Data], true, None)
+        .into_iter()
+        .filter(|item| !edition.ctypes_skipped.contains(&item.name.as_str()))
+        .collect();
     let feature_macros = manifest.feature_macros();
     let unconditional: Vec<&str> = symbols
         .iter()
         .filter(|item| item.ifdef.is_none())
         .map(|item| item.name.as_str())
         .collect();
-    let optional: Vec<Value> = feature_macros
+    let group_names: Vec<&str> = match edition.feature_groups {
+        FeatureGroups::EveryMacro => feature_macros.iter().map(|m| m.name.as_str()).collect(),
+        FeatureGroups::ByFirstSymbol => {
+            let mut names: Vec<&str> = Vec::new();
+            for ifdef in symbols.iter().filter_map(|item| item.ifdef.as_deref()) {
+                if !names.contains(&ifdef) {
+                    names.push(ifdef);
+                }
+            }
+            names
+        }
+    };
+    let optional: Vec<Value> = group_names
         .iter()
-        .map(|feature| {
+        .map(|&feature| {
             let symbol_reprs: Vec<String> = symbols
                 .iter()
-                .filter(|item| item.ifdef.as_deref() == Some(feature.name.as_str()))
+                .filter(|item| item.ifdef.as_deref() == Some(feature))
                 .map(|item| pyfmt::repr_str(&item.name))
                 .collect();
-            context! { name_repr => pyfmt::repr_str(&feature.name), symbol_reprs }
+            context! { name_repr => pyfmt::repr_str(feature), symbol_reprs }
         })
         .collect();
     let names: Vec<&str> = feature_macros.iter().map(|m| m.name.as_str()).collect();
@@ -211,7 +237,7 @@ fn ctypes_test(manifest: &Manifest) -> Value {
 
 /// `Modules/_testcapi_feature_macros.inc`: a dict entry per feature macro,
 /// telling whether the interpreter was built with it.
-fn testcapi_feature_macros(manifest: &Manifest) -> Value {
+fn testcapi_feature_macros(manifest: &Manifest, _: &Edition) -> Value {
     let names: Vec<&str> = manifest
         .feature_macros()
         .into_iter()
@@ -229,7 +255,7 @@ mod tests {
     fn render(name: &str, manifest: &str) -> String {
         let manifest = Manifest::parse(manifest, Path::new("stable_abi.toml")).unwrap();
         let generator = GENERATORS.iter().find(|g| g.name == name).unwrap();
-        generator.render(&manifest).unwrap()
+        generator.render(&manifest, Edition::newest()).unwrap()
     }
 
     #[test]

@@ -33,6 +33,9 @@ fn dump_item(item: &Item, lines: &mut Vec<String>) {
     if let Some(ifdef) = &item.ifdef {
         field("ifdef", repr_str(ifdef));
     }
+    if item.is_static_inline_function {
+        field("is_static_inline_function", "true".to_string());
+    }
     if let Some(doc) = &item.doc {
         field("doc", repr_str(doc));
     }
@@ -41,7 +44,9 @@ fn dump_item(item: &Item, lines: &mut Vec<String>) {
         Windows::Yes => field("windows", "true".to_string()),
         Windows::Maybe => field("windows", repr_str("maybe")),
     }
-    if let Some(abi_kind) = item.struct_abi_kind {
+    if let Some(text) = &item.unknown_struct_abi_kind {
+        field("struct_abi_kind", repr_str(text));
+    } else if let Some(abi_kind) = item.struct_abi_kind {
         field("struct_abi_kind", repr_str(abi_kind.as_str()));
     }
     if let Some(members) = item.members.as_ref().filter(|m| !m.is_empty()) {

@@ -14,7 +14,37 @@ use crate::diagnostic::Location;
 use crate::version::Version;
 
 pub use dump::{check_round_trip, dump};
-pub use parse::{is_c_identifier, ManifestError};
+pub use parse::{is_c_identifier, ManifestError, Parsed};
+
+/// What a manifest may say: the fields and values a release's
+/// `stable_abi.py` accepts (see `generate::editions`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// `is_static_inline_function` on `macro` items (3.14+).
+    pub static_inline_macros: bool,
+    /// `struct_abi_kind = 'abi3t-opaque'` (CPython main, PEP 803).
+    pub abi3t_opaque: bool,
+    /// The release is newer than the tool knows: an unknown kind, field or
+    /// `struct_abi_kind`, and an item without `added`, are warnings, and
+    /// pass through to the generated files as the release's own script
+    /// writes them. Otherwise they are errors.
+    pub newer: bool,
+}
+
+impl Rules {
+    /// Everything the tool knows, nothing passed through: for the commands
+    /// that do not follow a release.
+    pub const ALL_KNOWN: Rules = Rules {
+        static_inline_macros: true,
+        abi3t_opaque: true,
+        newer: false,
+    };
+
+    /// Whether a `struct_abi_kind` value is one these rules know.
+    pub fn accepts(self, kind: StructAbiKind) -> bool {
+        kind != StructAbiKind::Abi3tOpaque || self.abi3t_opaque
+    }
+}
 
 /// The kinds of item the manifest lists, one TOML table each.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -150,7 +180,13 @@ pub struct Item {
     /// Feature macros: whether defined on Windows.
     pub windows: Windows,
     pub struct_abi_kind: Option<StructAbiKind>,
+    /// A `struct_abi_kind` the rules do not know, as written; kept for the
+    /// generated files of a release newer than the tool knows.
+    pub unknown_struct_abi_kind: Option<String>,
     pub members: Option<Vec<String>>,
+    /// Macros: implemented as a static inline function, so not among the
+    /// defined macros (`is_static_inline_function`, 3.14+).
+    pub is_static_inline_function: bool,
     /// Where `[kind.name]` stands in the manifest (line and column).
     pub line: usize,
     pub column: usize,
@@ -165,14 +201,26 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Reads and validates a manifest file.
+    /// Reads and validates a manifest file with every rule the tool
+    /// knows ([`Rules::ALL_KNOWN`]).
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
-        parse::load(path)
+        parse::load(path, Rules::ALL_KNOWN).map(|parsed| parsed.manifest)
+    }
+
+    /// Reads and validates a manifest file under a release's rules; the
+    /// warnings are what the rules passed through.
+    pub fn load_with(path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+        parse::load(path, rules)
     }
 
     /// Parses and validates manifest text; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
-        parse::parse(text, path)
+        parse::parse(text, path, Rules::ALL_KNOWN).map(|parsed| parsed.manifest)
+    }
+
+    /// [`Manifest::parse`] under a release's rules.
+    pub fn parse_with(text: &str, path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+        parse::parse(text, path, rules)
     }
 
     /// A manifest with no items.

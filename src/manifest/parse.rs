@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ImDocument, Item as TomlItem, Key, TableLike, Value};
 
-use super::{Item, Kind, Manifest, StructAbiKind, Windows};
+use super::{Item, Kind, Manifest, Rules, StructAbiKind, Windows};
 use crate::diagnostic::{LineIndex, LocatedError, Location};
 use crate::version::Version;
 
@@ -43,7 +43,7 @@ impl From<LocatedError> for ManifestError {
     }
 }
 
-pub(super) fn load(path: &Path) -> Result<Manifest, ManifestError> {
+pub(super) fn load(path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
     let bytes = std::fs::read(path).map_err(|err| {
         let mut message = format!("cannot read the manifest: {err}");
         if err.kind() == std::io::ErrorKind::NotFound
@@ -66,10 +66,17 @@ pub(super) fn load(path: &Path) -> Result<Manifest, ManifestError> {
             "the manifest is not valid UTF-8",
         )
     })?;
-    parse(text, path)
+    parse(text, path, rules)
 }
 
-pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
+/// A manifest that was read, and the warnings about what it has that the
+/// rules pass through (see [`Rules::newer`]).
+pub struct Parsed {
+    pub manifest: Manifest,
+    pub warnings: Vec<LocatedError>,
+}
+
+pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
     let document = ImDocument::parse(text).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
         LocatedError::new(
@@ -84,23 +91,32 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> 
         path,
         text,
         lines: LineIndex::new(text),
+        rules,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let items = reader.items(document.as_table());
     reader.cross_check(&items);
     if reader.errors.is_empty() {
-        Ok(Manifest::new(path.to_path_buf(), items))
+        reader.warnings.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(Parsed {
+            manifest: Manifest::new(path.to_path_buf(), items),
+            warnings: reader.warnings,
+        })
     } else {
         reader.errors.sort_by(|a, b| a.location.cmp(&b.location));
         Err(ManifestError::Invalid(reader.errors))
     }
 }
 
-/// The fields each kind may have.
-fn allowed_fields(kind: Kind) -> &'static [&'static str] {
+/// The fields each kind may have under `rules`.
+fn allowed_fields(kind: Kind, rules: Rules) -> &'static [&'static str] {
     match kind {
         Kind::FeatureMacro => &["added", "abi_only", "ifdef", "doc", "windows"],
         Kind::Struct => &["added", "abi_only", "ifdef", "struct_abi_kind", "members"],
+        Kind::Macro if rules.static_inline_macros => {
+            &["added", "abi_only", "ifdef", "is_static_inline_function"]
+        }
         _ => &["added", "abi_only", "ifdef"],
     }
 }
@@ -109,7 +125,9 @@ struct Reader<'a> {
     path: &'a Path,
     text: &'a str,
     lines: LineIndex,
+    rules: Rules,
     errors: Vec<LocatedError>,
+    warnings: Vec<LocatedError>,
 }
 
 impl Reader<'_> {
@@ -123,6 +141,21 @@ impl Reader<'_> {
         self.errors.push(error);
     }
 
+    /// Something the tool does not know: a warning when the rules pass it
+    /// through (a release newer than the tool knows), else an error.
+    fn unknown(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        let mut message = message.into();
+        if self.rules.newer {
+            message.push_str(
+                "; the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it (--strict: an error)",
+            );
+            let warning = LocatedError::new(self.location(span), message);
+            self.warnings.push(warning);
+        } else {
+            self.error(span, message);
+        }
+    }
+
     /// Every `[kind.name]` table, in file order.
     fn items(&mut self, root: &toml_edit::Table) -> Vec<Item> {
         let mut items = Vec::new();
@@ -130,7 +163,8 @@ impl Reader<'_> {
             let key_span = key_span(root, kind_key);
             let Some(kind) = Kind::from_name(kind_key) else {
                 let known: Vec<&str> = Kind::DUMP_ORDER.iter().map(|k| k.as_str()).collect();
-                self.error(
+                // stable_abi.py reads the kinds it knows and no others.
+                self.unknown(
                     key_span,
                     format!(
                         "unknown kind `{kind_key}` (expected one of: {})",
@@ -195,18 +229,21 @@ impl Reader<'_> {
             doc: None,
             windows: Windows::No,
             struct_abi_kind: None,
+            unknown_struct_abi_kind: None,
             members: None,
+            is_static_inline_function: false,
             line: at.line,
             column: at.column,
         };
         for (field, field_value) in fields.iter() {
             let field_span = key_span_like(fields, field).or_else(|| span.clone());
-            if !allowed_fields(kind).contains(&field) {
-                self.error(
+            let allowed = allowed_fields(kind, self.rules);
+            if !allowed.contains(&field) {
+                self.unknown(
                     field_span,
                     format!(
                         "unknown field `{field}` in {kind} `{name}` (allowed: {})",
-                        allowed_fields(kind).join(", ")
+                        allowed.join(", ")
                     ),
                 );
                 continue;
@@ -247,6 +284,10 @@ impl Reader<'_> {
                 Some(flag) => item.abi_only = flag,
                 None => self.error(span, wrong_type("true or false")),
             },
+            "is_static_inline_function" => match value.as_bool() {
+                Some(flag) => item.is_static_inline_function = flag,
+                None => self.error(span, wrong_type("true or false")),
+            },
             "ifdef" => match value.as_str() {
                 Some(text) => item.ifdef = Some(text.to_string()),
                 None => self.error(span, wrong_type("the name of a feature macro")),
@@ -262,17 +303,25 @@ impl Reader<'_> {
                 _ => self.error(span, wrong_type("true, false or 'maybe'")),
             },
             "struct_abi_kind" => {
-                let known: Vec<&str> = StructAbiKind::ALL.iter().map(|k| k.as_str()).collect();
+                let known: Vec<&str> = StructAbiKind::ALL
+                    .iter()
+                    .filter(|k| self.rules.accepts(**k))
+                    .map(|k| k.as_str())
+                    .collect();
                 match value.as_str() {
                     Some(text) => match StructAbiKind::ALL.iter().find(|k| k.as_str() == text) {
-                        Some(&abi_kind) => item.struct_abi_kind = Some(abi_kind),
-                        None => self.error(
-                            span,
-                            format!(
+                        Some(&abi_kind) if self.rules.accepts(abi_kind) => {
+                            item.struct_abi_kind = Some(abi_kind)
+                        }
+                        known_to_newer => {
+                            let message = format!(
                                 "unknown struct_abi_kind '{text}' of struct `{name}` (expected one of: {})",
                                 known.join(", ")
-                            ),
-                        ),
+                            );
+                            self.unknown(span, message);
+                            item.struct_abi_kind = known_to_newer.copied();
+                            item.unknown_struct_abi_kind = Some(text.to_string());
+                        }
                     },
                     None => self.error(span, wrong_type("a string")),
                 }
@@ -305,7 +354,7 @@ impl Reader<'_> {
     fn required(&mut self, item: &Item, span: Option<Range<usize>>) {
         let (kind, name) = (item.kind, &item.name);
         if item.added.is_none() && kind != Kind::FeatureMacro {
-            self.error(
+            self.unknown(
                 span.clone(),
                 format!("{kind} `{name}` has no `added` version"),
             );
@@ -318,7 +367,7 @@ impl Reader<'_> {
                 ),
             );
         }
-        if kind == Kind::Struct {
+        if kind == Kind::Struct && item.unknown_struct_abi_kind.is_none() {
             match item.struct_abi_kind {
                 None => self.error(
                     span.clone(),

@@ -42,6 +42,31 @@ pub fn skip<T>(test: &str, reason: impl std::fmt::Display) -> Option<T> {
     None
 }
 
+/// A tree of `../shared/cpython/` by its release (`3.15.2`), or `None`
+/// (skipped with the reason printed; a failure under `CI=true`).
+pub fn shared_tree(test: &str, release: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/cpython")
+        .join(release);
+    if path.join("Misc/stable_abi.toml").is_file() {
+        return Some(path);
+    }
+    skip(
+        test,
+        format!("no CPython {release} tree at {}", path.display()),
+    )
+}
+
+/// The trees generation is checked on: [`cpython_tree`] (3.13.15 or
+/// `$STABLE_ABI_CPYTHON`) and the shared 3.15.2 tree, whose files are in
+/// the 3.14+ formats.
+pub fn generation_trees(test: &str) -> Vec<PathBuf> {
+    let mut trees: Vec<PathBuf> = cpython_tree(test).into_iter().collect();
+    trees.extend(shared_tree(test, "3.15.2"));
+    trees.dedup();
+    trees
+}
+
 /// The version of CPython the reference tree is: tests that inject faults
 /// into particular lines of its headers, or read its built `lib/`, need it.
 pub const REFERENCE_VERSION: &str = "3.13.15";
