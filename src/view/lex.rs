@@ -19,7 +19,10 @@ pub struct Interner {
     base: Option<Arc<Interner>>,
     /// The number of the base's symbols: this interner's own come after.
     first: Sym,
-    ids: HashMap<Box<str>, Sym>,
+    /// Hashed with foldhash: interning every identifier of the headers is a
+    /// good part of loading them, and SipHash's resistance to collisions
+    /// chosen by an attacker buys nothing here.
+    ids: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
     names: Vec<Box<str>>,
 }
 
@@ -29,7 +32,7 @@ impl Interner {
         Interner {
             first: base.len(),
             base: Some(base),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             names: Vec::new(),
         }
     }
