@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::abi::Abi;
 use crate::version::Version;
 
 /// A place in a file; line and column count from 1.
@@ -189,6 +190,9 @@ pub struct Finding {
     pub location: Option<Location>,
     pub message: String,
     pub notes: Vec<Note>,
+    /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abi: Option<Abi>,
 }
 
 impl Finding {
@@ -201,7 +205,14 @@ impl Finding {
             location: None,
             message: message.into(),
             notes: Vec::new(),
+            abi: None,
         }
+    }
+
+    /// The finding is about `abi`.
+    pub fn abi(mut self, abi: Abi) -> Self {
+        self.abi = Some(abi);
+        self
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {

@@ -4,8 +4,10 @@
 //! generated from it are in [`generate`]; [`legacy`] is the drop-in for
 //! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a given
 //! `Py_LIMITED_API`, which the header [`checks`] compare with the manifest;
-//! [`binary`] reads libraries and extension modules.
+//! [`binary`] reads libraries and extension modules; [`abi`] says what
+//! distinguishes the two Stable ABIs, abi3 and abi3t.
 
+pub mod abi;
 pub mod binary;
 pub mod checks;
 pub mod cli;

@@ -237,7 +237,7 @@ fn a_non_abi3_wheel_is_reported_not_audited() {
     let output = audit(built.dir.path(), &[wheel.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("not abi3: not audited"),
+        stdout(&output).contains("neither abi3 nor abi3t: not audited"),
         "{}",
         stdout(&output)
     );

@@ -11,7 +11,14 @@
 //! in any input at all (a wrong path should not pass silently); else 1 when
 //! any extension imports a symbol outside the Stable ABI, one newer than its
 //! target, or links a version-specific libpython; else 0. A wheel without
-//! extensions, or one whose tag is not abi3, is a note, not a failure.
+//! extensions, or one whose tag is neither abi3 nor abi3t, is a note, not a
+//! failure.
+//!
+//! A tag's claims are expanded as installers do (`cp315-abi3.abi3t` is an
+//! abi3 and an abi3t claim) and each is judged on its own by [`claims`]:
+//! the file names each kind of interpreter searches, the `PyModExport_`
+//! hook abi3t needs, the DLL a Windows extension links; the module's own
+//! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +26,8 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::abi::Abi;
+use crate::binary::claims::{self, Problem};
 use crate::binary::classify::{classify, version_specific_libpython, Verdict};
 use crate::binary::report;
 use crate::binary::symbols::read_binary;
@@ -36,9 +45,14 @@ pub struct InputReport {
     pub kind: InputKind,
     /// The wheel's tag, when it has one.
     pub tag: Option<String>,
-    /// Whether the wheel's tag claims abi3 (`None` for extension files and
-    /// untagged wheels).
+    /// Whether the wheel's tag claims abi3 or abi3t (`None` for extension
+    /// files and untagged wheels).
     pub abi3: Option<bool>,
+    /// The Stable ABIs claimed (a compressed `abi3.abi3t` is both), each
+    /// judged on its own; for an extension file, the one its name says.
+    pub abis: Vec<Abi>,
+    /// What is wrong with the wheel's tags (`tag-mismatch`, `abi3t-too-early`).
+    pub problems: Vec<Problem>,
     /// The version the extensions must load on; `None` when not audited.
     pub target: Option<Version>,
     /// Where the target came from: `wheel tag`, `--target` or `default`
@@ -70,6 +84,12 @@ pub struct ExtensionReport {
     pub too_new: Vec<TooNew>,
     /// Linked libraries that tie it to one Python version.
     pub version_specific_links: Vec<VersionLink>,
+    /// The Stable ABIs it was judged against.
+    pub abis: Vec<Abi>,
+    /// Per-claim problems: file name, export hook, Windows DLL.
+    pub problems: Vec<Problem>,
+    /// Warnings (`own-python-symbol`): they do not fail the audit.
+    pub warnings: Vec<Problem>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
     /// Why it could not be read.
@@ -97,6 +117,7 @@ impl ExtensionReport {
             && self.not_stable.is_empty()
             && self.too_new.is_empty()
             && self.version_specific_links.is_empty()
+            && self.problems.is_empty()
     }
 }
 
@@ -118,18 +139,38 @@ impl TargetDefault {
     }
 }
 
-/// Audits one extension module's bytes against `table` for `target`.
-/// Never panics; unreadable bytes give a report with `error` set.
+/// Audits one extension module's bytes against `table` for `target`, as
+/// abi3 (see [`audit_extension_for`]).
 pub fn audit_extension(
     name: &str,
     data: &[u8],
     table: &AbiTable,
     target: Version,
 ) -> ExtensionReport {
+    audit_extension_for(name, data, table, target, &[Abi::Abi3])
+}
+
+/// Audits one extension module's bytes against `table` for `target`, for
+/// each claimed ABI (an abi3t claim is audited at 3.15 at the earliest).
+/// Never panics; unreadable bytes give a report with `error` set.
+pub fn audit_extension_for(
+    name: &str,
+    data: &[u8],
+    table: &AbiTable,
+    target: Version,
+    abis: &[Abi],
+) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
+        abis: abis.to_vec(),
         ..ExtensionReport::default()
     };
+    // The symbols are judged at the oldest target of the claims.
+    let target = abis
+        .iter()
+        .map(|&abi| claims::target_for(abi, target))
+        .min()
+        .unwrap_or(target);
     if let Some(version) = version_specific_filename(name) {
         report.notes.push(format!(
             "the file name is for CPython {version} only; an abi3 extension is named \
@@ -143,7 +184,26 @@ pub fn audit_extension(
             return report;
         }
     };
+    for &abi in abis {
+        report
+            .problems
+            .extend(claims::extension_problems(name, &binary, abi));
+    }
+    let own = claims::own_python_exports(&binary);
+    if !own.is_empty() {
+        report.warnings.push(Problem {
+            check: "own-python-symbol",
+            abi: None,
+            message: format!(
+                "exports Python-like symbols of its own ({}): they can clash with the interpreter's",
+                own.join(", ")
+            ),
+        });
+    }
     for symbol in &binary.imports {
+        if claims::is_export_hook(symbol) {
+            continue;
+        }
         match classify(table, symbol, target) {
             None => {}
             Some(verdict) => {
@@ -209,13 +269,19 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
         }
     };
     let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let tag = WheelTag::from_filename(filename).or(contents.metadata_tag);
+    let from_name = WheelTag::from_filename(filename);
+    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref());
+    let tag = from_name.or(contents.metadata_tag);
     report.tag = tag.as_ref().map(ToString::to_string);
-    report.abi3 = tag.as_ref().map(WheelTag::is_abi3);
+    report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
+    report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
+    if tag.is_none() {
+        report.abis = vec![Abi::Abi3];
+    }
     match &tag {
-        Some(tag) if !tag.is_abi3() => {
+        Some(tag) if report.abis.is_empty() => {
             report.notes.push(format!(
-                "tagged {tag}, not abi3: not audited against the Stable ABI"
+                "tagged {tag}, neither abi3 nor abi3t: not audited against the Stable ABI"
             ));
             return report;
         }
@@ -233,10 +299,11 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
     let (target, from) = defaults.pick(tag.as_ref());
     report.target = Some(target);
     report.target_from = Some(from);
+    let abis = report.abis.clone();
     report.extensions = contents
         .extensions
         .par_iter()
-        .map(|(name, bytes)| audit_extension(name, bytes, table, target))
+        .map(|(name, bytes)| audit_extension_for(name, bytes, table, target, &abis))
         .collect();
     report
 }
@@ -258,7 +325,8 @@ pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefau
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let extension = audit_extension(&name, &data, table, target);
+    report.abis = claims::abis_of_file_name(&name);
+    let extension = audit_extension_for(&name, &data, table, target, &report.abis);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {
@@ -274,6 +342,8 @@ impl InputReport {
             kind,
             tag: None,
             abi3: None,
+            abis: Vec::new(),
+            problems: Vec::new(),
             target: None,
             target_from: None,
             extensions: Vec::new(),
@@ -401,7 +471,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     }
     let clean = reports
         .iter()
-        .all(|r| r.extensions.iter().all(ExtensionReport::is_clean));
+        .all(|r| r.problems.is_empty() && r.extensions.iter().all(ExtensionReport::is_clean));
     Ok(if clean {
         Outcome::Success
     } else {

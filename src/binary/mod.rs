@@ -13,6 +13,7 @@
 //!   by [`wheel`].
 
 pub mod audit;
+pub mod claims;
 pub mod classify;
 pub mod library;
 pub mod mapped;

@@ -101,6 +101,9 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
     for note in &report.notes {
         writeln!(out, "  note: {note}")?;
     }
+    for problem in &report.problems {
+        writeln!(out, "  error: {} [{}]", problem.message, problem.check)?;
+    }
     for extension in &report.extensions {
         print_extension(out, extension, report.target)?;
     }
@@ -117,19 +120,37 @@ fn print_extension(
     }
     let problems = extension.not_stable.len()
         + extension.too_new.len()
-        + extension.version_specific_links.len();
+        + extension.version_specific_links.len()
+        + extension.problems.len();
     let verdict = if problems == 0 {
         "ok".to_string()
     } else {
         format!("{problems} problem(s)")
     };
+    let abis: Vec<&str> = extension.abis.iter().map(|abi| abi.as_str()).collect();
     writeln!(
         out,
-        "  {}: {} Python symbol(s), {verdict}",
-        extension.name, extension.python_symbols
+        "  {}: judged as {}; {} Python symbol(s), {verdict}",
+        extension.name,
+        abis.join(" and "),
+        extension.python_symbols
     )?;
     for note in &extension.notes {
         writeln!(out, "    note: {note}")?;
+    }
+    for problem in &extension.problems {
+        let abi = problem
+            .abi
+            .map(|abi| format!("{abi}: "))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    error: {abi}{} [{}]",
+            problem.message, problem.check
+        )?;
+    }
+    for warning in &extension.warnings {
+        writeln!(out, "    warning: {} [{}]", warning.message, warning.check)?;
     }
     for symbol in &extension.not_stable {
         writeln!(

@@ -13,6 +13,9 @@
 //! too-early PyEval_GetFrameBuiltins 3.2-3.12
 //! ```
 //!
+//! A finding about the free-threaded Stable ABI has a fourth field,
+//! `abi3t` (`struct PyModuleDef 3.15 abi3t`): its versions are abi3t's.
+//!
 //! `VERSIONS` are the `Py_LIMITED_API` versions at which the finding is
 //! accepted: runs of consecutive versions `3.2-3.12`, joined by `,`
 //! (`3.2-3.4,3.7`), or `-` for a finding that has none. Blank lines and
@@ -27,6 +30,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::abi::Abi;
 use crate::checks::versions::{describe, format_versions, parse_versions};
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
 use crate::version::Version;
@@ -36,7 +40,7 @@ pub const STALE_BASELINE: &str = "stale-baseline";
 
 const HEADER: &str = "\
 # stable-abi headers baseline: accepted findings, one per line:
-#   CHECK NAME VERSIONS
+#   CHECK NAME VERSIONS [abi3t]
 # Written by `stable-abi headers --write-baseline FILE`; remove a line once
 # the finding is fixed (a stale line is reported as a warning).
 ";
@@ -51,7 +55,16 @@ struct Entry {
 #[derive(Debug)]
 pub struct Baseline {
     path: PathBuf,
-    entries: BTreeMap<(String, String), Entry>,
+    entries: BTreeMap<Key, Entry>,
+}
+
+/// An entry's check, name, and `abi3t` or nothing.
+type Key = (String, String, Option<Abi>);
+
+/// The key of a finding: abi3 is the default, written as nothing.
+fn key_of(finding: &Finding) -> Key {
+    let abi = finding.abi.filter(|&abi| abi != Abi::Abi3);
+    (finding.check.to_string(), finding.name.clone(), abi)
 }
 
 impl Baseline {
@@ -64,7 +77,7 @@ impl Baseline {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Baseline, LocatedError> {
-        let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
+        let mut entries: BTreeMap<Key, Entry> = BTreeMap::new();
         for (index, line) in text.lines().enumerate() {
             let number = index + 1;
             let content = line.trim();
@@ -73,15 +86,19 @@ impl Baseline {
             }
             let location = Location::new(path, number, 1);
             let fields: Vec<&str> = content.split_whitespace().collect();
-            let [check, name, versions] = fields[..] else {
-                return Err(LocatedError::new(
-                    location,
-                    format!("expected `CHECK NAME VERSIONS`, found {content:?}"),
-                ));
+            let (check, name, versions, abi) = match fields[..] {
+                [check, name, versions] => (check, name, versions, None),
+                [check, name, versions, "abi3t"] => (check, name, versions, Some(Abi::Abi3t)),
+                _ => {
+                    return Err(LocatedError::new(
+                        location,
+                        format!("expected `CHECK NAME VERSIONS [abi3t]`, found {content:?}"),
+                    ))
+                }
             };
             let versions = parse_versions(versions)
                 .map_err(|message| LocatedError::new(location.clone(), message))?;
-            let key = (check.to_string(), name.to_string());
+            let key = (check.to_string(), name.to_string(), abi);
             if let Some(first) = entries.get(&key) {
                 return Err(LocatedError::new(
                     location,
@@ -119,8 +136,12 @@ impl Baseline {
             .iter()
             .filter(|finding| finding.severity == Severity::Error)
             .map(|finding| {
+                let abi = match key_of(finding).2 {
+                    Some(abi) => format!(" {abi}"),
+                    None => String::new(),
+                };
                 format!(
-                    "{} {} {}",
+                    "{} {} {}{abi}",
                     finding.check,
                     finding.name,
                     format_versions(&finding.versions, "-")
@@ -141,10 +162,10 @@ impl Baseline {
     /// warning for each stale entry.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         // For each entry: the versions at which its finding still occurs.
-        let mut occurring: BTreeMap<&(String, String), Vec<Version>> = BTreeMap::new();
+        let mut occurring: BTreeMap<&Key, Vec<Version>> = BTreeMap::new();
         let mut kept = Vec::new();
         for finding in findings {
-            let key = (finding.check.to_string(), finding.name.clone());
+            let key = key_of(&finding);
             let Some((key, entry)) = self.entries.get_key_value(&key) else {
                 kept.push(finding);
                 continue;
@@ -163,7 +184,7 @@ impl Baseline {
             ));
         }
         for (key, entry) in &self.entries {
-            let (check, name) = key;
+            let (check, name, abi) = key;
             let still = occurring.get(key);
             let message = match still {
                 None => format!(
@@ -186,12 +207,12 @@ impl Baseline {
                     )
                 }
             };
-            kept.push(
-                Finding::error(STALE_BASELINE, name, message)
-                    .at(Some(self.location(entry)))
-                    .versions(entry.versions.clone())
-                    .as_warning(),
-            );
+            let mut stale = Finding::error(STALE_BASELINE, name, message)
+                .at(Some(self.location(entry)))
+                .versions(entry.versions.clone())
+                .as_warning();
+            stale.abi = *abi;
+            kept.push(stale);
         }
         kept
     }
@@ -288,11 +309,30 @@ mod tests {
     }
 
     #[test]
+    fn abi3t_findings_have_their_own_entries() {
+        let abi3 = finding("struct", "PyModuleDef", &[15]);
+        let abi3t = finding("struct", "PyModuleDef", &[15]).abi(Abi::Abi3t);
+        let text = Baseline::render(std::slice::from_ref(&abi3t));
+        assert!(
+            text.ends_with("\nstruct PyModuleDef 3.15 abi3t\n"),
+            "{text}"
+        );
+        let baseline = Baseline::parse(&text, Path::new("b.txt")).unwrap();
+        // The abi3t entry accepts the abi3t finding, not the abi3 one.
+        let kept = baseline.apply(vec![abi3.clone(), abi3t]);
+        assert_eq!(kept, [abi3]);
+    }
+
+    #[test]
     fn malformed_lines_are_located_errors() {
         for (text, expected) in [
             (
                 "too-early PyA\n",
-                "b.txt:1:1: error: expected `CHECK NAME VERSIONS`",
+                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t]`",
+            ),
+            (
+                "struct PyA 3.15 abi4\n",
+                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t]`",
             ),
             ("\nmissing PyA 3.x\n", "b.txt:2:1: error: malformed version"),
             (

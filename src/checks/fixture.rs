@@ -51,6 +51,16 @@ impl ViewBuilder {
         self
     }
 
+    /// A macro with its replacement (tokens separated by spaces).
+    pub fn macro_body(mut self, name: &str, body: &str) -> Self {
+        self.0
+            .macros
+            .insert(name.into(), decl("Include/object.h", 1));
+        let tokens = body.split_whitespace().map(String::from).collect();
+        self.0.macro_bodies.insert(name.into(), tokens);
+        self
+    }
+
     pub fn typedef(mut self, name: &str, path: &str, line: usize) -> Self {
         self.0.typedefs.insert(name.into(), decl(path, line));
         self

@@ -5,7 +5,11 @@
 //! line). [`CHECKS`] lists them; adding a check is one row there.
 //!
 //! The checks read a [`Context`]: the manifest, and the limited view of the
-//! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own. It
+//! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own,
+//! and, from 3.15, the view of the free-threaded Stable ABI (abi3t,
+//! `Py_TARGET_ABI3T`) at every version. The checks that depend on the ABI
+//! (`struct`, `abi3t-hidden`) read both; each finding says which ABI it is
+//! about (`"abi"` in JSON). It
 //! is built once ([`Context::build`]); the headers are parsed once and each
 //! version is an evaluation of that one parse.
 //!
@@ -38,6 +42,7 @@
 //! as `stale-baseline` warnings located in the baseline file. Paths are as
 //! the manifest path given makes them (relative when it is relative).
 
+mod abi3t_hidden;
 mod baseline;
 pub mod command;
 mod ifdef;
@@ -53,6 +58,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::abi::Abi;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, Manifest};
 use crate::version::Version;
@@ -95,8 +101,13 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: structs::NAME,
-        summary: "a struct's definition does not match its `struct_abi_kind` and `members`",
+        summary: "a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)",
         run: structs::check,
+    },
+    Check {
+        name: abi3t_hidden::NAME,
+        summary: "an abi3t macro needs a struct abi3t hides (member access, complete type)",
+        run: abi3t_hidden::check,
     },
 ];
 
@@ -116,6 +127,9 @@ pub struct Context<'a> {
     pub manifest: &'a Manifest,
     /// The view at every version, oldest first (3.2 … the tree's version).
     pub views: Vec<(Version, View)>,
+    /// The free-threaded Stable ABI's view (abi3t, PEP 803) at every
+    /// version from 3.15 to the tree's, oldest first; empty before 3.15.
+    pub abi3t_views: Vec<(Version, View)>,
     /// The manifest's feature macros that the view at the current version
     /// defines: items whose `ifdef` is another are not expected.
     pub feature_macros: BTreeSet<String>,
@@ -138,7 +152,13 @@ impl<'a> Context<'a> {
             .par_iter()
             .map(|&version| Ok((version, headers.view(Some(version), &none)?)))
             .collect::<Result<Vec<_>>>()?;
+        let abi3t_views = Abi::Abi3t
+            .versions(headers.python_version())
+            .par_iter()
+            .map(|&version| Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?)))
+            .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
+        context.abi3t_views = abi3t_views;
         let current = context.current_version();
         let features: Vec<(String, bool)> = manifest
             .feature_macros()
@@ -187,8 +207,17 @@ impl<'a> Context<'a> {
         Context {
             manifest,
             views,
+            abi3t_views: Vec::new(),
             feature_macros,
             toggled: BTreeMap::new(),
+        }
+    }
+
+    /// The views of one Stable ABI, oldest first.
+    pub fn views_of(&self, abi: Abi) -> &[(Version, View)] {
+        match abi {
+            Abi::Abi3 => &self.views,
+            Abi::Abi3t => &self.abi3t_views,
         }
     }
 
@@ -271,7 +300,10 @@ pub fn run_checks(context: &Context) -> Vec<Finding> {
         .par_iter()
         .map(|check| {
             let mut found = (check.run)(context);
-            found.sort_by(|a, b| a.name.cmp(&b.name));
+            for finding in &mut found {
+                finding.abi.get_or_insert(Abi::Abi3);
+            }
+            found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
             found
         })
         .collect();
@@ -288,7 +320,7 @@ mod tests {
     #[test]
     fn help_lists_every_check_with_its_summary() {
         for check in CHECKS {
-            let row = format!("{:<11}{}", check.name, check.summary);
+            let row = format!("{:<14}{}", check.name, check.summary);
             assert!(
                 crate::cli::HEADERS_HELP.contains(&row),
                 "`headers --help` lacks {row:?}"

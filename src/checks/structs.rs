@@ -1,7 +1,10 @@
 //! `struct`: a struct's definition in the limited view must match its
 //! `struct_abi_kind`: an 'opaque' struct has no complete definition;
 //! 'full-abi' and 'members' structs have one, and every member a 'members'
-//! struct lists exists, in the listed order.
+//! struct lists exists, in the listed order. In the free-threaded Stable
+//! ABI (abi3t, from 3.15) 'abi3t-opaque' and 'members' structs are opaque
+//! and must have no complete definition ([`Abi::struct_kind`]); in abi3
+//! 'abi3t-opaque' is 'full-abi'.
 //!
 //! Why it matters: the layout of a 'full-abi' struct, and the offsets of
 //! the listed members of a 'members' struct, are frozen by the Stable ABI;
@@ -19,6 +22,7 @@
 //! A struct the view does not have at all is `missing`, not this check's
 //! business.
 
+use crate::abi::Abi;
 use crate::checks::versions::describe;
 use crate::checks::Context;
 use crate::diagnostic::{Finding, Location};
@@ -28,16 +32,19 @@ use crate::view::StructDef;
 
 pub const NAME: &str = "struct";
 
-/// What is wrong with one struct at one version, without the version.
-fn problem(item: &Item, def: &StructDef) -> Option<String> {
-    // The headers are read as abi3 here: an 'abi3t-opaque' struct is
-    // 'full-abi' in it.
+/// What is wrong with one struct at one version of `abi`, without the
+/// version.
+fn problem(abi: Abi, item: &Item, def: &StructDef) -> Option<String> {
     let declared = item.struct_abi_kind?;
-    let kind = declared.in_abi3();
+    let kind = abi.struct_kind(declared);
     match (kind, &def.members) {
-        (StructAbiKind::Opaque, Some(_)) => {
+        (StructAbiKind::Opaque, Some(_)) if declared == StructAbiKind::Opaque => {
             Some("is 'opaque' in the manifest but is defined completely".into())
         }
+        (StructAbiKind::Opaque, Some(_)) => Some(format!(
+            "is '{}' in the manifest, so opaque in {abi}, but is defined completely",
+            declared.as_str()
+        )),
         (StructAbiKind::Opaque, None) => None,
         (_, None) => Some(format!(
             "is '{}' in the manifest but is not defined completely",
@@ -80,55 +87,64 @@ fn problem(item: &Item, def: &StructDef) -> Option<String> {
 
 pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for item in context.expected(&[Kind::Struct]) {
-        let Some(added) = item.added else { continue };
-        // Each distinct problem, in the order of the first version it
-        // shows at, with the versions it shows at and where.
-        let mut problems: Vec<(String, Vec<Version>, Location)> = Vec::new();
-        for (version, view) in &context.views {
-            if *version < added {
-                continue;
-            }
-            let Some(def) = view.structs.get(&item.name) else {
-                continue;
-            };
-            let Some(problem) = problem(item, def) else {
-                continue;
-            };
-            match problems.iter_mut().find(|(known, ..)| *known == problem) {
-                Some((_, versions, _)) => versions.push(*version),
-                None => problems.push((problem, vec![*version], def.location.clone())),
-            }
+    for abi in Abi::ALL {
+        for item in context.expected(&[Kind::Struct]) {
+            findings.extend(check_item(context, abi, item));
         }
-        let Some(((first, versions, location), others)) = problems.split_first() else {
-            continue;
-        };
-        let mut finding = Finding::error(
-            NAME,
-            &item.name,
-            format!(
-                "{} {first} for Py_LIMITED_API {}",
-                item.name,
-                describe(versions)
-            ),
-        )
-        .at(Some(location.clone()));
-        let mut all_versions = versions.clone();
-        for (other, versions, location) in others {
-            finding = finding.note(
-                Some(location.clone()),
-                format!("it {other} for Py_LIMITED_API {}", describe(versions)),
-            );
-            all_versions.extend(versions);
-        }
-        all_versions.sort();
-        findings.push(
-            finding
-                .versions(all_versions)
-                .note(Some(context.manifest.location(item)), "listed here"),
-        );
     }
     findings
+}
+
+/// Where the versions of `abi` are named in messages.
+fn for_versions(abi: Abi, versions: &[Version]) -> String {
+    match abi {
+        Abi::Abi3 => format!("for Py_LIMITED_API {}", describe(versions)),
+        Abi::Abi3t => format!("for abi3t (Py_TARGET_ABI3T) {}", describe(versions)),
+    }
+}
+
+fn check_item(context: &Context, abi: Abi, item: &Item) -> Option<Finding> {
+    let added = item.added?;
+    // Each distinct problem, in the order of the first version it
+    // shows at, with the versions it shows at and where.
+    let mut problems: Vec<(String, Vec<Version>, Location)> = Vec::new();
+    for (version, view) in context.views_of(abi) {
+        if *version < added {
+            continue;
+        }
+        let Some(def) = view.structs.get(&item.name) else {
+            continue;
+        };
+        let Some(problem) = problem(abi, item, def) else {
+            continue;
+        };
+        match problems.iter_mut().find(|(known, ..)| *known == problem) {
+            Some((_, versions, _)) => versions.push(*version),
+            None => problems.push((problem, vec![*version], def.location.clone())),
+        }
+    }
+    let ((first, versions, location), others) = problems.split_first()?;
+    let mut finding = Finding::error(
+        NAME,
+        &item.name,
+        format!("{} {first} {}", item.name, for_versions(abi, versions)),
+    )
+    .at(Some(location.clone()))
+    .abi(abi);
+    let mut all_versions = versions.clone();
+    for (other, versions, location) in others {
+        finding = finding.note(
+            Some(location.clone()),
+            format!("it {other} {}", for_versions(abi, versions)),
+        );
+        all_versions.extend(versions);
+    }
+    all_versions.sort();
+    Some(
+        finding
+            .versions(all_versions)
+            .note(Some(context.manifest.location(item)), "listed here"),
+    )
 }
 
 #[cfg(test)]
@@ -212,5 +228,48 @@ mod tests {
         assert!(findings[0]
             .message
             .contains("is 'abi3t-opaque' in the manifest but is not defined completely"));
+    }
+
+    #[test]
+    fn abi3t_hides_abi3t_opaque_and_members_structs() {
+        let manifest = manifest(
+            "[struct.PyObject]\n    added = '3.2'\n    struct_abi_kind = 'members'\n\
+             \x20   members = ['ob_refcnt', 'ob_type']\n\
+             [struct.PyModuleDef]\n    added = '3.2'\n    struct_abi_kind = 'abi3t-opaque'\n\
+             [struct.PyVarObject]\n    added = '3.2'\n    struct_abi_kind = 'members'\n\
+             \x20   members = ['ob_base', 'ob_size']\n",
+        );
+        let abi3 = views(15, |version| {
+            ViewBuilder::new(version)
+                .struct_("PyObject", Some(&["ob_refcnt", "ob_type"]))
+                .struct_("PyModuleDef", Some(&["m_base"]))
+                .struct_("PyVarObject", Some(&["ob_base", "ob_size"]))
+                .build()
+        });
+        let mut context = context(&manifest, abi3);
+        // abi3t 3.15 and 3.16: PyObject hidden; PyVarObject (wrongly)
+        // complete; PyModuleDef complete only at 3.16.
+        context.abi3t_views = [15, 16]
+            .map(|minor| {
+                let module_def: Option<&[&str]> = (minor == 16).then_some(&["m_base"]);
+                let view = ViewBuilder::new(v(minor))
+                    .struct_("PyObject", None)
+                    .struct_("PyModuleDef", module_def)
+                    .struct_("PyVarObject", Some(&["ob_base", "ob_size"]))
+                    .build();
+                (v(minor), view)
+            })
+            .into();
+        let findings = check(&context);
+        assert_eq!(
+            summary(&findings),
+            ["PyModuleDef 3.16", "PyVarObject 3.15-3.16"]
+        );
+        assert!(findings.iter().all(|f| f.abi == Some(Abi::Abi3t)));
+        assert_eq!(
+            findings[1].message,
+            "PyVarObject is 'members' in the manifest, so opaque in abi3t, but is defined \
+             completely for abi3t (Py_TARGET_ABI3T) 3.15–3.16"
+        );
     }
 }

@@ -8,11 +8,12 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::abi::Abi;
 use crate::cli::ViewArgs;
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
 use crate::version::Version;
-use crate::Outcome;
+use crate::{Outcome, UsageError};
 
 use super::{Decl, Headers, Profile, View};
 
@@ -40,11 +41,21 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     let manifest = Manifest::load(&args.manifest)?;
     let profile = Profile::from_options(&args.headers)?;
     let headers = Headers::load(&manifest.root(), &profile)?;
-    let view = headers.view(Some(args.version), &Profile::default())?;
+    if args.version < args.abi.first_version() {
+        return Err(UsageError(format!(
+            "{} begins with {} (PEP 803): there is no {} {}",
+            args.abi,
+            args.abi.first_version(),
+            args.abi,
+            args.version
+        ))
+        .into());
+    }
+    let view = headers.view_abi(args.abi, args.version, &Profile::default())?;
     let entries = entries(&view, &manifest, args.kind.as_deref());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match write_entries(&mut out, &entries, args.version, args.format) {
+    match write_entries(&mut out, &entries, args.version, args.abi, args.format) {
         // `stable-abi view 3.9 | head` is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
         result => {
@@ -100,18 +111,20 @@ fn entry(
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
 /// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
-/// "entries": [{"kind", "name", "path", "line", "column", "added",
-/// "in_manifest", "members"?}]}`.
+/// "abi": "abi3"|"abi3t", "entries": [{"kind", "name", "path", "line",
+/// "column", "added", "in_manifest", "members"?}]}`.
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
     version: Version,
+    abi: Abi,
     format: Format,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let document = serde_json::json!({
                 "version": version,
+                "abi": abi,
                 "entries": entries,
             });
             serde_json::to_writer_pretty(&mut *out, &document)?;

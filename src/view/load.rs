@@ -195,7 +195,62 @@ pub fn load(root: &Path) -> Loaded {
             })
         })
         .collect();
-    finish(files, loader.interner, python_h, loader.pyconfig)
+    let reached: HashSet<&Path> = loader.paths.iter().map(PathBuf::as_path).collect();
+    let unreached: Vec<Sym> = defined_in_unreached_headers(root, &reached)
+        .iter()
+        .map(|name| loader.interner.intern(name))
+        .collect();
+    let mut loaded = finish(files, loader.interner, python_h, loader.pyconfig);
+    loaded.tree_defined.extend(unreached);
+    loaded
+}
+
+/// The names `#define`d in the headers under `Include/` that `Python.h`
+/// does not reach (`osdefs.h`, `py_curses.h`, `internal/`...): `gcc -dM`'s
+/// output is filtered by every `#define` of the tree, so a macro that a
+/// system header defines (`PATH_MAX`) is reported when any header also
+/// defines it. A line scan: these files are not otherwise parsed.
+fn defined_in_unreached_headers(root: &Path, reached: &HashSet<&Path>) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut pending = vec![PathBuf::from("Include")];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let relative = dir.join(entry.file_name());
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                pending.push(relative);
+            } else if relative.extension().is_some_and(|e| e == "h")
+                && !reached.contains(relative.as_path())
+            {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    names.extend(defined_names_in(&bytes));
+                }
+            }
+        }
+    }
+    names
+}
+
+/// `NAME` of every `# define NAME` line.
+fn defined_names_in(text: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(text);
+    text.lines()
+        .filter_map(|line| {
+            let directive = line.trim_start().strip_prefix('#')?.trim_start();
+            let rest = directive.strip_prefix("define")?;
+            if !rest.starts_with([' ', '\t']) {
+                return None;
+            }
+            let rest = rest.trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| rest[..end].to_string())
+        })
+        .collect()
 }
 
 /// Where `#include "pyconfig.h"` leads until the built-in file has an id.

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use crate::abi::Abi;
 use crate::cli::HeaderOptions;
 use crate::diagnostic::Location;
 use crate::manifest::is_c_identifier;
@@ -100,6 +101,11 @@ pub struct StructDef {
 pub struct View {
     /// `None` for the full API (`Py_LIMITED_API` undefined).
     pub limited: Option<Version>,
+    /// The Stable ABI the view is of (abi3 for the full API).
+    pub abi: Abi,
+    /// The replacement of each macro in `macros`, token by token; kept for
+    /// abi3t views only (to see which macros reach into hidden structs).
+    pub macro_bodies: BTreeMap<String, Vec<String>>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: BTreeMap<String, Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -190,10 +196,11 @@ impl Headers {
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at
-    /// the newest version this tool knows. For fuzzing: any input gives
-    /// headers whose views are either a view or an error, never a panic.
+    /// the newest version this tool knows (that of the newest release
+    /// edition). For fuzzing: any input gives headers whose views are
+    /// either a view or an error, never a panic.
     pub fn from_text(text: &[u8]) -> Headers {
-        let newest = Version::new(3, 13);
+        let newest = crate::generate::editions::NEWEST_KNOWN.version();
         let loaded = load::load_text(text);
         Headers::from_loaded(Path::new("."), loaded, newest, &Profile::default())
     }
@@ -246,9 +253,41 @@ impl Headers {
         &self.root
     }
 
+    /// The view of one Stable ABI at one version: for abi3t, as with
+    /// `-DPy_TARGET_ABI3T=0x030N0000` (and `Py_LIMITED_API`, which
+    /// `Include/pyabi.h` sets to the same value when only
+    /// `Py_TARGET_ABI3T` is given). `extra` is applied on top of the
+    /// profile. A version before the ABI's first is an error.
+    pub fn view_abi(&self, abi: Abi, version: Version, extra: &Profile) -> Result<View> {
+        if version < abi.first_version() {
+            anyhow::bail!(
+                "{abi} begins with {} (PEP 803); there is no {abi} {version}",
+                abi.first_version()
+            );
+        }
+        let mut view = if abi == Abi::Abi3 {
+            self.view(Some(version), extra)?
+        } else {
+            let mut extra = extra.clone();
+            extra.defines.extend(abi.defines(version));
+            self.view_keeping(Some(version), &extra, true)?
+        };
+        view.abi = abi;
+        Ok(view)
+    }
+
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
     pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
+        self.view_keeping(limited, extra, false)
+    }
+
+    fn view_keeping(
+        &self,
+        limited: Option<Version>,
+        extra: &Profile,
+        keep_macro_bodies: bool,
+    ) -> Result<View> {
         let limited_file = match limited {
             None => None,
             Some(v) if v >= Version::FIRST && v <= self.version => {
@@ -290,6 +329,7 @@ impl Headers {
         };
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
+        walk.keep_macro_bodies = keep_macro_bodies;
         walk.file(self.loaded.compiler)?;
         walk.file(base)?;
         let undefine = |walk: &mut Walk, names: &[String]| {

@@ -9,7 +9,7 @@ use crate::diagnostic::{LocatedError, Location};
 use super::expand::{BuildSymHasher, Expander, MacroTable, Oracle, BUILTIN_DEFINED};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
-use super::lex::{Sym, TokKind, Token};
+use super::lex::{self, Sym, TokKind, Token};
 use super::{Decl, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
@@ -48,6 +48,8 @@ pub struct Walk<'a> {
     pub pinned: HashSet<Sym, BuildSymHasher>,
     /// The file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
+    /// Whether the view keeps each macro's replacement tokens.
+    pub keep_macro_bodies: bool,
     once: HashSet<FileId, BuildSymHasher>,
     systems_seen: HashSet<FileId, BuildSymHasher>,
     stack: Vec<(FileId, u32)>,
@@ -78,6 +80,7 @@ impl<'a> Walk<'a> {
             macros: MacroTable::default(),
             pinned: HashSet::default(),
             config_file: None,
+            keep_macro_bodies: false,
             once: HashSet::default(),
             systems_seen: HashSet::default(),
             stack: Vec::new(),
@@ -332,6 +335,22 @@ impl<'a> Walk<'a> {
                 .map(|(&sym, m)| (interner.name(sym), m.file, m.offset))
                 .collect(),
         );
+        let macro_bodies = if self.keep_macro_bodies {
+            self.macros
+                .iter()
+                .filter(|(&sym, m)| reported(m.file, sym))
+                .map(|(&sym, m)| {
+                    let body = m
+                        .body
+                        .iter()
+                        .map(|t| lex::spell(&t.kind, self.source.interner))
+                        .collect();
+                    (name(sym), body)
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let struct_def =
             |&(file, offset, ref members): &(FileId, u32, Option<Vec<Sym>>)| StructDef {
                 location: self.location(file, offset),
@@ -358,6 +377,8 @@ impl<'a> Walk<'a> {
         }
         View {
             limited: None,
+            abi: Default::default(),
+            macro_bodies,
             functions: names(&self.functions),
             data: names(&self.data),
             macros,

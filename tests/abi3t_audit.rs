@@ -1,0 +1,191 @@
+//! The audit of abi3t claims (PEP 803) on extensions built with the C
+//! compiler against the 3.15 headers (`../shared/cpython/3.15.2`).
+
+mod cc;
+mod common;
+
+use std::path::Path;
+
+const MODEXPORT: &str = r#"
+#include <Python.h>
+static PyObject *hello(PyObject *self, PyObject *arg) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"hello", hello, METH_NOARGS, NULL}, {NULL}};
+PyMODEXPORT_FUNC PyModExport_spam(void) {
+    static PySlot slots[] = {
+        PySlot_DATA(Py_mod_name, "spam"),
+        PySlot_DATA(Py_mod_methods, methods),
+        PySlot_END,
+    };
+    return slots;
+}
+"#;
+
+const PYINIT_ONLY: &str = r#"
+#include <Python.h>
+PyMODINIT_FUNC PyInit_spam(void) { return PyLong_FromLong(1); }
+"#;
+
+/// Builds `source` with the 3.15 headers and `defines`, as `file_name`.
+fn build(test: &str, dir: &Path, file_name: &str, source: &str, define: &str) -> Option<Vec<u8>> {
+    let tree = common::abi3t_tree(test)?;
+    let cc = cc::compiler(test)?;
+    let mut flags = cc::python_includes(&tree);
+    flags.push(define.to_string());
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let path = cc::shared_object(&cc, dir, file_name, source, &flags);
+    Some(std::fs::read(path).unwrap())
+}
+
+fn audit(dir: &Path, wheel: &str) -> (Option<i32>, serde_json::Value, String) {
+    let output = common::stable_abi(dir, &["audit", wheel, "--format", "json"]);
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    let text = common::stdout(&common::stable_abi(dir, &["audit", wheel]));
+    (output.status.code(), json, text)
+}
+
+fn checks(json: &serde_json::Value) -> Vec<String> {
+    let input = &json["inputs"][0];
+    let mut found: Vec<String> = input["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| p["check"].as_str().unwrap().to_string())
+        .collect();
+    for extension in input["extensions"].as_array().into_iter().flatten() {
+        for problem in extension["problems"].as_array().into_iter().flatten() {
+            found.push(problem["check"].as_str().unwrap().to_string());
+        }
+        for symbol in extension["not_stable"].as_array().into_iter().flatten() {
+            found.push(format!("not-stable-abi {}", symbol.as_str().unwrap()));
+        }
+    }
+    found
+}
+
+const ABI3T: &str = "-DPy_TARGET_ABI3T=0x030F0000";
+const ABI3: &str = "-DPy_LIMITED_API=0x030F0000";
+
+#[test]
+fn abi3t_module_with_modexport_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "abi3t_module_with_modexport_passes";
+    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3t-linux_x86_64"),
+        &[("spam/spam.abi3t.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(
+        json["inputs"][0]["extensions"][0]["abis"],
+        serde_json::json!(["abi3t"])
+    );
+    assert!(
+        text.contains("spam/spam.abi3t.so: judged as abi3t;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn abi3t_module_with_only_pyinit_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "abi3t_module_with_only_pyinit_fails";
+    let Some(so) = build(test, dir.path(), "spam.abi3t.so", PYINIT_ONLY, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3t-linux_x86_64"),
+        &[("spam/spam.abi3t.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(checks(&json), ["abi3t-needs-modexport"], "{text}");
+}
+
+#[test]
+fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "abi3_abi3t_wheel_with_only_an_abi3_so_fails";
+    let Some(so) = build(test, dir.path(), "spam.abi3.so", MODEXPORT, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3.abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3.abi3t-linux_x86_64"),
+        &[("spam/spam.abi3.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(1), "{text}");
+    // Two claims: abi3 is fine, abi3t's interpreters never load `.abi3.so`.
+    assert_eq!(
+        json["inputs"][0]["extensions"][0]["abis"],
+        serde_json::json!(["abi3", "abi3t"])
+    );
+    assert_eq!(checks(&json), ["wrong-file-name"], "{text}");
+    assert!(
+        text.contains("error: abi3t: abi3t interpreters do not import"),
+        "{text}"
+    );
+}
+
+#[test]
+fn abi3t_claimed_for_3_13_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "abi3t_claimed_for_3_13_fails";
+    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp313-abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp313-abi3t-linux_x86_64"),
+        &[("spam/spam.abi3t.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(checks(&json), ["abi3t-too-early"], "{text}");
+}
+
+#[test]
+fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "modexport_is_not_a_symbol_finding_in_an_abi3_wheel";
+    let Some(so) = build(test, dir.path(), "spam.abi3.so", MODEXPORT, ABI3) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3-linux_x86_64"),
+        &[("spam/spam.abi3.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("PyModExport_spam"), "{text}");
+    assert_eq!(checks(&json), Vec::<String>::new());
+}
+
+#[test]
+fn wheel_file_and_name_must_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "wheel_file_and_name_must_agree";
+    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3-linux_x86_64"),
+        &[("spam/spam.abi3t.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(checks(&json), ["tag-mismatch"], "{text}");
+}
