@@ -226,14 +226,20 @@ fn a_pyd_importing_from_python3n_dll_is_flagged() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let extension = &report["inputs"][0]["extensions"][0];
+    let codes: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["check"].as_str().unwrap(), f["name"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        extension["not_stable"],
-        serde_json::json!(["PyUnicode_New"])
+        codes,
+        [
+            ("not-stable-abi", "PyUnicode_New"),
+            ("version-specific-libpython", "python311.dll")
+        ]
     );
-    assert_eq!(
-        extension["version_specific_links"][0]["library"],
-        "python311.dll"
-    );
+    assert_eq!(extension["problems"], 2);
     assert_eq!(extension["python_symbols"], 2);
 
     let output = stable_abi(dir.path(), &["audit", "ham.pyd"]);

@@ -1,4 +1,4 @@
-//! `stable-abi library`: a built libpython exports the whole Stable ABI.
+//! A built libpython exports the whole Stable ABI (`stable-abi library`).
 //!
 //! Expected are all functions and data items of the manifest, `abi_only`
 //! included (they are ABI, called by macros), whose `ifdef` feature macro is
@@ -17,15 +17,35 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::binary::mapped::{file_identity, FileIdentity, MappedFile};
+use crate::binary::names::is_libpython;
 use crate::binary::symbols::{read_binary, BinaryFormat};
-use crate::cli::LibraryArgs;
-use crate::diagnostic::{print_findings, Finding};
-use crate::manifest::{Kind, Manifest, Windows};
-use crate::Outcome;
+use crate::codes::Code;
+use crate::diagnostic::Finding;
+use crate::error::{Error, Result};
+use crate::manifest::{Kind, Manifest, Selection, Windows};
+
+/// The code of a symbol the library does not export.
+pub const MISSING_EXPORT: Code = Code {
+    name: "missing-export",
+    command: "library",
+    summary: "a Stable ABI function or data the library does not export",
+    doc: r#"A function or data item of the manifest (`abi_only` ones included:
+macros call them) whose `ifdef` feature macro is defined on the target is
+not in the library's exports (an ELF's dynamic symbol table, an archive's
+symbol index, a Mach-O's external symbols, a DLL's export table).
+Reported at the item's manifest entry.
+
+Why it matters: an extension built for the Stable ABI links against the
+symbol by name; on a Python whose libpython lacks it, the extension fails
+to load (undefined symbol), although the manifest promised it.
+
+Example: a build that forgot `PyType_GetName`:
+
+    Misc/stable_abi.toml:2101:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
+};
 
 /// Which feature macros (`ifdef` values) are defined on the target.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,10 +103,13 @@ pub struct Library {
     pub exports: Arc<BTreeSet<String>>,
 }
 
+/// A file's format and exported symbols.
+type Exports = (BinaryFormat, Arc<BTreeSet<String>>);
+
 /// Reads the exports of each library, mapping each distinct file once
 /// (paths with the same device and inode share one read: the `.so` and
 /// `.so.1.0` of a build) and the files in parallel. An unreadable, truncated
-/// or non-object file is an `Err` naming it.
+/// or non-object file is an `Err` naming it (the first in `paths` order).
 pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
     let identities: Vec<FileIdentity> = paths.iter().map(|path| file_identity(path)).collect();
     let mut first: BTreeMap<&FileIdentity, usize> = BTreeMap::new();
@@ -98,7 +121,6 @@ pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
         .par_iter()
         .map(|&index| (index, read_exports(&paths[index])))
         .collect();
-    // The first error in the order the paths were given.
     read.sort_by_key(|(index, _)| *index);
     let mut by_index: BTreeMap<usize, Exports> = BTreeMap::new();
     for (index, result) in read {
@@ -118,14 +140,11 @@ pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
         .collect())
 }
 
-/// A file's format and exported symbols.
-type Exports = (BinaryFormat, Arc<BTreeSet<String>>);
-
 /// One library's exports, through a memory map: only the symbol index,
 /// dynamic symbol table or export table is paged in.
 fn read_exports(path: &Path) -> Result<Exports> {
     let data = MappedFile::open(path)?;
-    let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
     Ok((binary.format, Arc::new(binary.exports)))
 }
 
@@ -153,7 +172,7 @@ pub fn library_findings(
 ) -> Vec<Finding> {
     let path = &library.path;
     let defined = features.for_format(manifest, library.format);
-    let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
+    let expected = manifest.select(Selection::of(&Kind::SYMBOLS).where_defined(&defined));
     expected
         .into_iter()
         .filter(|item| !library.exports.contains(&item.name))
@@ -163,7 +182,7 @@ pub fn library_findings(
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "?".into());
             let mut finding = Finding::error(
-                "missing-export",
+                MISSING_EXPORT.name,
                 item.name.clone(),
                 format!(
                     "{} {} (added in {added}) is not exported by {}",
@@ -225,77 +244,6 @@ fn libraries_in(dir: &Path, seen: &mut BTreeSet<FileIdentity>, found: &mut Vec<P
     for path in paths {
         if seen.insert(file_identity(&path)) {
             found.push(path);
-        }
-    }
-}
-
-/// `libpython3.N[abiflags].{so[.X.Y], dylib, a}`; not the version-free
-/// `libpython3.so`, which only forwards.
-fn is_libpython(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("libpython3.") else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let rest = rest[digits..].trim_start_matches(['d', 't']);
-    let versioned_so = rest
-        .strip_prefix(".so.")
-        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
-    rest == ".a" || rest == ".dylib" || rest == ".so" || versioned_so
-}
-
-pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
-    let paths = if args.paths.is_empty() {
-        let root = manifest.root();
-        let found = default_libraries(&root);
-        if found.is_empty() {
-            anyhow::bail!(
-                "{}: no libpython3.N.so*, .dylib or .a in the tree, its lib/ or the \
-                 current directory; pass the libraries to check",
-                root.display()
-            );
-        }
-        found
-    } else {
-        args.paths.clone()
-    };
-    let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
-    let findings = check_libraries(&manifest, &paths, &features)?;
-    print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
-    let outcome = Outcome::of(&findings);
-    if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
-        for path in &paths {
-            eprintln!("{}: exports the whole Stable ABI", path.display());
-        }
-    }
-    Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn libpython_names() {
-        for good in [
-            "libpython3.13.so",
-            "libpython3.13.so.1.0",
-            "libpython3.13d.so",
-            "libpython3.13t.a",
-            "libpython3.9.dylib",
-        ] {
-            assert!(is_libpython(good), "{good}");
-        }
-        for bad in [
-            "libpython3.so",
-            "libpython3.13.so.o",
-            "libpython3.x.a",
-            "python313.dll",
-        ] {
-            assert!(!is_libpython(bad), "{bad}");
         }
     }
 }

@@ -10,8 +10,9 @@ use std::fs::File;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use memmap2::Mmap;
+
+use crate::error::{Error, Result};
 
 /// The bytes of a file, mapped read-only (an empty file has no mapping).
 pub struct MappedFile {
@@ -26,18 +27,15 @@ impl MappedFile {
     /// would fault, as it would for any tool that maps libraries (`nm`,
     /// the dynamic loader).
     pub fn open(path: &Path) -> Result<MappedFile> {
-        let file = File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
-        let len = file
-            .metadata()
-            .with_context(|| format!("{}: cannot read", path.display()))?
-            .len();
+        let cannot_read = |err| Error::io(path, "cannot read", err);
+        let file = File::open(path).map_err(cannot_read)?;
+        let len = file.metadata().map_err(cannot_read)?.len();
         if len == 0 {
             return Ok(MappedFile { map: None });
         }
         // SAFETY: the map is read-only and private to this process; see
         // above for the one way another process can invalidate it.
-        let map = unsafe { Mmap::map(&file) }
-            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let map = unsafe { Mmap::map(&file) }.map_err(cannot_read)?;
         Ok(MappedFile { map: Some(map) })
     }
 }

@@ -17,6 +17,8 @@ pub mod claims;
 pub mod classify;
 pub mod library;
 pub mod mapped;
+pub mod names;
+pub mod problems;
 pub mod report;
 pub mod symbols;
 pub mod table;

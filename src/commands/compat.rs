@@ -4,12 +4,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
-
 use crate::checks::Baseline;
 use crate::cli::CompatArgs;
 use crate::compat::{compare_manifests, Side};
 use crate::diagnostic::{print_findings, Severity};
+use crate::error::Result;
 use crate::generate::update_file;
 use crate::Outcome;
 
@@ -45,7 +44,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
         None => findings,
     };
     let mut stdout = std::io::stdout().lock();
-    print_findings(&mut stdout, &findings, args.format)?;
+    print_findings(&mut stdout, "compat", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))
 }

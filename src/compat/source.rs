@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context as _, Result};
+use crate::error::{Error, Result};
 
 use crate::manifest::{tree_root, Manifest};
 use crate::version::Version;
@@ -50,10 +50,10 @@ impl Side {
         if path.is_dir() {
             let manifest = path.join(MANIFEST_IN_TREE);
             if !manifest.is_file() {
-                bail!(
-                    "{}: error: not a CPython tree (no {MANIFEST_IN_TREE})",
-                    path.display()
-                );
+                return Err(Error::file(
+                    path,
+                    format!("not a CPython tree (no {MANIFEST_IN_TREE})"),
+                ));
             }
             return Side::from_file(&manifest);
         }
@@ -77,12 +77,18 @@ impl Side {
     /// The manifest of git revision `revision` of the checkout at `repo`.
     pub fn from_revision(revision: &str, repo: &Path) -> Result<Side> {
         if revision.starts_with('-') {
-            bail!("{revision}: error: not a manifest, a tree or a git revision");
+            return Err(Error::file(
+                revision,
+                "not a manifest, a tree or a git revision",
+            ));
         }
-        let text = git_show(repo, revision, MANIFEST_IN_TREE).with_context(|| {
-            format!(
-                "{revision}: error: neither a file, a directory nor a git revision of {}",
-                repo.display()
+        let text = git_show(repo, revision, MANIFEST_IN_TREE).map_err(|why| {
+            Error::file(
+                revision,
+                format!(
+                    "neither a file, a directory nor a git revision of {}: {why}",
+                    repo.display()
+                ),
             )
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
@@ -111,21 +117,21 @@ impl Side {
 }
 
 /// `git show REV:./PATH` in `repo`: the file as committed, without checking
-/// anything out.
-fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String> {
+/// anything out; or why it cannot be had.
+fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(repo)
         .arg("show")
         .arg(format!("{revision}:./{path}"))
         .output()
-        .context("cannot run git")?;
+        .map_err(|err| format!("cannot run git: {err}"))?;
     if !output.status.success() {
-        bail!(
+        return Err(format!(
             "git show {revision}:./{path}: {}",
             String::from_utf8_lossy(&output.stderr).trim()
-        );
+        ));
     }
     String::from_utf8(output.stdout)
-        .map_err(|_| anyhow::anyhow!("{revision}:{path}: error: the file is not valid UTF-8"))
+        .map_err(|_| format!("{revision}:{path}: the file is not valid UTF-8"))
 }
