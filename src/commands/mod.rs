@@ -11,17 +11,21 @@
 //! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
 //! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
 //! | `stable-abi explain` | [`explain`] | [`crate::codes`] |
+//! | `stable-abi add` | [`add`] | `crate::manifest::add` |
+//! | `stable-abi pre-commit` | [`pre_commit`] | (runs the others) |
 //!
 //! A new flag is declared in `cli.rs` and converted in its command's file
 //! (flags shared by several commands, like `-D`/`-U`, here). A new command
 //! is a variant of `cli::Command`, a file here, and a line in [`run`].
 
+pub mod add;
 pub mod audit;
 pub mod compat;
 pub mod dropin;
 pub mod explain;
 pub mod headers;
 pub mod library;
+pub mod pre_commit;
 pub mod view;
 
 use crate::cli::{Cli, Command, HeaderOptions};
@@ -39,6 +43,8 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Compat(args)) => compat::run(args),
         Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Add(args)) => add::run(args),
+        Some(Command::PreCommit(args)) => pre_commit::run(args),
     }
 }
 
