@@ -21,7 +21,7 @@ use crate::Outcome;
 const BASELINE: &str = "stable_abi_baseline.txt";
 
 pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, false)?;
     let mut out = std::io::stdout().lock();
     let generated_ok = check_generated(&manifest, &mut out)?;
     let headers_ok = check_headers(&manifest, &mut out)?;

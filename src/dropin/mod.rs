@@ -125,7 +125,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         for line in manifest::dump(&manifest) {
             println!("{line}");
         }
-        let round_trip = manifest::check_round_trip(&manifest);
+        let round_trip = manifest::check_round_trip(&manifest, rules);
         if let Err(message) = &round_trip {
             eprintln!("{}: error: {message}", request.manifest.display());
         }
