@@ -5,7 +5,8 @@
 //!   exports, imports and links to ([`symbols::read_binary`], over bytes,
 //!   never panics).
 //! - [`library`]: `stable-abi library`, and for `--unixy-check`
-//!   [`library::default_libraries`] + [`library::check_libraries`].
+//!   [`library::default_libraries`] + [`library::check_libraries`]; files
+//!   are memory-mapped and identified by device and inode ([`mapped`]).
 //! - [`platform`]: the platform a binary names and the feature macros it
 //!   defines (the platform table), with `--feature`/`--no-feature`.
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
@@ -17,6 +18,7 @@ pub mod audit;
 pub mod claims;
 pub mod classify;
 pub mod library;
+pub mod mapped;
 pub mod names;
 pub mod platform;
 pub mod problems;
@@ -26,7 +28,8 @@ pub mod table;
 pub mod wheel;
 
 pub use library::{
-    check_libraries, check_library, default_libraries, print_assumptions, Features, LibraryReport,
+    check_libraries, default_libraries, library_findings, library_report, print_assumptions,
+    read_libraries, Features, Library, LibraryReport,
 };
 pub use platform::{Assumptions, FeatureOverrides, Platform};
 pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

@@ -2,7 +2,9 @@
 //! ABI.
 
 use crate::binary::platform::FeatureOverrides;
-use crate::binary::{check_library, default_libraries, print_assumptions, Features};
+use crate::binary::{
+    default_libraries, library_report, print_assumptions, read_libraries, Features,
+};
 use crate::cli::{FeatureArgs, LibraryArgs};
 use crate::diagnostic::{print_findings, Finding, Format};
 use crate::error::{Error, Result};
@@ -33,10 +35,10 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let features = Features::PlatformDefaults(feature_overrides(&manifest, &args.features)?);
-    let reports = paths
+    let reports: Vec<_> = read_libraries(&paths)?
         .iter()
-        .map(|path| check_library(&manifest, path, &features))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|library| library_report(&manifest, library, &features))
+        .collect();
     let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
     let out = &mut std::io::stdout().lock();
     match args.format {

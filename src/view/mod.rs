@@ -23,6 +23,7 @@ mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::abi::Abi;
 use crate::diagnostic::Location;
@@ -31,6 +32,7 @@ use crate::manifest::is_c_identifier;
 use crate::version::Version;
 
 use ir::{FileId, FileIr};
+use lex::Interner;
 use load::Loaded;
 use walk::{Source, Walk};
 
@@ -167,6 +169,9 @@ impl View {
 pub struct Headers {
     root: PathBuf,
     loaded: Loaded,
+    /// The names of the parse (taken out of `loaded`), shared with the
+    /// interners of views that add names.
+    interner: Arc<Interner>,
     version: Version,
     /// `-D`/`-U` given at load time.
     defines: Defines,
@@ -313,9 +318,11 @@ impl Headers {
             })
             .collect();
         let tracked = loaded.interner.get("Py_LIMITED_API");
+        let interner = Arc::new(std::mem::take(&mut loaded.interner));
         Headers {
             root: root.to_path_buf(),
             loaded,
+            interner,
             version,
             defines: user.clone(),
             ids,
@@ -397,10 +404,10 @@ impl Headers {
                 }
             },
         };
-        // Names new to the headers can only come from `extra`: they get
-        // their own copy of the interner, so the shared parse stays as is.
+        // Names new to the headers can only come from `extra`: they go to
+        // an interner layered over the shared one, which stays as is.
         let mut local_interner;
-        let mut interner = &self.loaded.interner;
+        let mut interner: &Interner = &self.interner;
         // In the order of `CommandLineIds`.
         let ids = self.ids;
         let exact_file;
@@ -409,7 +416,7 @@ impl Headers {
                 Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
             }
             (_, Some(value)) => {
-                local_interner = interner.clone();
+                local_interner = Interner::over(Arc::clone(&self.interner));
                 let text = format!("#define Py_LIMITED_API {value:#x}\n");
                 exact_file = load::virtual_file(
                     "<command line>",
@@ -427,7 +434,12 @@ impl Headers {
         let extra_file;
         let mut extra_interner;
         if !extra.defines.is_empty() {
-            extra_interner = interner.clone();
+            // Layered over the exact value's interner when there is one.
+            extra_interner = if std::ptr::eq(interner, &*self.interner) {
+                Interner::over(Arc::clone(&self.interner))
+            } else {
+                interner.clone()
+            };
             extra_file = load::virtual_file(
                 "<command line>",
                 &command_line_text(&extra.defines),
