@@ -31,6 +31,9 @@ pub const COMPILER_MACROS: &[(&str, &str)] = &[
 /// Expansion deeper than this is a cycle or not worth following.
 pub const MAX_DEPTH: usize = 32;
 
+/// An expansion longer than this is not a declaration's.
+const MAX_TOKENS: usize = 100_000;
+
 /// The headers of one view, read on demand (each file once).
 pub struct Source<'a> {
     pub view: &'a View,
@@ -158,6 +161,14 @@ pub fn group_end(tokens: &[String], open: usize) -> usize {
     tokens.len().saturating_sub(1)
 }
 
+/// What is inside the bracket at `open`, and the index after its close
+/// (an unclosed bracket runs to the end).
+pub fn group(tokens: &[String], open: usize) -> (&[String], usize) {
+    let close = group_end(tokens, open);
+    let inside = tokens.get(open + 1..close).unwrap_or(&[]);
+    (inside, (close + 1).max(open + 1))
+}
+
 /// `text` with comments out, continuation lines joined, `#if` groups
 /// resolved and macros expanded, as tokens.
 pub fn preprocess(src: &Source, text: &str) -> Result<Vec<String>, String> {
@@ -221,6 +232,9 @@ pub fn expand(
     let mut out = Vec::new();
     let mut i = 0;
     while i < input.len() {
+        if out.len() > MAX_TOKENS {
+            return Err("macro expansion too long".to_string());
+        }
         let token = &input[i];
         i += 1;
         let definition = match is_identifier(token) && !hidden.contains(token) {
@@ -236,13 +250,13 @@ pub fn expand(
                 out.push(token.clone());
                 continue;
             }
-            let close = group_end(input, i);
-            let args = split_top(&input[i + 1..close], ",");
-            i = close + 1;
+            let (inside, next) = group(input, i);
+            let args = split_top(inside, ",");
+            i = next;
             let def = tokens(&definition);
-            let params_end = group_end(&def, 0);
-            let params: Vec<&String> = def[1..params_end].iter().filter(|t| *t != ",").collect();
-            let body = &def[params_end + 1..];
+            let (params, body_start) = group(&def, 0);
+            let params: Vec<&String> = params.iter().filter(|t| *t != ",").collect();
+            let body = def.get(body_start..).unwrap_or(&[]);
             if body.iter().any(|t| t == "#" || t == "##") {
                 return Err(format!("macro {token} uses # or ##, not expanded here"));
             }

@@ -95,7 +95,10 @@ impl Ty {
             Ty::Function => Err("a member of function type".to_string()),
             Ty::Array(element, count) => {
                 let (size, align) = element.size_align()?;
-                Ok((size * count.unwrap_or(0), align))
+                let size = size
+                    .checked_mul(count.unwrap_or(0))
+                    .ok_or("an array too large")?;
+                Ok((size, align))
             }
             Ty::Record(layout) => Ok((layout.size, layout.align)),
             Ty::Unknown(reason) => Err(reason.clone()),
@@ -162,6 +165,9 @@ fn tagged(src: &Source, tag: &str, union: bool, depth: usize) -> Result<Ty, Stri
 
 /// A body's tokens (inside the braces) laid out.
 fn record(src: &Source, body: &[String], union: bool, depth: usize) -> Result<Ty, String> {
+    if depth > c_text::MAX_DEPTH {
+        return Err("structs nested too deep".to_string());
+    }
     let mut fields = Vec::new();
     for statement in c_text::split_top(body, ";") {
         if !statement.is_empty() {
@@ -181,10 +187,14 @@ fn lay_out(fields: &[Field], union: bool) -> Result<Layout, String> {
     for field in fields {
         let (size, align) = field.ty.size_align()?;
         let align = align.max(field.align);
+        if !align.is_power_of_two() {
+            return Err(format!("alignment {align} is not a power of two"));
+        }
         let offset = if union {
             0
         } else {
-            end.next_multiple_of(align)
+            end.checked_next_multiple_of(align)
+                .ok_or("a struct too large")?
         };
         match (&field.name, &field.ty) {
             (Some(name), _) => layout.members.push(MemberAt {
@@ -202,10 +212,16 @@ fn lay_out(fields: &[Field], union: bool) -> Result<Layout, String> {
             }
             (None, _) => {}
         }
-        end = if union { end.max(size) } else { offset + size };
+        end = if union {
+            end.max(size)
+        } else {
+            offset.checked_add(size).ok_or("a struct too large")?
+        };
         layout.align = layout.align.max(align);
     }
-    layout.size = end.next_multiple_of(layout.align);
+    layout.size = end
+        .checked_next_multiple_of(layout.align)
+        .ok_or("a struct too large")?;
     Ok(layout)
 }
 
@@ -263,9 +279,9 @@ fn specifiers(src: &Source, tokens: &[String], depth: usize) -> Result<(Ty, u64,
         if QUALIFIERS.contains(&t) {
             i += 1;
         } else if matches!(t, "__attribute__" | "_Alignas" | "alignas" | "__declspec") {
-            let close = c_text::group_end(tokens, i + 1);
-            align = align.max(alignment(src, t, &tokens[i + 1..=close], depth)?);
-            i = close + 1;
+            let (inside, next) = c_text::group(tokens, i + 1);
+            align = align.max(alignment(src, t, inside, depth)?);
+            i = next;
         } else if matches!(t, "struct" | "union" | "enum") {
             i += 1;
             let tag = tokens.get(i).filter(|n| is_identifier(n));
@@ -273,9 +289,8 @@ fn specifiers(src: &Source, tokens: &[String], depth: usize) -> Result<(Ty, u64,
                 i += 1;
             }
             let ty = if tokens.get(i).map(String::as_str) == Some("{") {
-                let close = c_text::group_end(tokens, i);
-                let body = &tokens[i + 1..close];
-                i = close + 1;
+                let (body, next) = c_text::group(tokens, i);
+                i = next;
                 match t {
                     "enum" => Ty::Scalar(4),
                     _ => record(src, body, t == "union", depth + 1)?,
@@ -329,15 +344,14 @@ fn basic_type(words: &[&str]) -> Ty {
 
 /// `__attribute__((aligned(N)))`, `_Alignas(N)`, `_Alignas(type)`.
 fn alignment(src: &Source, keyword: &str, group: &[String], depth: usize) -> Result<u64, String> {
-    let inner = group.get(1..group.len().saturating_sub(1)).unwrap_or(&[]);
+    let inner = group;
     match keyword {
         "__attribute__" => match inner
             .iter()
             .position(|t| t == "aligned" || t == "__aligned__")
         {
             Some(at) if inner.get(at + 1).map(String::as_str) == Some("(") => {
-                let close = c_text::group_end(inner, at + 1);
-                array_size(&inner[at + 2..close])
+                array_size(c_text::group(inner, at + 1).0)
             }
             Some(_) => Ok(16),
             None => Ok(1),
@@ -381,18 +395,18 @@ fn declarator(tokens: &[String], base: Ty) -> Result<(Option<String>, Ty), Strin
     }
     let (name, inner, mut i) = match tokens.get(i).map(String::as_str) {
         Some("(") => {
-            let close = c_text::group_end(tokens, i);
-            (None, Some(&tokens[i + 1..close]), close + 1)
+            let (inside, next) = c_text::group(tokens, i);
+            (None, Some(inside), next)
         }
         Some(t) if is_identifier(t) => (Some(t.to_string()), None, i + 1),
         _ => (None, None, i),
     };
     let mut suffixes = Vec::new();
     while let Some(t) = tokens.get(i) {
-        let close = c_text::group_end(tokens, i);
+        let (inside, mut next) = c_text::group(tokens, i);
         match t.as_str() {
             "[" => {
-                let size = &tokens[i + 1..close];
+                let size = inside;
                 suffixes.push(Suffix::Array(if size.is_empty() {
                     None
                 } else {
@@ -400,14 +414,10 @@ fn declarator(tokens: &[String], base: Ty) -> Result<(Option<String>, Ty), Strin
                 }));
             }
             "(" => suffixes.push(Suffix::Function),
-            "__attribute__" => {
-                let close = c_text::group_end(tokens, i + 1);
-                i = close + 1;
-                continue;
-            }
+            "__attribute__" => next = c_text::group(tokens, i + 1).1,
             other => return Err(format!("unexpected `{other}` in `{}`", tokens.join(" "))),
         }
-        i = close + 1;
+        i = next;
     }
     for suffix in suffixes.into_iter().rev() {
         ty = match suffix {
@@ -418,5 +428,54 @@ fn declarator(tokens: &[String], base: Ty) -> Result<(Option<String>, Ty), Strin
     match inner {
         Some(inner) => declarator(inner, ty),
         None => Ok((name, ty)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::View;
+
+    fn lay_out_body(body: &str) -> Result<Layout, String> {
+        let view = View::default();
+        let src = Source::new(&view);
+        match record(&src, &c_text::tokens(body), false, 0)? {
+            Ty::Record(layout) => Ok((*layout).clone()),
+            _ => Err("not a record".to_string()),
+        }
+    }
+
+    #[test]
+    fn padding_tail_padding_anonymous_unions_and_arrays() {
+        let layout = lay_out_body(
+            "char c; union { long l; int i[3]; }; short s[2]; void (*f)(int); char t;",
+        )
+        .unwrap();
+        assert_eq!(
+            layout.describe(),
+            "size 48: c@0, l@8, i@8, s@24, f@32, t@40"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_laid_out_is_said_and_nothing_panics() {
+        let bit_field = lay_out_body("int a : 3;").unwrap_err();
+        assert!(bit_field.contains("bit-field"), "{bit_field}");
+        let unknown = lay_out_body("Py_unknown x;").unwrap_err();
+        assert!(unknown.contains("Py_unknown"), "{unknown}");
+        assert!(lay_out_body("Py_unknown *x;").is_ok());
+        for garbage in [
+            "int a[N];",
+            "int a[",
+            "__attribute__((aligned(0))) int a;",
+            "__attribute__",
+            "_Alignas(",
+            "struct {",
+            "int (",
+            "char a[99999999999999][99999999999999];",
+            "} ; ) ( ,",
+        ] {
+            let _ = lay_out_body(garbage);
+        }
     }
 }
