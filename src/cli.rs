@@ -275,6 +275,11 @@ pub struct HeadersArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
+
     #[command(flatten)]
     pub headers: HeaderOptions,
 }
@@ -293,6 +298,11 @@ pub struct ViewArgs {
     /// Only this kind
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
+
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
@@ -327,6 +337,11 @@ pub struct LibraryArgs {
     #[arg(long, value_name = "NAME")]
     pub feature: Vec<String>,
 
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
+
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -348,6 +363,11 @@ pub struct AuditArgs {
     /// A manifest to audit against (default: the table built into stable-abi)
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// The oldest Python the extensions must load on, when no wheel tag says
     #[arg(long, value_name = "3.N")]
@@ -427,6 +447,11 @@ pub struct CompatArgs {
     /// Write the current breaks to FILE as accepted, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
+
+    /// Make what a manifest says that the tool does not know (a newer
+    /// release's fields and values) an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// Compare the manifests only, not the headers
     #[arg(long)]
