@@ -447,6 +447,7 @@ Header rules (when both sides have headers; at every version both have):
   compat-const-unevaluated        a const's definition changed, and names a macro (warning)
   compat-typedef-changed          a typedef's underlying type changed
   compat-struct-changed           a 'full-abi' struct's members, types or order changed
+  compat-struct-layout-changed    a 'full-abi' struct's size or a member's offset changed (linux x86-64)
   compat-member-moved             a listed member of a 'members' struct moved
   compat-members-inserted         members inserted before a listed member (warning)
 

@@ -14,6 +14,7 @@
 
 use crate::binary::{claims, library, problems};
 use crate::checks;
+use crate::compat;
 
 /// One finding code.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,6 +46,7 @@ pub fn all() -> Vec<&'static Code> {
         &claims::ABI3T_NEEDS_MODEXPORT,
         &claims::WRONG_PYTHON_DLL,
         &claims::OWN_PYTHON_SYMBOL,
+        &compat::headers::STRUCT_LAYOUT_CHANGED,
     ]);
     codes
 }
