@@ -189,3 +189,27 @@ fn wheel_file_and_name_must_agree() {
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["tag-mismatch"], "{text}");
 }
+
+#[test]
+fn a_linux_module_importing_a_windows_item_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "a_linux_module_importing_a_windows_item_fails";
+    let source = "typedef struct _object PyObject;\n\
+                  extern PyObject *PyErr_SetFromWindowsErr(int);\n\
+                  extern void PyOS_AfterFork_Child(void);\n\
+                  PyObject *PyInit_spam(void) { PyOS_AfterFork_Child(); \
+                  return PyErr_SetFromWindowsErr(0); }\n";
+    let Some(so) = build(test, dir.path(), "spam.abi3.so", source, ABI3) else {
+        return;
+    };
+    std::fs::write(dir.path().join("spam.abi3.so"), so).unwrap();
+    let output = common::stable_abi(dir.path(), &["audit", "spam.abi3.so", "--target", "3.15"]);
+    let text = common::stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("imports PyErr_SetFromWindowsErr, which exists only where MS_WINDOWS is defined, not on this platform [not-on-platform]"),
+        "{text}"
+    );
+    // HAVE_FORK is defined on Linux.
+    assert!(!text.contains("PyOS_AfterFork_Child"), "{text}");
+}

@@ -189,6 +189,9 @@ pub fn audit_extension_for(
             .problems
             .extend(claims::extension_problems(name, &binary, abi));
     }
+    let (errors, warnings) = claims::platform_problems(&binary, table);
+    report.problems.extend(errors);
+    report.warnings.extend(warnings);
     let own = claims::own_python_exports(&binary);
     if !own.is_empty() {
         report.warnings.push(Problem {

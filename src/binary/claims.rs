@@ -15,7 +15,9 @@ use serde::Serialize;
 use crate::abi::Abi;
 use crate::binary::classify::version_specific_libpython;
 use crate::binary::symbols::Binary;
+use crate::binary::table::AbiTable;
 use crate::binary::wheel::WheelTag;
+use crate::manifest::Windows;
 use crate::version::Version;
 
 /// One problem with a claim, with a stable check name.
@@ -190,6 +192,45 @@ pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem>
         }
     }
     problems
+}
+
+/// `not-on-platform`: an imported item whose `ifdef` feature macro the
+/// binary's platform lacks, as the manifest says: on Windows, one whose
+/// macro is not `windows = true` (an error; `windows = 'maybe'`, which
+/// depends on the build, a warning); elsewhere, one that needs
+/// `MS_WINDOWS`. Returns the errors and the warnings.
+pub fn platform_problems(binary: &Binary, table: &AbiTable) -> (Vec<Problem>, Vec<Problem>) {
+    let manifest = table.manifest();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for symbol in &binary.imports {
+        let Some(ifdef) = table.get(symbol).and_then(|item| item.ifdef.as_deref()) else {
+            continue;
+        };
+        let windows = manifest
+            .get(ifdef)
+            .map_or(Windows::No, |feature| feature.windows);
+        let (platform, wrong) = if binary.format.is_windows() {
+            ("Windows", windows != Windows::Yes)
+        } else {
+            ("this platform", ifdef == "MS_WINDOWS")
+        };
+        if !wrong {
+            continue;
+        }
+        let problem = Problem::new(
+            "not-on-platform",
+            None,
+            format!(
+                "imports {symbol}, which exists only where {ifdef} is defined, not on {platform}"
+            ),
+        );
+        if binary.format.is_windows() && windows == Windows::Maybe {
+            warnings.push(problem);
+        } else {
+            errors.push(problem);
+        }
+    }
+    (errors, warnings)
 }
 
 /// `own-python-symbol` (a warning): the module defines and exports `Py*` /
