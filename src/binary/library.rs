@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::abi::Abi;
 use crate::binary::symbols::{read_binary, BinaryFormat};
 use crate::cli::LibraryArgs;
 use crate::diagnostic::{print_findings, Finding};
 use crate::manifest::{Kind, Manifest, Windows};
+use crate::view::{Headers, Profile};
 use crate::Outcome;
 
 /// Which feature macros (`ifdef` values) are defined on the target.
@@ -74,25 +76,97 @@ pub fn check_libraries(
     paths: &[PathBuf],
     features: &Features,
 ) -> Result<Vec<Finding>> {
+    check_libraries_with(manifest, paths, features, &BTreeSet::new())
+}
+
+/// [`check_libraries`], where a free-threaded library ([`library_abi`])
+/// need not export the items in `not_in_abi3t` (see [`not_in_abi3t`]).
+pub fn check_libraries_with(
+    manifest: &Manifest,
+    paths: &[PathBuf],
+    features: &Features,
+    not_in_abi3t: &BTreeSet<String>,
+) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for path in paths {
-        findings.extend(check_library(manifest, path, features)?);
+        findings.extend(check_library(manifest, path, features, not_in_abi3t)?);
     }
     Ok(findings)
 }
 
-/// [`check_libraries`] for one library.
+/// The Stable ABI a libpython serves, by its name: a free-threaded build's
+/// (`libpython3.15t.so`, `python3t.dll`, `python315t.dll`) serves abi3t
+/// extensions (PEP 803), any other abi3.
+pub fn library_abi(path: &Path) -> Abi {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let after_version = |rest: &str| -> bool {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let flags: String = rest[digits..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .collect();
+        flags.contains('t')
+    };
+    if let Some(rest) = name.strip_prefix("libpython3.") {
+        if after_version(rest) {
+            return Abi::Abi3t;
+        }
+    }
+    if let Some(rest) = name.strip_prefix("python3") {
+        if name.ends_with(".dll") && after_version(rest) {
+            return Abi::Abi3t;
+        }
+    }
+    Abi::Abi3
+}
+
+/// The manifest's functions and data that the abi3t headers of the tree
+/// at `root` no longer declare although the abi3 headers do (at the tree's
+/// version): a free-threaded libpython need not export them. Empty when
+/// the tree has no headers, or predates abi3t (3.15).
+pub fn not_in_abi3t(manifest: &Manifest, root: &Path) -> BTreeSet<String> {
+    let Ok(headers) = Headers::load(root, &Profile::default()) else {
+        return BTreeSet::new();
+    };
+    let version = headers.python_version();
+    let none = Profile::default();
+    let (Ok(abi3), Ok(abi3t)) = (
+        headers.view_abi(Abi::Abi3, version, &none),
+        headers.view_abi(Abi::Abi3t, version, &none),
+    ) else {
+        return BTreeSet::new();
+    };
+    manifest
+        .select(&[Kind::Function, Kind::Data], false, None)
+        .into_iter()
+        .filter(|item| abi3.symbol(&item.name).is_some() && abi3t.symbol(&item.name).is_none())
+        .map(|item| item.name.clone())
+        .collect()
+}
+
+/// [`check_libraries_with`] for one library.
 pub fn check_library(
     manifest: &Manifest,
     path: &Path,
     features: &Features,
+    not_in_abi3t: &BTreeSet<String>,
 ) -> Result<Vec<Finding>> {
     let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
     let defined = features.for_format(manifest, binary.format);
+    let abi = library_abi(path);
     let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
+    let kind_of_build = match abi {
+        Abi::Abi3 => "",
+        Abi::Abi3t => " (a free-threaded build: abi3t)",
+    };
     let findings = expected
         .into_iter()
+        .filter(|item| abi == Abi::Abi3 || !not_in_abi3t.contains(&item.name))
         .filter(|item| !binary.exports.contains(&item.name))
         .map(|item| {
             let added = item
@@ -103,13 +177,14 @@ pub fn check_library(
                 "missing-export",
                 item.name.clone(),
                 format!(
-                    "{} {} (added in {added}) is not exported by {}",
+                    "{} {} (added in {added}) is not exported by {}{kind_of_build}",
                     item.kind,
                     item.name,
                     path.display()
                 ),
             )
-            .at(Some(manifest.location(item)));
+            .at(Some(manifest.location(item)))
+            .abi(abi);
             if let Some(added) = item.added {
                 finding = finding.versions(vec![added]);
             }
@@ -201,12 +276,19 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
-    let findings = check_libraries(&manifest, &paths, &features)?;
+    let any_abi3t = paths.iter().any(|p| library_abi(p) == Abi::Abi3t);
+    let not_in_abi3t = if any_abi3t {
+        not_in_abi3t(&manifest, &manifest.root())
+    } else {
+        BTreeSet::new()
+    };
+    let findings = check_libraries_with(&manifest, &paths, &features, &not_in_abi3t)?;
     print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
         for path in &paths {
-            eprintln!("{}: exports the whole Stable ABI", path.display());
+            let abi = library_abi(path);
+            eprintln!("{}: exports the whole Stable ABI ({abi})", path.display());
         }
     }
     Ok(outcome)
@@ -215,6 +297,21 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_threaded_libraries_serve_abi3t() {
+        for (name, abi) in [
+            ("libpython3.15t.so.1.0", Abi::Abi3t),
+            ("lib/libpython3.15td.a", Abi::Abi3t),
+            ("python3t.dll", Abi::Abi3t),
+            ("PYTHON315T.DLL", Abi::Abi3t),
+            ("libpython3.15.so.1.0", Abi::Abi3),
+            ("libpython3.15d.so", Abi::Abi3),
+            ("python3.dll", Abi::Abi3),
+        ] {
+            assert_eq!(library_abi(Path::new(name)), abi, "{name}");
+        }
+    }
 
     #[test]
     fn libpython_names() {
