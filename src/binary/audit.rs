@@ -20,6 +20,7 @@
 //! hook abi3t needs, the DLL a Windows extension links; the module's own
 //! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -90,6 +91,10 @@ pub struct ExtensionReport {
     pub problems: Vec<Problem>,
     /// Warnings (`own-python-symbol`): they do not fail the audit.
     pub warnings: Vec<Problem>,
+    /// In a universal (fat) Mach-O: for each symbol reported, the slices
+    /// (`x86_64`, `arm64`) that import it.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub slices: BTreeMap<String, Vec<String>>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
     /// Why it could not be read.
@@ -224,6 +229,21 @@ pub fn audit_extension_for(
                     }),
                 }
             }
+        }
+    }
+    if !binary.slices.is_empty() {
+        let reported = report
+            .not_stable
+            .iter()
+            .chain(report.too_new.iter().map(|t| &t.symbol));
+        for symbol in reported {
+            let slices = binary
+                .slices
+                .iter()
+                .filter(|(_, slice)| slice.imports.contains(symbol))
+                .map(|(arch, _)| arch.clone())
+                .collect();
+            report.slices.insert(symbol.clone(), slices);
         }
     }
     for library in &binary.needed {

@@ -152,10 +152,16 @@ fn print_extension(
     for warning in &extension.warnings {
         writeln!(out, "    warning: {} [{}]", warning.message, warning.check)?;
     }
+    // In a fat Mach-O, which slices a symbol's finding is about.
+    let slices = |symbol: &str| match extension.slices.get(symbol) {
+        Some(slices) => format!(" (in the {} slice)", slices.join(", ")),
+        None => String::new(),
+    };
     for symbol in &extension.not_stable {
         writeln!(
             out,
-            "    error: {symbol} is not in the Stable ABI [not-stable-abi]"
+            "    error: {symbol} is not in the Stable ABI{} [not-stable-abi]",
+            slices(symbol)
         )?;
     }
     for too_new in &extension.too_new {
@@ -164,8 +170,10 @@ fn print_extension(
             .unwrap_or_default();
         write!(
             out,
-            "    error: {} needs Python {}{target} [version-mismatch]",
-            too_new.symbol, too_new.needs
+            "    error: {} needs Python {}{target}{} [version-mismatch]",
+            too_new.symbol,
+            too_new.needs,
+            slices(&too_new.symbol)
         )?;
         match &too_new.manifest_location {
             Some(location) => {
