@@ -194,6 +194,20 @@ pub fn audit_extension_for(
             .problems
             .extend(claims::extension_problems(name, &binary, abi));
     }
+    if abis.contains(&Abi::Abi3t) {
+        for symbol in &binary.imports {
+            if let Some(ty) = table.abi3t_unusable.get(symbol) {
+                report.problems.push(Problem {
+                    check: "abi3t-unusable",
+                    abi: Some(Abi::Abi3t),
+                    message: format!(
+                        "imports {symbol}, which takes or returns a {ty}: abi3t makes {ty} \
+                         opaque, so an extension cannot define one"
+                    ),
+                });
+            }
+        }
+    }
     let (errors, warnings) = claims::platform_problems(&binary, table);
     report.problems.extend(errors);
     report.warnings.extend(warnings);

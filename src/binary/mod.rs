@@ -18,6 +18,7 @@ pub mod library;
 pub mod report;
 pub mod symbols;
 pub mod table;
+pub mod unusable;
 pub mod wheel;
 
 pub use library::{check_libraries, default_libraries, Features};
