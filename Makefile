@@ -32,7 +32,7 @@ SAMPLE_FILES := \
 	--ctypes-test $(SAMPLE_OUT)/test_stable_abi_ctypes.py \
 	--testcapi-feature-macros $(SAMPLE_OUT)/_testcapi_feature_macros.inc
 
-.PHONY: build test lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
+.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
 
 build:
 	$(if $(TARGET_DIR),,$(error `$(CARGO) metadata` did not name cargo's target directory))
@@ -41,6 +41,11 @@ build:
 
 test:
 	$(CARGO) test --locked
+
+# The README's two commands on a fresh clone with CARGO_TARGET_DIR elsewhere,
+# and both install paths (minutes: CI runs it, `make test` leaves it out).
+test-fresh-clone:
+	$(CARGO) test --locked --test install_fresh_clone -- --ignored
 
 lint:
 	$(CARGO) fmt --check

@@ -4,9 +4,10 @@
 //! `Tools/build/stable_abi.py`: same flags, same meanings. The subcommands are
 //! what the reference tool cannot do.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
-use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
@@ -40,6 +41,49 @@ pub struct Cli {
 
     #[command(flatten)]
     pub legacy: LegacyArgs,
+}
+
+/// Parses the command line. `--help` also says which release the drop-in
+/// follows for the manifest named (or the default one), and where that
+/// came from.
+pub fn parse() -> Cli {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut command = Cli::command();
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        command = command.after_help(format!("{EXIT_CODES}\n\n{}", release_note(&args)));
+    }
+    let matches = command.get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// "Release in effect: …" for the manifest and `--release` among `args`.
+fn release_note(args: &[OsString]) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let manifest = args
+        .iter()
+        .skip(1)
+        .find(|arg| !arg.starts_with('-') && arg.ends_with(".toml"))
+        .map_or(DEFAULT_MANIFEST, String::as_str);
+    let release = args
+        .iter()
+        .position(|arg| arg == "--release")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|arg| arg.strip_prefix("--release=").map(str::to_string))
+        })
+        .and_then(|text| Release::parse_arg(&text).ok());
+    match crate::legacy::edition_for(Path::new(manifest), release) {
+        Ok((in_effect, edition, _)) => format!(
+            "Release in effect for {manifest}: {in_effect}; generated files as by that \
+             release's stable_abi.py (edition {})",
+            edition.name
+        ),
+        Err(err) => format!("Release in effect for {manifest}: none ({err})"),
+    }
 }
 
 /// The flags of `stable_abi.py`.

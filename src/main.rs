@@ -1,12 +1,12 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use stable_abi::cli::{Cli, Command};
 use stable_abi::{binary, checks, commands, legacy, view, Outcome, UsageError};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = stable_abi::cli::parse();
     let result = match &cli.command {
         None => legacy::run(&cli.legacy),
         Some(Command::Headers(args)) => checks::run(args),

@@ -78,28 +78,43 @@ fn generated(root: &Path, ok: bool) -> Option<Vec<String>> {
     })
 }
 
-/// One comparison; returns a description of the difference, if any.
-fn compare(python: &str, script: &Path, release: &str, manifest: &Path) -> Option<String> {
-    let (_dir, by_script) = tree_with(manifest);
-    let status = Command::new(python)
-        .arg(script)
-        .args(["--generate-all", "Misc/stable_abi.toml"])
-        .current_dir(&by_script)
-        .output()
-        .unwrap();
-    let expected = generated(&by_script, status.status.success());
+/// Runs a reference script's `main()` once per tree named on stdin (one
+/// directory a line), `--generate-all Misc/stable_abi.toml` in each: one
+/// Python process per script instead of one per manifest. A tree where the
+/// script fails gets a `FAILED` file holding the error.
+const DRIVER: &str = r#"
+import importlib.util, os, sys, traceback
+script = sys.argv[1]
+spec = importlib.util.spec_from_file_location("stable_abi_reference", script)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+for tree in sys.stdin.read().splitlines():
+    os.chdir(tree)
+    sys.argv = [script, "--generate-all", "Misc/stable_abi.toml"]
+    try:
+        module.main()
+        failed = None
+    except SystemExit as exit:
+        failed = None if exit.code in (None, 0) else f"exit {exit.code}"
+    except BaseException:
+        failed = traceback.format_exc()
+    if failed:
+        with open("FAILED", "w") as f:
+            f.write(failed)
+"#;
 
-    let (_dir2, by_tool) = tree_with(manifest);
-    let output = common::stable_abi(
-        &by_tool,
-        &[
-            "--generate-all",
-            "--release",
-            release,
-            "Misc/stable_abi.toml",
-        ],
-    );
-    let actual = generated(&by_tool, output.status.success());
+/// Compares one case: the script's tree and the tool's (after both ran);
+/// returns a description of the difference, if any.
+fn compare(
+    release: &str,
+    manifest: &Path,
+    by_script: &Path,
+    by_tool: &Path,
+    output: &std::process::Output,
+) -> Option<String> {
+    let script_failure = std::fs::read_to_string(by_script.join("FAILED")).ok();
+    let expected = generated(by_script, script_failure.is_none());
+    let actual = generated(by_tool, output.status.success());
     let name = manifest.display();
     match (expected, actual) {
         (None, None) => {
@@ -112,11 +127,11 @@ fn compare(python: &str, script: &Path, release: &str, manifest: &Path) -> Optio
         }
         (Some(_), None) => Some(format!(
             "{name} @ {release}: the script accepts it, the tool does not:\n{}",
-            common::stderr(&output)
+            common::stderr(output)
         )),
         (None, Some(_)) => Some(format!(
             "{name} @ {release}: the script rejects it, the tool does not:\n{}",
-            String::from_utf8_lossy(&status.stderr)
+            script_failure.unwrap_or_default()
         )),
         (Some(expected), Some(actual)) => FILES
             .iter()
@@ -130,6 +145,14 @@ fn compare(python: &str, script: &Path, release: &str, manifest: &Path) -> Optio
                 format!("{name} @ {release}: {file} differs\n{diff}")
             }),
     }
+}
+
+/// One script and manifest: the two trees they generate into.
+struct Case {
+    release: &'static str,
+    manifest: PathBuf,
+    by_script: (tempfile::TempDir, PathBuf),
+    by_tool: (tempfile::TempDir, PathBuf),
 }
 
 #[test]
@@ -158,35 +181,89 @@ fn every_script_and_manifest_give_the_same_files() {
     }
     assert!(manifests.len() >= 60, "{} manifests", manifests.len());
 
-    let cases: Vec<(PathBuf, &str, &PathBuf)> = SCRIPTS
+    let cases: Vec<(usize, Case)> = SCRIPTS
         .iter()
-        .flat_map(|(script, release)| {
-            let script = reference.join(script);
-            manifests.iter().map(move |m| (script.clone(), *release, m))
+        .enumerate()
+        .flat_map(|(index, (_, release))| {
+            manifests.iter().map(move |manifest| {
+                let case = Case {
+                    release,
+                    manifest: manifest.clone(),
+                    by_script: tree_with(manifest),
+                    by_tool: tree_with(manifest),
+                };
+                (index, case)
+            })
         })
         .collect();
+
+    let driver_dir = tempfile::tempdir().unwrap();
+    let driver = driver_dir.path().join("driver.py");
+    std::fs::write(&driver, DRIVER).unwrap();
     let next = Mutex::new(0usize);
-    let failures = Mutex::new(Vec::new());
-    let accepted = Mutex::new(0usize);
+    let outputs = Mutex::new(vec![None; cases.len()]);
     std::thread::scope(|scope| {
-        for _ in 0..4 {
+        // Each script over its trees, in one process; the scripts in parallel.
+        for (index, (script, _)) in SCRIPTS.iter().enumerate() {
+            let trees: Vec<String> = cases
+                .iter()
+                .filter(|(i, _)| *i == index)
+                .map(|(_, case)| case.by_script.1.display().to_string())
+                .collect();
+            let (python, driver, reference) = (&python, &driver, &reference);
+            scope.spawn(move || {
+                use std::io::Write;
+                let mut child = Command::new(python)
+                    .arg(driver)
+                    .arg(reference.join(script))
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let mut stdin = child.stdin.take().unwrap();
+                stdin.write_all(trees.join("\n").as_bytes()).unwrap();
+                drop(stdin);
+                assert!(child.wait().unwrap().success(), "the driver of {script}");
+            });
+        }
+        // The tool, once per case.
+        for _ in 0..2 {
             scope.spawn(|| loop {
                 let index = {
                     let mut next = next.lock().unwrap();
                     *next += 1;
                     *next - 1
                 };
-                let Some((script, release, manifest)) = cases.get(index) else {
+                let Some((_, case)) = cases.get(index) else {
                     break;
                 };
-                match compare(&python, script, release, manifest) {
-                    Some(failure) => failures.lock().unwrap().push(failure),
-                    None => *accepted.lock().unwrap() += 1,
-                }
+                let output = common::stable_abi(
+                    &case.by_tool.1,
+                    &[
+                        "--generate-all",
+                        "--release",
+                        case.release,
+                        "Misc/stable_abi.toml",
+                    ],
+                );
+                outputs.lock().unwrap()[index] = Some(output);
             });
         }
     });
-    let failures = failures.into_inner().unwrap();
+    let outputs = outputs.into_inner().unwrap();
+    let failures: Vec<String> = cases
+        .iter()
+        .zip(&outputs)
+        .filter_map(|((_, case), output)| {
+            compare(
+                case.release,
+                &case.manifest,
+                &case.by_script.1,
+                &case.by_tool.1,
+                output.as_ref().unwrap(),
+            )
+        })
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {} cases differ:\n{}",
@@ -194,5 +271,14 @@ fn every_script_and_manifest_give_the_same_files() {
         cases.len(),
         failures.join("\n")
     );
-    assert_eq!(accepted.into_inner().unwrap(), cases.len());
+    // The scripts accept most manifests: a run that generated nothing
+    // cannot pass.
+    let generated_by_script = cases
+        .iter()
+        .filter(|(_, case)| !case.by_script.1.join("FAILED").exists())
+        .count();
+    assert!(
+        generated_by_script > cases.len() / 2,
+        "{generated_by_script}"
+    );
 }

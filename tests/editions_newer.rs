@@ -202,3 +202,24 @@ fn python() -> Option<&'static str> {
         common::skip("editions_newer", "no Python 3.11 or newer")
     }
 }
+
+#[test]
+fn help_and_list_say_which_release_is_in_effect() {
+    let (_dir, root) = tree(&patchlevel(16, 0, "PY_RELEASE_LEVEL_ALPHA"), MANIFEST);
+    let help = common::stdout(&stable_abi(&root, &["--help"]));
+    assert!(
+        help.contains(
+            "Release in effect for Misc/stable_abi.toml: 3.16.0a1 (from ./Include/patchlevel.h)"
+        ),
+        "{help}"
+    );
+    let help = common::stdout(&stable_abi(&root, &["--help", "--release", "3.13.5"]));
+    assert!(help.contains(": 3.13.5 (from --release)"), "{help}");
+    assert!(help.contains("edition 3.13.0–3.13.5"), "{help}");
+    let list = stable_abi(&root, &["--list"]);
+    assert!(
+        stderr(&list).contains("release: 3.16.0a1 (from ./Include/patchlevel.h)"),
+        "{}",
+        stderr(&list)
+    );
+}

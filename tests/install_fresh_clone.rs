@@ -17,6 +17,10 @@
 //!   the release build of `make check-limited-abi` instead of building again.
 //!
 //! The clone is of the committed HEAD: uncommitted changes are not in it.
+//!
+//! It is `#[ignore]`d by `make test` (it builds the crate twice more and runs
+//! the whole suite again, minutes on 2 cores) and run by CI and by
+//! `make test-fresh-clone` (`cargo test --test install_fresh_clone -- --ignored`).
 
 mod common;
 
@@ -40,6 +44,7 @@ const OUTER_VARIABLES: [&str; 6] = [
 ];
 
 #[test]
+#[ignore = "minutes long: run by CI and `make test-fresh-clone`"]
 fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     const TEST: &str = "the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere";
     if std::env::var_os(INNER_RUN).is_some() {

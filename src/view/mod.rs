@@ -191,10 +191,11 @@ impl Headers {
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at
-    /// the newest version this tool knows. For fuzzing: any input gives
-    /// headers whose views are either a view or an error, never a panic.
+    /// the newest version this tool knows (that of the newest release
+    /// edition). For fuzzing: any input gives headers whose views are
+    /// either a view or an error, never a panic.
     pub fn from_text(text: &[u8]) -> Headers {
-        let newest = Version::new(3, 13);
+        let newest = crate::generate::editions::NEWEST_KNOWN.version();
         let loaded = load::load_text(text);
         Headers::from_loaded(Path::new("."), loaded, newest, &Profile::default())
     }

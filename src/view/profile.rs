@@ -9,8 +9,10 @@
 //! machine for CPython 3.13. From pyconfig.h we keep the macros that some
 //! header under `Include/` mentions, plus every `Py`/`_Py` name and the
 //! stable ABI's feature macros: with these, a tree without pyconfig.h gives
-//! the same view as the configured one. Anything else can be set with
-//! `-D`/`-U`.
+//! the same view as the configured one. The same default serves every
+//! release: on CPython 3.15.2 too the declarations and every macro but the
+//! configure results themselves are those of the configured tree
+//! (`tests/view_oracle.rs`). Anything else can be set with `-D`/`-U`.
 
 /// Defined on the command line by default, as `stable_abi.py` does when
 /// it runs the compiler.

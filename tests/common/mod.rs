@@ -57,9 +57,9 @@ pub fn shared_tree(test: &str, release: &str) -> Option<PathBuf> {
     )
 }
 
-/// The trees generation is checked on: [`cpython_tree`] (3.13.15 or
-/// `$STABLE_ABI_CPYTHON`) and the shared 3.15.2 tree, whose files are in
-/// the 3.14+ formats.
+/// The trees that show the tool follows each tree's release: [`cpython_tree`]
+/// (3.13.15 or `$STABLE_ABI_CPYTHON`) and the shared 3.15.2 tree (3.14+
+/// formats of the generated files, headers up to 3.15).
 pub fn generation_trees(test: &str) -> Vec<PathBuf> {
     let mut trees: Vec<PathBuf> = cpython_tree(test).into_iter().collect();
     trees.extend(shared_tree(test, "3.15.2"));
