@@ -218,6 +218,10 @@ pub enum Command {
     Audit(AuditArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
+    /// Append an item to the manifest, in its style, and say what to do next
+    Add(AddArgs),
+    /// What a commit must pass: generated files up to date, header checks (no library)
+    PreCommit(PreCommitArgs),
 }
 
 /// `stable-abi headers --help`: the checks (kept in step with
@@ -365,6 +369,15 @@ Rules (the [name] of each finding):
   compat-limited-to-abi-only      note     a Limited API item became abi_only (allowed)
   compat-new                      note     a new item (allowed)
 
+Header rules (when both sides have headers; at every version both have):
+  compat-prototype-changed        a function's prototype or a data item's type changed
+  compat-const-changed            a const's value changed
+  compat-const-unevaluated        a const's definition changed, and names a macro (warning)
+  compat-typedef-changed          a typedef's underlying type changed
+  compat-struct-changed           a 'full-abi' struct's members, types or order changed
+  compat-member-moved             a listed member of a 'members' struct moved
+  compat-members-inserted         members inserted before a listed member (warning)
+
 Accepted breaks: one per line, `RULE NAME -` (e.g. `compat-added-changed METH_FASTCALL -`);
 `#` starts a comment. Write them with --write-accepted; stale lines are reported as
 `stale-baseline` warnings.
@@ -392,4 +405,66 @@ pub struct CompatArgs {
     /// Write the current breaks to FILE as accepted, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
+
+    /// Compare the manifests only, not the headers
+    #[arg(long)]
+    pub manifest_only: bool,
+}
+
+/// The kinds `add` appends (a feature macro needs `doc` and `windows`).
+pub const ADD_KINDS: [&str; 6] = ["function", "data", "macro", "const", "typedef", "struct"];
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
+                  a private name without --abi-only, ...) or an unreadable manifest."
+)]
+pub struct AddArgs {
+    /// The kind of item
+    #[arg(value_name = "KIND", value_parser = ADD_KINDS)]
+    pub kind: String,
+
+    /// The C name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+
+    /// The release it is added in (default: the tree's, from Include/patchlevel.h)
+    #[arg(long, value_name = "3.N")]
+    pub added: Option<Version>,
+
+    /// In the Stable ABI only, not the Limited API (required for a `_` name)
+    #[arg(long)]
+    pub abi_only: bool,
+
+    /// The feature macro the item depends on
+    #[arg(long, value_name = "MACRO")]
+    pub ifdef: Option<String>,
+
+    /// A struct's members in the Stable ABI (with --struct-abi-kind members)
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub members: Option<Vec<String>>,
+
+    /// How much of a struct is in the Stable ABI
+    #[arg(long, value_name = "K", value_parser = ["full-abi", "opaque", "members", "abi3t-opaque"])]
+    pub struct_abi_kind: Option<String>,
+
+    /// Then regenerate the files derived from the manifest
+    #[arg(long)]
+    pub regen: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "The header checks use the baseline beside the manifest \
+                  (Misc/stable_abi_baseline.txt) when there is one; without it, the checks \
+                  of stable_abi.py decide and the others are warnings, as with --unixy-check.\n\n\
+                  Exit status: 0 all in order, 1 a stale or missing generated file or a header \
+                  finding, 2 an invalid manifest or a bad header.")]
+pub struct PreCommitArgs {
+    /// The manifest; the CPython tree is its grandparent
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
 }

@@ -14,6 +14,8 @@ fn main() -> ExitCode {
         Some(Command::Library(args)) => binary::library::run(args),
         Some(Command::Audit(args)) => binary::audit::run(args),
         Some(Command::Compat(args)) => commands::compat::run(args),
+        Some(Command::Add(args)) => commands::add::run(args),
+        Some(Command::PreCommit(args)) => commands::pre_commit::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -8,9 +8,11 @@ use anyhow::Result;
 
 use crate::checks::Baseline;
 use crate::cli::CompatArgs;
-use crate::compat::{compare_manifests, Side};
+use crate::compat::headers::{compare_headers, HeaderTree};
+use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
 use crate::generate::update_file;
+use crate::view::{Headers, Profile};
 use crate::Outcome;
 
 /// The comment at the top of an accepted-breaks file.
@@ -26,7 +28,13 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     let repo = Path::new(".");
     let old = Side::resolve(&args.baseline, repo)?;
     let new = Side::resolve(&args.new, repo)?;
-    let findings = compare_manifests(&old, &new);
+    for warning in old.warnings.iter().chain(&new.warnings) {
+        eprintln!("{}", warning.as_warning());
+    }
+    let mut findings = compare_manifests(&old, &new);
+    if !args.manifest_only {
+        findings.extend(header_findings(&old, &new)?);
+    }
     if let Some(path) = &args.write_accepted {
         update_file(
             path,
@@ -48,4 +56,28 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     print_findings(&mut stdout, &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))
+}
+
+/// The header-level findings, when both sides have headers (a bare
+/// manifest has none: then only the manifests are compared, and a note
+/// says so).
+fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Finding>> {
+    let (Some(old_root), Some(new_root)) = (old.header_root()?, new.header_root()?) else {
+        eprintln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
+        return Ok(Vec::new());
+    };
+    let profile = Profile::default();
+    let old_headers = Headers::load(&old_root.root, &profile)?;
+    let new_headers = Headers::load(&new_root.root, &profile)?;
+    compare_headers(
+        &Pair { old, new },
+        &HeaderTree {
+            headers: &old_headers,
+            display: old_root.display.clone(),
+        },
+        &HeaderTree {
+            headers: &new_headers,
+            display: new_root.display.clone(),
+        },
+    )
 }

@@ -17,7 +17,9 @@
 //! about a removed item at its entry in OLD. Findings come in [`RULES`]
 //! order, then by name.
 
+mod decl_text;
 pub mod features;
+pub mod headers;
 pub mod items;
 mod source;
 pub mod structs;
@@ -25,7 +27,7 @@ pub mod structs;
 use crate::diagnostic::{Finding, Location, Severity};
 use crate::manifest::Item;
 
-pub use source::{Origin, Side, MANIFEST_IN_TREE};
+pub use source::{HeaderRoot, Origin, Side, MANIFEST_IN_TREE};
 
 /// One compat rule: its stable name, its severity, and one line of summary.
 pub struct Rule {

@@ -6,7 +6,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 
-use crate::manifest::{tree_root, Manifest};
+use crate::diagnostic::LocatedError;
+use crate::manifest::{tree_root, Manifest, Rules};
 use crate::version::Version;
 use crate::view::parse_patchlevel;
 
@@ -32,7 +33,17 @@ pub struct Side {
     /// The release (`PY_MINOR_VERSION` of `Include/patchlevel.h`), or the
     /// manifest's newest `added` where there is no patchlevel.h.
     pub release: Version,
+    /// What the manifest has that the tool does not know (a release newer
+    /// than it): passed over with a warning each.
+    pub warnings: Vec<LocatedError>,
 }
+
+/// A release newer than the tool may add fields and values: compare what
+/// is known, and warn about the rest, rather than refuse the release.
+const RULES: Rules = Rules {
+    newer: true,
+    ..Rules::ALL_KNOWN
+};
 
 impl Side {
     /// Resolves `spec`: an existing file is a manifest, an existing
@@ -62,16 +73,13 @@ impl Side {
 
     /// A manifest file, its release from its tree's `Include/patchlevel.h`.
     pub fn from_file(path: &Path) -> Result<Side> {
-        let manifest = Manifest::load(path)?;
+        let parsed = Manifest::load_with(path, RULES)?;
         let patchlevel = tree_root(path).join(PATCHLEVEL_IN_TREE);
         let release = std::fs::read_to_string(patchlevel)
             .ok()
             .and_then(|text| parse_patchlevel(&text));
-        Ok(Side::new(
-            Origin::File(path.to_path_buf()),
-            manifest,
-            release,
-        ))
+        let side = Side::new(Origin::File(path.to_path_buf()), parsed.manifest, release);
+        Ok(side.warned(parsed.warnings))
     }
 
     /// The manifest of git revision `revision` of the checkout at `repo`.
@@ -86,7 +94,7 @@ impl Side {
             )
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
-        let manifest = Manifest::parse(&text, &label)?;
+        let parsed = Manifest::parse_with(&text, &label, RULES)?;
         let release = git_show(repo, revision, PATCHLEVEL_IN_TREE)
             .ok()
             .and_then(|text| parse_patchlevel(&text));
@@ -94,7 +102,7 @@ impl Side {
             repo: repo.to_path_buf(),
             revision: revision.to_string(),
         };
-        Ok(Side::new(origin, manifest, release))
+        Ok(Side::new(origin, parsed.manifest, release).warned(parsed.warnings))
     }
 
     /// A side from a manifest already read (tests, other tools).
@@ -106,7 +114,13 @@ impl Side {
             origin,
             manifest,
             release,
+            warnings: Vec::new(),
         }
+    }
+
+    fn warned(mut self, warnings: Vec<LocatedError>) -> Side {
+        self.warnings = warnings;
+        self
     }
 }
 
@@ -128,4 +142,73 @@ fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String> {
     }
     String::from_utf8(output.stdout)
         .map_err(|_| anyhow::anyhow!("{revision}:{path}: error: the file is not valid UTF-8"))
+}
+
+/// Where one side's headers are on disk: its tree, or a temporary
+/// extraction of a revision's `Include/` (kept while this lives).
+pub struct HeaderRoot {
+    pub root: PathBuf,
+    /// For a revision: the extraction's root and the revision's name, to
+    /// show paths as `REV:Include/...`.
+    pub display: Option<(PathBuf, String)>,
+    _extracted: Option<tempfile::TempDir>,
+}
+
+impl Side {
+    /// The side's headers, if it has them: a tree with `Include/Python.h`,
+    /// or a revision's `Include/` extracted with `git archive` (the work
+    /// tree untouched). `None` for a bare manifest.
+    ///
+    /// Errors: git or tar fails on a revision.
+    pub fn header_root(&self) -> Result<Option<HeaderRoot>> {
+        match &self.origin {
+            Origin::File(path) => {
+                let root = tree_root(path);
+                Ok(root
+                    .join("Include/Python.h")
+                    .is_file()
+                    .then_some(HeaderRoot {
+                        root,
+                        display: None,
+                        _extracted: None,
+                    }))
+            }
+            Origin::Revision { repo, revision } => {
+                let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+                let archive = Command::new("git")
+                    .arg("-C")
+                    .arg(repo)
+                    .args(["archive", "--format=tar", revision, "--", "Include"])
+                    .output()
+                    .context("cannot run git")?;
+                if !archive.status.success() {
+                    // A revision without Include/ has no headers to compare.
+                    return Ok(None);
+                }
+                let mut tar = Command::new("tar")
+                    .arg("-x")
+                    .arg("-C")
+                    .arg(dir.path())
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .context("cannot run tar")?;
+                if let Some(mut stdin) = tar.stdin.take() {
+                    use std::io::Write as _;
+                    stdin.write_all(&archive.stdout).context("tar")?;
+                }
+                if !tar.wait().context("tar")?.success() {
+                    bail!("{revision}: error: cannot extract the revision's Include/");
+                }
+                let root = dir.path().to_path_buf();
+                if !root.join("Include/Python.h").is_file() {
+                    return Ok(None);
+                }
+                Ok(Some(HeaderRoot {
+                    display: Some((root.clone(), revision.clone())),
+                    root,
+                    _extracted: Some(dir),
+                }))
+            }
+        }
+    }
 }

@@ -177,6 +177,13 @@ fn help_lists_every_rule_with_its_severity_and_summary() {
             "`compat --help` lacks {row:?}"
         );
     }
+    for (name, summary) in headers::RULES {
+        let row = format!("{name:<32}{summary}");
+        assert!(
+            crate::cli::COMPAT_HELP.contains(&row),
+            "`compat --help` lacks {row:?}"
+        );
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! Parsing and validation live in [`parse`]; re-emitting the manifest
 //! (`--dump`) in [`dump`].
 
+pub mod add;
 mod dump;
 mod parse;
 

@@ -48,7 +48,6 @@ pub struct PTok {
 
 impl PTok {
     /// A token with an empty hide set.
-    #[cfg(test)]
     pub fn plain(kind: TokKind) -> PTok {
         PTok {
             kind,

@@ -26,6 +26,11 @@ impl Value {
     pub fn is_true(self) -> bool {
         self.bits != 0
     }
+
+    /// The value's bits (as `intmax_t`/`uintmax_t` hold them).
+    pub fn bits(self) -> u64 {
+        self.bits
+    }
 }
 
 /// Evaluates a fully expanded `#if` expression.

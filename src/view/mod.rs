@@ -151,6 +151,28 @@ fn command_line_text(defines: &[(String, String)]) -> String {
         .collect()
 }
 
+/// The value of a constant expression of literals and operators only
+/// (`(1 << 3)`, `0x0002`), with the C rules of `#if`; `None` when it names
+/// anything (a macro, a type in a cast) or does not evaluate.
+pub fn literal_value(text: &str) -> Option<u64> {
+    let mut interner = lex::Interner::default();
+    let tokens = lex::tokenize(text.as_bytes(), 0, text.len(), &mut interner);
+    let literal = |kind: &lex::TokKind| {
+        matches!(
+            kind,
+            lex::TokKind::Number(_) | lex::TokKind::Char(_) | lex::TokKind::Punct(_)
+        )
+    };
+    if tokens.is_empty() || !tokens.iter().all(|t| literal(&t.kind)) {
+        return None;
+    }
+    let tokens: Vec<expand::PTok> = tokens
+        .into_iter()
+        .map(|t| expand::PTok::plain(t.kind))
+        .collect();
+    expr::evaluate(&tokens).ok().map(expr::Value::bits)
+}
+
 /// `PY_MINOR_VERSION` from `Include/patchlevel.h`.
 fn read_python_version(root: &Path) -> Result<Version> {
     let path = root.join("Include/patchlevel.h");

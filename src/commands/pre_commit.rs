@@ -1,0 +1,92 @@
+//! `stable-abi pre-commit`: what a commit to a CPython checkout must pass,
+//! without a build: every generated file up to date, and the header checks.
+//! The library check is left out (nothing is built before a commit).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::checks::command::{apply_baseline, build_context};
+use crate::checks::run_checks;
+use crate::cli::{HeaderOptions, PreCommitArgs};
+use crate::diagnostic::{has_errors, print_findings, Format};
+use crate::generate::{update_file, Update, GENERATORS};
+use crate::manifest::Manifest;
+use crate::unixy::header_findings;
+use crate::Outcome;
+
+/// The baseline's place beside the manifest.
+const BASELINE: &str = "stable_abi_baseline.txt";
+
+pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let mut out = std::io::stdout().lock();
+    let generated_ok = check_generated(&manifest, &mut out)?;
+    let headers_ok = check_headers(&manifest, &mut out)?;
+    out.flush()?;
+    if generated_ok && headers_ok {
+        Ok(Outcome::Success)
+    } else {
+        Ok(Outcome::Failure)
+    }
+}
+
+/// Each generated file, at its place in the tree, is what generation
+/// writes; a stale one is shown as a diff, with the command that fixes it.
+fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
+    let root = manifest.root();
+    // The files as the tree's own release writes them.
+    let (_, edition, _) = crate::legacy::edition_for(&manifest.path, None)?;
+    let mut ok = true;
+    for generator in GENERATORS {
+        let path = if root == Path::new(".") {
+            generator.default_path.into()
+        } else {
+            root.join(generator.default_path)
+        };
+        let text = generator
+            .render(manifest, edition)
+            .with_context(|| format!("rendering {}", generator.template.0))?;
+        match update_file(&path, &text, false)? {
+            Update::UpToDate | Update::Written => {}
+            Update::Missing => {
+                writeln!(out, "{}: error: missing generated file", path.display())?;
+                ok = false;
+            }
+            Update::Stale { diff } => {
+                writeln!(
+                    out,
+                    "{}: error: out of date with {}",
+                    path.display(),
+                    manifest.path.display()
+                )?;
+                write!(out, "{diff}")?;
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        writeln!(
+            out,
+            "note: regenerate with `stable-abi --generate-all {}` (make regen-limited-abi)",
+            manifest.path.display()
+        )?;
+    }
+    Ok(ok)
+}
+
+/// Every header check at every version against the baseline beside the
+/// manifest; without one, the checks of `stable_abi.py` decide and the
+/// others warn (as `--unixy-check` does).
+fn check_headers(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
+    let context = build_context(manifest, &HeaderOptions::default())?;
+    let baseline = manifest.path.with_file_name(BASELINE);
+    let findings = if baseline.is_file() {
+        apply_baseline(run_checks(&context), Some(&baseline))?
+    } else {
+        header_findings(&context)
+    };
+    print_findings(out, &findings, Format::Text)?;
+    Ok(!has_errors(&findings))
+}

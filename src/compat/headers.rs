@@ -1,0 +1,320 @@
+//! Header-level rules: what the headers of OLD and NEW declare for each
+//! Stable ABI item, compared at every `Py_LIMITED_API` version both have
+//! (the view, `Headers::view`, of each side).
+//!
+//! Declarations are compared as written, normalised ([`super::decl_text`]):
+//! comments, spacing and parameter names do not count; typedefs and macros
+//! inside a declaration are not expanded, and a `const`'s value is its
+//! replacement text (numbers compared as written). The sizes and offsets of
+//! `'full-abi'` structs are not computed: there is no C layout engine here
+//! yet, so their members' declarations are compared instead, which finds
+//! every change of member, type or order but cannot tell a change that
+//! keeps the layout (a renamed type of the same size) from one that does
+//! not.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::decl_text::{self, DeclKind};
+use super::Pair;
+use crate::diagnostic::{Finding, Location};
+use crate::manifest::{Item, Kind, StructAbiKind};
+use crate::version::Version;
+use crate::view::{literal_value, Headers, Profile, View};
+
+/// `compat-prototype-changed`: a function's prototype (return and parameter
+/// types) or a data item's type differs between OLD's and NEW's headers.
+///
+/// Why: an extension built against OLD calls the function with OLD's
+/// arguments; another type breaks the call at run time.
+///
+/// Example: `PyAPI_FUNC(int) PyFoo(long)` becomes
+/// `PyAPI_FUNC(int) PyFoo(long long)`.
+pub const PROTOTYPE_CHANGED: &str = "compat-prototype-changed";
+
+/// `compat-const-changed`: a `const` item's value (its `#define`) changed.
+///
+/// Why: the value is compiled into extensions built against OLD.
+///
+/// Example: `#define METH_VARARGS 0x0001` becomes `0x0002`.
+pub const CONST_CHANGED: &str = "compat-const-changed";
+
+/// `compat-const-unevaluated` (warning): a `const`'s definition changed
+/// and names a macro, so its value is not computed here; it may be the
+/// same. Review it (and accept it when it is).
+///
+/// Example: `#define Py_mod_create 1` becomes
+/// `#define Py_mod_create _Py_SLOT_COMPAT_VALUE(1, 84)`.
+pub const CONST_UNEVALUATED: &str = "compat-const-unevaluated";
+
+/// `compat-typedef-changed`: a typedef names another type.
+///
+/// Why: every declaration that uses the typedef changes with it.
+///
+/// Example: `typedef int (*visitproc)(PyObject *, void *)` gains a
+/// parameter.
+pub const TYPEDEF_CHANGED: &str = "compat-typedef-changed";
+
+/// `compat-struct-changed`: a `'full-abi'` struct's members, their types
+/// or their order changed.
+///
+/// Why: extensions embed the struct and rely on its size and offsets.
+///
+/// Example: `PyModuleDef_Base` gains a member.
+pub const STRUCT_CHANGED: &str = "compat-struct-changed";
+
+/// `compat-member-moved`: a listed member of a `'members'` struct is at
+/// another position, or a member before it changed.
+///
+/// Why: extensions read listed members at their offsets.
+///
+/// Example: a member inserted before `ob_type` in `PyObject`.
+pub const MEMBER_MOVED: &str = "compat-member-moved";
+
+/// `compat-members-inserted` (warning): members were inserted before a
+/// listed member of a `'members'` struct, the listed ones keeping their
+/// order. The view flattens anonymous unions and the layout is not
+/// computed, so the offsets may be unchanged (a member added to a union):
+/// review it.
+///
+/// Example: `PyObject` in 3.14, whose `ob_refcnt` union gained
+/// `ob_refcnt_full`, `ob_overflow` and `ob_flags`.
+pub const MEMBERS_INSERTED: &str = "compat-members-inserted";
+
+/// Every header-level rule with its summary, in reporting order.
+pub const RULES: [(&str, &str); 7] = [
+    (
+        PROTOTYPE_CHANGED,
+        "a function's prototype or a data item's type changed",
+    ),
+    (CONST_CHANGED, "a const's value changed"),
+    (
+        CONST_UNEVALUATED,
+        "a const's definition changed, and names a macro (warning)",
+    ),
+    (TYPEDEF_CHANGED, "a typedef's underlying type changed"),
+    (
+        STRUCT_CHANGED,
+        "a 'full-abi' struct's members, types or order changed",
+    ),
+    (MEMBER_MOVED, "a listed member of a 'members' struct moved"),
+    (
+        MEMBERS_INSERTED,
+        "members inserted before a listed member (warning)",
+    ),
+];
+
+/// One side's headers, and how its paths read in messages.
+pub struct HeaderTree<'a> {
+    pub headers: &'a Headers,
+    /// Rewrites a path under a temporary extraction (`git archive`) into
+    /// how the user names it (`REV:Include/...`).
+    pub display: Option<(PathBuf, String)>,
+}
+
+impl HeaderTree<'_> {
+    fn shown(&self, location: &Location) -> Location {
+        match &self.display {
+            Some((root, label)) => match location.path.strip_prefix(root) {
+                Ok(rest) => Location::new(
+                    format!("{label}:{}", rest.display()),
+                    location.line,
+                    location.column,
+                ),
+                Err(_) => location.clone(),
+            },
+            None => location.clone(),
+        }
+    }
+}
+
+/// A difference found at one version.
+struct Seen {
+    versions: Vec<Version>,
+    old: (Location, String),
+    new: (Location, String),
+}
+
+/// Compares every item both manifests list (by kind, as NEW lists it) in
+/// the views of both header trees at every version both have.
+///
+/// Errors: a view cannot be computed (a bad header).
+pub fn compare_headers(pair: &Pair, old: &HeaderTree, new: &HeaderTree) -> Result<Vec<Finding>> {
+    let last = old
+        .headers
+        .python_version()
+        .min(new.headers.python_version());
+    let none = Profile::default();
+    let mut seen: BTreeMap<(&'static str, String), Seen> = BTreeMap::new();
+    for version in Version::FIRST.up_to(last) {
+        let old_view = old.headers.view(Some(version), &none)?;
+        let new_view = new.headers.view(Some(version), &none)?;
+        for item in &pair.new.manifest.items {
+            let Some(before) = pair.old.manifest.get(&item.name) else {
+                continue;
+            };
+            if before.kind != item.kind || before.abi_only || item.abi_only {
+                continue;
+            }
+            for (rule, old_decl, new_decl) in differences(before, item, &old_view, &new_view) {
+                let entry = seen
+                    .entry((rule, item.name.clone()))
+                    .or_insert_with(|| Seen {
+                        versions: Vec::new(),
+                        old: old_decl.clone(),
+                        new: new_decl.clone(),
+                    });
+                entry.versions.push(version);
+                (entry.old, entry.new) = (old_decl, new_decl);
+            }
+        }
+    }
+    let rank = |rule: &str| RULES.iter().position(|(name, _)| *name == rule);
+    let mut findings: Vec<Finding> = seen
+        .into_iter()
+        .map(|((rule, name), seen)| {
+            let finding = Finding::error(rule, &name, format!("{name} changed: {}", seen.new.1))
+                .at(Some(new.shown(&seen.new.0)))
+                .versions(seen.versions)
+                .note(Some(old.shown(&seen.old.0)), format!("was: {}", seen.old.1));
+            match rule {
+                CONST_UNEVALUATED => finding
+                    .note(None, "it names a macro, so its value is not computed: it may be unchanged")
+                    .as_warning(),
+                MEMBERS_INSERTED => finding
+                    .note(None, "the listed members kept their order; offsets are not computed (anonymous unions are flattened), so they may be unchanged")
+                    .as_warning(),
+                _ => finding,
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| rank(a.check).cmp(&rank(b.check)).then(a.name.cmp(&b.name)));
+    Ok(findings)
+}
+
+type Decl = (Location, String);
+
+/// The rules an item breaks between two views of one version.
+fn differences(
+    old_item: &Item,
+    new_item: &Item,
+    old: &View,
+    new: &View,
+) -> Vec<(&'static str, Decl, Decl)> {
+    let name = &new_item.name;
+    let text = |view: &View, kind: DeclKind| -> Option<Decl> {
+        let location = match kind {
+            DeclKind::Prototype => &view.symbol(name)?.location,
+            DeclKind::Define => &view.macros.get(name)?.location,
+            DeclKind::Typedef => &view.typedefs.get(name)?.location,
+            DeclKind::StructBody => &view.structs.get(name)?.location,
+        };
+        let decl = decl_text::at(&location.path, location.line, location.column, kind)?;
+        Some((location.clone(), decl))
+    };
+    let pair = |rule, kind| -> Vec<(&'static str, Decl, Decl)> {
+        match (text(old, kind), text(new, kind)) {
+            (Some(a), Some(b)) if a.1 != b.1 => vec![(rule, a, b)],
+            _ => Vec::new(),
+        }
+    };
+    match new_item.kind {
+        Kind::Function | Kind::Data => pair(PROTOTYPE_CHANGED, DeclKind::Prototype),
+        Kind::Const => const_differences(old, new, text),
+        Kind::Typedef => pair(TYPEDEF_CHANGED, DeclKind::Typedef),
+        Kind::Struct => struct_differences(old_item, new_item, old, new, text),
+        Kind::Macro | Kind::FeatureMacro => Vec::new(),
+    }
+}
+
+/// A const's value: evaluated where its definition is literals and
+/// operators only, else compared as written (a warning then, since the
+/// value may be the same: the finding says so).
+fn const_differences(
+    old: &View,
+    new: &View,
+    text: impl Fn(&View, DeclKind) -> Option<Decl>,
+) -> Vec<(&'static str, Decl, Decl)> {
+    let (Some(before), Some(after)) = (text(old, DeclKind::Define), text(new, DeclKind::Define))
+    else {
+        return Vec::new();
+    };
+    if before.1 == after.1 {
+        return Vec::new();
+    }
+    match (literal_value(&before.1), literal_value(&after.1)) {
+        (Some(a), Some(b)) if a == b => Vec::new(),
+        (Some(_), Some(_)) => vec![(CONST_CHANGED, before, after)],
+        _ => vec![(CONST_UNEVALUATED, before, after)],
+    }
+}
+
+fn struct_differences(
+    old_item: &Item,
+    new_item: &Item,
+    old: &View,
+    new: &View,
+    text: impl Fn(&View, DeclKind) -> Option<Decl>,
+) -> Vec<(&'static str, Decl, Decl)> {
+    let kinds = (
+        old_item.struct_abi_kind.map(StructAbiKind::in_abi3),
+        new_item.struct_abi_kind.map(StructAbiKind::in_abi3),
+    );
+    let (Some(old_body), Some(new_body)) = (
+        text(old, DeclKind::StructBody),
+        text(new, DeclKind::StructBody),
+    ) else {
+        return Vec::new();
+    };
+    match kinds {
+        (Some(StructAbiKind::FullAbi), Some(StructAbiKind::FullAbi))
+            if old_body.1 != new_body.1 =>
+        {
+            vec![(STRUCT_CHANGED, old_body, new_body)]
+        }
+        (Some(StructAbiKind::Members), Some(StructAbiKind::Members)) => {
+            let members = |view: &View| {
+                view.structs
+                    .get(&new_item.name)
+                    .and_then(|s| s.members.clone())
+                    .unwrap_or_default()
+            };
+            let (before, after) = (members(old), members(new));
+            let listed = old_item.members.clone().unwrap_or_default();
+            // Up to the last listed member, the members are the same, in
+            // the same order.
+            let reach = listed
+                .iter()
+                .filter_map(|m| before.iter().position(|b| b == m))
+                .max()
+                .map_or(0, |p| p + 1);
+            if before.get(..reach) == after.get(..reach) {
+                return Vec::new();
+            }
+            // Only members inserted, the listed ones still in their order:
+            // the view flattens anonymous unions, so without the layout
+            // this may well keep every offset (PyObject in 3.14).
+            let in_new: Vec<Option<usize>> = listed
+                .iter()
+                .map(|m| after.iter().position(|a| a == m))
+                .collect();
+            let kept_order = in_new.iter().all(Option::is_some) && in_new.is_sorted();
+            let rule = if kept_order {
+                MEMBERS_INSERTED
+            } else {
+                MEMBER_MOVED
+            };
+            let show =
+                |members: &[String], at: Location| (at, format!("members {}", members.join(", ")));
+            vec![(rule, show(&before, old_body.0), show(&after, new_body.0))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `root` has headers to compare (`Include/Python.h`).
+pub fn has_headers(root: &Path) -> bool {
+    root.join("Include/Python.h").is_file()
+}
