@@ -41,7 +41,7 @@ fn main() {
     let manifest_path = tree.join("Misc/stable_abi.toml");
     let text = std::fs::read_to_string(&manifest_path).unwrap();
 
-    let (_, edition, _) = stable_abi::legacy::edition_for(&manifest_path, None).unwrap();
+    let (_, edition, _) = stable_abi::dropin::edition_for(&manifest_path, None).unwrap();
     let in_process = common::median(200, || {
         let manifest = Manifest::parse(&text, &manifest_path).unwrap();
         for generator in GENERATORS {

@@ -14,7 +14,7 @@ mod common;
 use common::{median, median_command, ms, ratio};
 use stable_abi::checks::{run_checks, Context, CHECKS};
 use stable_abi::manifest::Manifest;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 const RUNS: usize = 21;
 
@@ -30,7 +30,7 @@ struct Parts {
 fn one_run(tree: &Path) -> Parts {
     let start = Instant::now();
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
-    let headers = Headers::load(tree, &Profile::default()).expect("headers");
+    let headers = Headers::load(tree, &Defines::default()).expect("headers");
     let loaded = Instant::now();
     let context = Context::build(&manifest, &headers).expect("views");
     let viewed = Instant::now();
@@ -64,7 +64,7 @@ fn main() {
     );
 
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
-    let headers = Headers::load(&tree, &Profile::default()).expect("headers");
+    let headers = Headers::load(&tree, &Defines::default()).expect("headers");
     let context = Context::build(&manifest, &headers).expect("views");
     let each: Vec<String> = CHECKS
         .iter()
@@ -72,7 +72,7 @@ fn main() {
             let time = median(RUNS, || {
                 std::hint::black_box((check.run)(&context));
             });
-            format!("{} {}", check.name, ms(time))
+            format!("{} {}", check.code.name, ms(time))
         })
         .collect();
     println!("each check alone: {}", each.join(", "));

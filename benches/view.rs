@@ -12,18 +12,18 @@ mod common;
 
 use common::{median, median_command, ms, ratio};
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 /// Loads the headers and computes every version's view; returns how many
 /// names the views hold, so the work cannot be optimized away.
 fn all_views(tree: &Path) -> usize {
-    let headers = Headers::load(tree, &Profile::default()).expect("the headers load");
+    let headers = Headers::load(tree, &Defines::default()).expect("the headers load");
     Version::FIRST
         .up_to(headers.python_version())
         .into_iter()
         .map(|version| {
             let view = headers
-                .view(Some(version), &Profile::default())
+                .view(Some(version), &Defines::default())
                 .expect("the view evaluates");
             view.functions.len() + view.data.len() + view.macros.len()
         })

@@ -1,14 +1,24 @@
-//! Every command-line flag, in one place.
+//! Every command-line flag, in one place: this file only declares them;
+//! `commands/` turns them into domain values.
 //!
 //! Without a subcommand, `stable-abi` is a drop-in for CPython's
-//! `Tools/build/stable_abi.py`: same flags, same meanings. The subcommands are
-//! what the reference tool cannot do.
+//! `Tools/build/stable_abi.py`: same flags, same meanings ([`DropinArgs`]).
+//! The subcommands are what the reference tool cannot do. Where a new flag
+//! goes: a drop-in flag (`--release`, `--strict`) in [`DropinArgs`]; a flag
+//! of the header view (`--abi`, …) in [`HeaderOptions`], which `headers`,
+//! `view` and the drop-in's `--unixy-check` share; a flag of one subcommand
+//! in its `…Args`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use clap::builder::PossibleValue;
+use clap::ValueEnum;
+
+use crate::abi::Abi;
+use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
 use crate::release::Release;
@@ -40,7 +50,7 @@ pub struct Cli {
     pub command: Option<Command>,
 
     #[command(flatten)]
-    pub legacy: LegacyArgs,
+    pub dropin: DropinArgs,
 }
 
 /// Parses the command line. `--help` also says which release the drop-in
@@ -76,7 +86,7 @@ fn release_note(args: &[OsString]) -> String {
                 .find_map(|arg| arg.strip_prefix("--release=").map(str::to_string))
         })
         .and_then(|text| Release::parse_arg(&text).ok());
-    match crate::legacy::edition_for(Path::new(manifest), release) {
+    match crate::dropin::edition_for(Path::new(manifest), release) {
         Ok((in_effect, edition, _)) => format!(
             "Release in effect for {manifest}: {in_effect}; generated files as by that \
              release's stable_abi.py (edition {})",
@@ -88,7 +98,7 @@ fn release_note(args: &[OsString]) -> String {
 
 /// The flags of `stable_abi.py`.
 #[derive(Args, Debug)]
-pub struct LegacyArgs {
+pub struct DropinArgs {
     /// File with the stable abi manifest
     #[arg(value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub file: PathBuf,
@@ -194,7 +204,7 @@ impl Args for GeneratorArgs {
 }
 
 /// How the headers are preprocessed: the platform profile, adjusted like a
-/// compiler's command line.
+/// compiler's command line (converted to `view::Defines` by `commands`).
 #[derive(Args, Debug, Default, Clone)]
 pub struct HeaderOptions {
     /// Define a macro for the header view, like the compiler's -D
@@ -216,6 +226,8 @@ pub enum Command {
     Library(LibraryArgs),
     /// Audit extension modules and wheels that claim the Stable ABI (abi3)
     Audit(AuditArgs),
+    /// Explain a finding's code (what, why, an example); list them all
+    Explain(ExplainArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
     /// Append an item to the manifest, in its style, and say what to do next
@@ -224,26 +236,30 @@ pub enum Command {
     PreCommit(PreCommitArgs),
 }
 
-/// `stable-abi headers --help`: the checks (kept in step with
-/// `checks::CHECKS` by a test) and the baseline.
-pub const HEADERS_HELP: &str = "\
-Checks (the [name] of each finding):
-  missing       an item is not declared/defined at a version at or after its `added`
-  unlisted      a function or data is declared in the limited API but not in the manifest
-  too-early     a function or data is declared at a version before its `added`
-  ifdef         an item's `ifdef` does not match the feature macro that guards it
-  struct        a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)
-  abi3t-hidden  an abi3t macro needs a struct abi3t hides (member access, complete type)
+/// `stable-abi headers --help`: the checks (from the registry of codes)
+/// and the baseline.
+fn headers_help() -> String {
+    format!(
+        "Checks (the [name] of each finding; `stable-abi explain NAME` says more):\n{}\n\
+         From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.\n\
+         `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
+         --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
+         Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
+        codes::help_table("headers")
+    )
+}
 
-From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.
-Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.
-`too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with
---write-baseline; stale lines are reported as `stale-baseline` warnings.
-
-Exit status: 0 no error finding, 1 an error finding, 2 an input error.";
+/// `--help` of a command whose findings have codes: them, then `tail`.
+fn codes_help(command: &str, tail: &str) -> String {
+    format!(
+        "Findings (`stable-abi explain NAME` says more):\n{}\n{tail}",
+        codes::help_table(command)
+    )
+}
 
 #[derive(Args, Debug)]
-#[command(after_help = HEADERS_HELP)]
+#[command(after_help = headers_help())]
 pub struct HeadersArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
@@ -281,7 +297,7 @@ pub struct ViewArgs {
 
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
-    pub abi: crate::abi::Abi,
+    pub abi: Abi,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -292,8 +308,11 @@ pub struct ViewArgs {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 every symbol is exported, 1 a symbol is missing, \
-                  2 a library cannot be read or is not an object file."
+    after_help = codes_help(
+        "library",
+        "Exit status: 0 every symbol is exported, 1 a symbol is missing, \
+         2 a library cannot be read or is not an object file."
+    )
 )]
 pub struct LibraryArgs {
     /// Libraries to check (.so, .a, .dylib, .dll); by default the
@@ -315,9 +334,12 @@ pub struct LibraryArgs {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 every extension keeps to the Stable ABI of its target, \
-                  1 a violation or a version mismatch, 2 an input cannot be read \
-                  or no extension module was found."
+    after_help = codes_help(
+        "audit",
+        "Exit status: 0 every extension keeps to the Stable ABI of its target, \
+         1 a violation or a version mismatch, 2 an input cannot be read \
+         or no extension module was found."
+    )
 )]
 pub struct AuditArgs {
     /// Extension modules (.so, .pyd, .dylib), wheels (.whl), or directories
@@ -336,7 +358,9 @@ pub struct AuditArgs {
     pub format: Format,
 
     /// Write the Stable ABI facts of --manifest as the built-in table's text
-    /// to FILE (src/binary/stable_abi_table.toml), and audit nothing
+    /// to FILE (src/binary/stable_abi_table.toml), and audit nothing; from a
+    /// tree with 3.15+ headers also the abi3t-unusable list beside it
+    /// (abi3t_unusable.txt)
     #[arg(
         long,
         value_name = "FILE",
@@ -467,4 +491,43 @@ pub struct PreCommitArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
+}
+
+/// `--format text|json|sarif`, for the domain's [`Format`].
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Text, Format::Json, Format::Sarif]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Format::Text => PossibleValue::new("text").help("like a compiler"),
+            Format::Json => PossibleValue::new("json").help("one JSON document (see the README)"),
+            Format::Sarif => PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs"),
+        })
+    }
+}
+
+/// `--abi abi3|abi3t`, for the domain's [`Abi`].
+impl ValueEnum for Abi {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Abi::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Abi::Abi3 => PossibleValue::new("abi3")
+                .help("the Stable ABI of GIL builds (PEP 384), Py_LIMITED_API"),
+            Abi::Abi3t => PossibleValue::new("abi3t")
+                .help("the Stable ABI of free-threaded builds (PEP 803), Py_TARGET_ABI3T"),
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The code, e.g. too-early (the [name] at the end of a finding); none
+    /// lists every code
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
 }

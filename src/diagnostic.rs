@@ -1,7 +1,6 @@
 //! Where things are, and how findings are reported: like a compiler
 //! (`path:line:col: error: message [check]`) or as JSON.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -9,6 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::abi::Abi;
+use crate::output;
 use crate::version::Version;
 
 /// A place in a file; line and column count from 1.
@@ -186,8 +186,13 @@ pub struct Finding {
     /// The `Py_LIMITED_API` versions at which the finding holds; empty when
     /// it does not depend on the version.
     pub versions: Vec<Version>,
+    /// Where in a file.
     #[serde(skip)]
     pub location: Option<Location>,
+    /// The file concerned when the finding has no line in it (a binary);
+    /// `None` when [`Finding::location`] says where.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
     pub message: String,
     pub notes: Vec<Note>,
     /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
@@ -203,10 +208,25 @@ impl Finding {
             name: name.into(),
             versions: Vec::new(),
             location: None,
+            file: None,
             message: message.into(),
             notes: Vec::new(),
             abi: None,
         }
+    }
+
+    /// A finding about the whole file `path` (no line in it).
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    /// The file the finding is in, whether or not at a line.
+    pub fn path(&self) -> Option<&PathBuf> {
+        self.location
+            .as_ref()
+            .map(|l| &l.path)
+            .or(self.file.as_ref())
     }
 
     /// The finding is about `abi`.
@@ -256,6 +276,8 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(location) = &self.location {
             write!(f, "{location}: ")?;
+        } else if let Some(file) = &self.file {
+            write!(f, "{}: ", file.display())?;
         }
         write!(f, "{}: {} [{}]", self.severity, self.message, self.check)?;
         for note in &self.notes {
@@ -265,59 +287,32 @@ impl fmt::Display for Finding {
     }
 }
 
-/// How findings are printed: `--format text|json`.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+/// How findings are printed: `--format text|json|sarif`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum Format {
+    /// Like a compiler: `path:line:col: error: message [check]`.
     #[default]
     Text,
+    /// The JSON envelope of [`crate::output`].
     Json,
+    /// SARIF 2.1.0 ([`crate::output::sarif`]).
+    Sarif,
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    #[serde(flatten)]
-    finding: &'a Finding,
-    path: Option<&'a PathBuf>,
-    line: Option<usize>,
-    column: Option<usize>,
-}
-
-#[derive(Serialize, Default)]
-struct Summary {
-    errors: usize,
-    warnings: usize,
-    #[serde(skip_serializing_if = "is_zero")]
-    notes: usize,
-    by_check: BTreeMap<&'static str, usize>,
-}
-
-fn is_zero(count: &usize) -> bool {
-    *count == 0
-}
-
-fn summarize(findings: &[Finding]) -> Summary {
-    let mut summary = Summary::default();
-    for finding in findings {
-        match finding.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Note => summary.notes += 1,
-        }
-        *summary.by_check.entry(finding.check).or_default() += 1;
-    }
-    summary
-}
-
-/// Prints findings one after another (text), or as one JSON document:
-/// `{"findings": [{"check", "severity", "name", "versions", "path", "line",
-/// "column", "message", "notes"}], "summary": {"errors", "warnings", "by_check"}}`.
-pub fn print_findings(out: &mut dyn Write, findings: &[Finding], format: Format) -> io::Result<()> {
+/// Prints the findings of `command` one after another with a count (text),
+/// as the JSON envelope ([`crate::output`]) or as SARIF.
+pub fn print_findings(
+    out: &mut dyn Write,
+    command: &'static str,
+    findings: &[Finding],
+    format: Format,
+) -> io::Result<()> {
     match format {
         Format::Text => {
             for finding in findings {
                 writeln!(out, "{finding}")?;
             }
-            let summary = summarize(findings);
+            let summary = output::summarize(findings);
             if summary.errors + summary.warnings > 0 {
                 write!(
                     out,
@@ -337,23 +332,8 @@ pub fn print_findings(out: &mut dyn Write, findings: &[Finding], format: Format)
                 writeln!(out)?;
             }
         }
-        Format::Json => {
-            let findings_json: Vec<JsonFinding> = findings
-                .iter()
-                .map(|finding| JsonFinding {
-                    finding,
-                    path: finding.location.as_ref().map(|l| &l.path),
-                    line: finding.location.as_ref().map(|l| l.line),
-                    column: finding.location.as_ref().map(|l| l.column),
-                })
-                .collect();
-            let document = serde_json::json!({
-                "findings": findings_json,
-                "summary": summarize(findings),
-            });
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)?;
-        }
+        Format::Json => output::write_json(out, &output::Report::new(command, findings))?,
+        Format::Sarif => output::sarif::write(out, findings)?,
     }
     Ok(())
 }
@@ -390,21 +370,5 @@ mod tests {
             "Include/foo.h:3:1: error: PyFoo is declared too early [too-early]\n    \
              Misc/stable_abi.toml:9:1: note: added here"
         );
-    }
-
-    #[test]
-    fn json_has_documented_fields() {
-        let finding = Finding::error("missing", "PyFoo", "gone")
-            .at(Some(Location::new("a.h", 1, 2)))
-            .versions(vec![Version::new(3, 2)]);
-        let mut out = Vec::new();
-        print_findings(&mut out, &[finding], Format::Json).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        let first = &value["findings"][0];
-        assert_eq!(first["check"], "missing");
-        assert_eq!(first["versions"][0], "3.2");
-        assert_eq!(first["path"], "a.h");
-        assert_eq!(first["line"], 1);
-        assert_eq!(value["summary"]["errors"], 1);
     }
 }

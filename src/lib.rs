@@ -1,29 +1,35 @@
 //! stable-abi: CPython's Limited API / Stable ABI tooling.
 //!
 //! The manifest (`Misc/stable_abi.toml`) is read by [`manifest`]; the files
-//! generated from it are in [`generate`]; [`legacy`] is the drop-in for
-//! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a given
-//! `Py_LIMITED_API`, which the header [`checks`] compare with the manifest;
-//! [`binary`] reads libraries and extension modules; [`abi`] says what
+//! generated from it are in [`generate`]; [`dropin`] reproduces
+//! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a
+//! given `Py_LIMITED_API`, which the header [`checks`] compare with the
+//! manifest; [`binary`] reads libraries and extension modules; findings are
+//! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
 //! distinguishes the two Stable ABIs, abi3 and abi3t.
+//!
+//! The command line is declared in [`cli`] and run by [`commands`], the only
+//! modules that know clap.
 
 pub mod abi;
 pub mod binary;
 pub mod checks;
 pub mod cli;
+pub mod codes;
 pub mod commands;
 pub mod compat;
 pub mod diagnostic;
+pub mod dropin;
+pub mod error;
 pub mod generate;
-pub mod legacy;
 pub mod manifest;
+pub mod output;
 pub mod pyfmt;
 pub mod release;
-pub mod unixy;
 pub mod version;
 pub mod view;
 
-use std::fmt;
+pub use error::{Error, Result};
 
 /// How a command ended, when it ran to the end.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -44,16 +50,3 @@ impl Outcome {
         }
     }
 }
-
-/// The command line asks for nothing sensible: exit status 2, like clap's
-/// own usage errors.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}

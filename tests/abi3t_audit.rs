@@ -43,23 +43,23 @@ fn audit(dir: &Path, wheel: &str) -> (Option<i32>, serde_json::Value, String) {
     (output.status.code(), json, text)
 }
 
+/// The error findings of the claims and `not-stable-abi` (with its name),
+/// in report order (the wheel's, then each extension's).
 fn checks(json: &serde_json::Value) -> Vec<String> {
-    let input = &json["inputs"][0];
-    let mut found: Vec<String> = input["problems"]
+    json["findings"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|p| p["check"].as_str().unwrap().to_string())
-        .collect();
-    for extension in input["extensions"].as_array().into_iter().flatten() {
-        for problem in extension["problems"].as_array().into_iter().flatten() {
-            found.push(problem["check"].as_str().unwrap().to_string());
-        }
-        for symbol in extension["not_stable"].as_array().into_iter().flatten() {
-            found.push(format!("not-stable-abi {}", symbol.as_str().unwrap()));
-        }
-    }
-    found
+        .filter(|f| f["severity"] == "error")
+        .filter_map(|f| {
+            let check = f["check"].as_str().unwrap();
+            match check {
+                "not-stable-abi" => Some(format!("{check} {}", f["name"].as_str().unwrap())),
+                "version-mismatch" | "version-specific-libpython" => None,
+                _ => Some(check.to_string()),
+            }
+        })
+        .collect()
 }
 
 const ABI3T: &str = "-DPy_TARGET_ABI3T=0x030F0000";

@@ -9,16 +9,16 @@ use std::path::Path;
 use stable_abi::abi::Abi;
 use stable_abi::manifest::{Kind, Manifest};
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 #[test]
 fn pyobject_has_all_its_members_at_3_15() {
     let Some(tree) = common::abi3t_tree("pyobject_has_all_its_members_at_3_15") else {
         return;
     };
-    let headers = Headers::load(&tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(&tree, &Defines::default()).expect("headers load");
     let view = headers
-        .view(Some(Version::new(3, 15)), &Profile::default())
+        .view(Some(Version::new(3, 15)), &Defines::default())
         .expect("view");
     let members = view.structs["PyObject"].members.clone().expect("complete");
     // The anonymous union's members, then the member after it.
@@ -98,9 +98,9 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
         tree
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("manifest");
-    let headers = Headers::load(tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(tree, &Defines::default()).expect("headers load");
     let view = headers
-        .view_abi(abi, Version::new(3, 15), &Profile::default())
+        .view_abi(abi, Version::new(3, 15), &Defines::default())
         .expect("view");
     let declared = view
         .functions

@@ -104,7 +104,8 @@ fn a_clean_abi3_wheel_passes() {
         extension["python_symbols"].as_u64().unwrap() >= 3,
         "{extension}"
     );
-    assert_eq!(extension["not_stable"].as_array().unwrap().len(), 0);
+    assert_eq!(extension["problems"], 0);
+    assert_eq!(report["findings"], serde_json::json!([]));
 
     // Named for one CPython version inside an abi3 wheel: a note, not a failure.
     let named = built
@@ -143,10 +144,10 @@ fn a_non_limited_function_is_a_violation() {
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report = json(&output);
-    assert_eq!(
-        report["inputs"][0]["extensions"][0]["not_stable"],
-        serde_json::json!(["PyUnicode_New"])
-    );
+    assert_eq!(findings_of(&report, "not-stable-abi"), ["PyUnicode_New"]);
+    let path = report["findings"][0]["path"].as_str().unwrap();
+    let extension = built.non_limited.file_name().unwrap().to_string_lossy();
+    assert!(path.ends_with(&format!(".whl/spam/{extension}")), "{path}");
     let text = stdout(&audit(built.dir.path(), &[wheel.to_str().unwrap()]));
     assert!(
         text.contains("error: PyUnicode_New is not in the Stable ABI"),
@@ -169,9 +170,11 @@ fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
     let output = audit(dir, &["--format", "json", cp38.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
-    let too_new = &report["inputs"][0]["extensions"][0]["too_new"];
-    assert_eq!(too_new[0]["symbol"], "PyType_GetName");
-    assert_eq!(too_new[0]["needs"], "3.11");
+    assert_eq!(findings_of(&report, "version-mismatch"), ["PyType_GetName"]);
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("needs Python 3.11"));
     assert_eq!(report["inputs"][0]["target"], "3.8");
     let text = stdout(&audit(dir, &[cp38.to_str().unwrap()]));
     assert!(
@@ -261,9 +264,15 @@ fn linking_a_version_specific_libpython_is_flagged() {
         &["--format", "json", linked.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let links = &json(&output)["inputs"][0]["extensions"][0]["version_specific_links"];
-    assert_eq!(links[0]["library"], "libpython3.13.so.1.0");
-    assert_eq!(links[0]["version"], "3.13");
+    let report = json(&output);
+    assert_eq!(
+        findings_of(&report, "version-specific-libpython"),
+        ["libpython3.13.so.1.0"]
+    );
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("only Python 3.13"));
 }
 
 #[test]
@@ -396,4 +405,15 @@ fn the_builtin_table_is_what_the_refresh_writes() {
          `stable-abi audit --manifest {} --write-table src/binary/stable_abi_table.toml`",
         manifest.display()
     );
+}
+
+/// The names of the findings with code `check` in a JSON report.
+fn findings_of(report: &serde_json::Value, check: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["check"] == check)
+        .map(|finding| finding["name"].as_str().unwrap().to_string())
+        .collect()
 }

@@ -198,7 +198,8 @@ fn findings_in_a_fat_macho_name_the_slice() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
         text.contains(
-            "error: PyUnicode_New is not in the Stable ABI (in the x86_64 slice) [not-stable-abi]"
+            "error: PyUnicode_New is not in the Stable ABI [not-stable-abi]\n      \
+             note: in the x86_64 slice\n"
         ),
         "{text}"
     );

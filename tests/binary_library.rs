@@ -179,12 +179,12 @@ fn truncated_and_non_object_files_are_clear_errors() {
     let exe = std::fs::read(env!("CARGO_BIN_EXE_stable-abi")).unwrap();
     std::fs::write(dir.path().join("truncated.so"), &exe[..4096.min(exe.len())]).unwrap();
     for (file, message) in [
-        ("notes.txt", "notes.txt: not an object file"),
+        ("notes.txt", "notes.txt: error: not an object file"),
         (
             "truncated.so",
-            "truncated.so: truncated or corrupt ELF file",
+            "truncated.so: error: truncated or corrupt ELF file",
         ),
-        ("absent.so", "absent.so: cannot read"),
+        ("absent.so", "absent.so: error: cannot read"),
     ] {
         let output = stable_abi(
             dir.path(),

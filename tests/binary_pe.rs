@@ -226,14 +226,20 @@ fn a_pyd_importing_from_python3n_dll_is_flagged() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let extension = &report["inputs"][0]["extensions"][0];
+    let codes: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["check"].as_str().unwrap(), f["name"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        extension["not_stable"],
-        serde_json::json!(["PyUnicode_New"])
+        codes,
+        [
+            ("not-stable-abi", "PyUnicode_New"),
+            ("version-specific-libpython", "python311.dll")
+        ]
     );
-    assert_eq!(
-        extension["version_specific_links"][0]["library"],
-        "python311.dll"
-    );
+    assert_eq!(extension["problems"], 2);
     assert_eq!(extension["python_symbols"], 2);
 
     let output = stable_abi(dir.path(), &["audit", "ham.pyd"]);
@@ -285,12 +291,13 @@ fn mutated_dlls_are_errors_or_results_never_panics() {
     assert!(truncated_errors > 0);
 }
 
-/// The `check`s of the problems of the one extension of an audit's JSON.
-fn problem_checks(report: &serde_json::Value, key: &str) -> Vec<String> {
-    report["inputs"][0]["extensions"][0][key]
+/// `check message` of the findings of an audit's JSON of one `severity`.
+fn problem_checks(report: &serde_json::Value, severity: &str) -> Vec<String> {
+    report["findings"]
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|f| f["severity"] == severity)
         .map(|p| format!("{} {}", p["check"].as_str().unwrap(), p["message"]))
         .collect()
 }
@@ -300,7 +307,9 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
     let dir = tempfile::tempdir().unwrap();
     let audit = |file: &str, pyd: Vec<u8>| {
         std::fs::write(dir.path().join(file), pyd).unwrap();
-        let output = stable_abi(dir.path(), &["audit", "--format", "json", file]);
+        // 3.7: the newest `added` of the items imported below.
+        let args = ["audit", "--format", "json", "--target", "3.7", file];
+        let output = stable_abi(dir.path(), &args);
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         (output.status.code(), report)
     };
@@ -314,7 +323,7 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
         );
         let (code, report) = audit("spam.pyd", pyd);
         assert_eq!(code, Some(1), "{report}");
-        let problems = problem_checks(&report, "problems");
+        let problems = problem_checks(&report, "error");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("wrong-python-dll"), "{problems:?}");
         assert!(problems[0].contains("links python3.dll"), "{problems:?}");
@@ -331,7 +340,7 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
     );
     let (code, report) = audit("fork.pyd", pyd);
     assert_eq!(code, Some(1), "{report}");
-    let problems = problem_checks(&report, "problems");
+    let problems = problem_checks(&report, "error");
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
         problems[0].starts_with("not-on-platform")
@@ -347,7 +356,7 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
     );
     let (code, report) = audit("own.pyd", pyd);
     assert_eq!(code, Some(0), "{report}");
-    let warnings = problem_checks(&report, "warnings");
+    let warnings = problem_checks(&report, "warning");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].starts_with("own-python-symbol") && warnings[0].contains("PyOwn_Helper"));
     assert!(!warnings[0].contains("PyInit_own"), "{warnings:?}");

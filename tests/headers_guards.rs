@@ -11,7 +11,7 @@ use stable_abi::checks::{run_checks, Context};
 use stable_abi::diagnostic::{Finding, Location};
 use stable_abi::manifest::{Kind, Manifest};
 use stable_abi::version::Version;
-use stable_abi::view::{Decl, Headers, Profile, View};
+use stable_abi::view::{Decl, Defines, Headers, View};
 
 /// The kinds `guards.txt` covers.
 const GUARD_KINDS: [Kind; 4] = [Kind::Function, Kind::Data, Kind::Macro, Kind::Const];
@@ -105,7 +105,7 @@ fn checks_on_the_headers_equal_guards() {
         return;
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
-    let headers = Headers::load(&tree, &Profile::default()).unwrap();
+    let headers = Headers::load(&tree, &Defines::default()).unwrap();
     let context = Context::build(&manifest, &headers).unwrap();
     assert_eq!(context.views.len(), 12);
     let findings = run_checks(&context);

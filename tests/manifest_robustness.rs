@@ -8,7 +8,8 @@ use std::path::Path;
 
 use stable_abi::generate::editions::EDITIONS;
 use stable_abi::generate::GENERATORS;
-use stable_abi::manifest::{self, Manifest, ManifestError};
+use stable_abi::manifest::{self, Manifest};
+use stable_abi::Error;
 
 /// xorshift64: reproducible without a dependency.
 struct Rng(u64);
@@ -90,7 +91,7 @@ fn mutated_manifests_never_panic() {
                 }
                 manifest::check_round_trip(&manifest).map(|()| true)
             }
-            Err(ManifestError::Invalid(errors)) => {
+            Err(Error::Located(errors)) => {
                 assert!(!errors.is_empty());
                 for error in &errors {
                     assert!(error.location.line >= 1 && error.location.column >= 1);

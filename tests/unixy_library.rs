@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{reference_tree, stable_abi, stderr};
-use stable_abi::manifest::{Kind, Manifest};
+use stable_abi::manifest::{Kind, Manifest, Selection};
 
 /// What `--unixy-check` reads: manifest, headers, pyconfig.h and the built
 /// libraries.
@@ -40,7 +40,7 @@ fn a_library_lacking_a_symbol_fails_naming_it() {
         .into();
     let dropped = "PyObject_GetAttrString";
     let source: String = manifest
-        .select(&[Kind::Function, Kind::Data], true, Some(&defined))
+        .select(Selection::of(&Kind::SYMBOLS).where_defined(&defined))
         .iter()
         .filter(|item| item.name != dropped)
         .map(|item| format!("int {} = 1;\n", item.name))

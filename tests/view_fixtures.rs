@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile, View};
+use stable_abi::view::{Defines, Headers, View};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,7 +13,7 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn view_with(limited: Option<Version>, load: &Profile, extra: &Profile) -> View {
+fn view_with(limited: Option<Version>, load: &Defines, extra: &Defines) -> View {
     let headers = Headers::load(&fixture("basic"), load).expect("fixture loads");
     headers
         .view(limited, extra)
@@ -21,7 +21,7 @@ fn view_with(limited: Option<Version>, load: &Profile, extra: &Profile) -> View 
 }
 
 fn view(limited: Option<Version>) -> View {
-    view_with(limited, &Profile::default(), &Profile::default())
+    view_with(limited, &Defines::default(), &Defines::default())
 }
 
 fn v(minor: u8) -> Option<Version> {
@@ -32,15 +32,15 @@ fn functions(view: &View) -> Vec<&str> {
     view.functions.keys().map(String::as_str).collect()
 }
 
-fn define(name: &str) -> Profile {
-    Profile {
+fn define(name: &str) -> Defines {
+    Defines {
         defines: vec![(name.to_string(), "1".to_string())],
         undefines: Vec::new(),
     }
 }
 
-fn undefine(name: &str) -> Profile {
-    Profile {
+fn undefine(name: &str) -> Defines {
+    Defines {
         defines: Vec::new(),
         undefines: vec![name.to_string()],
     }
@@ -111,9 +111,9 @@ fn command_line_defines_and_undefines() {
     assert!(!plain.functions.contains_key("_Py_RefDebug"));
 
     // -D at load time, or per view.
-    let loaded = view_with(v(13), &define("Py_FEATURE"), &Profile::default());
+    let loaded = view_with(v(13), &define("Py_FEATURE"), &Defines::default());
     assert!(loaded.functions.contains_key("Py_WithFeature"));
-    let extra = view_with(v(13), &Profile::default(), &define("Py_FEATURE"));
+    let extra = view_with(v(13), &Defines::default(), &define("Py_FEATURE"));
     assert!(extra.functions.contains_key("Py_WithFeature"));
     assert_eq!(
         extra.structs["PyFull"].members.as_deref(),
@@ -121,12 +121,12 @@ fn command_line_defines_and_undefines() {
     );
 
     // Macros defined from other macros during the walk.
-    let debug = view_with(v(13), &Profile::default(), &define("Py_DEBUG"));
+    let debug = view_with(v(13), &Defines::default(), &define("Py_DEBUG"));
     assert!(debug.functions.contains_key("_Py_RefDebug"));
     assert!(debug.macros.contains_key("Py_REF_DEBUG"));
 
     // -U wins over the configuration (here the built-in pyconfig.h).
-    let no_fork = view_with(v(13), &Profile::default(), &undefine("HAVE_FORK"));
+    let no_fork = view_with(v(13), &Defines::default(), &undefine("HAVE_FORK"));
     assert!(no_fork.functions.contains_key("Py_NoFork"));
     assert!(!no_fork.macros.contains_key("HAVE_FORK"));
     // -U of a compiler macro.
@@ -168,9 +168,9 @@ fn typedef_names() {
 /// Loads an error fixture and returns the error of its 3.2 view.
 fn error_of(name: &str) -> String {
     let root = fixture(&format!("errors/{name}"));
-    let headers = Headers::load(&root, &Profile::default()).expect("loads");
+    let headers = Headers::load(&root, &Defines::default()).expect("loads");
     let error = headers
-        .view(v(2), &Profile::default())
+        .view(v(2), &Defines::default())
         .expect_err("the view must fail");
     format!("{error:#}")
 }
@@ -237,13 +237,13 @@ fn error_directive_in_an_active_region_is_an_error() {
     );
     // Inactive at 3.5: no error.
     let root = fixture("errors/error_directive");
-    let headers = Headers::load(&root, &Profile::default()).unwrap();
-    assert!(headers.view(v(5), &Profile::default()).is_ok());
+    let headers = Headers::load(&root, &Defines::default()).unwrap();
+    assert!(headers.view(v(5), &Defines::default()).is_ok());
 }
 
 #[test]
 fn unreadable_tree_is_an_error() {
-    let error = Headers::load(&fixture("nowhere"), &Profile::default())
+    let error = Headers::load(&fixture("nowhere"), &Defines::default())
         .err()
         .expect("no tree, no headers");
     assert!(format!("{error:#}").contains("patchlevel.h"));
@@ -252,7 +252,7 @@ fn unreadable_tree_is_an_error() {
 #[test]
 fn empty_condition_is_an_error_only_where_evaluated() {
     let headers = Headers::from_text(b"#define Py_A 1\n#if\n#endif\n");
-    let error = headers.view(None, &Profile::default()).unwrap_err();
+    let error = headers.view(None, &Defines::default()).unwrap_err();
     assert_eq!(
         format!("{error:#}"),
         "Include/Python.h:2:1: error: #if with no expression"
@@ -265,13 +265,13 @@ fn empty_condition_is_an_error_only_where_evaluated() {
 fn headers_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<Headers>();
-    let headers = Headers::load(&fixture("basic"), &Profile::default()).unwrap();
+    let headers = Headers::load(&fixture("basic"), &Defines::default()).unwrap();
     let counts: Vec<usize> = std::thread::scope(|scope| {
         let handles: Vec<_> = [2, 9]
             .map(|minor| {
                 let headers = &headers;
                 scope.spawn(move || {
-                    let view = headers.view(v(minor), &Profile::default()).unwrap();
+                    let view = headers.view(v(minor), &Defines::default()).unwrap();
                     view.functions.len()
                 })
             })

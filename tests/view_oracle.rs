@@ -11,7 +11,7 @@ use std::path::Path;
 
 use stable_abi::manifest::Manifest;
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 fn read_names(path: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(path)
@@ -51,7 +51,7 @@ fn compare(
 /// those are left out of the macro comparison (every other name, and every
 /// declaration, still must match).
 fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest, configured: &BTreeSet<String>) {
-    let headers = Headers::load(tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(tree, &Defines::default()).expect("headers load");
     // The newest version is the tree's own, as the oracle's files say.
     let newest = (2..=40u8)
         .map(|minor| Version::new(3, minor))
@@ -65,7 +65,7 @@ fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest, configured: &BT
     let mut problems = Vec::new();
     for version in Version::FIRST.up_to(headers.python_version()) {
         let view = headers
-            .view(Some(version), &Profile::default())
+            .view(Some(version), &Defines::default())
             .unwrap_or_else(|err| panic!("view {version}: {err:#}"));
         let declared = view.functions.keys().chain(view.data.keys()).cloned();
         let decl_file = expected.join(format!("declarations-{version}.txt"));
@@ -121,7 +121,7 @@ fn without_pyconfig_h(tree: &Path) {
         common::copy_tree(&tree.join(part), &copy.join(part));
     }
     assert!(!copy.join("pyconfig.h").exists());
-    let headers = Headers::load(tree, &Profile::default()).expect("headers load");
+    let headers = Headers::load(tree, &Defines::default()).expect("headers load");
     let configured = if headers.python_version() > Version::new(3, 13) {
         let pyconfig = std::fs::read_to_string(tree.join("pyconfig.h")).unwrap_or_default();
         pyconfig

@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile, View};
+use stable_abi::view::{Defines, Headers, View};
 
 fn view() -> View {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/struct_bodies");
-    let headers = Headers::load(&root, &Profile::default()).expect("fixture loads");
+    let headers = Headers::load(&root, &Defines::default()).expect("fixture loads");
     headers
-        .view(Some(Version::new(3, 13)), &Profile::default())
+        .view(Some(Version::new(3, 13)), &Defines::default())
         .unwrap_or_else(|err| panic!("{err:#}"))
 }
 

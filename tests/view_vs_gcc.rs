@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use stable_abi::version::Version;
-use stable_abi::view::{Headers, Profile};
+use stable_abi::view::{Defines, Headers};
 
 /// Functions and data declared in gcc's preprocessed `Python.h`.
 fn gcc_declarations(
@@ -48,7 +48,7 @@ fn gcc_declarations(
         String::from_utf8_lossy(&output.stderr)
     );
     let view = Headers::from_text(&output.stdout)
-        .view(None, &Profile::default())
+        .view(None, &Defines::default())
         .expect("preprocessed text has no directives left to fail");
     Some(
         view.functions
@@ -63,7 +63,7 @@ fn view_matches_gcc_in_other_configurations() {
     let Some(tree) = common::cpython_tree("view_matches_gcc_in_other_configurations") else {
         return;
     };
-    let headers = Headers::load(&tree, &Profile::default()).unwrap();
+    let headers = Headers::load(&tree, &Defines::default()).unwrap();
     let configurations: [(Option<Version>, &[&str]); 6] = [
         (None, &[]),
         (None, &["Py_DEBUG"]),
@@ -81,7 +81,7 @@ fn view_matches_gcc_in_other_configurations() {
             );
             return;
         };
-        let extra = Profile {
+        let extra = Defines {
             defines: defines
                 .iter()
                 .map(|d| (d.to_string(), "1".to_string()))

@@ -1,5 +1,5 @@
-//! `stable-abi audit`: do extension modules and wheels that claim the
-//! Stable ABI (abi3) keep to it?
+//! Do extension modules and wheels that claim the Stable ABI (abi3) keep
+//! to it? (`stable-abi audit`)
 //!
 //! Each extension's imported Python symbols are classified against the
 //! manifest (or the built-in table) for a target version: the wheel tag's
@@ -20,22 +20,24 @@
 //! hook abi3t needs, the DLL a Windows extension links; the module's own
 //! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::abi::Abi;
-use crate::binary::claims::{self, Problem};
-use crate::binary::classify::{classify, version_specific_libpython, Verdict};
-use crate::binary::report;
+use crate::binary::claims;
+use crate::binary::classify::{classify, Verdict};
+use crate::binary::names::{
+    is_extension_name, version_specific_filename, version_specific_libpython,
+};
+use crate::binary::problems;
 use crate::binary::symbols::read_binary;
-use crate::binary::table::{self, AbiTable};
-use crate::binary::wheel::{is_extension_name, read_wheel, WheelTag};
-use crate::cli::AuditArgs;
-use crate::manifest::Manifest;
+use crate::binary::table::AbiTable;
+use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::binary::{platform, unusable};
+use crate::diagnostic::{has_errors, Finding};
+use crate::error::{Error, Result};
 use crate::version::Version;
 use crate::Outcome;
 
@@ -52,8 +54,11 @@ pub struct InputReport {
     /// The Stable ABIs claimed (a compressed `abi3.abi3t` is both), each
     /// judged on its own; for an extension file, the one its name says.
     pub abis: Vec<Abi>,
-    /// What is wrong with the wheel's tags (`tag-mismatch`, `abi3t-too-early`).
-    pub problems: Vec<Problem>,
+    /// What is wrong with the wheel's tags (`tag-mismatch`,
+    /// `abi3t-too-early`). In JSON only their number: the findings are the
+    /// envelope's.
+    #[serde(serialize_with = "count")]
+    pub problems: Vec<Finding>,
     /// The version the extensions must load on; `None` when not audited.
     pub target: Option<Version>,
     /// Where the target came from: `wheel tag`, `--target` or `default`
@@ -79,50 +84,34 @@ pub struct ExtensionReport {
     pub name: String,
     /// How many of its imports are Python's.
     pub python_symbols: usize,
-    /// Imported Python symbols the Stable ABI does not have.
-    pub not_stable: Vec<String>,
-    /// Imported Stable ABI symbols added after the target.
-    pub too_new: Vec<TooNew>,
-    /// Linked libraries that tie it to one Python version.
-    pub version_specific_links: Vec<VersionLink>,
+    /// What is wrong with it ([`problems`]): symbols outside the Stable
+    /// ABI, then symbols newer than the target, then version-specific
+    /// links. In JSON only their number: the findings are the envelope's.
+    #[serde(rename = "problems", serialize_with = "count")]
+    pub findings: Vec<Finding>,
     /// The Stable ABIs it was judged against.
     pub abis: Vec<Abi>,
-    /// Per-claim problems: file name, export hook, Windows DLL.
-    pub problems: Vec<Problem>,
-    /// Warnings (`own-python-symbol`): they do not fail the audit.
-    pub warnings: Vec<Problem>,
-    /// In a universal (fat) Mach-O: for each symbol reported, the slices
-    /// (`x86_64`, `arm64`) that import it.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub slices: BTreeMap<String, Vec<String>>,
     /// Remarks that do not fail the audit.
     pub notes: Vec<String>,
     /// Why it could not be read.
     pub error: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct TooNew {
-    pub symbol: String,
-    /// The version that added it: the extension needs at least this.
-    pub needs: Version,
-    /// Where the manifest defines it (with `--manifest`).
-    pub manifest_location: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct VersionLink {
-    pub library: String,
-    pub version: String,
+fn count<S: serde::Serializer>(findings: &[Finding], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(findings.len() as u64)
 }
 
 impl ExtensionReport {
     pub fn is_clean(&self) -> bool {
-        self.error.is_none()
-            && self.not_stable.is_empty()
-            && self.too_new.is_empty()
-            && self.version_specific_links.is_empty()
-            && self.problems.is_empty()
+        self.error.is_none() && !has_errors(&self.findings)
+    }
+
+    /// Names the extension's file (`path`) in its findings.
+    fn in_file(mut self, path: &Path) -> Self {
+        for finding in &mut self.findings {
+            finding.file = Some(path.to_path_buf());
+        }
+        self
     }
 }
 
@@ -189,103 +178,52 @@ pub fn audit_extension_for(
             return report;
         }
     };
-    for &abi in abis {
-        report
-            .problems
-            .extend(claims::extension_problems(name, &binary, abi));
-    }
+    // The claims' problems (file name, export hook, Windows DLL) and the
+    // warnings first, as they are about the extension as a whole.
+    let mut claimed: Vec<Finding> = abis
+        .iter()
+        .flat_map(|&abi| claims::extension_problems(name, &binary, abi))
+        .map(|problem| problems::claim(problem, name))
+        .collect();
     if abis.contains(&Abi::Abi3t) {
-        for symbol in &binary.imports {
-            if let Some(ty) = table.abi3t_unusable.get(symbol) {
-                report.problems.push(Problem {
-                    check: "abi3t-unusable",
-                    abi: Some(Abi::Abi3t),
-                    message: format!(
-                        "imports {symbol}, which takes or returns a {ty}: abi3t makes {ty} \
-                         opaque, so an extension cannot define one"
-                    ),
-                });
-            }
-        }
+        claimed.extend(unusable::findings(&binary, &table.abi3t_unusable));
     }
-    let (errors, warnings) = claims::platform_problems(&binary, table);
-    report.problems.extend(errors);
-    report.warnings.extend(warnings);
+    claimed.extend(platform::findings(&binary, table));
     let own = claims::own_python_exports(&binary);
     if !own.is_empty() {
-        report.warnings.push(Problem {
-            check: "own-python-symbol",
-            abi: None,
-            message: format!(
-                "exports Python-like symbols of its own ({}): they can clash with the interpreter's",
-                own.join(", ")
-            ),
-        });
+        claimed.push(problems::own_python_symbols(name, &own));
     }
+    let mut not_stable = Vec::new();
+    let mut too_new = Vec::new();
     for symbol in &binary.imports {
         if claims::is_export_hook(symbol) {
             continue;
         }
-        match classify(table, symbol, target) {
-            None => {}
-            Some(verdict) => {
-                report.python_symbols += 1;
-                match verdict {
-                    Verdict::Fine => {}
-                    Verdict::NotStable => report.not_stable.push(symbol.clone()),
-                    Verdict::NeedsNewer(needs) => report.too_new.push(TooNew {
-                        symbol: symbol.clone(),
-                        needs,
-                        manifest_location: table
-                            .get(symbol)
-                            .and_then(|item| table.location(item))
-                            .map(|location| location.to_string()),
-                    }),
-                }
+        let Some(verdict) = classify(table, symbol, target) else {
+            continue;
+        };
+        report.python_symbols += 1;
+        match verdict {
+            Verdict::Fine => {}
+            Verdict::NotStable => not_stable.push(problems::not_stable(symbol)),
+            Verdict::NeedsNewer(needs) => {
+                let entry = table.get(symbol).and_then(|item| table.location(item));
+                too_new.push(problems::too_new(symbol, needs, target, entry));
             }
         }
     }
-    if !binary.slices.is_empty() {
-        let reported = report
-            .not_stable
-            .iter()
-            .chain(report.too_new.iter().map(|t| &t.symbol));
-        for symbol in reported {
-            let slices = binary
-                .slices
-                .iter()
-                .filter(|(_, slice)| slice.imports.contains(symbol))
-                .map(|(arch, _)| arch.clone())
-                .collect();
-            report.slices.insert(symbol.clone(), slices);
-        }
-    }
-    for library in &binary.needed {
-        if let Some(version) = version_specific_libpython(library) {
-            report.version_specific_links.push(VersionLink {
-                library: library.clone(),
-                version,
-            });
-        }
-    }
+    let links = binary.needed.iter().filter_map(|library| {
+        version_specific_libpython(library)
+            .map(|version| problems::version_specific_link(library, &version))
+    });
+    report.findings = claimed
+        .into_iter()
+        .chain(not_stable)
+        .chain(too_new)
+        .chain(links)
+        .map(|finding| problems::in_slices(finding, &binary))
+        .collect();
     report
-}
-
-/// The CPython version an extension's file name is restricted to:
-/// `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
-/// are only imported by CPython 3.11.
-pub fn version_specific_filename(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let mut parts = base.split('.').skip(1);
-    parts.find_map(|part| {
-        let digits = part
-            .strip_prefix("cpython-3")
-            .or_else(|| part.strip_prefix("cp3"))?
-            .split('-')
-            .next()?;
-        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| format!("3.{digits}"))
-    })
 }
 
 /// Audits a wheel file.
@@ -307,7 +245,10 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
     };
     let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let from_name = WheelTag::from_filename(filename);
-    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref());
+    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref())
+        .into_iter()
+        .map(|problem| problems::claim(problem, filename).in_file(path))
+        .collect();
     let tag = from_name.or(contents.metadata_tag);
     report.tag = tag.as_ref().map(ToString::to_string);
     report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
@@ -340,7 +281,9 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: TargetDefault) -> In
     report.extensions = contents
         .extensions
         .par_iter()
-        .map(|(name, bytes)| audit_extension_for(name, bytes, table, target, &abis))
+        .map(|(name, bytes)| {
+            audit_extension_for(name, bytes, table, target, &abis).in_file(&path.join(name))
+        })
         .collect();
     report
 }
@@ -363,7 +306,7 @@ pub fn audit_extension_file(path: &Path, table: &AbiTable, defaults: TargetDefau
         |name| name.to_string_lossy().into_owned(),
     );
     report.abis = claims::abis_of_file_name(&name);
-    let extension = audit_extension_for(&name, &data, table, target, &report.abis);
+    let extension = audit_extension_for(&name, &data, table, target, &report.abis).in_file(path);
     if let Some(err) = extension.error {
         report.error = Some(err);
     } else {
@@ -465,50 +408,39 @@ pub fn audit_paths(
         .collect()
 }
 
-pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    if let Some(out) = &args.write_table {
-        let Some(manifest_path) = &args.manifest else {
-            return Err(crate::UsageError("--write-table needs --manifest".to_string()).into());
-        };
-        table::write(&Manifest::load(manifest_path)?, out)?;
-        return Ok(Outcome::Success);
-    }
-    if args.paths.is_empty() {
-        return Err(crate::UsageError(
-            "nothing to audit: pass extension modules, wheels or directories".into(),
-        )
-        .into());
-    }
-    let table = match &args.manifest {
-        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
-        None => AbiTable::builtin(),
-    };
-    let defaults = TargetDefault {
-        target: args.target,
-    };
-    let reports = audit_paths(&args.paths, &table, defaults);
-    report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
-    let unreadable = report::print_errors(&mut std::io::stderr().lock(), &reports)?;
+/// The outcome of an audit whose reports are printed: failure when any
+/// extension breaks the Stable ABI of its target.
+///
+/// Errors (exit status 2): an input could not be read, or none of `paths`
+/// held an extension module (a wrong path should not pass silently).
+pub fn outcome(reports: &[InputReport], paths: &[PathBuf]) -> Result<Outcome> {
+    // Each unreadable input and each unreadable extension in a wheel.
+    let unreadable: usize = reports
+        .iter()
+        .map(|r| {
+            usize::from(r.error.is_some())
+                + r.extensions.iter().filter(|e| e.error.is_some()).count()
+        })
+        .sum();
     if unreadable > 0 {
-        anyhow::bail!("{unreadable} input(s) could not be read");
+        return Err(Error::other(format!(
+            "{unreadable} input(s) could not be read"
+        )));
     }
     // A wheel skipped for not being abi3 was found, just not audited.
     let found_any = reports
         .iter()
         .any(|r| !r.extensions.is_empty() || r.abi3 == Some(false));
     if !found_any {
-        anyhow::bail!(
+        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::other(format!(
             "no extension module found in {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+            paths.join(", ")
+        )));
     }
     let clean = reports
         .iter()
-        .all(|r| r.problems.is_empty() && r.extensions.iter().all(ExtensionReport::is_clean));
+        .all(|r| !has_errors(&r.problems) && r.extensions.iter().all(ExtensionReport::is_clean));
     Ok(if clean {
         Outcome::Success
     } else {
@@ -549,24 +481,6 @@ mod tests {
             let report = audit_extension("x.abi3.so", bytes, &table(), Version::FIRST);
             assert!(report.error.is_some());
             assert!(!report.is_clean());
-        }
-    }
-
-    #[test]
-    fn version_specific_file_names() {
-        let cases = [
-            ("pkg/_spam.cpython-311-x86_64-linux-gnu.so", Some("3.11")),
-            ("_spam.cp39-win_amd64.pyd", Some("3.9")),
-            ("pkg/_spam.abi3.so", None),
-            ("_spam.pyd", None),
-            ("cp311.so", None),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(
-                version_specific_filename(name).as_deref(),
-                expected,
-                "{name}"
-            );
         }
     }
 }

@@ -13,12 +13,105 @@
 use serde::Serialize;
 
 use crate::abi::Abi;
-use crate::binary::classify::version_specific_libpython;
+use crate::binary::names::version_specific_libpython;
 use crate::binary::symbols::Binary;
-use crate::binary::table::AbiTable;
 use crate::binary::wheel::WheelTag;
-use crate::manifest::Windows;
+use crate::codes::Code;
 use crate::version::Version;
+
+pub const TAG_MISMATCH: Code = Code {
+    name: "tag-mismatch",
+    command: "audit",
+    summary: "a wheel's file name and its WHEEL file give different tags",
+    doc: r#"The tags of a wheel's file name and of its `WHEEL` metadata file
+differ.
+
+Why it matters: installers go by the file name, other tools by either;
+a wheel that says two things is installed where it may not load.
+
+Example:
+
+    error: the file name says cp38-abi3-linux_x86_64 but the WHEEL file says cp311-abi3-linux_x86_64 [tag-mismatch]"#,
+};
+
+pub const ABI3T_TOO_EARLY: Code = Code {
+    name: "abi3t-too-early",
+    command: "audit",
+    summary: "a wheel claims abi3t for a Python before 3.15",
+    doc: r#"A wheel's tag claims the free-threaded Stable ABI (abi3t) for a
+Python older than 3.15, where abi3t begins (PEP 803).
+
+Why it matters: no such interpreter has abi3t; the tag promises what no
+Python can keep.
+
+Example:
+
+    error: abi3t is claimed for Python 3.13, but abi3t begins with 3.15 (PEP 803) [abi3t-too-early]"#,
+};
+
+pub const WRONG_FILE_NAME: Code = Code {
+    name: "wrong-file-name",
+    command: "audit",
+    summary: "an extension's file name is not one interpreters of its ABI import",
+    doc: r#"An extension claiming abi3 or abi3t has a file name the interpreters of
+that ABI do not search: `NAME.abi3.so` for abi3, `NAME.abi3t.so` for abi3t
+(free-threaded builds never load `.abi3.so`), `NAME.pyd` on Windows.
+
+Why it matters: `import NAME` does not find the file, so the module is
+missing although it is installed.
+
+Example: an abi3t wheel shipping `spam.abi3.so`:
+
+    error: abi3t: abi3t interpreters do not import this file name: name it `NAME.abi3t.so` (or `NAME.pyd`); free-threaded builds never load `.abi3.so` [wrong-file-name]"#,
+};
+
+pub const ABI3T_NEEDS_MODEXPORT: Code = Code {
+    name: "abi3t-needs-modexport",
+    command: "audit",
+    summary: "an abi3t extension exports no PyModExport_<name> hook",
+    doc: r#"An extension claiming abi3t exports no `PyModExport_<name>` hook.
+
+Why it matters: under abi3t `PyModuleDef` is opaque, so the classic
+`PyInit_<name>` returning a `PyModuleDef` cannot be written; the module
+must be exported with `PyModExport_` (PEP 793, PEP 803), or it cannot be
+imported.
+
+Example:
+
+    error: abi3t: exports no `PyModExport_<name>` hook: abi3t modules cannot use `PyInit_` with a `PyModuleDef`, which is opaque there (PEP 793, PEP 803) [abi3t-needs-modexport]"#,
+};
+
+pub const WRONG_PYTHON_DLL: Code = Code {
+    name: "wrong-python-dll",
+    command: "audit",
+    summary: "a Windows extension links the other Stable ABI's python3 DLL",
+    doc: r#"A Windows extension links a version-free Python DLL that is not its
+ABI's: abi3 extensions link `python3.dll`, abi3t extensions
+`python3t.dll`.
+
+Why it matters: the other DLL exports the other ABI; the extension fails
+to load or calls functions with the wrong layout assumptions.
+
+Example:
+
+    error: abi3t: links python3.dll: a abi3t extension links python3t.dll [wrong-python-dll]"#,
+};
+
+pub const OWN_PYTHON_SYMBOL: Code = Code {
+    name: "own-python-symbol",
+    command: "audit",
+    summary: "an extension exports Py* names of its own (a warning)",
+    doc: r#"An extension module defines and exports `Py*` / `_Py*` names of its
+own, other than its export hooks (`PyInit_`, `PyModExport_`). Reported as
+a warning: it does not fail the audit.
+
+Why it matters: such names can clash with the interpreter's own symbols,
+today or in a later release, and the dynamic linker picks one of them.
+
+Example:
+
+    warning: exports Python-like symbols of its own (PyMy_Helper): they can clash with the interpreter's [own-python-symbol]"#,
+};
 
 /// One problem with a claim, with a stable check name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -72,7 +165,7 @@ pub fn tag_problems(
         };
         if expand(name) != expand(metadata) {
             problems.push(Problem::new(
-                "tag-mismatch",
+                TAG_MISMATCH.name,
                 None,
                 format!("the file name says {name} but the WHEEL file says {metadata}"),
             ));
@@ -83,7 +176,7 @@ pub fn tag_problems(
         if claimed_abis(tag).contains(&Abi::Abi3t) {
             if let Some(oldest) = oldest.filter(|v| *v < Abi::Abi3t.first_version()) {
                 problems.push(Problem::new(
-                    "abi3t-too-early",
+                    ABI3T_TOO_EARLY.name,
                     Some(Abi::Abi3t),
                     format!(
                         "abi3t is claimed for Python {oldest}, but abi3t begins with {} (PEP 803)",
@@ -149,7 +242,7 @@ pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem>
     let lower = name.to_ascii_lowercase();
     // A name for one CPython version (`.cpython-311-...so`) is noted by the
     // audit itself.
-    let versioned = crate::binary::audit::version_specific_filename(name).is_some();
+    let versioned = crate::binary::names::version_specific_filename(name).is_some();
     if (lower.ends_with(".so") || lower.ends_with(".pyd")) && !versioned && !searched(name, abi) {
         let wanted = match abi {
             Abi::Abi3 => "`NAME.abi3.so` (or `NAME.pyd`)",
@@ -158,14 +251,14 @@ pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem>
             }
         };
         problems.push(Problem::new(
-            "wrong-file-name",
+            WRONG_FILE_NAME.name,
             Some(abi),
             format!("{abi} interpreters do not import this file name: name it {wanted}"),
         ));
     }
     if abi == Abi::Abi3t && !binary.exports.iter().any(|s| s.starts_with("PyModExport_")) {
         problems.push(Problem::new(
-            "abi3t-needs-modexport",
+            ABI3T_NEEDS_MODEXPORT.name,
             Some(abi),
             "exports no `PyModExport_<name>` hook: abi3t modules cannot use `PyInit_` \
              with a `PyModuleDef`, which is opaque there (PEP 793, PEP 803)"
@@ -185,52 +278,13 @@ pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem>
                 continue;
             }
             problems.push(Problem::new(
-                "wrong-python-dll",
+                WRONG_PYTHON_DLL.name,
                 Some(abi),
                 format!("links {dll}: a {abi} extension links {wanted}"),
             ));
         }
     }
     problems
-}
-
-/// `not-on-platform`: an imported item whose `ifdef` feature macro the
-/// binary's platform lacks, as the manifest says: on Windows, one whose
-/// macro is not `windows = true` (an error; `windows = 'maybe'`, which
-/// depends on the build, a warning); elsewhere, one that needs
-/// `MS_WINDOWS`. Returns the errors and the warnings.
-pub fn platform_problems(binary: &Binary, table: &AbiTable) -> (Vec<Problem>, Vec<Problem>) {
-    let manifest = table.manifest();
-    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-    for symbol in &binary.imports {
-        let Some(ifdef) = table.get(symbol).and_then(|item| item.ifdef.as_deref()) else {
-            continue;
-        };
-        let windows = manifest
-            .get(ifdef)
-            .map_or(Windows::No, |feature| feature.windows);
-        let (platform, wrong) = if binary.format.is_windows() {
-            ("Windows", windows != Windows::Yes)
-        } else {
-            ("this platform", ifdef == "MS_WINDOWS")
-        };
-        if !wrong {
-            continue;
-        }
-        let problem = Problem::new(
-            "not-on-platform",
-            None,
-            format!(
-                "imports {symbol}, which exists only where {ifdef} is defined, not on {platform}"
-            ),
-        );
-        if binary.format.is_windows() && windows == Windows::Maybe {
-            warnings.push(problem);
-        } else {
-            errors.push(problem);
-        }
-    }
-    (errors, warnings)
 }
 
 /// `own-python-symbol` (a warning): the module defines and exports `Py*` /

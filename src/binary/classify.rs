@@ -45,41 +45,6 @@ pub fn classify(table: &AbiTable, name: &str, target: Version) -> Option<Verdict
     Some(verdict)
 }
 
-/// A linked library that ties the extension to one Python version:
-/// `libpython3.N.so…`, `libpython3.N.dylib`, `python3N.dll`, or a macOS
-/// framework's `Python.framework/Versions/3.N/Python`. Returns the version
-/// text (`3.11`). `python3.dll` and `libpython3.so` are the version-free
-/// Stable ABI libraries and are fine.
-pub fn version_specific_libpython(library: &str) -> Option<String> {
-    let base = library.rsplit(['/', '\\']).next().unwrap_or(library);
-    let lower = base.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("libpython3.") {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        return (!digits.is_empty()).then(|| format!("3.{digits}"));
-    }
-    if let Some(rest) = lower.strip_prefix("python3") {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        let after = &rest[digits.len()..];
-        let is_dll = after
-            .strip_prefix(['_', 'd', 't'])
-            .unwrap_or(after)
-            .starts_with(".dll")
-            || after.starts_with(".dll");
-        return (!digits.is_empty() && is_dll).then(|| format!("3.{digits}"));
-    }
-    if base == "Python" {
-        let parts: Vec<&str> = library.split('/').collect();
-        if let Some(index) = parts.iter().position(|part| *part == "Versions") {
-            if let Some(version) = parts.get(index + 1) {
-                if version.starts_with("3.") {
-                    return Some(version.to_string());
-                }
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,31 +83,5 @@ mod tests {
         assert_eq!(classify(&t, "Py_INCREF", v38), Some(Verdict::NotStable));
         assert_eq!(classify(&t, "malloc", v38), None);
         assert_eq!(classify(&t, "Python_helper_of_mine", v38), None);
-    }
-
-    #[test]
-    fn recognises_version_specific_libraries() {
-        let cases = [
-            ("libpython3.11.so.1.0", Some("3.11")),
-            ("libpython3.9d.so", Some("3.9")),
-            ("/usr/lib/libpython3.13.dylib", Some("3.13")),
-            ("python311.dll", Some("3.11")),
-            ("PYTHON38.DLL", Some("3.8")),
-            ("python313t.dll", Some("3.13")),
-            ("python3.dll", None),
-            ("libpython3.so", None),
-            ("libc.so.6", None),
-            (
-                "/Library/Frameworks/Python.framework/Versions/3.12/Python",
-                Some("3.12"),
-            ),
-        ];
-        for (library, expected) in cases {
-            assert_eq!(
-                version_specific_libpython(library).as_deref(),
-                expected,
-                "{library}"
-            );
-        }
     }
 }

@@ -1,4 +1,4 @@
-//! `stable-abi library`: a built libpython exports the whole Stable ABI.
+//! A built libpython exports the whole Stable ABI (`stable-abi library`).
 //!
 //! Expected are all functions and data items of the manifest, `abi_only`
 //! included (they are ABI, called by macros), whose `ifdef` feature macro is
@@ -11,15 +11,34 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
 use crate::abi::Abi;
+use crate::binary::names::{is_libpython, library_abi};
 use crate::binary::symbols::{read_binary, BinaryFormat};
-use crate::cli::LibraryArgs;
-use crate::diagnostic::{print_findings, Finding};
-use crate::manifest::{Kind, Manifest, Windows};
-use crate::view::{Headers, Profile};
-use crate::Outcome;
+use crate::codes::Code;
+use crate::diagnostic::Finding;
+use crate::error::{Error, Result};
+use crate::manifest::{Kind, Manifest, Selection, Windows};
+use crate::view::{Defines, Headers};
+
+/// The code of a symbol the library does not export.
+pub const MISSING_EXPORT: Code = Code {
+    name: "missing-export",
+    command: "library",
+    summary: "a Stable ABI function or data the library does not export",
+    doc: r#"A function or data item of the manifest (`abi_only` ones included:
+macros call them) whose `ifdef` feature macro is defined on the target is
+not in the library's exports (an ELF's dynamic symbol table, an archive's
+symbol index, a Mach-O's external symbols, a DLL's export table).
+Reported at the item's manifest entry.
+
+Why it matters: an extension built for the Stable ABI links against the
+symbol by name; on a Python whose libpython lacks it, the extension fails
+to load (undefined symbol), although the manifest promised it.
+
+Example: a build that forgot `PyType_GetName`:
+
+    Misc/stable_abi.toml:2101:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
+};
 
 /// Which feature macros (`ifdef` values) are defined on the target.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +99,8 @@ pub fn check_libraries(
 }
 
 /// [`check_libraries`], where a free-threaded library ([`library_abi`])
-/// need not export the items in `not_in_abi3t` (see [`not_in_abi3t`]).
+/// need not export the items in `not_in_abi3t` (see [`not_in_abi3t`]);
+/// its findings say `abi3t`.
 pub fn check_libraries_with(
     manifest: &Manifest,
     paths: &[PathBuf],
@@ -94,46 +114,16 @@ pub fn check_libraries_with(
     Ok(findings)
 }
 
-/// The Stable ABI a libpython serves, by its name: a free-threaded build's
-/// (`libpython3.15t.so`, `python3t.dll`, `python315t.dll`) serves abi3t
-/// extensions (PEP 803), any other abi3.
-pub fn library_abi(path: &Path) -> Abi {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let after_version = |rest: &str| -> bool {
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        let flags: String = rest[digits..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
-            .collect();
-        flags.contains('t')
-    };
-    if let Some(rest) = name.strip_prefix("libpython3.") {
-        if after_version(rest) {
-            return Abi::Abi3t;
-        }
-    }
-    if let Some(rest) = name.strip_prefix("python3") {
-        if name.ends_with(".dll") && after_version(rest) {
-            return Abi::Abi3t;
-        }
-    }
-    Abi::Abi3
-}
-
 /// The manifest's functions and data that the abi3t headers of the tree
 /// at `root` no longer declare although the abi3 headers do (at the tree's
-/// version): a free-threaded libpython need not export them. Empty when
-/// the tree has no headers, or predates abi3t (3.15).
+/// version): a free-threaded libpython need not export them (PEP 803).
+/// Empty when the tree has no readable headers, or predates abi3t.
 pub fn not_in_abi3t(manifest: &Manifest, root: &Path) -> BTreeSet<String> {
-    let Ok(headers) = Headers::load(root, &Profile::default()) else {
+    let Ok(headers) = Headers::load(root, &Defines::default()) else {
         return BTreeSet::new();
     };
     let version = headers.python_version();
-    let none = Profile::default();
+    let none = Defines::default();
     let (Ok(abi3), Ok(abi3t)) = (
         headers.view_abi(Abi::Abi3, version, &none),
         headers.view_abi(Abi::Abi3t, version, &none),
@@ -141,7 +131,7 @@ pub fn not_in_abi3t(manifest: &Manifest, root: &Path) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     manifest
-        .select(&[Kind::Function, Kind::Data], false, None)
+        .select(Selection::of(&Kind::SYMBOLS))
         .into_iter()
         .filter(|item| abi3.symbol(&item.name).is_some() && abi3t.symbol(&item.name).is_none())
         .map(|item| item.name.clone())
@@ -155,15 +145,15 @@ pub fn check_library(
     features: &Features,
     not_in_abi3t: &BTreeSet<String>,
 ) -> Result<Vec<Finding>> {
-    let data = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let binary = read_binary(&data).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    let data = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
+    let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
     let defined = features.for_format(manifest, binary.format);
     let abi = library_abi(path);
-    let expected = manifest.select(&[Kind::Function, Kind::Data], true, Some(&defined));
     let kind_of_build = match abi {
         Abi::Abi3 => "",
         Abi::Abi3t => " (a free-threaded build: abi3t)",
     };
+    let expected = manifest.select(Selection::of(&Kind::SYMBOLS).where_defined(&defined));
     let findings = expected
         .into_iter()
         .filter(|item| abi == Abi::Abi3 || !not_in_abi3t.contains(&item.name))
@@ -174,7 +164,7 @@ pub fn check_library(
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "?".into());
             let mut finding = Finding::error(
-                "missing-export",
+                MISSING_EXPORT.name,
                 item.name.clone(),
                 format!(
                     "{} {} (added in {added}) is not exported by {}{kind_of_build}",
@@ -238,99 +228,6 @@ fn libraries_in(dir: &Path, seen: &mut BTreeSet<PathBuf>, found: &mut Vec<PathBu
         let identity = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if seen.insert(identity) {
             found.push(path);
-        }
-    }
-}
-
-/// `libpython3.N[abiflags].{so[.X.Y], dylib, a}`; not the version-free
-/// `libpython3.so`, which only forwards.
-fn is_libpython(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("libpython3.") else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let rest = rest[digits..].trim_start_matches(['d', 't']);
-    let versioned_so = rest
-        .strip_prefix(".so.")
-        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
-    rest == ".a" || rest == ".dylib" || rest == ".so" || versioned_so
-}
-
-pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
-    let paths = if args.paths.is_empty() {
-        let root = manifest.root();
-        let found = default_libraries(&root);
-        if found.is_empty() {
-            anyhow::bail!(
-                "{}: no libpython3.N.so*, .dylib or .a in the tree, its lib/ or the \
-                 current directory; pass the libraries to check",
-                root.display()
-            );
-        }
-        found
-    } else {
-        args.paths.clone()
-    };
-    let features = Features::PlatformDefaults(args.feature.iter().cloned().collect());
-    let any_abi3t = paths.iter().any(|p| library_abi(p) == Abi::Abi3t);
-    let not_in_abi3t = if any_abi3t {
-        not_in_abi3t(&manifest, &manifest.root())
-    } else {
-        BTreeSet::new()
-    };
-    let findings = check_libraries_with(&manifest, &paths, &features, &not_in_abi3t)?;
-    print_findings(&mut std::io::stdout().lock(), &findings, args.format)?;
-    let outcome = Outcome::of(&findings);
-    if outcome == Outcome::Success && args.format == crate::diagnostic::Format::Text {
-        for path in &paths {
-            let abi = library_abi(path);
-            eprintln!("{}: exports the whole Stable ABI ({abi})", path.display());
-        }
-    }
-    Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn free_threaded_libraries_serve_abi3t() {
-        for (name, abi) in [
-            ("libpython3.15t.so.1.0", Abi::Abi3t),
-            ("lib/libpython3.15td.a", Abi::Abi3t),
-            ("python3t.dll", Abi::Abi3t),
-            ("PYTHON315T.DLL", Abi::Abi3t),
-            ("libpython3.15.so.1.0", Abi::Abi3),
-            ("libpython3.15d.so", Abi::Abi3),
-            ("python3.dll", Abi::Abi3),
-        ] {
-            assert_eq!(library_abi(Path::new(name)), abi, "{name}");
-        }
-    }
-
-    #[test]
-    fn libpython_names() {
-        for good in [
-            "libpython3.13.so",
-            "libpython3.13.so.1.0",
-            "libpython3.13d.so",
-            "libpython3.13t.a",
-            "libpython3.9.dylib",
-        ] {
-            assert!(is_libpython(good), "{good}");
-        }
-        for bad in [
-            "libpython3.so",
-            "libpython3.13.so.o",
-            "libpython3.x.a",
-            "python313.dll",
-        ] {
-            assert!(!is_libpython(bad), "{bad}");
         }
     }
 }

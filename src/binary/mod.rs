@@ -9,12 +9,16 @@
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
 //!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
 //!   table built into the binary), reported by [`report`]; wheels are read
-//!   by [`wheel`].
+//!   by [`wheel`]; [`claims`], [`platform`] and [`unusable`] judge what
+//!   the symbol table alone does not.
 
 pub mod audit;
 pub mod claims;
 pub mod classify;
 pub mod library;
+pub mod names;
+pub mod platform;
+pub mod problems;
 pub mod report;
 pub mod symbols;
 pub mod table;

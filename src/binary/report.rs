@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::binary::audit::{ExtensionReport, InputReport};
 use crate::binary::table::AbiTable;
-use crate::diagnostic::Format;
+use crate::diagnostic::{Finding, Format};
+use crate::output;
 
 /// Totals over all inputs.
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
@@ -45,8 +46,21 @@ pub fn summarize(reports: &[InputReport]) -> Summary {
     summary
 }
 
-/// Prints the reports (`text`: per input, then per extension; `json`:
-/// `{"table", "inputs": [...], "summary"}`).
+/// Every extension's findings, in input order.
+pub fn findings(reports: &[InputReport]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for report in reports {
+        findings.extend(report.problems.iter().cloned());
+        for extension in &report.extensions {
+            findings.extend(extension.findings.iter().cloned());
+        }
+    }
+    findings
+}
+
+/// Prints the reports (`text`: per input, then per extension; `json`: the
+/// envelope with the findings, `table`, `inputs` and the counts in
+/// `summary`; `sarif`: the findings).
 pub fn print(
     out: &mut dyn Write,
     reports: &[InputReport],
@@ -56,14 +70,14 @@ pub fn print(
     let summary = summarize(reports);
     match format {
         Format::Json => {
-            let document = serde_json::json!({
-                "table": table.source,
-                "inputs": reports,
-                "summary": summary,
-            });
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)
+            let findings = findings(reports);
+            let report = output::Report::new("audit", &findings)
+                .with("table", &table.source)
+                .with("inputs", reports)
+                .with_counts(&summary);
+            output::write_json(out, &report)
         }
+        Format::Sarif => output::sarif::write(out, &findings(reports)),
         Format::Text => {
             for report in reports {
                 print_input(out, report)?;
@@ -105,23 +119,20 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
         writeln!(out, "  error: {} [{}]", problem.message, problem.check)?;
     }
     for extension in &report.extensions {
-        print_extension(out, extension, report.target)?;
+        print_extension(out, extension)?;
     }
     Ok(())
 }
 
-fn print_extension(
-    out: &mut dyn Write,
-    extension: &ExtensionReport,
-    target: Option<crate::version::Version>,
-) -> io::Result<()> {
+fn print_extension(out: &mut dyn Write, extension: &ExtensionReport) -> io::Result<()> {
     if extension.error.is_some() {
         return Ok(());
     }
-    let problems = extension.not_stable.len()
-        + extension.too_new.len()
-        + extension.version_specific_links.len()
-        + extension.problems.len();
+    let problems = extension
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .count();
     let verdict = if problems == 0 {
         "ok".to_string()
     } else {
@@ -138,56 +149,20 @@ fn print_extension(
     for note in &extension.notes {
         writeln!(out, "    note: {note}")?;
     }
-    for problem in &extension.problems {
-        let abi = problem
+    for finding in &extension.findings {
+        // A claim's problem names the ABI it is about (`abi3t: …`).
+        let abi = finding
             .abi
             .map(|abi| format!("{abi}: "))
             .unwrap_or_default();
         writeln!(
             out,
-            "    error: {abi}{} [{}]",
-            problem.message, problem.check
+            "    {}: {abi}{} [{}]",
+            finding.severity, finding.message, finding.check
         )?;
-    }
-    for warning in &extension.warnings {
-        writeln!(out, "    warning: {} [{}]", warning.message, warning.check)?;
-    }
-    // In a fat Mach-O, which slices a symbol's finding is about.
-    let slices = |symbol: &str| match extension.slices.get(symbol) {
-        Some(slices) => format!(" (in the {} slice)", slices.join(", ")),
-        None => String::new(),
-    };
-    for symbol in &extension.not_stable {
-        writeln!(
-            out,
-            "    error: {symbol} is not in the Stable ABI{} [not-stable-abi]",
-            slices(symbol)
-        )?;
-    }
-    for too_new in &extension.too_new {
-        let target = target
-            .map(|t| format!(" (the target is {t})"))
-            .unwrap_or_default();
-        write!(
-            out,
-            "    error: {} needs Python {}{target}{} [version-mismatch]",
-            too_new.symbol,
-            too_new.needs,
-            slices(&too_new.symbol)
-        )?;
-        match &too_new.manifest_location {
-            Some(location) => {
-                writeln!(out, "\n      {location}: note: added in {}", too_new.needs)?
-            }
-            None => writeln!(out)?,
+        for note in &finding.notes {
+            writeln!(out, "      {note}")?;
         }
-    }
-    for link in &extension.version_specific_links {
-        writeln!(
-            out,
-            "    error: linked to {}, which only Python {} has [version-specific-libpython]",
-            link.library, link.version
-        )?;
     }
     Ok(())
 }

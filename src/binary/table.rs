@@ -36,7 +36,7 @@ pub struct AbiTable {
     /// the table compiled into the binary).
     located: bool,
     /// Functions an abi3t extension cannot use ([`unusable`]): the
-    /// built-in derivation, or the manifest tree's.
+    /// derivation on the manifest's tree, else the built-in one.
     pub abi3t_unusable: unusable::Unusable,
 }
 
@@ -73,7 +73,7 @@ impl AbiTable {
     }
 
     /// A table from manifest text whose locations mean nothing to the user.
-    pub fn parse(text: &str, source: &str) -> Result<AbiTable, manifest::ManifestError> {
+    pub fn parse(text: &str, source: &str) -> crate::Result<AbiTable> {
         let manifest = Manifest::parse(text, Path::new(source))?;
         Ok(AbiTable::unlocated(manifest, source.to_string()))
     }
@@ -121,20 +121,17 @@ pub fn render(manifest: &Manifest) -> String {
 
 /// Writes the table for `manifest` to `path` and, when the manifest's tree
 /// has 3.15+ headers, the abi3t-unusable list beside it
-/// (`abi3t_unusable.txt`).
-pub fn write(manifest: &Manifest, path: &Path) -> anyhow::Result<()> {
+/// (`abi3t_unusable.txt`, written atomically and only when it changes).
+pub fn write(manifest: &Manifest, path: &Path) -> crate::Result<()> {
     std::fs::write(path, render(manifest))
-        .map_err(|err| anyhow::anyhow!("{}: cannot write the table: {err}", path.display()))?;
+        .map_err(|err| crate::Error::io(path, "cannot write the table", err))?;
     if let Some(list) = unusable::derive(manifest, &manifest.root()) {
-        let beside = path.with_file_name("abi3t_unusable.txt");
         let newest = manifest
             .newest_version()
             .map_or_else(|| "-".to_string(), |v| v.to_string());
         let source = format!("a manifest of newest version {newest} and its tree's headers");
-        let text = unusable::render(&list, &source);
-        std::fs::write(&beside, text).map_err(|err| {
-            anyhow::anyhow!("{}: cannot write the abi3t list: {err}", beside.display())
-        })?;
+        let beside = path.with_file_name("abi3t_unusable.txt");
+        crate::generate::update_file(&beside, &unusable::render(&list, &source), true)?;
     }
     Ok(())
 }
@@ -173,9 +170,7 @@ mod tests {
         let manifest = Manifest::parse(text, Path::new("m.toml")).unwrap();
         let table = AbiTable::parse(&render(&manifest), "t").unwrap();
         for item in &manifest.items {
-            let mut parsed = table.get(&item.name).unwrap().clone();
-            (parsed.line, parsed.column) = (item.line, item.column);
-            assert_eq!(&parsed, item);
+            assert_eq!(table.get(&item.name).unwrap(), item);
         }
         let located = AbiTable::from_manifest(manifest);
         let item = located.get("PyFoo").unwrap();

@@ -18,8 +18,32 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::abi::Abi;
+use crate::binary::symbols::Binary;
+use crate::codes::Code;
+use crate::diagnostic::Finding;
 use crate::manifest::{Kind, Manifest, StructAbiKind};
-use crate::view::{Headers, Profile};
+use crate::view::{Defines, Headers};
+
+pub const ABI3T_UNUSABLE: Code = Code {
+    name: "abi3t-unusable",
+    command: "audit",
+    summary: "an abi3t extension imports a function that needs a struct abi3t hides",
+    doc: r#"An extension claiming abi3t imports a Stable ABI function whose
+declaration takes or returns a struct that extensions define under abi3
+and that abi3t makes opaque (`PyModuleDef`: `PyModule_Create2`,
+`PyModuleDef_Init`, `PyState_FindModule`, ...). The list is derived from
+the headers and the manifest, not kept by hand: the structs that are
+'full-abi' and complete in the abi3 view but not in the abi3t view, and
+the functions whose `PyAPI_FUNC` declaration names one.
+
+Why it matters: under abi3t the extension cannot write (or look into) a
+`PyModuleDef`, so such a call was compiled against the abi3 layout; the
+module must use the PEP 793 `PyModExport_` slots instead.
+
+Example:
+
+    error: abi3t: imports PyModule_Create2, which takes or returns a PyModuleDef: abi3t makes PyModuleDef opaque, so an extension cannot define one [abi3t-unusable]"#,
+};
 
 /// The committed derivation: `FUNCTION TYPE` per line.
 pub const BUILTIN: &str = include_str!("abi3t_unusable.txt");
@@ -55,12 +79,12 @@ pub fn render(unusable: &Unusable, source: &str) -> String {
 /// The derivation on the tree at `root` (see the module's documentation);
 /// `None` when it has no readable headers or predates abi3t.
 pub fn derive(manifest: &Manifest, root: &Path) -> Option<Unusable> {
-    let headers = Headers::load(root, &Profile::default()).ok()?;
+    let headers = Headers::load(root, &Defines::default()).ok()?;
     let version = headers.python_version();
     if version < Abi::Abi3t.first_version() {
         return None;
     }
-    let none = Profile::default();
+    let none = Defines::default();
     let abi3 = headers.view_abi(Abi::Abi3, version, &none).ok()?;
     let abi3t = headers.view_abi(Abi::Abi3t, version, &none).ok()?;
     let complete = |view: &crate::view::View, name: &str| {
@@ -131,6 +155,23 @@ pub fn for_manifest(manifest: Option<&Manifest>) -> Unusable {
     manifest
         .and_then(|m| derive(m, &m.root()))
         .unwrap_or_else(|| parse(BUILTIN))
+}
+
+/// The `abi3t-unusable` findings of an abi3t extension's imports, named by
+/// the symbol.
+pub fn findings(binary: &Binary, unusable: &Unusable) -> Vec<Finding> {
+    binary
+        .imports
+        .iter()
+        .filter_map(|symbol| {
+            let ty = unusable.get(symbol)?;
+            let message = format!(
+                "imports {symbol}, which takes or returns a {ty}: abi3t makes {ty} opaque, \
+                 so an extension cannot define one"
+            );
+            Some(Finding::error(ABI3T_UNUSABLE.name, symbol, message).abi(Abi::Abi3t))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use std::io::{Read, Seek};
 
+use crate::binary::names::is_extension_name;
 use crate::version::Version;
 
 /// The tags a wheel claims: `{python tags}-{abi tags}-{platform tags}`,
@@ -104,13 +105,6 @@ impl std::fmt::Display for WheelTag {
             self.platform.join(".")
         )
     }
-}
-
-/// A file that may be an extension module, by its name: `.so` (with or
-/// without `.abi3`/`.cpython-…` infixes), `.pyd`, `.dylib`.
-pub fn is_extension_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".so") || lower.ends_with(".pyd") || lower.ends_with(".dylib")
 }
 
 /// What a wheel holds that matters to the audit.

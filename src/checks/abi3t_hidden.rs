@@ -1,46 +1,54 @@
-//! `abi3t-hidden`: a macro of the free-threaded Stable ABI (abi3t, PEP 803)
-//! that only works with a struct abi3t hides.
-//!
-//! What abi3t hides is derived, per version, by comparing the two views of
-//! the same headers: a struct (or typedef of one) that is complete in the
-//! abi3 view and incomplete or absent in the abi3t view is hidden (in 3.15:
-//! `PyObject`, `PyVarObject`, `PyModuleDef`, `PyModuleDef_Base`); its
-//! members' names, except those some struct abi3t keeps complete also has,
-//! are hidden members; a macro that abi3 defines and abi3t does not
-//! (`PyObject_HEAD`, `PyModuleDef_HEAD_INIT`, …) is a hidden macro. A
-//! macro abi3t still defines is a finding when its replacement
-//!
-//! - reaches into a hidden struct: `->ob_type`, `.ob_refcnt`;
-//! - needs the hidden type complete: `sizeof(PyObject)`,
-//!   `offsetof(PyObject, ob_type)`, `(PyObject){...}` — the type's name
-//!   not followed by `*`;
-//! - uses a hidden macro.
-//!
-//! Why it matters: such a macro compiles in the header but fails (or, with
-//! casts, reads the wrong layout) in every extension that uses it under
-//! `Py_TARGET_ABI3T`; abi3t's promise is that the layout of these structs
-//! is unknown to extensions.
-//!
-//! Example, had `Include/object.h` left `Py_REFCNT` visible to abi3t:
-//!
-//! ```text
-//! Include/object.h:90:9: error: Py_REFCNT reaches into PyObject (->ob_refcnt), which abi3t hides, for abi3t (Py_TARGET_ABI3T) 3.15 [abi3t-hidden]
-//! ```
-//!
-//! Limits: declarations are not read for their types, so a function taking
-//! or returning a hidden struct by value, or a struct with a hidden struct
-//! as a member by value, is not found here (the 3.15 headers have none).
+//! The `abi3t-hidden` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain abi3t-hidden`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::abi::Abi;
 use crate::checks::versions::describe;
 use crate::checks::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::version::Version;
 use crate::view::View;
 
-pub const NAME: &str = "abi3t-hidden";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "abi3t-hidden",
+    command: "headers",
+    summary: "an abi3t macro needs a struct abi3t hides (member access, complete type)",
+    doc: r#"A macro of the free-threaded Stable ABI (abi3t, PEP 803)
+that only works with a struct abi3t hides.
+
+What abi3t hides is derived, per version, by comparing the two views of
+the same headers: a struct (or typedef of one) that is complete in the
+abi3 view and incomplete or absent in the abi3t view is hidden (in 3.15:
+`PyObject`, `PyVarObject`, `PyModuleDef`, `PyModuleDef_Base`); its
+members' names, except those some struct abi3t keeps complete also has,
+are hidden members; a macro that abi3 defines and abi3t does not
+(`PyObject_HEAD`, `PyModuleDef_HEAD_INIT`, …) is a hidden macro. A
+macro abi3t still defines is a finding when its replacement
+
+- reaches into a hidden struct: `->ob_type`, `.ob_refcnt`;
+- needs the hidden type complete: `sizeof(PyObject)`,
+  `offsetof(PyObject, ob_type)`, `(PyObject){...}` — the type's name
+  not followed by `*`;
+- uses a hidden macro.
+
+Why it matters: such a macro compiles in the header but fails (or, with
+casts, reads the wrong layout) in every extension that uses it under
+`Py_TARGET_ABI3T`; abi3t's promise is that the layout of these structs
+is unknown to extensions.
+
+Example, had `Include/object.h` left `Py_REFCNT` visible to abi3t:
+
+    Include/object.h:90:9: error: Py_REFCNT reaches into PyObject (->ob_refcnt), which abi3t hides, for abi3t (Py_TARGET_ABI3T) 3.15 [abi3t-hidden]
+
+Limits: declarations are not read for their types, so a function taking
+or returning a hidden struct by value, or a struct with a hidden struct
+as a member by value, is not found here (the 3.15 headers have none)."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 /// What abi3t hides at one version, derived from the two views.
 #[derive(Debug, Default, PartialEq, Eq)]

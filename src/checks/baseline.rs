@@ -32,11 +32,36 @@ use std::path::{Path, PathBuf};
 
 use crate::abi::Abi;
 use crate::checks::versions::{describe, format_versions, parse_versions};
+use crate::codes::Code;
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
+use crate::error::{Error, Result};
 use crate::version::Version;
 
+/// The code of the warnings about stale baseline entries.
+pub const STALE_BASELINE_CODE: Code = Code {
+    name: "stale-baseline",
+    command: "headers",
+    summary: "a baseline entry accepts a finding that no longer occurs (a warning)",
+    doc: r#"A line of the baseline (`--baseline FILE`, or the accepted breaks of
+`compat --accepted FILE`) matches no finding, or lists versions at which
+its finding no longer occurs. Reported as a warning at the line.
+
+Why it matters: the baseline is there to let a tree with known defects
+pass while any new finding fails. An entry for a defect that was fixed
+would silently accept the defect if it came back; reporting it makes the
+baseline shrink as defects are fixed.
+
+Example: the declaration of `PyEval_GetFrameBuiltins` got its version
+guard, but the baseline still accepts it:
+
+    Misc/stable_abi_baseline.txt:3:1: warning: `too-early PyEval_GetFrameBuiltins` is in the baseline but no longer found; remove the line [stale-baseline]
+
+When the finding still occurs at fewer versions, the warning says what
+the line can shrink to."#,
+};
+
 /// The check name of the warnings about stale baseline entries.
-pub const STALE_BASELINE: &str = "stale-baseline";
+pub const STALE_BASELINE: &str = STALE_BASELINE_CODE.name;
 
 const HEADER: &str = "\
 # stable-abi headers baseline: accepted findings, one per line:
@@ -49,6 +74,17 @@ const HEADER: &str = "\
 struct Entry {
     versions: Vec<Version>,
     line: usize,
+}
+
+/// Leaves out what the baseline file at `path` accepts (reporting its
+/// stale entries); all findings when there is none.
+///
+/// Errors: the file cannot be read or has a malformed line.
+pub fn apply_baseline(findings: Vec<Finding>, path: Option<&Path>) -> Result<Vec<Finding>> {
+    match path {
+        Some(path) => Ok(Baseline::load(path)?.apply(findings)),
+        None => Ok(findings),
+    }
 }
 
 /// A parsed baseline file.
@@ -69,10 +105,9 @@ fn key_of(finding: &Finding) -> Key {
 
 impl Baseline {
     /// Reads a baseline file; errors name the file and line.
-    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|err| {
-            anyhow::anyhow!("{}: error: cannot read the baseline: {err}", path.display())
-        })?;
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Error::io(path, "cannot read the baseline", err))?;
         Ok(Baseline::parse(&text, path)?)
     }
 

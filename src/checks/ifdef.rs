@@ -1,33 +1,42 @@
-//! `ifdef`: an item with `ifdef = 'X'` must be declared exactly when the
-//! feature macro `X` is defined; a function or data declared only when some
-//! feature macro is defined must say so in the manifest.
-//!
-//! Why it matters: `ifdef` decides where the item is expected — which
-//! symbols `python3.dll` re-exports on Windows, which symbols the tests
-//! look up, what the documentation says is platform-specific. If the header
-//! guard and the manifest disagree, one platform either misses a symbol it
-//! should have, or offers one the Stable ABI does not promise there.
-//!
-//! Example: `PyOS_AfterFork` has `ifdef = 'HAVE_FORK'`, but CPython 3.13
-//! declares it outside `#ifdef HAVE_FORK`:
-//!
-//! ```text
-//! Include/intrcheck.h:18:37: error: PyOS_AfterFork has `ifdef = 'HAVE_FORK'` but is declared for Py_LIMITED_API 3.13 even when HAVE_FORK is not defined [ifdef]
-//! ```
-//!
-//! Checked at the tree's version, by evaluating the headers once more per
-//! feature macro with that macro toggled (`-D X` or `-U X`). When the
-//! headers undo the toggle themselves (`pythread.h` defines
-//! `PY_HAVE_THREAD_NATIVE_ID` on every platform that has it), the items
-//! under that macro cannot be checked: that is a warning, not a finding.
+//! The `ifdef` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain ifdef`).
 
 use std::collections::BTreeMap;
 
-use crate::checks::{declared, missing, seen, seen_verb, Context};
+use crate::checks::{declared, seen, seen_verb, Context};
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
+use crate::manifest::Kind;
 use crate::view::View;
 
-pub const NAME: &str = "ifdef";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "ifdef",
+    command: "headers",
+    summary: "an item's `ifdef` does not match the feature macro that guards it",
+    doc: r#"An item with `ifdef = 'X'` must be declared exactly when the
+feature macro `X` is defined; a function or data declared only when some
+feature macro is defined must say so in the manifest.
+
+Why it matters: `ifdef` decides where the item is expected — which
+symbols `python3.dll` re-exports on Windows, which symbols the tests
+look up, what the documentation says is platform-specific. If the header
+guard and the manifest disagree, one platform either misses a symbol it
+should have, or offers one the Stable ABI does not promise there.
+
+Example: `PyOS_AfterFork` has `ifdef = 'HAVE_FORK'`, but CPython 3.13
+declares it outside `#ifdef HAVE_FORK`:
+
+    Include/intrcheck.h:18:37: error: PyOS_AfterFork has `ifdef = 'HAVE_FORK'` but is declared for Py_LIMITED_API 3.13 even when HAVE_FORK is not defined [ifdef]
+
+Checked at the tree's version, by evaluating the headers once more per
+feature macro with that macro toggled (`-D X` or `-U X`). When the
+headers undo the toggle themselves (`pythread.h` defines
+`PY_HAVE_THREAD_NATIVE_ID` on every platform that has it), the items
+under that macro cannot be checked: that is a warning, not a finding."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 pub fn check(context: &Context) -> Vec<Finding> {
     let current = context.current_version();
@@ -62,7 +71,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
         for item in context.manifest.items.iter() {
             if item.ifdef.as_deref() != Some(feature.as_str())
                 || item.abi_only
-                || !missing::KINDS.contains(&item.kind)
+                || !Kind::IN_HEADERS.contains(&item.kind)
                 || item.added.is_none_or(|added| added > current)
             {
                 continue;
@@ -79,12 +88,13 @@ pub fn check(context: &Context) -> Vec<Finding> {
                     ),
                     context.manifest.location(item),
                 ),
-                (Some(_), Some(location)) => (
+                (Some(_), Some(seen_off)) => (
                     format!(
                         "{name} has `ifdef = '{feature}'` but is {verb} for Py_LIMITED_API \
                          {current} even when {feature} is not defined"
                     ),
-                    location
+                    seen_off
+                        .location()
                         .cloned()
                         .unwrap_or_else(|| context.manifest.location(item)),
                 ),

@@ -1,42 +1,40 @@
-//! `missing`: an item is not declared (function, data) or not defined
-//! (macro, const, typedef, struct) at a version at or after its `added`.
-//!
-//! Why it matters: the manifest promises that an extension built with
-//! `Py_LIMITED_API=3.N` can use every item added at or before 3.N. If the
-//! headers hide it there, that promise is broken: code written against the
-//! documentation does not compile, or silently falls back to something else.
-//!
-//! Example: the manifest says `METH_METHOD` was added in 3.7, but the header
-//! guards it with `Py_LIMITED_API+0 >= 0x03090000`:
-//!
-//! ```text
-//! Misc/stable_abi.toml:2123:1: error: METH_METHOD was added in 3.7 but is not defined for Py_LIMITED_API 3.7–3.8 [missing]
-//!     Include/methodobject.h:124:9: note: defined for Py_LIMITED_API 3.9 here
-//! ```
-//!
-//! Only the Limited API is expected (not `abi_only` items), and only items
-//! whose `ifdef` feature macro is defined in this configuration.
+//! The `missing` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain missing`).
 
 use crate::checks::versions::describe;
 use crate::checks::{seen, seen_verb, Context};
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::Kind;
 
-pub const NAME: &str = "missing";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "missing",
+    command: "headers",
+    summary: "an item is not declared/defined at a version at or after its `added`",
+    doc: r#"An item is not declared (function, data) or not defined
+(macro, const, typedef, struct) at a version at or after its `added`.
 
-/// Every kind the headers can show.
-pub const KINDS: [Kind; 6] = [
-    Kind::Function,
-    Kind::Data,
-    Kind::Macro,
-    Kind::Const,
-    Kind::Typedef,
-    Kind::Struct,
-];
+Why it matters: the manifest promises that an extension built with
+`Py_LIMITED_API=3.N` can use every item added at or before 3.N. If the
+headers hide it there, that promise is broken: code written against the
+documentation does not compile, or silently falls back to something else.
+
+Example: the manifest says `METH_METHOD` was added in 3.7, but the header
+guards it with `Py_LIMITED_API+0 >= 0x03090000`:
+
+    Misc/stable_abi.toml:2123:1: error: METH_METHOD was added in 3.7 but is not defined for Py_LIMITED_API 3.7–3.8 [missing]
+        Include/methodobject.h:124:9: note: defined for Py_LIMITED_API 3.9 here
+
+Only the Limited API is expected (not `abi_only` items), and only items
+whose `ifdef` feature macro is defined in this configuration."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for item in context.expected(&KINDS) {
+    for item in context.expected(&Kind::IN_HEADERS) {
         let Some(added) = item.added else { continue };
         let mut absent = Vec::new();
         let mut first_seen = None;
@@ -48,7 +46,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
                 None => absent.push(*version),
                 Some(location) => {
                     if first_seen.is_none() {
-                        first_seen = Some((*version, location.cloned()));
+                        first_seen = Some((*version, location.location().cloned()));
                     }
                 }
             }

@@ -1,8 +1,9 @@
 //! Header checks: the headers against the manifest, at every version.
 //!
-//! Every check is one unit in its own file, with a stable name (the
-//! `[check]` suffix of its findings, and the first word of a baseline
-//! line). [`CHECKS`] lists them; adding a check is one row there.
+//! Every check is one unit in its own file, with its [`Code`] (the
+//! `[check]` suffix of its findings, the first word of a baseline line,
+//! and its documentation for `stable-abi explain`). [`CHECKS`] lists them;
+//! adding a check is one row there.
 //!
 //! The checks read a [`Context`]: the manifest, and the limited view of the
 //! headers at every `Py_LIMITED_API` version from 3.2 to the tree's own,
@@ -44,9 +45,7 @@
 
 mod abi3t_hidden;
 mod baseline;
-pub mod command;
 mod ifdef;
-pub mod legacy;
 mod missing;
 mod structs;
 mod too_early;
@@ -55,58 +54,54 @@ mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::abi::Abi;
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
-use crate::manifest::{Item, Kind, Manifest};
+use crate::error::Result;
+use crate::manifest::{Item, Kind, Manifest, Selection};
 use crate::version::Version;
-use crate::view::{Headers, Profile, View};
+use crate::view::{Defines, Headers, View};
 
-pub use baseline::{Baseline, STALE_BASELINE};
-pub use command::run;
+pub use baseline::{apply_baseline, Baseline, STALE_BASELINE, STALE_BASELINE_CODE};
+pub use unlisted::at_version as unlisted_at;
 pub use versions::{format_versions, parse_versions};
 
-/// One header check: a stable name and the function that runs it.
+/// The stable name of the `missing` check.
+pub const MISSING: &str = missing::NAME;
+
+/// One header check: its code (name, summary, documentation) and the
+/// function that runs it.
 pub struct Check {
-    /// The stable name, e.g. `too-early`.
-    pub name: &'static str,
-    /// One line for `--help`-like listings and the README.
-    pub summary: &'static str,
+    pub code: &'static Code,
     pub run: fn(&Context) -> Vec<Finding>,
 }
 
 /// Every header check, in the order findings are reported.
 pub const CHECKS: &[Check] = &[
     Check {
-        name: missing::NAME,
-        summary: "an item is not declared/defined at a version at or after its `added`",
+        code: &missing::CODE,
         run: missing::check,
     },
     Check {
-        name: unlisted::NAME,
-        summary: "a function or data is declared in the limited API but not in the manifest",
+        code: &unlisted::CODE,
         run: unlisted::check,
     },
     Check {
-        name: too_early::NAME,
-        summary: "a function or data is declared at a version before its `added`",
+        code: &too_early::CODE,
         run: too_early::check,
     },
     Check {
-        name: ifdef::NAME,
-        summary: "an item's `ifdef` does not match the feature macro that guards it",
+        code: &ifdef::CODE,
         run: ifdef::check,
     },
     Check {
-        name: structs::NAME,
-        summary: "a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)",
+        code: &structs::CODE,
         run: structs::check,
     },
     Check {
-        name: abi3t_hidden::NAME,
-        summary: "an abi3t macro needs a struct abi3t hides (member access, complete type)",
+        code: &abi3t_hidden::CODE,
         run: abi3t_hidden::check,
     },
 ];
@@ -140,13 +135,23 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Parses the headers of the manifest's tree with `defines` (`-D`/`-U`)
+    /// and evaluates them at every version ([`Context::build`]).
+    ///
+    /// Errors: the tree's version cannot be read, or a header is bad at
+    /// some version (located, with its include stack).
+    pub fn for_tree(manifest: &'a Manifest, defines: &Defines) -> Result<Context<'a>> {
+        let headers = Headers::load(&manifest.root(), defines)?;
+        Context::build(manifest, &headers)
+    }
+
     /// Evaluates the parsed headers at every version from 3.2 to the tree's
     /// own, and once per feature macro toggled at the tree's version. (A
     /// feature macro given with `-D` when the headers were loaded is in the
     /// views' macros, so it counts as defined, as for a compiler.)
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
-        let none = Profile::default();
+        let none = Defines::default();
         // Each view is an independent evaluation of the one parse.
         let views = versions
             .par_iter()
@@ -171,19 +176,13 @@ impl<'a> Context<'a> {
         context.toggled = features
             .into_par_iter()
             .map(|(name, defined)| {
-                let profile = if defined {
-                    Profile {
-                        undefines: vec![name.clone()],
-                        ..Profile::default()
-                    }
+                let toggle = if defined {
+                    Defines::undefine(&name)
                 } else {
-                    Profile {
-                        defines: vec![(name.clone(), "1".to_string())],
-                        ..Profile::default()
-                    }
+                    Defines::define(&name, "1")
                 };
                 let view = headers
-                    .view(Some(current), &profile)
+                    .view(Some(current), &toggle)
                     .map_err(|err| format!("{err:#}"))
                     .and_then(|view| toggle_took_effect(view, &name, defined));
                 (name, view)
@@ -235,8 +234,11 @@ impl<'a> Context<'a> {
     /// `ifdef`, if any, is defined in this configuration: what the headers
     /// must show.
     pub fn expected(&self, kinds: &[Kind]) -> Vec<&'a Item> {
-        self.manifest
-            .select(kinds, false, Some(&self.feature_macros))
+        self.manifest.select(
+            Selection::of(kinds)
+                .limited_api()
+                .where_defined(&self.feature_macros),
+        )
     }
 }
 
@@ -253,17 +255,35 @@ fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View,
     }
 }
 
-/// Where `item` is declared or defined in `view`, if it is; `Some(None)`
-/// when it counts as present without a place (a static inline function the
-/// manifest lists as a macro).
-pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Location>> {
+/// How a manifest item shows in a view, when it does.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Seen<'v> {
+    /// Declared or defined here.
+    At(&'v Location),
+    /// Counts as present without a place: a static inline function the
+    /// manifest lists as a macro ([`STATIC_INLINE_FUNCTIONS`]).
+    Implicitly,
+}
+
+impl<'v> Seen<'v> {
+    /// Where, when there is a place.
+    pub fn location(self) -> Option<&'v Location> {
+        match self {
+            Seen::At(location) => Some(location),
+            Seen::Implicitly => None,
+        }
+    }
+}
+
+/// Whether and where `name`, of `kind`, is declared or defined in `view`.
+pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Seen<'v>> {
     let found = match kind {
         Kind::Function | Kind::Data => view.symbol(name),
         Kind::Macro | Kind::Const => {
             if let Some(decl) = view.macros.get(name) {
                 Some(decl)
             } else if kind == Kind::Macro && STATIC_INLINE_FUNCTIONS.contains(&name) {
-                return Some(None);
+                return Some(Seen::Implicitly);
             } else {
                 None
             }
@@ -272,12 +292,12 @@ pub fn seen<'v>(view: &'v View, kind: Kind, name: &str) -> Option<Option<&'v Loc
             if let Some(decl) = view.typedefs.get(name) {
                 Some(decl)
             } else {
-                return view.structs.get(name).map(|s| Some(&s.location));
+                return view.structs.get(name).map(|s| Seen::At(&s.location));
             }
         }
         Kind::FeatureMacro => view.macros.get(name),
     };
-    found.map(|decl| Some(&decl.location))
+    found.map(|decl| Seen::At(&decl.location))
 }
 
 /// Where a function or data is declared in `view`.
@@ -318,19 +338,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn help_lists_every_check_with_its_summary() {
-        for check in CHECKS {
-            let row = format!("{:<14}{}", check.name, check.summary);
-            assert!(
-                crate::cli::HEADERS_HELP.contains(&row),
-                "`headers --help` lacks {row:?}"
-            );
-        }
-    }
-
-    #[test]
     fn check_names_are_unique() {
-        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.name).collect();
+        let names: BTreeSet<&str> = CHECKS.iter().map(|c| c.code.name).collect();
         assert_eq!(names.len(), CHECKS.len());
         assert!(!names.contains(STALE_BASELINE));
     }

@@ -1,36 +1,45 @@
-//! `struct`: a struct's definition in the limited view must match its
-//! `struct_abi_kind`: an 'opaque' struct has no complete definition;
-//! 'full-abi' and 'members' structs have one, and every member a 'members'
-//! struct lists exists, in the listed order. In the free-threaded Stable
-//! ABI (abi3t, from 3.15) 'abi3t-opaque' and 'members' structs are opaque
-//! and must have no complete definition ([`Abi::struct_kind`]); in abi3
-//! 'abi3t-opaque' is 'full-abi'.
-//!
-//! Why it matters: the layout of a 'full-abi' struct, and the offsets of
-//! the listed members of a 'members' struct, are frozen by the Stable ABI;
-//! extensions compile them into their code. An 'opaque' struct that the
-//! limited headers define completely invites extensions to depend on a
-//! layout CPython is free to change; a listed member that is gone or moved
-//! breaks extensions that were promised it.
-//!
-//! Example: `PyThreadState` is 'opaque', so if the limited view defined it:
-//!
-//! ```text
-//! Include/pystate.h:20:1: error: PyThreadState is 'opaque' in the manifest but is defined completely for Py_LIMITED_API 3.2–3.13 [struct]
-//! ```
-//!
-//! A struct the view does not have at all is `missing`, not this check's
-//! business.
+//! The `struct` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain struct`).
 
 use crate::abi::Abi;
 use crate::checks::versions::describe;
 use crate::checks::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;
 use crate::view::StructDef;
 
-pub const NAME: &str = "struct";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "struct",
+    command: "headers",
+    summary:
+        "a struct's definition does not match its `struct_abi_kind` and `members` (abi3 and abi3t)",
+    doc: r#"A struct's definition in the limited view must match its
+`struct_abi_kind`: an 'opaque' struct has no complete definition;
+'full-abi' and 'members' structs have one, and every member a 'members'
+struct lists exists, in the listed order. In the free-threaded Stable
+ABI (abi3t, from 3.15) 'abi3t-opaque' and 'members' structs are opaque
+and must have no complete definition; in abi3 'abi3t-opaque' is
+'full-abi'.
+
+Why it matters: the layout of a 'full-abi' struct, and the offsets of
+the listed members of a 'members' struct, are frozen by the Stable ABI;
+extensions compile them into their code. An 'opaque' struct that the
+limited headers define completely invites extensions to depend on a
+layout CPython is free to change; a listed member that is gone or moved
+breaks extensions that were promised it.
+
+Example: `PyThreadState` is 'opaque', so if the limited view defined it:
+
+    Include/pystate.h:20:1: error: PyThreadState is 'opaque' in the manifest but is defined completely for Py_LIMITED_API 3.2–3.13 [struct]
+
+A struct the view does not have at all is `missing`, not this check's
+business."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 /// What is wrong with one struct at one version of `abi`, without the
 /// version.

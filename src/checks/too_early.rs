@@ -1,28 +1,36 @@
-//! `too-early`: a function or data is declared at a `Py_LIMITED_API`
-//! version before the one the manifest says it was added in.
-//!
-//! Why it matters: an extension built with `Py_LIMITED_API=3.N` is promised
-//! to load on every Python from 3.N on. If the headers let it call a function
-//! added later, it compiles and links fine, then fails to import on the older
-//! Pythons it claims to support (undefined symbol).
-//!
-//! Example: `PyEval_GetFrameBuiltins` (added in 3.13) is declared in
-//! `Include/ceval.h` with no version guard:
-//!
-//! ```text
-//! Include/ceval.h:25:24: error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API 3.2–3.12 but was added in 3.13 [too-early]
-//!     Misc/stable_abi.toml:2517:1: note: added in 3.13 according to the manifest
-//! ```
-//!
-//! A same-named macro defined at that version shadows the declaration (code
-//! using the name gets the macro, not the symbol), so it is not a finding.
+//! The `too-early` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain too-early`).
 
 use crate::checks::versions::describe;
 use crate::checks::{declared, Context};
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::Kind;
 
-pub const NAME: &str = "too-early";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "too-early",
+    command: "headers",
+    summary: "a function or data is declared at a version before its `added`",
+    doc: r#"A function or data is declared at a `Py_LIMITED_API`
+version before the one the manifest says it was added in.
+
+Why it matters: an extension built with `Py_LIMITED_API=3.N` is promised
+to load on every Python from 3.N on. If the headers let it call a function
+added later, it compiles and links fine, then fails to import on the older
+Pythons it claims to support (undefined symbol).
+
+Example: `PyEval_GetFrameBuiltins` (added in 3.13) is declared in
+`Include/ceval.h` with no version guard:
+
+    Include/ceval.h:25:24: error: PyEval_GetFrameBuiltins is declared for Py_LIMITED_API 3.2–3.12 but was added in 3.13 [too-early]
+        Misc/stable_abi.toml:2517:1: note: added in 3.13 according to the manifest
+
+A same-named macro defined at that version shadows the declaration (code
+using the name gets the macro, not the symbol), so it is not a finding."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();

@@ -1,38 +1,46 @@
-//! `unlisted`: a function or data is declared in the limited view but the
-//! manifest does not list it in the Limited API.
-//!
-//! Why it matters: whatever `Python.h` declares under `Py_LIMITED_API` is,
-//! to an extension author, part of the Limited API. If the manifest does not
-//! list it, nothing promises it stays exported: an extension that uses it
-//! can break on the next release, and the generated files (the Windows
-//! `python3.dll` exports, the docs) leave it out.
-//!
-//! Example: a new `PyAPI_FUNC(int) PyFoo_Bar(void);` outside any
-//! `#ifndef Py_LIMITED_API` block:
-//!
-//! ```text
-//! Include/object.h:12:1: error: PyFoo_Bar is declared for Py_LIMITED_API 3.2–3.13 but is not in the manifest [unlisted]
-//! ```
-//!
-//! Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
-//! version: a declared name is fine when the manifest lists it as a Limited
-//! API function or data whose `ifdef` is defined here, or when it is an
-//! underscore-prefixed Stable ABI symbol (some Limited API macros expand to
-//! private symbols).
+//! The `unlisted` header check. What it finds, why it matters and an
+//! example are in [`CODE`] (`stable-abi explain unlisted`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::checks::versions::describe;
 use crate::checks::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
-use crate::manifest::Kind;
+use crate::manifest::{Kind, Selection};
 use crate::version::Version;
 use crate::view::View;
 
-pub const NAME: &str = "unlisted";
+/// The check's code and documentation.
+pub const CODE: Code = Code {
+    name: "unlisted",
+    command: "headers",
+    summary: "a function or data is declared in the limited API but not in the manifest",
+    doc: r#"A function or data is declared in the limited view but the
+manifest does not list it in the Limited API.
+
+Why it matters: whatever `Python.h` declares under `Py_LIMITED_API` is,
+to an extension author, part of the Limited API. If the manifest does not
+list it, nothing promises it stays exported: an extension that uses it
+can break on the next release, and the generated files (the Windows
+`python3.dll` exports, the docs) leave it out.
+
+Example: a new `PyAPI_FUNC(int) PyFoo_Bar(void);` outside any
+`#ifndef Py_LIMITED_API` block:
+
+    Include/object.h:12:1: error: PyFoo_Bar is declared for Py_LIMITED_API 3.2–3.13 but is not in the manifest [unlisted]
+
+Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
+version: a declared name is fine when the manifest lists it as a Limited
+API function or data whose `ifdef` is defined here, or when it is an
+underscore-prefixed Stable ABI symbol (some Limited API macros expand to
+private symbols)."#,
+};
+
+pub const NAME: &str = CODE.name;
 
 /// The names a view may declare without a finding.
-pub fn allowed(context: &Context) -> BTreeSet<String> {
+fn allowed(context: &Context) -> BTreeSet<String> {
     let kinds = [Kind::Function, Kind::Data];
     let mut allowed: BTreeSet<String> = context
         .expected(&kinds)
@@ -41,7 +49,7 @@ pub fn allowed(context: &Context) -> BTreeSet<String> {
         .collect();
     let private_symbols = context
         .manifest
-        .select(&kinds, true, Some(&context.feature_macros))
+        .select(Selection::of(&kinds).where_defined(&context.feature_macros))
         .into_iter()
         .filter(|item| item.name.starts_with('_'))
         .map(|item| item.name.clone());
@@ -50,7 +58,7 @@ pub fn allowed(context: &Context) -> BTreeSet<String> {
 }
 
 /// The declarations of `view` not in `allowed`, with where they are.
-pub fn unlisted_in<'v>(
+fn unlisted_in<'v>(
     view: &'v View,
     allowed: &'v BTreeSet<String>,
 ) -> impl Iterator<Item = (&'v String, &'v Location)> + 'v {
@@ -62,12 +70,7 @@ pub fn unlisted_in<'v>(
 }
 
 /// One finding for `name`, declared at `versions` (the first at `location`).
-pub fn finding(
-    context: &Context,
-    name: &str,
-    versions: Vec<Version>,
-    location: Location,
-) -> Finding {
+fn finding(context: &Context, name: &str, versions: Vec<Version>, location: Location) -> Finding {
     let why = match context.manifest.get(name) {
         None => "is not in the manifest".to_string(),
         Some(item) if item.abi_only => "is `abi_only` in the manifest".to_string(),
@@ -93,6 +96,16 @@ pub fn finding(
         finding = finding.note(Some(context.manifest.location(item)), "listed here");
     }
     finding
+}
+
+/// The findings of one view alone, at `version` (as `stable_abi.py
+/// --unixy-check` looks at the tree's own version only): functions, then
+/// data, each by name.
+pub fn at_version(context: &Context, version: Version, view: &View) -> Vec<Finding> {
+    let allowed = allowed(context);
+    unlisted_in(view, &allowed)
+        .map(|(name, location)| finding(context, name, vec![version], location.clone()))
+        .collect()
 }
 
 pub fn check(context: &Context) -> Vec<Finding> {

@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context as _, Result};
+use crate::error::{Error, Result};
 
 use crate::cli::AddArgs;
 use crate::diagnostic::Location;
 use crate::generate::{update_file, Update, GENERATORS};
 use crate::manifest::add::{append, guard_line, validate, NewItem};
-use crate::manifest::{tree_root, Kind, Manifest, ManifestError, StructAbiKind};
+use crate::manifest::{tree_root, Kind, Manifest, StructAbiKind};
 use crate::version::Version;
 use crate::view::parse_patchlevel;
 use crate::Outcome;
@@ -18,7 +18,7 @@ use crate::Outcome;
 pub fn run(args: &AddArgs) -> Result<Outcome> {
     let path = &args.manifest;
     let text = std::fs::read_to_string(path)
-        .map_err(|err| anyhow!("{}: error: cannot read the manifest: {err}", path.display()))?;
+        .map_err(|err| Error::io(path, "cannot read the manifest", err))?;
     let manifest = Manifest::parse(&text, path)?;
     let root = tree_root(path);
     let added = match args.added {
@@ -26,7 +26,8 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
         None => tree_release(&root)?,
     };
     let item = NewItem {
-        kind: Kind::from_name(&args.kind).ok_or_else(|| anyhow!("unknown kind {}", args.kind))?,
+        kind: Kind::from_name(&args.kind)
+            .ok_or_else(|| Error::usage(format!("unknown kind {}", args.kind)))?,
         name: args.name.clone(),
         added,
         abi_only: args.abi_only,
@@ -47,7 +48,7 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
             );
         }
     }
-    let result = append(&text, path, &item).map_err(ManifestError::Invalid)?;
+    let result = append(&text, path, &item).map_err(Error::Located)?;
     update_file(path, &result, true)?;
     let written = Manifest::parse(&result, path)?;
     let entry = written
@@ -74,9 +75,9 @@ fn tree_release(root: &Path) -> Result<Version> {
         .ok()
         .and_then(|text| parse_patchlevel(&text))
         .ok_or_else(|| {
-            anyhow!(
-                "{}: error: cannot tell the tree's release; pass --added 3.N",
-                patchlevel.display()
+            Error::file(
+                &patchlevel,
+                "cannot tell the tree's release; pass --added 3.N",
             )
         })
 }
@@ -84,7 +85,7 @@ fn tree_release(root: &Path) -> Result<Version> {
 /// Writes every generated file of the tree; returns those that changed.
 fn regenerate(manifest: &Manifest, root: &Path) -> Result<Vec<String>> {
     // The files as the tree's own release writes them.
-    let (_, edition, _) = crate::legacy::edition_for(&manifest.path, None)?;
+    let (_, edition, _) = crate::dropin::edition_for(&manifest.path, None)?;
     let mut written = Vec::new();
     for generator in GENERATORS {
         let path = if root == Path::new(".") {
@@ -94,7 +95,7 @@ fn regenerate(manifest: &Manifest, root: &Path) -> Result<Vec<String>> {
         };
         let text = generator
             .render(manifest, edition)
-            .with_context(|| format!("rendering {}", generator.template.0))?;
+            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
         if update_file(&path, &text, true)? == Update::Written {
             written.push(path.display().to_string());
         }

@@ -4,15 +4,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
-
 use crate::checks::Baseline;
 use crate::cli::CompatArgs;
 use crate::compat::headers::{compare_headers, HeaderTree};
 use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
+use crate::error::Result;
 use crate::generate::update_file;
-use crate::view::{Headers, Profile};
+use crate::view::{Defines, Headers};
 use crate::Outcome;
 
 /// The comment at the top of an accepted-breaks file.
@@ -53,7 +52,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
         None => findings,
     };
     let mut stdout = std::io::stdout().lock();
-    print_findings(&mut stdout, &findings, args.format)?;
+    print_findings(&mut stdout, "compat", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))
 }
@@ -66,7 +65,7 @@ fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Find
         eprintln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
         return Ok(Vec::new());
     };
-    let profile = Profile::default();
+    let profile = Defines::default();
     let old_headers = Headers::load(&old_root.root, &profile)?;
     let new_headers = Headers::load(&new_root.root, &profile)?;
     compare_headers(

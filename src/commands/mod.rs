@@ -1,6 +1,54 @@
-//! The subcommands' glue: each reads its command-line arguments, calls the
-//! domain modules, prints, and returns the [`crate::Outcome`].
+//! The command layer: one file per subcommand. Each turns its clap
+//! arguments ([`crate::cli`]) into domain values, runs the domain code,
+//! prints, and returns an [`Outcome`]. Nothing below this layer sees clap.
+//!
+//! | command | file | domain |
+//! |---|---|---|
+//! | `stable-abi [FILE] --generate …` (the drop-in) | [`dropin`] | [`crate::dropin`] |
+//! | `stable-abi headers` | [`headers`] | [`crate::checks`] |
+//! | `stable-abi view 3.N` | [`view`] | [`crate::view`] |
+//! | `stable-abi library` | [`library`] | [`crate::binary::library`] |
+//! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
+//! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
+//! | `stable-abi explain` | [`explain`] | [`crate::codes`] |
+//! | `stable-abi add` | [`add`] | `crate::manifest::add` |
+//! | `stable-abi pre-commit` | [`pre_commit`] | (runs the others) |
+//!
+//! A new flag is declared in `cli.rs` and converted in its command's file
+//! (flags shared by several commands, like `-D`/`-U`, here). A new command
+//! is a variant of `cli::Command`, a file here, and a line in [`run`].
 
 pub mod add;
+pub mod audit;
 pub mod compat;
+pub mod dropin;
+pub mod explain;
+pub mod headers;
+pub mod library;
 pub mod pre_commit;
+pub mod view;
+
+use crate::cli::{Cli, Command, HeaderOptions};
+use crate::error::Result;
+use crate::view::Defines;
+use crate::Outcome;
+
+/// Runs the command the command line names.
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    match &cli.command {
+        None => dropin::run(&cli.dropin),
+        Some(Command::Headers(args)) => headers::run(args),
+        Some(Command::View(args)) => view::run(args),
+        Some(Command::Library(args)) => library::run(args),
+        Some(Command::Audit(args)) => audit::run(args),
+        Some(Command::Compat(args)) => compat::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Add(args)) => add::run(args),
+        Some(Command::PreCommit(args)) => pre_commit::run(args),
+    }
+}
+
+/// The header view's flags as the view's [`Defines`].
+fn defines(options: &HeaderOptions) -> Result<Defines> {
+    Defines::parse(&options.define, &options.undefine)
+}

@@ -5,15 +5,16 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use crate::error::{Error, Result};
 
-use crate::checks::command::{apply_baseline, build_context};
 use crate::checks::run_checks;
-use crate::cli::{HeaderOptions, PreCommitArgs};
+use crate::checks::{apply_baseline, Context};
+use crate::cli::PreCommitArgs;
 use crate::diagnostic::{has_errors, print_findings, Format};
+use crate::dropin::header_findings;
 use crate::generate::{update_file, Update, GENERATORS};
 use crate::manifest::Manifest;
-use crate::unixy::header_findings;
+use crate::view::Defines;
 use crate::Outcome;
 
 /// The baseline's place beside the manifest.
@@ -37,7 +38,7 @@ pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
 fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     let root = manifest.root();
     // The files as the tree's own release writes them.
-    let (_, edition, _) = crate::legacy::edition_for(&manifest.path, None)?;
+    let (_, edition, _) = crate::dropin::edition_for(&manifest.path, None)?;
     let mut ok = true;
     for generator in GENERATORS {
         let path = if root == Path::new(".") {
@@ -47,7 +48,7 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
         };
         let text = generator
             .render(manifest, edition)
-            .with_context(|| format!("rendering {}", generator.template.0))?;
+            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
         match update_file(&path, &text, false)? {
             Update::UpToDate | Update::Written => {}
             Update::Missing => {
@@ -80,13 +81,13 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
 /// manifest; without one, the checks of `stable_abi.py` decide and the
 /// others warn (as `--unixy-check` does).
 fn check_headers(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
-    let context = build_context(manifest, &HeaderOptions::default())?;
+    let context = Context::for_tree(manifest, &Defines::default())?;
     let baseline = manifest.path.with_file_name(BASELINE);
     let findings = if baseline.is_file() {
         apply_baseline(run_checks(&context), Some(&baseline))?
     } else {
         header_findings(&context)
     };
-    print_findings(out, &findings, Format::Text)?;
+    print_findings(out, "headers", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
 }

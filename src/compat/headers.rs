@@ -15,14 +15,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use crate::error::Result;
 
 use super::decl_text::{self, DeclKind};
 use super::Pair;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;
-use crate::view::{literal_value, Headers, Profile, View};
+use crate::view::{literal_value, Defines, Headers, View};
 
 /// `compat-prototype-changed`: a function's prototype (return and parameter
 /// types) or a data item's type differs between OLD's and NEW's headers.
@@ -146,7 +146,7 @@ pub fn compare_headers(pair: &Pair, old: &HeaderTree, new: &HeaderTree) -> Resul
         .headers
         .python_version()
         .min(new.headers.python_version());
-    let none = Profile::default();
+    let none = Defines::default();
     let mut seen: BTreeMap<(&'static str, String), Seen> = BTreeMap::new();
     for version in Version::FIRST.up_to(last) {
         let old_view = old.headers.view(Some(version), &none)?;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context as _, Result};
+use crate::error::{Error, Result};
 
 use crate::diagnostic::LocatedError;
 use crate::manifest::{tree_root, Manifest, Rules};
@@ -61,10 +61,10 @@ impl Side {
         if path.is_dir() {
             let manifest = path.join(MANIFEST_IN_TREE);
             if !manifest.is_file() {
-                bail!(
-                    "{}: error: not a CPython tree (no {MANIFEST_IN_TREE})",
-                    path.display()
-                );
+                return Err(Error::file(
+                    path,
+                    format!("not a CPython tree (no {MANIFEST_IN_TREE})"),
+                ));
             }
             return Side::from_file(&manifest);
         }
@@ -85,12 +85,18 @@ impl Side {
     /// The manifest of git revision `revision` of the checkout at `repo`.
     pub fn from_revision(revision: &str, repo: &Path) -> Result<Side> {
         if revision.starts_with('-') {
-            bail!("{revision}: error: not a manifest, a tree or a git revision");
+            return Err(Error::file(
+                revision,
+                "not a manifest, a tree or a git revision",
+            ));
         }
-        let text = git_show(repo, revision, MANIFEST_IN_TREE).with_context(|| {
-            format!(
-                "{revision}: error: neither a file, a directory nor a git revision of {}",
-                repo.display()
+        let text = git_show(repo, revision, MANIFEST_IN_TREE).map_err(|why| {
+            Error::file(
+                revision,
+                format!(
+                    "neither a file, a directory nor a git revision of {}: {why}",
+                    repo.display()
+                ),
             )
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
@@ -125,23 +131,23 @@ impl Side {
 }
 
 /// `git show REV:./PATH` in `repo`: the file as committed, without checking
-/// anything out.
-fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String> {
+/// anything out; or why it cannot be had.
+fn git_show(repo: &Path, revision: &str, path: &str) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(repo)
         .arg("show")
         .arg(format!("{revision}:./{path}"))
         .output()
-        .context("cannot run git")?;
+        .map_err(|err| format!("cannot run git: {err}"))?;
     if !output.status.success() {
-        bail!(
+        return Err(format!(
             "git show {revision}:./{path}: {}",
             String::from_utf8_lossy(&output.stderr).trim()
-        );
+        ));
     }
     String::from_utf8(output.stdout)
-        .map_err(|_| anyhow::anyhow!("{revision}:{path}: error: the file is not valid UTF-8"))
+        .map_err(|_| format!("{revision}:{path}: the file is not valid UTF-8"))
 }
 
 /// Where one side's headers are on disk: its tree, or a temporary
@@ -174,13 +180,15 @@ impl Side {
                     }))
             }
             Origin::Revision { repo, revision } => {
-                let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+                let dir = tempfile::tempdir().map_err(|err| {
+                    Error::other(format!("cannot create a temporary directory: {err}"))
+                })?;
                 let archive = Command::new("git")
                     .arg("-C")
                     .arg(repo)
                     .args(["archive", "--format=tar", revision, "--", "Include"])
                     .output()
-                    .context("cannot run git")?;
+                    .map_err(|err| Error::other(format!("cannot run git: {err}")))?;
                 if !archive.status.success() {
                     // A revision without Include/ has no headers to compare.
                     return Ok(None);
@@ -191,13 +199,22 @@ impl Side {
                     .arg(dir.path())
                     .stdin(std::process::Stdio::piped())
                     .spawn()
-                    .context("cannot run tar")?;
+                    .map_err(|err| Error::other(format!("cannot run tar: {err}")))?;
                 if let Some(mut stdin) = tar.stdin.take() {
                     use std::io::Write as _;
-                    stdin.write_all(&archive.stdout).context("tar")?;
+                    stdin
+                        .write_all(&archive.stdout)
+                        .map_err(|err| Error::other(format!("tar: {err}")))?;
                 }
-                if !tar.wait().context("tar")?.success() {
-                    bail!("{revision}: error: cannot extract the revision's Include/");
+                if !tar
+                    .wait()
+                    .map_err(|err| Error::other(format!("tar: {err}")))?
+                    .success()
+                {
+                    return Err(Error::file(
+                        revision,
+                        "cannot extract the revision's Include/",
+                    ));
                 }
                 let root = dir.path().to_path_buf();
                 if !root.join("Include/Python.h").is_file() {

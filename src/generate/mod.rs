@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use minijinja::{context, AutoEscape, Environment, Value};
 
-use crate::manifest::{Item, Kind, Manifest, Windows};
+use crate::manifest::{Item, Kind, Manifest, Selection, Windows};
 use crate::pyfmt;
 
 pub use editions::{CtypesPreamble, Edition, FeatureGroups};
@@ -113,7 +113,7 @@ fn python3dll(manifest: &Manifest, _: &Edition) -> Value {
         .collect();
     let exports = |kind: Kind| {
         let mut names: Vec<&str> = manifest
-            .select(&[kind], true, Some(&on_windows))
+            .select(Selection::of(&[kind]).where_defined(&on_windows))
             .into_iter()
             .map(|item| item.name.as_str())
             .collect();
@@ -133,7 +133,7 @@ fn doc_list(manifest: &Manifest, edition: &Edition) -> Value {
         .filter(|&kind| (edition.doc_label)(kind).is_some())
         .collect();
     let mut rows: Vec<[String; 5]> = Vec::new();
-    for item in manifest.select(&kinds, false, None) {
+    for item in manifest.select(Selection::of(&kinds).limited_api()) {
         let label = (edition.doc_label)(item.kind).unwrap_or_default();
         let added = item.added.map(|v| v.to_string()).unwrap_or_default();
         let ifdef_note = item
@@ -182,7 +182,7 @@ fn doc_list(manifest: &Manifest, edition: &Edition) -> Value {
 /// it, and the feature macros.
 fn ctypes_test(manifest: &Manifest, edition: &Edition) -> Value {
     let symbols: Vec<&Item> = manifest
-        .select(&[Kind::Function, Kind::Data], true, None)
+        .select(Selection::of(&Kind::SYMBOLS))
         .into_iter()
         .filter(|item| !edition.ctypes_skipped.contains(&item.name.as_str()))
         .collect();

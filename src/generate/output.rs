@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use similar::TextDiff;
 
 /// What happened to one generated file.
@@ -29,7 +29,7 @@ pub fn update_file(path: &Path, expected: &str, generate: bool) -> Result<Update
     let existing = match std::fs::read(path) {
         Ok(bytes) => Some(bytes),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => return Err(err).with_context(|| format!("{}: cannot read", path.display())),
+        Err(err) => return Err(Error::io(path, "cannot read", err)),
     };
     if existing.as_deref() == Some(expected.as_bytes()) {
         return Ok(Update::UpToDate);
@@ -55,15 +55,14 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, "cannot create directory", err))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".stable-abi-")
         .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+        .map_err(|err| Error::io(dir, "cannot create a temporary file", err))?;
     temp.write_all(content)
         .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", temp.path().display()))?;
+        .map_err(|err| Error::io(temp.path(), "cannot write", err))?;
     // Keep the permissions of the file being replaced; a new file gets the
     // usual rw-r--r-- rather than the temporary file's private mode.
     let permissions = match std::fs::metadata(path) {
@@ -72,10 +71,10 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
     };
     if let Some(permissions) = permissions {
         std::fs::set_permissions(temp.path(), permissions)
-            .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+            .map_err(|err| Error::io(temp.path(), "cannot set permissions", err))?;
     }
     temp.persist(path)
-        .with_context(|| format!("{}: cannot replace", path.display()))?;
+        .map_err(|err| Error::io(path, "cannot replace", err.error))?;
     Ok(())
 }
 

@@ -221,7 +221,7 @@ pub fn append(text: &str, path: &Path, item: &NewItem) -> Result<String, Vec<Add
         ));
     }
     let manifest = Manifest::parse(&result, path).map_err(|err| match err {
-        super::ManifestError::Invalid(errors) => errors,
+        crate::Error::Located(errors) => errors,
         other => located(other.to_string()),
     })?;
     match manifest.get(&item.name) {

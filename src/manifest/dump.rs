@@ -65,14 +65,7 @@ pub fn check_round_trip(manifest: &Manifest) -> Result<(), String> {
     let differing: Vec<&str> = manifest
         .items
         .iter()
-        .filter(|item| {
-            reread.get(&item.name).is_none_or(|other| {
-                let mut other = other.clone();
-                other.line = item.line;
-                other.column = item.column;
-                &other != *item
-            })
-        })
+        .filter(|item| reread.get(&item.name).is_none_or(|other| other != *item))
         .map(|item| item.name.as_str())
         .collect();
     if differing.is_empty() && reread.items.len() == manifest.items.len() {

@@ -15,7 +15,7 @@ use crate::diagnostic::Location;
 use crate::version::Version;
 
 pub use dump::{check_round_trip, dump};
-pub use parse::{is_c_identifier, ManifestError, Parsed};
+pub use parse::{is_c_identifier, Parsed};
 
 /// What a manifest may say: the fields and values a release's
 /// `stable_abi.py` accepts (see `generate::editions`).
@@ -88,6 +88,20 @@ impl Kind {
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::DUMP_ORDER.into_iter().find(|k| k.as_str() == name)
     }
+
+    /// Every kind the headers can show (all but feature macros, which
+    /// come from pyconfig.h).
+    pub const IN_HEADERS: [Kind; 6] = [
+        Kind::Function,
+        Kind::Data,
+        Kind::Macro,
+        Kind::Const,
+        Kind::Typedef,
+        Kind::Struct,
+    ];
+
+    /// The kinds a library exports: functions and data.
+    pub const SYMBOLS: [Kind; 2] = [Kind::Function, Kind::Data];
 
     /// Functions and data are symbols a library exports.
     pub fn is_symbol(self) -> bool {
@@ -164,8 +178,9 @@ impl StructAbiKind {
     }
 }
 
-/// One item of the manifest: `[kind.name]` and its fields.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One item of the manifest: `[kind.name]` and its fields. Two items are
+/// equal when their fields are, wherever they stand in their files.
+#[derive(Clone, Debug)]
 pub struct Item {
     pub name: String,
     pub kind: Kind,
@@ -193,6 +208,92 @@ pub struct Item {
     pub column: usize,
 }
 
+impl PartialEq for Item {
+    fn eq(&self, other: &Item) -> bool {
+        // Every field but `line` and `column`, spelled out so that a new
+        // field is not forgotten here.
+        let Item {
+            name,
+            kind,
+            added,
+            abi_only,
+            ifdef,
+            doc,
+            windows,
+            struct_abi_kind,
+            unknown_struct_abi_kind,
+            members,
+            is_static_inline_function,
+            line: _,
+            column: _,
+        } = self;
+        *name == other.name
+            && *kind == other.kind
+            && *added == other.added
+            && *abi_only == other.abi_only
+            && *ifdef == other.ifdef
+            && *doc == other.doc
+            && *windows == other.windows
+            && *struct_abi_kind == other.struct_abi_kind
+            && *unknown_struct_abi_kind == other.unknown_struct_abi_kind
+            && *members == other.members
+            && *is_static_inline_function == other.is_static_inline_function
+    }
+}
+
+impl Eq for Item {}
+
+/// Which items [`Manifest::select`] picks: of some kinds, then optionally
+/// only the Limited API and only those whose `ifdef` is defined.
+///
+/// ```
+/// # use stable_abi::manifest::{Kind, Selection};
+/// let every_macro = Selection::of(&[Kind::Macro]);
+/// let limited_api = Selection::of(&Kind::SYMBOLS).limited_api();
+/// ```
+#[derive(Copy, Clone, Debug)]
+pub struct Selection<'a> {
+    kinds: &'a [Kind],
+    limited_api_only: bool,
+    defined: Option<&'a BTreeSet<String>>,
+}
+
+impl<'a> Selection<'a> {
+    /// Every item of these kinds, `abi_only` ones and any `ifdef` included.
+    pub fn of(kinds: &'a [Kind]) -> Selection<'a> {
+        Selection {
+            kinds,
+            limited_api_only: false,
+            defined: None,
+        }
+    }
+
+    /// Only the Limited API: leave out `abi_only` items.
+    pub fn limited_api(self) -> Selection<'a> {
+        Selection {
+            limited_api_only: true,
+            ..self
+        }
+    }
+
+    /// Leave out items whose `ifdef` feature macro is not in `defined`.
+    pub fn where_defined(self, defined: &'a BTreeSet<String>) -> Selection<'a> {
+        Selection {
+            defined: Some(defined),
+            ..self
+        }
+    }
+
+    fn keeps(&self, item: &Item) -> bool {
+        self.kinds.contains(&item.kind)
+            && !(self.limited_api_only && item.abi_only)
+            && match (self.defined, &item.ifdef) {
+                (Some(defined), Some(macro_name)) => defined.contains(macro_name),
+                _ => true,
+            }
+    }
+}
+
 /// The whole manifest, items in the order the file lists them.
 #[derive(Clone, Debug)]
 pub struct Manifest {
@@ -204,23 +305,23 @@ pub struct Manifest {
 impl Manifest {
     /// Reads and validates a manifest file with every rule the tool
     /// knows ([`Rules::ALL_KNOWN`]).
-    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    pub fn load(path: &Path) -> crate::Result<Manifest> {
         parse::load(path, Rules::ALL_KNOWN).map(|parsed| parsed.manifest)
     }
 
     /// Reads and validates a manifest file under a release's rules; the
     /// warnings are what the rules passed through.
-    pub fn load_with(path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+    pub fn load_with(path: &Path, rules: Rules) -> crate::Result<Parsed> {
         parse::load(path, rules)
     }
 
     /// Parses and validates manifest text; `path` is used in messages.
-    pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
+    pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
         parse::parse(text, path, Rules::ALL_KNOWN).map(|parsed| parsed.manifest)
     }
 
     /// [`Manifest::parse`] under a release's rules.
-    pub fn parse_with(text: &str, path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+    pub fn parse_with(text: &str, path: &Path, rules: Rules) -> crate::Result<Parsed> {
         parse::parse(text, path, rules)
     }
 
@@ -257,26 +358,12 @@ impl Manifest {
         Location::new(self.path.clone(), item.line, item.column)
     }
 
-    /// Items of the given kinds, sorted by name.
-    ///
-    /// `include_abi_only = false` keeps only the Limited API. With
-    /// `ifdef = Some(defined)`, items that depend on a feature macro are kept
-    /// only when it is in `defined` (`None` keeps them all).
-    pub fn select(
-        &self,
-        kinds: &[Kind],
-        include_abi_only: bool,
-        ifdef: Option<&BTreeSet<String>>,
-    ) -> Vec<&Item> {
+    /// The items `selection` picks, sorted by name.
+    pub fn select(&self, selection: Selection) -> Vec<&Item> {
         let mut selected: Vec<&Item> = self
             .items
             .iter()
-            .filter(|item| kinds.contains(&item.kind))
-            .filter(|item| include_abi_only || !item.abi_only)
-            .filter(|item| match (ifdef, &item.ifdef) {
-                (Some(defined), Some(macro_name)) => defined.contains(macro_name),
-                _ => true,
-            })
+            .filter(|item| selection.keeps(item))
             .collect();
         selected.sort_by(|a, b| a.name.cmp(&b.name));
         selected
@@ -284,7 +371,7 @@ impl Manifest {
 
     /// The feature macros, sorted by name.
     pub fn feature_macros(&self) -> Vec<&Item> {
-        self.select(&[Kind::FeatureMacro], true, None)
+        self.select(Selection::of(&[Kind::FeatureMacro]))
     }
 
     /// The newest `added` version in the manifest.

@@ -2,48 +2,17 @@
 //! format has, each broken rule reported at its `file:line:col`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml_edit::{ImDocument, Item as TomlItem, Key, TableLike, Value};
 
 use super::{Item, Kind, Manifest, Rules, StructAbiKind, Windows};
 use crate::diagnostic::{LineIndex, LocatedError, Location};
+use crate::error::{Error, Result};
 use crate::version::Version;
 
-/// Why a manifest could not be read.
-#[derive(Debug)]
-pub enum ManifestError {
-    /// The file could not be read at all.
-    Unreadable { path: PathBuf, message: String },
-    /// The file breaks one or more rules; each error has its location.
-    Invalid(Vec<LocatedError>),
-}
-
-impl fmt::Display for ManifestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ManifestError::Unreadable { path, message } => {
-                write!(f, "{}: error: {message}", path.display())
-            }
-            ManifestError::Invalid(errors) => {
-                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                f.write_str(&lines.join("\n"))
-            }
-        }
-    }
-}
-
-impl std::error::Error for ManifestError {}
-
-impl From<LocatedError> for ManifestError {
-    fn from(error: LocatedError) -> Self {
-        ManifestError::Invalid(vec![error])
-    }
-}
-
-pub(super) fn load(path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+pub(super) fn load(path: &Path, rules: Rules) -> Result<Parsed> {
     let bytes = std::fs::read(path).map_err(|err| {
         let mut message = format!("cannot read the manifest: {err}");
         if err.kind() == std::io::ErrorKind::NotFound
@@ -54,10 +23,7 @@ pub(super) fn load(path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
                 path.with_extension("toml").display()
             );
         }
-        ManifestError::Unreadable {
-            path: path.to_path_buf(),
-            message,
-        }
+        Error::file(path, message)
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|err| {
         let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
@@ -76,7 +42,7 @@ pub struct Parsed {
     pub warnings: Vec<LocatedError>,
 }
 
-pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed, ManifestError> {
+pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed> {
     let document = ImDocument::parse(text).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
         LocatedError::new(
@@ -105,7 +71,7 @@ pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed, Man
         })
     } else {
         reader.errors.sort_by(|a, b| a.location.cmp(&b.location));
-        Err(ManifestError::Invalid(reader.errors))
+        Err(Error::Located(reader.errors))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::version::Version;
 
-use super::{Headers, Profile};
+use super::{Defines, Headers};
 
 /// Takes `text` as `Python.h` and computes the full API view and the views
 /// at 3.2 and 3.13. Returns how many of the three succeeded (the others
@@ -14,7 +14,7 @@ pub fn fuzz_view(text: &[u8]) -> usize {
     let headers = Headers::from_text(text);
     [None, Some(Version::FIRST), Some(Version::new(3, 13))]
         .into_iter()
-        .filter(|&limited| headers.view(limited, &Profile::default()).is_ok())
+        .filter(|&limited| headers.view(limited, &Defines::default()).is_ok())
         .count()
 }
 

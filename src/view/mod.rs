@@ -6,13 +6,13 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
-mod command;
 mod decls;
 mod expand;
 mod expr;
 mod fuzz;
 mod ir;
 mod lex;
+mod listing;
 mod load;
 mod profile;
 mod struct_body;
@@ -23,59 +23,75 @@ mod walk;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
 use crate::abi::Abi;
-use crate::cli::HeaderOptions;
 use crate::diagnostic::Location;
+use crate::error::{Error, Result};
 use crate::manifest::is_c_identifier;
 use crate::version::Version;
-use crate::UsageError;
 
-use ir::FileIr;
+use ir::{FileId, FileIr};
 use load::Loaded;
 use walk::{Source, Walk};
 
-pub use command::{run, KINDS as VIEW_KINDS};
 pub use fuzz::fuzz_view;
+pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
 pub use walk::MAX_INCLUDE_DEPTH;
 
 /// Macros defined or undefined on the command line (`-D`, `-U`), applied
-/// after the platform profile (pyconfig.h or the built-in default).
+/// after the platform profile (pyconfig.h or the built-in default of
+/// [`profile`]).
 #[derive(Clone, Debug, Default)]
-pub struct Profile {
+pub struct Defines {
     /// `-D NAME[=VALUE]`: the value is `1` when not given.
     pub defines: Vec<(String, String)>,
     /// `-U NAME`
     pub undefines: Vec<String>,
 }
 
-impl Profile {
-    /// The `-D`/`-U` of the command line; a name that is not a C
-    /// identifier is an error rather than a surprising definition.
-    pub fn from_options(options: &HeaderOptions) -> Result<Profile> {
+impl Defines {
+    /// The `-D NAME[=VALUE]` and `-U NAME` arguments of a command line.
+    ///
+    /// Errors: a name that is not a C identifier is a usage error rather
+    /// than a surprising definition.
+    pub fn parse(define: &[String], undefine: &[String]) -> Result<Defines> {
         let check = |flag: &str, arg: &str, name: &str| {
             if is_c_identifier(name) {
                 Ok(())
             } else {
-                Err(UsageError(format!(
+                Err(Error::usage(format!(
                     "{flag} {arg:?}: `{name}` is not a macro name"
                 )))
             }
         };
         let mut defines = Vec::new();
-        for arg in &options.define {
+        for arg in define {
             let (name, value) = arg.split_once('=').unwrap_or((arg, "1"));
             check("-D", arg, name)?;
             defines.push((name.to_string(), value.to_string()));
         }
-        for name in &options.undefine {
+        for name in undefine {
             check("-U", name, name)?;
         }
-        Ok(Profile {
+        Ok(Defines {
             defines,
-            undefines: options.undefine.clone(),
+            undefines: undefine.to_vec(),
         })
+    }
+
+    /// Only `-D NAME=VALUE`.
+    pub fn define(name: &str, value: &str) -> Defines {
+        Defines {
+            defines: vec![(name.to_string(), value.to_string())],
+            undefines: Vec::new(),
+        }
+    }
+
+    /// Only `-U NAME`.
+    pub fn undefine(name: &str) -> Defines {
+        Defines {
+            defines: Vec::new(),
+            undefines: vec![name.to_string()],
+        }
     }
 }
 
@@ -136,11 +152,36 @@ pub struct Headers {
     loaded: Loaded,
     version: Version,
     /// `-D`/`-U` given at load time.
-    profile: Profile,
+    defines: Defines,
+    /// The ids of the command line's files.
+    ids: CommandLineIds,
     /// The `#define`s of the command line (including the profile's `-D`s).
     command_line: FileIr,
     /// `#define Py_LIMITED_API <V>` for each version, 3.2 first.
     limited: Vec<FileIr>,
+}
+
+/// The command line's virtual files, numbered after the tree's files (the
+/// walk finds them in [`Source::extra`], in this order).
+#[derive(Copy, Clone, Debug)]
+struct CommandLineIds {
+    /// The `-D`s given at load time: the platform profile's and the user's.
+    defines: FileId,
+    /// `#define Py_LIMITED_API <V>` (for the full API the slot is filled
+    /// but never walked).
+    limited_api: FileId,
+    /// The `-D`s given to one [`Headers::view`] (to toggle feature macros).
+    extra: FileId,
+}
+
+impl CommandLineIds {
+    fn after(tree_files: usize) -> CommandLineIds {
+        CommandLineIds {
+            defines: tree_files,
+            limited_api: tree_files + 1,
+            extra: tree_files + 2,
+        }
+    }
 }
 
 /// The `-D`s of a compiler command line as a file of `#define`s.
@@ -177,9 +218,8 @@ pub fn literal_value(text: &str) -> Option<u64> {
 fn read_python_version(root: &Path) -> Result<Version> {
     let path = root.join("Include/patchlevel.h");
     let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read the tree's version", path.display()))?;
-    parse_patchlevel(&text)
-        .ok_or_else(|| anyhow::anyhow!("{}: no `#define PY_MINOR_VERSION N`", path.display()))
+        .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
+    parse_patchlevel(&text).ok_or_else(|| Error::file(&path, "no `#define PY_MINOR_VERSION N`"))
 }
 
 /// The release `3.N` that `Include/patchlevel.h`'s text names
@@ -201,14 +241,19 @@ pub fn parse_patchlevel(text: &str) -> Option<Version> {
 }
 
 impl Headers {
-    /// Parses the headers of the CPython tree at `root`.
-    pub fn load(root: &Path, profile: &Profile) -> Result<Headers> {
+    /// Parses the headers of the CPython tree at `root` with the `-D`/`-U`
+    /// of `defines` applied after the platform profile.
+    ///
+    /// Errors: `Include/patchlevel.h` cannot be read or has no
+    /// `PY_MINOR_VERSION`. (A bad header is an error of [`Headers::view`],
+    /// where it is evaluated.)
+    pub fn load(root: &Path, defines: &Defines) -> Result<Headers> {
         let version = read_python_version(root)?;
         Ok(Headers::from_loaded(
             root,
             load::load(root),
             version,
-            profile,
+            defines,
         ))
     }
 
@@ -219,25 +264,20 @@ impl Headers {
     pub fn from_text(text: &[u8]) -> Headers {
         let newest = crate::generate::editions::NEWEST_KNOWN.version();
         let loaded = load::load_text(text);
-        Headers::from_loaded(Path::new("."), loaded, newest, &Profile::default())
+        Headers::from_loaded(Path::new("."), loaded, newest, &Defines::default())
     }
 
-    fn from_loaded(
-        root: &Path,
-        mut loaded: Loaded,
-        version: Version,
-        profile: &Profile,
-    ) -> Headers {
+    fn from_loaded(root: &Path, mut loaded: Loaded, version: Version, user: &Defines) -> Headers {
         let mut defines: Vec<(String, String)> = profile::COMMAND_LINE
             .iter()
             .map(|&(name, value)| (name.to_string(), value.to_string()))
             .collect();
-        defines.extend(profile.defines.iter().cloned());
-        let base = loaded.files.len();
+        defines.extend(user.defines.iter().cloned());
+        let ids = CommandLineIds::after(loaded.files.len());
         let command_line = load::virtual_file(
             "<command line>",
             &command_line_text(&defines),
-            base,
+            ids.defines,
             &mut loaded.interner,
         );
         let limited = Version::FIRST
@@ -245,14 +285,20 @@ impl Headers {
             .into_iter()
             .map(|v| {
                 let text = format!("#define Py_LIMITED_API {:#x}\n", v.limited_api_value());
-                load::virtual_file("<command line>", &text, base + 1, &mut loaded.interner)
+                load::virtual_file(
+                    "<command line>",
+                    &text,
+                    ids.limited_api,
+                    &mut loaded.interner,
+                )
             })
             .collect();
         Headers {
             root: root.to_path_buf(),
             loaded,
             version,
-            profile: profile.clone(),
+            defines: user.clone(),
+            ids,
             command_line,
             limited,
         }
@@ -273,12 +319,12 @@ impl Headers {
     /// `Include/pyabi.h` sets to the same value when only
     /// `Py_TARGET_ABI3T` is given). `extra` is applied on top of the
     /// profile. A version before the ABI's first is an error.
-    pub fn view_abi(&self, abi: Abi, version: Version, extra: &Profile) -> Result<View> {
+    pub fn view_abi(&self, abi: Abi, version: Version, extra: &Defines) -> Result<View> {
         if version < abi.first_version() {
-            anyhow::bail!(
+            return Err(Error::other(format!(
                 "{abi} begins with {} (PEP 803); there is no {abi} {version}",
                 abi.first_version()
-            );
+            )));
         }
         let mut view = if abi == Abi::Abi3 {
             self.view(Some(version), extra)?
@@ -293,14 +339,14 @@ impl Headers {
 
     /// The view at one `Py_LIMITED_API` version (`None`: the full API),
     /// with `extra` applied on top of the profile (to toggle feature macros).
-    pub fn view(&self, limited: Option<Version>, extra: &Profile) -> Result<View> {
+    pub fn view(&self, limited: Option<Version>, extra: &Defines) -> Result<View> {
         self.view_keeping(limited, extra, false)
     }
 
     fn view_keeping(
         &self,
         limited: Option<Version>,
-        extra: &Profile,
+        extra: &Defines,
         keep_macro_bodies: bool,
     ) -> Result<View> {
         let limited_file = match limited {
@@ -308,19 +354,19 @@ impl Headers {
             Some(v) if v >= Version::FIRST && v <= self.version => {
                 Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
             }
-            Some(v) => anyhow::bail!(
-                "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
-                self.version
-            ),
+            Some(v) => {
+                return Err(Error::other(format!(
+                    "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
+                    self.version
+                )))
+            }
         };
         // Names new to the headers can only come from `extra`: they get
         // their own copy of the interner, so the shared parse stays as is.
         let mut local_interner;
         let mut interner = &self.loaded.interner;
-        // The command line's files follow the tree's: the profile's `-D`s
-        // (`base`), `Py_LIMITED_API` (`base + 1`; for the full API the slot
-        // is filled but never walked) and `extra`'s `-D`s (`base + 2`).
-        let base = self.loaded.files.len();
+        // In the order of `CommandLineIds`.
+        let ids = self.ids;
         let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
         extra_files.push(limited_file.unwrap_or(&self.command_line));
         let extra_file;
@@ -329,7 +375,7 @@ impl Headers {
             extra_file = load::virtual_file(
                 "<command line>",
                 &command_line_text(&extra.defines),
-                base + 2,
+                ids.extra,
                 &mut local_interner,
             );
             interner = &local_interner;
@@ -346,7 +392,7 @@ impl Headers {
         walk.config_file = self.loaded.pyconfig;
         walk.keep_macro_bodies = keep_macro_bodies;
         walk.file(self.loaded.compiler)?;
-        walk.file(base)?;
+        walk.file(ids.defines)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
             for name in names {
                 if let Some(sym) = interner.get(name) {
@@ -355,13 +401,13 @@ impl Headers {
                 }
             }
         };
-        undefine(&mut walk, &self.profile.undefines);
+        undefine(&mut walk, &self.defines.undefines);
         if !extra.defines.is_empty() {
-            walk.file(base + 2)?;
+            walk.file(ids.extra)?;
         }
         undefine(&mut walk, &extra.undefines);
         if limited_file.is_some() {
-            walk.file(base + 1)?;
+            walk.file(ids.limited_api)?;
         }
         let pinned: Vec<_> = walk.macros.keys().copied().collect();
         walk.pinned.extend(pinned);
@@ -371,14 +417,14 @@ impl Headers {
         // The macros of the headers and pyconfig.h, of the command line's
         // `-D`s, and those that come from the compiler or a system header
         // but that a header also defines (`#ifndef INT_MAX`...), as
-        // `gcc -dM` lists them. (`Py_LIMITED_API` itself, at `base + 1`,
-        // is the question asked, not part of the answer.)
+        // `gcc -dM` lists them. (`Py_LIMITED_API` itself is the question
+        // asked, not part of the answer.)
         let tree_defined = &self.loaded.tree_defined;
         let mut view = walk.into_view(|file, sym| {
             file < compiler
                 || file == default_pyconfig
-                || file == base
-                || file == base + 2
+                || file == ids.defines
+                || file == ids.extra
                 || tree_defined.contains(&sym)
         });
         view.limited = limited;

@@ -1,5 +1,5 @@
-//! The header half of `--unixy-check`, with the verdicts of
-//! `Tools/build/stable_abi.py`: at the tree's own version only,
+//! The verdicts of `Tools/build/stable_abi.py --unixy-check` on the
+//! headers, reached the same way: at the tree's own version only,
 //!
 //! - every manifest macro (static inline functions documented as macros
 //!   count) must be defined — else `missing`;
@@ -11,63 +11,51 @@
 //! These decide the exit status of `--unixy-check` / `--all`, so the drop-in
 //! passes and fails exactly where the reference tool does.
 
-use crate::checks::{declared, seen, unlisted, Context};
+use crate::checks::{self, declared, seen, Context};
 use crate::diagnostic::Finding;
-use crate::manifest::Kind;
+use crate::manifest::{Item, Kind, Selection};
+use crate::version::Version;
 
-/// The legacy findings at the current version, sorted by check then name.
-pub fn findings(context: &Context) -> Vec<Finding> {
+/// The verdicts at the current version: `missing` findings by name, then
+/// `unlisted` ones (see the module's documentation).
+pub fn verdicts(context: &Context) -> Vec<Finding> {
     let Some(view) = context.current_view() else {
         return Vec::new();
     };
     let current = context.current_version();
-    let mut missing = Vec::new();
     // All macros, even `abi_only` or `ifdef` ones, as the reference does.
     // Not those implemented as static inline functions (3.14+ manifests
     // say so; the reference then leaves them out).
-    for item in context
-        .manifest
-        .select(&[Kind::Macro], true, None)
+    let macros = context.manifest.select(Selection::of(&[Kind::Macro]));
+    let absent_macros = macros
         .into_iter()
         .filter(|item| !item.is_static_inline_function)
-    {
-        if seen(view, Kind::Macro, &item.name).is_none() {
-            missing.push(
-                Finding::error(
-                    super::missing::NAME,
-                    &item.name,
-                    format!(
-                        "{} is not defined from \"Include/Python.h\" with Py_LIMITED_API {current}",
-                        item.name
-                    ),
-                )
-                .at(Some(context.manifest.location(item)))
-                .versions(vec![current]),
-            );
-        }
-    }
-    for item in context.expected(&[Kind::Function, Kind::Data]) {
-        if declared(view, &item.name).is_none() {
-            missing.push(
-                Finding::error(
-                    super::missing::NAME,
-                    &item.name,
-                    format!(
-                        "{} is not declared in \"Include/Python.h\" with Py_LIMITED_API {current}",
-                        item.name
-                    ),
-                )
-                .at(Some(context.manifest.location(item)))
-                .versions(vec![current]),
-            );
-        }
-    }
-    missing.sort_by(|a, b| a.name.cmp(&b.name));
-    let allowed = unlisted::allowed(context);
-    let extra = unlisted::unlisted_in(view, &allowed)
-        .map(|(name, location)| unlisted::finding(context, name, vec![current], location.clone()));
-    missing.extend(extra);
-    missing
+        .filter(|item| seen(view, Kind::Macro, &item.name).is_none())
+        .map(|item| missing(context, item, current, "defined from"));
+    let symbols = context.expected(&Kind::SYMBOLS);
+    let absent_symbols = symbols
+        .into_iter()
+        .filter(|item| declared(view, &item.name).is_none())
+        .map(|item| missing(context, item, current, "declared in"));
+    let mut findings: Vec<Finding> = absent_macros.chain(absent_symbols).collect();
+    findings.sort_by(|a, b| a.name.cmp(&b.name));
+    findings.extend(checks::unlisted_at(context, current, view));
+    findings
+}
+
+/// `NAME is not <how> "Include/Python.h" with Py_LIMITED_API 3.N`, at the
+/// manifest entry.
+fn missing(context: &Context, item: &Item, current: Version, how: &str) -> Finding {
+    Finding::error(
+        checks::MISSING,
+        &item.name,
+        format!(
+            "{} is not {how} \"Include/Python.h\" with Py_LIMITED_API {current}",
+            item.name
+        ),
+    )
+    .at(Some(context.manifest.location(item)))
+    .versions(vec![current])
 }
 
 #[cfg(test)]
@@ -118,7 +106,7 @@ mod tests {
             }
         });
         let context = context(&manifest, views);
-        let lines: Vec<String> = findings(&context)
+        let lines: Vec<String> = verdicts(&context)
             .iter()
             .map(|f| format!("{} {}", f.check, f.name))
             .collect();

@@ -1,24 +1,77 @@
-//! The drop-in for `Tools/build/stable_abi.py`: same flags, same meanings,
-//! same generated files, as the script of the tree's own release writes
-//! them (its edition, `generate::editions`).
+//! The drop-in for CPython's `Tools/build/stable_abi.py`: same flags, same
+//! meanings, same generated files, same verdicts, as the script of the
+//! tree's own release has them (its edition, `generate::editions`).
+//!
+//! Everything that reproduces the reference tool lives here: the release in
+//! effect and its edition ([`edition_for`]), the actions of a [`Request`]
+//! ([`run`]: list, dump, check or generate each file, `--unixy-check`), the
+//! header and library half of `--unixy-check` ([`unixy`]), and the verdicts
+//! the reference tool reaches on the headers ([`verdicts`]). The generated
+//! files themselves are rendered by [`crate::generate`]. The command line is
+//! turned into a [`Request`] by `commands::dropin`; a new drop-in flag is a
+//! field here.
+
+mod unixy;
+mod verdicts;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
-use crate::cli::LegacyArgs;
+use crate::error::{Error, Result};
 use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
 use crate::manifest::{self, Manifest, Rules};
 use crate::release::{InEffect, Release};
-use crate::{Outcome, UsageError};
+use crate::view::Defines;
+use crate::Outcome;
+
+pub use unixy::header_findings;
+pub use verdicts::verdicts;
+
+/// Where one generated file is checked or written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The generator's default path, under the manifest's tree.
+    DefaultPath,
+    /// A path given on the command line.
+    Path(PathBuf),
+}
+
+/// What one drop-in invocation asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// The manifest (`Misc/stable_abi.toml`).
+    pub manifest: PathBuf,
+    /// Write the files rather than check them (`--generate`,
+    /// `--generate-all`).
+    pub generate: bool,
+    /// Every generator at its default path unless named (`--generate-all`,
+    /// `--all`).
+    pub all_generators: bool,
+    /// List the generators and their default paths, and nothing else.
+    pub list: bool,
+    /// Print the manifest as read, and check it reads back the same.
+    pub dump: bool,
+    /// For each generator of [`GENERATORS`], in order: the file asked for.
+    pub generators: Vec<Option<Target>>,
+    /// Check the headers and the built library (`--unixy-check`, `--all`).
+    pub unixy_check: bool,
+    /// `-D`/`-U` for the header view of `--unixy-check`.
+    pub defines: Defines,
+    /// Accepted header findings, not reported by `--unixy-check`.
+    pub baseline: Option<PathBuf>,
+    /// Follow this release instead of the tree's `Include/patchlevel.h`.
+    pub release: Option<Release>,
+    /// On a release newer than the tool knows, what it does not know in the
+    /// manifest is an error rather than a warning.
+    pub strict: bool,
+}
 
 /// The release in effect for the tree of `manifest_path` (`over` when
 /// given), its edition and how it fits.
 ///
-/// Errors: an unreadable `patchlevel.h` (exit 2); a release no edition
-/// covers (a usage error: `--release` chooses one).
+/// Errors: an unreadable `patchlevel.h`; a release no edition covers (a
+/// usage error: `--release` chooses one).
 pub fn edition_for(
     manifest_path: &Path,
     over: Option<Release>,
@@ -26,41 +79,41 @@ pub fn edition_for(
     let base = manifest::tree_root(manifest_path);
     let in_effect = InEffect::detect(&base, over, NEWEST_KNOWN)?;
     let Some((edition, fit)) = Edition::lookup(in_effect.release) else {
-        return Err(UsageError(format!(
+        return Err(Error::usage(format!(
             "release {in_effect}: no edition of stable_abi.py is known for it \
              (known: {}); choose one with --release 3.N[.M]",
             Edition::covered()
-        ))
-        .into());
+        )));
     };
     Ok((in_effect, edition, fit))
 }
 
-pub fn run(args: &LegacyArgs) -> Result<Outcome> {
-    let base = manifest::tree_root(&args.file);
-    let (in_effect, edition, fit) = edition_for(&args.file, args.release)?;
-    if args.list {
+/// Runs the request as `stable_abi.py` would: every action, then one
+/// summary of those that failed (on stderr).
+///
+/// Errors: a usage error when nothing is asked; an unreadable or invalid
+/// manifest, a bad header, a file that cannot be read or written.
+pub fn run(request: &Request) -> Result<Outcome> {
+    let base = manifest::tree_root(&request.manifest);
+    let (in_effect, edition, fit) = edition_for(&request.manifest, request.release)?;
+    if request.list {
         for generator in GENERATORS {
             let path = if edition.list_resolves_paths {
                 absolute(&base.join(generator.default_path))
             } else {
-                python_join(&args.file, generator.default_path)
+                python_join(&request.manifest, generator.default_path)
             };
             println!("--{}: {}", generator.flag(), path.display());
         }
         eprintln!("release: {in_effect}; edition {}", edition.name);
         return Ok(Outcome::Success);
     }
-    let generate = args.generate || args.generate_all;
-    let all_generators = args.generate_all || args.all;
-    let unixy_check = args.unixy_check || args.all;
-
     let rules = Rules {
         static_inline_macros: edition.static_inline_macros,
         abi3t_opaque: false,
-        newer: fit == Fit::Newer && !args.strict,
+        newer: fit == Fit::Newer && !request.strict,
     };
-    let parsed = Manifest::load_with(&args.file, rules)?;
+    let parsed = Manifest::load_with(&request.manifest, rules)?;
     for warning in &parsed.warnings {
         eprintln!("{}", warning.as_warning());
     }
@@ -68,27 +121,29 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
-    if args.dump {
+    if request.dump {
         for line in manifest::dump(&manifest) {
             println!("{line}");
         }
         let round_trip = manifest::check_round_trip(&manifest);
         if let Err(message) = &round_trip {
-            eprintln!("{}: error: {message}", args.file.display());
+            eprintln!("{}: error: {message}", request.manifest.display());
         }
         results.push(("dump", round_trip.is_ok()));
     }
-    for (generator, requested) in GENERATORS.iter().zip(&args.generators.requested) {
+    for (generator, requested) in GENERATORS.iter().zip(&request.generators) {
         let path = match requested {
-            Some(Some(path)) => path.clone(),
-            Some(None) => python_join(&args.file, generator.default_path),
-            None if all_generators => python_join(&args.file, generator.default_path),
+            Some(Target::Path(path)) => path.clone(),
+            Some(Target::DefaultPath) => python_join(&request.manifest, generator.default_path),
+            None if request.all_generators => {
+                python_join(&request.manifest, generator.default_path)
+            }
             None => continue,
         };
         let text = generator
             .render(&manifest, edition)
-            .with_context(|| format!("rendering {}", generator.template.0))?;
-        let ok = match update_file(&path, &text, generate)? {
+            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
+        let ok = match update_file(&path, &text, request.generate)? {
             Update::UpToDate | Update::Written => true,
             Update::Missing => {
                 eprintln!(
@@ -105,17 +160,15 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
         };
         results.push((generator.name, ok));
     }
-    if unixy_check {
-        results.push((
-            "unixy_check",
-            crate::unixy::check(&manifest, &args.headers, args.baseline.as_deref())?,
-        ));
+    if request.unixy_check {
+        let ok = unixy::check(&manifest, &request.defines, request.baseline.as_deref())?;
+        results.push(("unixy_check", ok));
     }
 
     if results.is_empty() {
         let (no_file, no_check) = edition.no_action_errors;
-        let message = if generate { no_file } else { no_check };
-        return Err(UsageError(message.to_string()).into());
+        let message = if request.generate { no_file } else { no_check };
+        return Err(Error::usage(message));
     }
     let failed: Vec<&str> = results
         .iter()
@@ -136,11 +189,10 @@ pub fn run(args: &LegacyArgs) -> Result<Outcome> {
          Note that there is a process to follow when modifying it:\n\
          https://devguide.python.org/c-api/#limited-api",
         failed.join(", "),
-        args.file.display()
+        request.manifest.display()
     )?;
     Ok(Outcome::Failure)
 }
-
 /// `Path(manifest).parent.parent / default_path` as Python's pathlib
 /// shows it (`Misc/stable_abi.toml` gives `PC/python3dll.c`, no `./`).
 fn python_join(manifest_path: &Path, default_path: &str) -> PathBuf {

@@ -1,21 +1,20 @@
-//! `stable-abi view 3.N`: what one Limited API version exposes, by kind,
+//! The view as a listing: what one Limited API version exposes, by kind,
 //! with locations, and whether the manifest lists each name — the question
-//! extension authors ask ("is X in the limited API for 3.9?").
+//! extension authors ask ("is X in the limited API for 3.9?"), answered by
+//! `stable-abi view 3.N`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::abi::Abi;
-use crate::cli::ViewArgs;
 use crate::diagnostic::{Format, Location};
 use crate::manifest::Manifest;
+use crate::output;
 use crate::version::Version;
-use crate::{Outcome, UsageError};
 
-use super::{Decl, Headers, Profile, View};
+use super::{Decl, View};
 
 /// The kinds `--kind` accepts, in output order.
 pub const KINDS: [&str; 5] = ["function", "data", "macro", "typedef", "struct"];
@@ -34,35 +33,6 @@ pub struct Entry {
     /// Structs: the members, or `null` when the struct is opaque here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Option<Vec<String>>>,
-}
-
-/// `stable-abi view 3.N`
-pub fn run(args: &ViewArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
-    let profile = Profile::from_options(&args.headers)?;
-    let headers = Headers::load(&manifest.root(), &profile)?;
-    if args.version < args.abi.first_version() {
-        return Err(UsageError(format!(
-            "{} begins with {} (PEP 803): there is no {} {}",
-            args.abi,
-            args.abi.first_version(),
-            args.abi,
-            args.version
-        ))
-        .into());
-    }
-    let view = headers.view_abi(args.abi, args.version, &Profile::default())?;
-    let entries = entries(&view, &manifest, args.kind.as_deref());
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match write_entries(&mut out, &entries, args.version, args.abi, args.format) {
-        // `stable-abi view 3.9 | head` is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        result => {
-            result.context("writing the view")?;
-            Ok(Outcome::Success)
-        }
-    }
 }
 
 /// Everything in the view (or of one kind), by kind then name.
@@ -110,9 +80,11 @@ fn entry(
 }
 
 /// Text: `path:line:col: kind name (stable ABI since 3.N | not in the
-/// manifest)`, plus the members of structs. JSON: `{"version": "3.N",
-/// "abi": "abi3"|"abi3t", "entries": [{"kind", "name", "path", "line",
-/// "column", "added", "in_manifest", "members"?}]}`.
+/// manifest)`, plus the members of structs. JSON: the envelope of
+/// [`crate::output`] (no findings) with `"version": "3.N"`, `"abi":
+/// "abi3"|"abi3t"` and `"entries": [{"kind", "name", "path", "line",
+/// "column", "added", "in_manifest", "members"?}]`. SARIF: a log without
+/// results (a listing finds nothing).
 pub fn write_entries(
     out: &mut dyn Write,
     entries: &[Entry],
@@ -122,14 +94,13 @@ pub fn write_entries(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            let document = serde_json::json!({
-                "version": version,
-                "abi": abi,
-                "entries": entries,
-            });
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)
+            let report = output::Report::new("view", &[])
+                .with("version", version)
+                .with("abi", abi)
+                .with("entries", entries);
+            output::write_json(out, &report)
         }
+        Format::Sarif => output::sarif::write(out, &[]),
         Format::Text => {
             for entry in entries {
                 let status = match (entry.in_manifest, entry.added) {

@@ -1,8 +1,8 @@
 //! `--unixy-check`: the headers and the built library agree with the
 //! manifest. Unlike the reference tool this needs no compiler and no nm.
 //!
-//! The header half: the legacy checks ([`checks::legacy`]) decide the
-//! verdict exactly as `Tools/build/stable_abi.py` does; the other header
+//! The header half: the [`verdicts`](super::verdicts) decide it exactly as
+//! `Tools/build/stable_abi.py` does; the other header
 //! checks (every version, `too-early`, `ifdef`, `struct`) are printed as
 //! warnings, so the drop-in keeps its verdicts on CPython as it is today.
 //! `--baseline FILE` leaves out the findings it accepts, of either kind.
@@ -15,25 +15,21 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
-
 use crate::binary;
-use crate::checks::{self, command, Context};
-use crate::cli::HeaderOptions;
+use crate::checks::{self, apply_baseline, Context};
 use crate::diagnostic::{has_errors, print_findings, Finding, Format};
+use crate::error::Result;
 use crate::manifest::Manifest;
+use crate::view::Defines;
 
-/// Runs the header and library checks; returns whether they passed.
-pub fn check(
-    manifest: &Manifest,
-    options: &HeaderOptions,
-    baseline: Option<&Path>,
-) -> Result<bool> {
-    let context = command::build_context(manifest, options)?;
+/// Runs the header and library checks, printing their findings on stderr;
+/// returns whether they passed.
+pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) -> Result<bool> {
+    let context = Context::for_tree(manifest, defines)?;
     let findings = header_findings(&context);
-    let findings = command::apply_baseline(findings, baseline)?;
+    let findings = apply_baseline(findings, baseline)?;
     let mut stderr = std::io::stderr().lock();
-    print_findings(&mut stderr, &findings, Format::Text)?;
+    print_findings(&mut stderr, "headers", &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);
 
     let library_ok = check_library(manifest, &context, &mut stderr)?;
@@ -58,19 +54,19 @@ fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) ->
     }
     let features = binary::Features::Exactly(context.feature_macros.clone());
     let findings = binary::check_libraries(manifest, &libraries, &features)?;
-    print_findings(out, &findings, Format::Text)?;
+    print_findings(out, "library", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
 }
 
-/// The legacy findings (errors), then the other checks' findings as
-/// warnings, leaving out those that repeat a legacy finding's name.
+/// The reference tool's verdicts (errors), then the other checks' findings
+/// as warnings, leaving out those that repeat a verdict's name.
 pub fn header_findings(context: &Context) -> Vec<Finding> {
-    let mut findings = checks::legacy::findings(context);
-    let legacy: BTreeSet<(&str, String)> =
+    let mut findings = super::verdicts(context);
+    let verdicts: BTreeSet<(&str, String)> =
         findings.iter().map(|f| (f.check, f.name.clone())).collect();
     let extra: Vec<Finding> = checks::run_checks(context)
         .into_iter()
-        .filter(|f| !legacy.contains(&(f.check, f.name.clone())))
+        .filter(|f| !verdicts.contains(&(f.check, f.name.clone())))
         .map(Finding::as_warning)
         .collect();
     findings.extend(extra);
@@ -84,10 +80,10 @@ mod tests {
     use crate::diagnostic::Severity;
 
     #[test]
-    fn legacy_findings_are_errors_and_the_rest_warnings_once() {
+    fn verdicts_are_errors_and_the_rest_warnings_once() {
         let manifest =
             manifest("[function.PyOld]\n    added = '3.2'\n[function.PyNew]\n    added = '3.13'\n");
-        // PyOld is missing at 3.13 (legacy) and also at 3.12 (new check:
+        // PyOld is missing at 3.13 (a verdict) and also at 3.12 (new check:
         // same name, so left out); PyNew is declared too early (new check).
         let views = views(13, |version| {
             let view = ViewBuilder::new(version).function("PyNew", "Include/new.h", 1);

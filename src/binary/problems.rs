@@ -1,0 +1,148 @@
+//! What the audit finds wrong with an extension module: its codes (with
+//! their documentation, for `stable-abi explain`) and the findings.
+//!
+//! A finding is about the extension as a whole: its file is the extension
+//! (`dist/spam-1.0-cp38-abi3-any.whl/spam/_spam.abi3.so` for one inside a
+//! wheel), with no line.
+
+use crate::binary::symbols::Binary;
+use crate::codes::Code;
+use crate::diagnostic::{Finding, Location};
+use crate::version::Version;
+
+pub const NOT_STABLE_ABI: Code = Code {
+    name: "not-stable-abi",
+    command: "audit",
+    summary: "an extension imports a Python symbol that is not in the Stable ABI",
+    doc: r#"An extension module that claims the Stable ABI (an `abi3` wheel, or
+an extension audited on its own) imports a `Py*` or `_Py*` symbol the
+Stable ABI does not have: not in the manifest, `abi_only` macros aside,
+or listed only as a macro.
+
+Why it matters: only the Stable ABI's symbols are promised to exist, with
+the same meaning, in every later CPython 3.x. An abi3 extension that
+calls another one loads on the Python it was built with and fails to load
+(undefined symbol) or misbehaves on others.
+
+Example: an extension calling `PyUnicode_New`, which is not in the
+Limited API:
+
+    spam-1.0-cp38-abi3-any.whl
+      spam/_spam.abi3.so: 12 Python symbol(s), 1 problem(s)
+        error: PyUnicode_New is not in the Stable ABI [not-stable-abi]"#,
+};
+
+pub const VERSION_MISMATCH: Code = Code {
+    name: "version-mismatch",
+    command: "audit",
+    summary: "an extension imports a Stable ABI symbol added after its target version",
+    doc: r#"An extension module imports a Stable ABI symbol that was added in a
+later version than its target: the wheel tag's (`cp38-abi3` → 3.8), else
+`--target`, else 3.2.
+
+Why it matters: the wheel says it loads on every CPython from its target
+on; on the versions before the symbol was added, the import fails
+(undefined symbol). Either the tag is too low or the extension was built
+with too high a `Py_LIMITED_API`.
+
+Example: a `cp38-abi3` wheel calling `PyType_GetName` (added in 3.11):
+
+    error: PyType_GetName needs Python 3.11 (the target is 3.8) [version-mismatch]
+      Misc/stable_abi.toml:2101:1: note: added in 3.11"#,
+};
+
+pub const VERSION_SPECIFIC_LIBPYTHON: Code = Code {
+    name: "version-specific-libpython",
+    command: "audit",
+    summary: "an extension links a libpython of one CPython version",
+    doc: r#"An extension module links a library that exists for one CPython
+version only: `libpython3.N.so`, `libpython3.N.dylib`, `python3N.dll` or a
+macOS framework's `Versions/3.N/Python`, rather than nothing (POSIX) or
+the version-free `python3.dll` (Windows).
+
+Why it matters: on any other CPython the library is not there, so the
+extension fails to load although its tag says abi3.
+
+Example:
+
+    error: linked to libpython3.13.so.1.0, which only Python 3.13 has [version-specific-libpython]"#,
+};
+
+/// `SYMBOL is not in the Stable ABI`.
+pub fn not_stable(symbol: &str) -> Finding {
+    Finding::error(
+        NOT_STABLE_ABI.name,
+        symbol,
+        format!("{symbol} is not in the Stable ABI"),
+    )
+}
+
+/// `SYMBOL needs Python N (the target is T)`, noting the manifest entry
+/// when the Stable ABI comes from a manifest file.
+pub fn too_new(
+    symbol: &str,
+    needs: Version,
+    target: Version,
+    manifest_entry: Option<Location>,
+) -> Finding {
+    let finding = Finding::error(
+        VERSION_MISMATCH.name,
+        symbol,
+        format!("{symbol} needs Python {needs} (the target is {target})"),
+    );
+    match manifest_entry {
+        Some(location) => finding.note(Some(location), format!("added in {needs}")),
+        None => finding,
+    }
+}
+
+/// `own-python-symbol` (a warning): the module exports `Py*` names of its
+/// own ([`claims::OWN_PYTHON_SYMBOL`](crate::binary::claims::OWN_PYTHON_SYMBOL)).
+pub fn own_python_symbols(extension: &str, own: &[String]) -> Finding {
+    Finding::error(
+        crate::binary::claims::OWN_PYTHON_SYMBOL.name,
+        extension,
+        format!(
+            "exports Python-like symbols of its own ({}): they can clash with the interpreter's",
+            own.join(", ")
+        ),
+    )
+    .as_warning()
+}
+
+/// A problem with a claim ([`crate::binary::claims`]) as a finding about
+/// `name` (the wheel or the extension).
+pub fn claim(problem: crate::binary::claims::Problem, name: &str) -> Finding {
+    let finding = Finding::error(problem.check, name, problem.message);
+    match problem.abi {
+        Some(abi) => finding.abi(abi),
+        None => finding,
+    }
+}
+
+/// `linked to LIBRARY, which only Python VERSION has`.
+pub fn version_specific_link(library: &str, version: &str) -> Finding {
+    Finding::error(
+        VERSION_SPECIFIC_LIBPYTHON.name,
+        library,
+        format!("linked to {library}, which only Python {version} has"),
+    )
+}
+
+/// In a universal (fat) Mach-O, notes on a finding about an imported
+/// symbol which slices (`x86_64`, `arm64`) import it; any other finding,
+/// or any other binary, is returned as it is.
+pub fn in_slices(finding: Finding, binary: &Binary) -> Finding {
+    if binary.slices.is_empty() || !binary.imports.contains(&finding.name) {
+        return finding;
+    }
+    let slices: Vec<&str> = binary
+        .slices
+        .iter()
+        .filter(|(_, slice)| slice.imports.contains(&finding.name))
+        .map(|(arch, _)| arch.as_str())
+        .collect();
+    let noun = if slices.len() == 1 { "slice" } else { "slices" };
+    let note = format!("in the {} {noun}", slices.join(", "));
+    finding.note(None, note)
+}

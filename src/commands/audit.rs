@@ -1,0 +1,36 @@
+//! `stable-abi audit PATH...`: extension modules and wheels keep to the
+//! Stable ABI they claim.
+
+use crate::binary::audit::{audit_paths, outcome, TargetDefault};
+use crate::binary::report;
+use crate::binary::table::{self, AbiTable};
+use crate::cli::AuditArgs;
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::Outcome;
+
+pub fn run(args: &AuditArgs) -> Result<Outcome> {
+    if let Some(out) = &args.write_table {
+        let Some(manifest_path) = &args.manifest else {
+            return Err(Error::usage("--write-table needs --manifest"));
+        };
+        table::write(&Manifest::load(manifest_path)?, out)?;
+        return Ok(Outcome::Success);
+    }
+    if args.paths.is_empty() {
+        return Err(Error::usage(
+            "nothing to audit: pass extension modules, wheels or directories",
+        ));
+    }
+    let table = match &args.manifest {
+        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
+        None => AbiTable::builtin(),
+    };
+    let defaults = TargetDefault {
+        target: args.target,
+    };
+    let reports = audit_paths(&args.paths, &table, defaults);
+    report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
+    report::print_errors(&mut std::io::stderr().lock(), &reports)?;
+    outcome(&reports, &args.paths)
+}

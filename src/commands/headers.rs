@@ -1,0 +1,32 @@
+//! `stable-abi headers`: every header check at every version, against a
+//! baseline of accepted findings.
+
+use std::io::Write;
+
+use crate::checks::{apply_baseline, run_checks, Baseline, Context};
+use crate::cli::HeadersArgs;
+use crate::diagnostic::{print_findings, Severity};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::Outcome;
+
+pub fn run(args: &HeadersArgs) -> Result<Outcome> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let context = Context::for_tree(&manifest, &super::defines(&args.headers)?)?;
+    let findings = run_checks(&context);
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, Baseline::render(&findings))
+            .map_err(|err| Error::io(path, "cannot write the baseline", err))?;
+        let accepted = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        eprintln!("wrote {accepted} accepted finding(s) to {}", path.display());
+        return Ok(Outcome::Success);
+    }
+    let findings = apply_baseline(findings, args.baseline.as_deref())?;
+    let mut stdout = std::io::stdout().lock();
+    print_findings(&mut stdout, "headers", &findings, args.format)?;
+    stdout.flush()?;
+    Ok(Outcome::of(&findings))
+}

@@ -1,0 +1,174 @@
+//! SARIF 2.1.0 (`--format sarif`), the format code-scanning UIs (GitHub,
+//! GitLab, IDEs) read: one run of the tool, its rules from the registry of
+//! codes ([`crate::codes`]), one result per finding.
+//!
+//! Specification: <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>.
+//! A finding's location is its `physicalLocation` (a file URI relative to
+//! the current directory, and its line and column when it has them); its
+//! notes that have a location are `relatedLocations`; its name and versions
+//! are the result's `properties`.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::codes::{self, Code};
+use crate::diagnostic::{Finding, Location, Severity};
+
+/// The schema the document declares.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Writes `findings` as one SARIF 2.1.0 log.
+pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(findings))?;
+    writeln!(out)
+}
+
+/// The SARIF log of `findings`.
+pub fn log(findings: &[Finding]) -> Value {
+    let rules = codes::all();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|finding| result(finding, &rules))
+        .collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "stable-abi",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|code| rule(code)).collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn rule(code: &Code) -> Value {
+    json!({
+        "id": code.name,
+        "shortDescription": {"text": code.summary},
+        "fullDescription": {"text": code.doc},
+        "help": {"text": code.doc},
+        "properties": {"command": code.command},
+    })
+}
+
+fn result(finding: &Finding, rules: &[&Code]) -> Value {
+    let mut result = json!({
+        "ruleId": finding.check,
+        "level": level(finding.severity),
+        "message": {"text": finding.message},
+        "properties": {"name": finding.name, "versions": finding.versions},
+    });
+    if let Some(index) = rules.iter().position(|code| code.name == finding.check) {
+        result["ruleIndex"] = index.into();
+    }
+    let location = match (&finding.location, &finding.file) {
+        (Some(location), _) => Some(physical(location)),
+        (None, Some(file)) => Some(json!({"physicalLocation": {
+            "artifactLocation": {"uri": uri(file)},
+        }})),
+        (None, None) => None,
+    };
+    if let Some(location) = location {
+        result["locations"] = json!([location]);
+    }
+    let related: Vec<Value> = finding
+        .notes
+        .iter()
+        .filter_map(|note| {
+            let mut location = physical(note.location.as_ref()?);
+            location["message"] = json!({"text": note.message});
+            Some(location)
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = related.into();
+    }
+    result
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn physical(location: &Location) -> Value {
+    json!({"physicalLocation": {
+        "artifactLocation": {"uri": uri(&location.path)},
+        "region": {"startLine": location.line, "startColumn": location.column},
+    }})
+}
+
+/// A relative path as a URI reference: `/`-separated, spaces and `%`
+/// escaped (paths here are file names, rarely anything stranger).
+fn uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            ' ' => escaped.push_str("%20"),
+            '#' => escaped.push_str("%23"),
+            '?' => escaped.push_str("%3F"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_become_results_of_registered_rules() {
+        let findings = [
+            Finding::error("too-early", "PyFoo", "PyFoo is declared too early")
+                .at(Some(Location::new("Include/foo.h", 3, 5)))
+                .note(
+                    Some(Location::new("Misc/stable_abi.toml", 9, 1)),
+                    "added here",
+                ),
+            Finding::error("not-stable-abi", "PyBar", "not stable")
+                .in_file("dist/my wheel.whl/x.abi3.so")
+                .as_warning(),
+        ];
+        let log = log(&findings);
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), codes::all().len());
+        let first = &run["results"][0];
+        assert_eq!(first["ruleId"], "too-early");
+        assert_eq!(
+            rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            "too-early"
+        );
+        assert_eq!(first["level"], "error");
+        let region = &first["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(
+            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+            (Some(3), Some(5))
+        );
+        assert_eq!(
+            first["relatedLocations"][0]["message"]["text"],
+            "added here"
+        );
+        let second = &run["results"][1];
+        assert_eq!(second["level"], "warning");
+        assert_eq!(
+            second["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "dist/my%20wheel.whl/x.abi3.so"
+        );
+        assert!(second["locations"][0]["physicalLocation"]
+            .get("region")
+            .is_none());
+    }
+}

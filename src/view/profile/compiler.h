@@ -1,0 +1,59 @@
+/* What gcc 12.2 (Debian, linux x86-64, -std=gnu17) predefines before it
+   reads any file, for the names Python's headers test or use in #if.
+   Regenerate: gcc -std=gnu17 -dM -E - </dev/null | sort
+   and keep the lines whose name appears here (or that a new header tests). */
+#define __STDC__ 1
+#define __STDC_VERSION__ 201710L
+#define __STDC_HOSTED__ 1
+#define __GNUC__ 12
+#define __GNUC_MINOR__ 2
+#define __GNUC_PATCHLEVEL__ 0
+#define __GNUC_STDC_INLINE__ 1
+#define __VERSION__ "12.2.0"
+#define __ELF__ 1
+#define __linux__ 1
+#define __linux 1
+#define __gnu_linux__ 1
+#define linux 1
+#define __unix__ 1
+#define __unix 1
+#define unix 1
+#define __x86_64__ 1
+#define __x86_64 1
+#define __amd64__ 1
+#define __amd64 1
+#define __LP64__ 1
+#define _LP64 1
+#define __SSE__ 1
+#define __SSE2__ 1
+#define __CHAR_BIT__ 8
+#define __SIZEOF_SHORT__ 2
+#define __SIZEOF_INT__ 4
+#define __SIZEOF_LONG__ 8
+#define __SIZEOF_LONG_LONG__ 8
+#define __SIZEOF_POINTER__ 8
+#define __SIZEOF_SIZE_T__ 8
+#define __SIZEOF_PTRDIFF_T__ 8
+#define __SIZEOF_WCHAR_T__ 4
+#define __SIZEOF_WINT_T__ 4
+#define __SIZEOF_FLOAT__ 4
+#define __SIZEOF_DOUBLE__ 8
+#define __SIZEOF_LONG_DOUBLE__ 16
+#define __SIZEOF_INT128__ 16
+#define __SCHAR_MAX__ 0x7f
+#define __SHRT_MAX__ 0x7fff
+#define __INT_MAX__ 0x7fffffff
+#define __LONG_MAX__ 0x7fffffffffffffffL
+#define __LONG_LONG_MAX__ 0x7fffffffffffffffLL
+#define __WCHAR_MAX__ 0x7fffffff
+#define __WCHAR_MIN__ (-__WCHAR_MAX__ - 1)
+#define __SIZE_MAX__ 0xffffffffffffffffUL
+#define __PTRDIFF_MAX__ 0x7fffffffffffffffL
+#define __INTPTR_MAX__ 0x7fffffffffffffffL
+#define __INTMAX_MAX__ 0x7fffffffffffffffL
+#define __UINTMAX_MAX__ 0xffffffffffffffffUL
+#define __ORDER_LITTLE_ENDIAN__ 1234
+#define __ORDER_BIG_ENDIAN__ 4321
+#define __ORDER_PDP_ENDIAN__ 3412
+#define __BYTE_ORDER__ __ORDER_LITTLE_ENDIAN__
+#define __FLOAT_WORD_ORDER__ __ORDER_LITTLE_ENDIAN__
