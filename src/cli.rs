@@ -276,6 +276,11 @@ pub struct HeadersArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
+
     #[command(flatten)]
     pub headers: HeaderOptions,
 }
@@ -294,6 +299,11 @@ pub struct ViewArgs {
     /// Only this kind
     #[arg(long, value_name = "KIND", value_parser = crate::view::VIEW_KINDS)]
     pub kind: Option<String>,
+
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
@@ -328,6 +338,11 @@ pub struct LibraryArgs {
     #[arg(long, value_name = "NAME")]
     pub feature: Vec<String>,
 
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
+
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -349,6 +364,11 @@ pub struct AuditArgs {
     /// A manifest to audit against (default: the table built into stable-abi)
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+
+    /// On a tree newer than the tool knows (CPython main), make what the
+    /// manifest says that the tool does not know an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// The oldest Python the extensions must load on, when no wheel tag says
     #[arg(long, value_name = "3.N")]
@@ -399,6 +419,7 @@ Header rules (when both sides have headers; at every version both have):
   compat-const-unevaluated        a const's definition changed, and names a macro (warning)
   compat-typedef-changed          a typedef's underlying type changed
   compat-struct-changed           a 'full-abi' struct's members, types or order changed
+  compat-struct-layout-changed    a 'full-abi' struct's size or a member's offset changed (linux x86-64)
   compat-member-moved             a listed member of a 'members' struct moved
   compat-members-inserted         members inserted before a listed member (warning)
 
@@ -429,6 +450,11 @@ pub struct CompatArgs {
     /// Write the current breaks to FILE as accepted, and succeed
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
+
+    /// Make what a manifest says that the tool does not know (a newer
+    /// release's fields and values) an error, not a warning
+    #[arg(long)]
+    pub strict: bool,
 
     /// Compare the manifests only, not the headers
     #[arg(long)]

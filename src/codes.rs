@@ -14,6 +14,7 @@
 
 use crate::binary::{claims, library, platform, problems, unusable};
 use crate::checks;
+use crate::compat;
 
 /// One finding code.
 #[derive(Debug, PartialEq, Eq)]
@@ -47,6 +48,7 @@ pub fn all() -> Vec<&'static Code> {
         &unusable::ABI3T_UNUSABLE,
         &platform::NOT_ON_PLATFORM,
         &claims::OWN_PYTHON_SYMBOL,
+        &compat::headers::STRUCT_LAYOUT_CHANGED,
     ]);
     codes
 }

@@ -253,3 +253,46 @@ fn an_out_of_tree_build_directory_is_searched_and_symlinks_checked_once() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_library_under_several_names_is_found_once_and_read_once() {
+    let Some(tree) = common::reference_tree("a_library_under_several_names_is_read_once") else {
+        return;
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let real = scratch.path().join("libpython3.13.so.1.0");
+    std::fs::copy(tree.join("lib/libpython3.13.so.1.0"), &real).unwrap();
+    // As a build leaves it, and as a copy with hard links does.
+    std::os::unix::fs::symlink(
+        "libpython3.13.so.1.0",
+        scratch.path().join("libpython3.13.so"),
+    )
+    .unwrap();
+    std::fs::hard_link(&real, scratch.path().join("libpython3.13d.so")).unwrap();
+    let found = stable_abi::binary::default_libraries(scratch.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+
+    // Named explicitly, each path is checked, from one read of the file.
+    let paths: Vec<_> = [
+        "libpython3.13.so",
+        "libpython3.13.so.1.0",
+        "libpython3.13d.so",
+    ]
+    .iter()
+    .map(|name| scratch.path().join(name))
+    .collect();
+    let libraries = stable_abi::binary::read_libraries(&paths).unwrap();
+    assert_eq!(libraries.len(), 3);
+    assert!(libraries[0].exports.contains("PyLong_FromLong"));
+    for library in &libraries[1..] {
+        assert!(std::sync::Arc::ptr_eq(
+            &library.exports,
+            &libraries[0].exports
+        ));
+    }
+    let other = scratch.path().join("libpython3.13t.so");
+    std::fs::copy(&real, &other).unwrap();
+    let two = stable_abi::binary::read_libraries(&[real, other]).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&two[0].exports, &two[1].exports));
+    assert_eq!(two[0].exports, two[1].exports);
+}

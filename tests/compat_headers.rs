@@ -35,10 +35,12 @@ const HEADER: &str = "\
 #define Py_SLOT_VALUE(a, b) (a)
 PyAPI_FUNC(int) PyFoo(long value, const char *name);
 PyAPI_DATA(int) PyFoo_Type;
+#define Py_FULL_PAD 1
+typedef ssize_t Py_ssize_t;
 #define Py_FLAG (1 << 1)
 #define Py_SLOT 3
 typedef int (*Py_cb)(void *);
-typedef struct PyFull { int a; long b; } PyFull;
+typedef struct PyFull { int a; char pad[Py_FULL_PAD]; long b; } PyFull;
 typedef struct PyObj {
     long ob_refcnt;
     void *ob_type;
@@ -133,9 +135,26 @@ fn each_header_rule_has_a_fixture_pair() {
         findings("(*Py_cb)(void *)", "(*Py_cb)(void *, int)"),
         one("compat-typedef-changed", "Py_cb")
     );
+    // The body as written, and the layout it has.
+    let mut both = one("compat-struct-changed", "PyFull");
+    both.extend(one("compat-struct-layout-changed", "PyFull"));
+    assert_eq!(findings("long b; }", "int b; }"), both);
+    // The layout changes with a macro, the body as written does not.
     assert_eq!(
-        findings("{ int a; long b; }", "{ int a; int b; }"),
+        findings("#define Py_FULL_PAD 1", "#define Py_FULL_PAD 9"),
+        one("compat-struct-layout-changed", "PyFull")
+    );
+    // A member renamed in place keeps the layout.
+    assert_eq!(
+        findings("char pad[", "char padding["),
         one("compat-struct-changed", "PyFull")
+    );
+    // A typedef renamed to the same type is no change; another type is.
+    assert_eq!(findings("PyFoo(long value,", "PyFoo(Py_ssize_t value,"), []);
+    assert_eq!(findings("PyFoo(long value,", "PyFoo(ssize_t value,"), []);
+    assert_eq!(
+        findings("PyFoo(long value,", "PyFoo(size_t value,"),
+        one("compat-prototype-changed", "PyFoo")
     );
     assert_eq!(
         findings(
@@ -153,6 +172,45 @@ fn each_header_rule_has_a_fixture_pair() {
     );
 }
 
+/// The messages of the findings, as `findings` runs it.
+fn messages(old: &str, new: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(&dir.path().join("old"), HEADER);
+    write_tree(&dir.path().join("new"), &HEADER.replacen(old, new, 1));
+    stdout(&stable_abi(
+        dir.path(),
+        &["compat", "--baseline", "old", "new"],
+    ))
+}
+
+#[test]
+fn layout_is_reported_and_its_absence_said() {
+    let text = messages("#define Py_FULL_PAD 1", "#define Py_FULL_PAD 9");
+    assert!(
+        text.contains(
+            "error: PyFull changed: size 24: a@0, pad@4, b@16 [compat-struct-layout-changed]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: was: size 16: a@0, pad@4, b@8"),
+        "{text}"
+    );
+    // A bit-field is not laid out: the body's finding says so.
+    let text = messages("int a;", "int a : 3;");
+    assert!(
+        text.contains("(size and offsets not computed: a bit-field (not laid out here)) [compat-struct-changed]"),
+        "{text}"
+    );
+    assert!(!text.contains("compat-struct-layout-changed"), "{text}");
+    // So is a struct of unknown type by value.
+    let text = messages("char pad[Py_FULL_PAD];", "Py_unknown pad;");
+    assert!(
+        text.contains("size and offsets not computed: typedef Py_unknown is not known"),
+        "{text}"
+    );
+}
+
 #[test]
 fn header_changes_from_3_13_to_3_15_are_the_real_ones() {
     let Some(trees) = shared_dir("header_changes_from_3_13_to_3_15", "cpython") else {
@@ -164,7 +222,8 @@ fn header_changes_from_3_13_to_3_15_are_the_real_ones() {
         .lines()
         .filter(|l| l.starts_with("3.15.2/Include/"))
         .collect();
-    // No prototype, typedef or full-abi struct of the Stable ABI changed
+    // No prototype, typedef or full-abi struct (nor its computed layout:
+    // PyModuleDef_Base embeds PyObject, reworked in 3.14) of the Stable ABI changed
     // between the releases (as the Stable ABI promises). What did change:
     // 3.15 generates the slot numbers (Include/slots_generated.h) through
     // _Py_SLOT_COMPAT_VALUE(old, new), whose value is not computed here ...

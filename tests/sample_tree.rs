@@ -48,6 +48,8 @@ fn sample_generated_files_follow_the_release() {
     for (release, stale) in [
         ("3.14", "doc_list"),
         ("3.13.5", "doc_list"),
+        ("3.13.9", "doc_list"),
+        ("3.12", "doc_list, ctypes_test"),
         (
             "3.11",
             "python3dll, doc_list, ctypes_test, testcapi_feature_macros",

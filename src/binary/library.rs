@@ -6,12 +6,21 @@
 //! `missing-export` finding at its manifest entry.
 //!
 //! For `--unixy-check`, call [`default_libraries`] on the manifest's tree and
-//! [`check_libraries`] with the feature macros the header view defines.
+//! [`check_libraries`] with the feature macros the header view defines (or
+//! [`read_libraries`] first, alongside other work, then
+//! [`library_findings`]).
+//!
+//! Libraries are memory-mapped and only their symbol tables are read, each
+//! file once however many names lead to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::abi::Abi;
+use crate::binary::mapped::{file_identity, FileIdentity, MappedFile};
 use crate::binary::names::{is_libpython, library_abi};
 use crate::binary::symbols::{read_binary, BinaryFormat};
 use crate::codes::Code;
@@ -86,6 +95,61 @@ pub fn platform_features(manifest: &Manifest, format: BinaryFormat) -> BTreeSet<
         .collect()
 }
 
+/// A library's exported symbols, read once.
+#[derive(Clone, Debug)]
+pub struct Library {
+    /// The path as given (for messages).
+    pub path: PathBuf,
+    pub format: BinaryFormat,
+    /// Shared by the paths that lead to the same file.
+    pub exports: Arc<BTreeSet<String>>,
+}
+
+/// A file's format and exported symbols.
+type Exports = (BinaryFormat, Arc<BTreeSet<String>>);
+
+/// Reads the exports of each library, mapping each distinct file once
+/// (paths with the same device and inode share one read: the `.so` and
+/// `.so.1.0` of a build) and the files in parallel. An unreadable, truncated
+/// or non-object file is an `Err` naming it (the first in `paths` order).
+pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
+    let identities: Vec<FileIdentity> = paths.iter().map(|path| file_identity(path)).collect();
+    let mut first: BTreeMap<&FileIdentity, usize> = BTreeMap::new();
+    for (index, identity) in identities.iter().enumerate() {
+        first.entry(identity).or_insert(index);
+    }
+    let distinct: Vec<usize> = first.values().copied().collect();
+    let mut read: Vec<(usize, Result<Exports>)> = distinct
+        .par_iter()
+        .map(|&index| (index, read_exports(&paths[index])))
+        .collect();
+    read.sort_by_key(|(index, _)| *index);
+    let mut by_index: BTreeMap<usize, Exports> = BTreeMap::new();
+    for (index, result) in read {
+        by_index.insert(index, result?);
+    }
+    Ok(paths
+        .iter()
+        .zip(&identities)
+        .map(|(path, identity)| {
+            let (format, exports) = by_index[&first[identity]].clone();
+            Library {
+                path: path.clone(),
+                format,
+                exports,
+            }
+        })
+        .collect())
+}
+
+/// One library's exports, through a memory map: only the symbol index,
+/// dynamic symbol table or export table is paged in.
+fn read_exports(path: &Path) -> Result<Exports> {
+    let data = MappedFile::open(path)?;
+    let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
+    Ok((binary.format, Arc::new(binary.exports)))
+}
+
 /// Checks that each library exports every Stable ABI symbol expected on its
 /// platform. Returns one `missing-export` error per library and missing
 /// symbol (located at the manifest entry, noting the library and `added`).
@@ -107,11 +171,11 @@ pub fn check_libraries_with(
     features: &Features,
     not_in_abi3t: &BTreeSet<String>,
 ) -> Result<Vec<Finding>> {
-    let mut findings = Vec::new();
-    for path in paths {
-        findings.extend(check_library(manifest, path, features, not_in_abi3t)?);
-    }
-    Ok(findings)
+    let libraries = read_libraries(paths)?;
+    Ok(libraries
+        .iter()
+        .flat_map(|library| library_findings_with(manifest, library, features, not_in_abi3t))
+        .collect())
 }
 
 /// The manifest's functions and data that the abi3t headers of the tree
@@ -138,26 +202,35 @@ pub fn not_in_abi3t(manifest: &Manifest, root: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// [`check_libraries_with`] for one library.
-pub fn check_library(
+/// The `missing-export` findings of one library already read.
+pub fn library_findings(
     manifest: &Manifest,
-    path: &Path,
+    library: &Library,
+    features: &Features,
+) -> Vec<Finding> {
+    library_findings_with(manifest, library, features, &BTreeSet::new())
+}
+
+/// [`library_findings`], leaving out `not_in_abi3t` for a free-threaded
+/// library (see [`check_libraries_with`]).
+pub fn library_findings_with(
+    manifest: &Manifest,
+    library: &Library,
     features: &Features,
     not_in_abi3t: &BTreeSet<String>,
-) -> Result<Vec<Finding>> {
-    let data = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
-    let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
-    let defined = features.for_format(manifest, binary.format);
+) -> Vec<Finding> {
+    let path = &library.path;
+    let defined = features.for_format(manifest, library.format);
     let abi = library_abi(path);
     let kind_of_build = match abi {
         Abi::Abi3 => "",
         Abi::Abi3t => " (a free-threaded build: abi3t)",
     };
     let expected = manifest.select(Selection::of(&Kind::SYMBOLS).where_defined(&defined));
-    let findings = expected
+    expected
         .into_iter()
         .filter(|item| abi == Abi::Abi3 || !not_in_abi3t.contains(&item.name))
-        .filter(|item| !binary.exports.contains(&item.name))
+        .filter(|item| !library.exports.contains(&item.name))
         .map(|item| {
             let added = item
                 .added
@@ -186,8 +259,7 @@ pub fn check_library(
             }
             finding
         })
-        .collect();
-    Ok(findings)
+        .collect()
 }
 
 /// The libpython libraries of a built CPython tree, found without running
@@ -197,7 +269,8 @@ pub fn check_library(
 /// directory (an out-of-tree build directory, where `make` runs the checks
 /// from, as the reference tool reads sysconfig's `LIBRARY`/`LDLIBRARY`
 /// there). A shared library found under several names (the `.so` symlink and
-/// `.so.1.0`) is checked once. Empty when there are none.
+/// `.so.1.0`, as a symlink or a hard link) is checked once. Empty when there
+/// are none.
 pub fn default_libraries(root: &Path) -> Vec<PathBuf> {
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
@@ -210,7 +283,7 @@ pub fn default_libraries(root: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn libraries_in(dir: &Path, seen: &mut BTreeSet<PathBuf>, found: &mut Vec<PathBuf>) {
+fn libraries_in(dir: &Path, seen: &mut BTreeSet<FileIdentity>, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -225,8 +298,7 @@ fn libraries_in(dir: &Path, seen: &mut BTreeSet<PathBuf>, found: &mut Vec<PathBu
         .collect();
     paths.sort();
     for path in paths {
-        let identity = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if seen.insert(identity) {
+        if seen.insert(file_identity(&path)) {
             found.push(path);
         }
     }

@@ -5,7 +5,8 @@
 //!   exports, imports and links to ([`symbols::read_binary`], over bytes,
 //!   never panics).
 //! - [`library`]: `stable-abi library`, and for `--unixy-check`
-//!   [`library::default_libraries`] + [`library::check_libraries`].
+//!   [`library::default_libraries`] + [`library::check_libraries`]; files
+//!   are memory-mapped and identified by device and inode ([`mapped`]).
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
 //!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
 //!   table built into the binary), reported by [`report`]; wheels are read
@@ -16,6 +17,7 @@ pub mod audit;
 pub mod claims;
 pub mod classify;
 pub mod library;
+pub mod mapped;
 pub mod names;
 pub mod platform;
 pub mod problems;
@@ -25,5 +27,7 @@ pub mod table;
 pub mod unusable;
 pub mod wheel;
 
-pub use library::{check_libraries, default_libraries, Features};
+pub use library::{
+    check_libraries, default_libraries, library_findings, read_libraries, Features, Library,
+};
 pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 use crate::cli::AddArgs;
 use crate::diagnostic::Location;
-use crate::generate::{update_file, Update, GENERATORS};
+use crate::generate::{update_file, Update};
 use crate::manifest::add::{append, guard_line, validate, NewItem};
 use crate::manifest::{tree_root, Kind, Manifest, StructAbiKind};
 use crate::version::Version;
@@ -60,7 +60,7 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
         item.kind, item.name
     );
     let regenerated = if args.regen {
-        Some(regenerate(&written, &root)?)
+        Some(regenerate(&written)?)
     } else {
         None
     };
@@ -83,19 +83,9 @@ fn tree_release(root: &Path) -> Result<Version> {
 }
 
 /// Writes every generated file of the tree; returns those that changed.
-fn regenerate(manifest: &Manifest, root: &Path) -> Result<Vec<String>> {
-    // The files as the tree's own release writes them.
-    let (_, edition, _) = crate::dropin::edition_for(&manifest.path, None)?;
+fn regenerate(manifest: &Manifest) -> Result<Vec<String>> {
     let mut written = Vec::new();
-    for generator in GENERATORS {
-        let path = if root == Path::new(".") {
-            generator.default_path.into()
-        } else {
-            root.join(generator.default_path)
-        };
-        let text = generator
-            .render(manifest, edition)
-            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
+    for (path, text) in crate::dropin::tree_files(manifest)? {
         if update_file(&path, &text, true)? == Update::Written {
             written.push(path.display().to_string());
         }

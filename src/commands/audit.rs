@@ -6,7 +6,6 @@ use crate::binary::report;
 use crate::binary::table::{self, AbiTable};
 use crate::cli::AuditArgs;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
 use crate::Outcome;
 
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
@@ -14,7 +13,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         let Some(manifest_path) = &args.manifest else {
             return Err(Error::usage("--write-table needs --manifest"));
         };
-        table::write(&Manifest::load(manifest_path)?, out)?;
+        table::write(&super::load_manifest(manifest_path, args.strict)?, out)?;
         return Ok(Outcome::Success);
     }
     if args.paths.is_empty() {
@@ -23,7 +22,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         ));
     }
     let table = match &args.manifest {
-        Some(path) => AbiTable::from_manifest(Manifest::load(path)?),
+        Some(path) => AbiTable::from_manifest(super::load_manifest(path, args.strict)?),
         None => AbiTable::builtin(),
     };
     let defaults = TargetDefault {

@@ -25,8 +25,8 @@ const ACCEPTED_HEADER: &str = "\
 pub fn run(args: &CompatArgs) -> Result<Outcome> {
     // Revisions are of the checkout the command runs in.
     let repo = Path::new(".");
-    let old = Side::resolve(&args.baseline, repo)?;
-    let new = Side::resolve(&args.new, repo)?;
+    let old = Side::resolve(&args.baseline, repo, args.strict)?;
+    let new = Side::resolve(&args.new, repo, args.strict)?;
     for warning in old.warnings.iter().chain(&new.warnings) {
         eprintln!("{}", warning.as_warning());
     }

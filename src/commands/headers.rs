@@ -7,11 +7,10 @@ use crate::checks::{apply_baseline, run_checks, Baseline, Context};
 use crate::cli::HeadersArgs;
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
 use crate::Outcome;
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, args.strict)?;
     let context = Context::for_tree(&manifest, &super::defines(&args.headers)?)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {

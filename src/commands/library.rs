@@ -10,11 +10,10 @@ use crate::binary::{default_libraries, Features};
 use crate::cli::LibraryArgs;
 use crate::diagnostic::{print_findings, Format};
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
 use crate::Outcome;
 
 pub fn run(args: &LibraryArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, args.strict)?;
     let paths = if args.paths.is_empty() {
         let root = manifest.root();
         let found = default_libraries(&root);

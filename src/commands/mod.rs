@@ -28,8 +28,11 @@ pub mod library;
 pub mod pre_commit;
 pub mod view;
 
+use std::path::Path;
+
 use crate::cli::{Cli, Command, HeaderOptions};
 use crate::error::Result;
+use crate::manifest::{Manifest, Rules};
 use crate::view::Defines;
 use crate::Outcome;
 
@@ -46,6 +49,20 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Some(Command::Add(args)) => add::run(args),
         Some(Command::PreCommit(args)) => pre_commit::run(args),
     }
+}
+
+/// Reads the manifest at `path` for a command beyond the drop-in (see
+/// [`Rules::beyond_drop_in_for_tree`]), printing on stderr, at their
+/// `file:line:col`, the warnings about what a tree newer than the tool
+/// knows says that the tool does not know.
+///
+/// Errors: an unreadable or invalid manifest, every problem located.
+fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
+    let parsed = Manifest::load_with(path, Rules::beyond_drop_in_for_tree(path, strict))?;
+    for warning in &parsed.warnings {
+        eprintln!("{}", warning.as_warning());
+    }
+    Ok(parsed.manifest)
 }
 
 /// The header view's flags as the view's [`Defines`].

@@ -3,16 +3,15 @@
 //! The library check is left out (nothing is built before a commit).
 
 use std::io::Write;
-use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use crate::checks::run_checks;
 use crate::checks::{apply_baseline, Context};
 use crate::cli::PreCommitArgs;
 use crate::diagnostic::{has_errors, print_findings, Format};
 use crate::dropin::header_findings;
-use crate::generate::{update_file, Update, GENERATORS};
+use crate::generate::{update_file, Update};
 use crate::manifest::Manifest;
 use crate::view::Defines;
 use crate::Outcome;
@@ -21,7 +20,7 @@ use crate::Outcome;
 const BASELINE: &str = "stable_abi_baseline.txt";
 
 pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, false)?;
     let mut out = std::io::stdout().lock();
     let generated_ok = check_generated(&manifest, &mut out)?;
     let headers_ok = check_headers(&manifest, &mut out)?;
@@ -36,19 +35,8 @@ pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
 /// Each generated file, at its place in the tree, is what generation
 /// writes; a stale one is shown as a diff, with the command that fixes it.
 fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
-    let root = manifest.root();
-    // The files as the tree's own release writes them.
-    let (_, edition, _) = crate::dropin::edition_for(&manifest.path, None)?;
     let mut ok = true;
-    for generator in GENERATORS {
-        let path = if root == Path::new(".") {
-            generator.default_path.into()
-        } else {
-            root.join(generator.default_path)
-        };
-        let text = generator
-            .render(manifest, edition)
-            .map_err(|err| Error::other(format!("rendering {}: {err:#}", generator.template.0)))?;
+    for (path, text) in crate::dropin::tree_files(manifest)? {
         match update_file(&path, &text, false)? {
             Update::UpToDate | Update::Written => {}
             Update::Missing => {

@@ -3,7 +3,6 @@
 use crate::cli::ViewArgs;
 use crate::diagnostic::Format;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
 use crate::view::{entries, write_entries, Defines, Headers};
 use crate::Outcome;
 
@@ -13,7 +12,7 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
             "view lists declarations, not findings: use --format text or json",
         ));
     }
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = super::load_manifest(&args.manifest, args.strict)?;
     let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(

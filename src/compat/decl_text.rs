@@ -34,7 +34,7 @@ pub enum DeclKind {
     StructBody,
 }
 
-fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+pub(super) fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     let start = if line <= 1 {
         0
     } else {
@@ -50,7 +50,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
 }
 
 /// From the last of `starts` before `offset` to the `;` after it.
-fn statement(text: &str, offset: usize, starts: &[&str]) -> Option<String> {
+pub(super) fn statement(text: &str, offset: usize, starts: &[&str]) -> Option<String> {
     let window = offset.saturating_sub(2000);
     let window = (window..=offset).find(|&i| text.is_char_boundary(i))?;
     let before = &text[window..offset];
@@ -64,7 +64,7 @@ fn statement(text: &str, offset: usize, starts: &[&str]) -> Option<String> {
 }
 
 /// The rest of the `#define` line(s) after the name, continuations joined.
-fn define_body(text: &str, offset: usize) -> Option<String> {
+pub(super) fn define_body(text: &str, offset: usize) -> Option<String> {
     let rest = &text[offset..];
     let mut body = String::new();
     for line in rest.lines() {
@@ -85,7 +85,7 @@ fn define_body(text: &str, offset: usize) -> Option<String> {
 }
 
 /// The braces after the struct's tag, matched.
-fn struct_body(text: &str, offset: usize) -> Option<String> {
+pub(super) fn struct_body(text: &str, offset: usize) -> Option<String> {
     let open = offset + text[offset..].find('{')?;
     // The `{` must belong to this struct, not a later declaration.
     if text[offset..open].contains(';') {
@@ -119,7 +119,7 @@ pub fn normalize(raw: &str, kind: DeclKind) -> String {
     join(&tokens)
 }
 
-fn strip_comments(text: &str) -> String {
+pub(super) fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {

@@ -3,22 +3,24 @@
 //! (the view, `Headers::view`, of each side).
 //!
 //! Declarations are compared as written, normalised ([`super::decl_text`]):
-//! comments, spacing and parameter names do not count; typedefs and macros
-//! inside a declaration are not expanded, and a `const`'s value is its
-//! replacement text (numbers compared as written). The sizes and offsets of
-//! `'full-abi'` structs are not computed: there is no C layout engine here
-//! yet, so their members' declarations are compared instead, which finds
-//! every change of member, type or order but cannot tell a change that
-//! keeps the layout (a renamed type of the same size) from one that does
-//! not.
+//! comments, spacing and parameter names do not count; a `const`'s value
+//! is its replacement text (numbers compared as written). Prototypes and
+//! typedefs that differ as written are compared again with their typedefs
+//! expanded ([`super::canonical`]), so a typedef renamed to the same type
+//! is no change. A `'full-abi'` struct's members are compared as written
+//! and its size and offsets are computed ([`super::layout`], linux x86-64);
+//! where they cannot be, the finding says why.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 
+use super::c_text::Source;
 use super::decl_text::{self, DeclKind};
-use super::Pair;
+use super::layout::{struct_layout, Layout};
+use super::{canonical, Pair};
+use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;
@@ -65,6 +67,36 @@ pub const TYPEDEF_CHANGED: &str = "compat-typedef-changed";
 /// Example: `PyModuleDef_Base` gains a member.
 pub const STRUCT_CHANGED: &str = "compat-struct-changed";
 
+/// `compat-struct-layout-changed`: a `'full-abi'` struct's size, or a
+/// member's offset or size, differs between OLD and NEW, computed with C's
+/// layout rules for linux x86-64 (LP64).
+pub const STRUCT_LAYOUT_CHANGED: Code = Code {
+    name: "compat-struct-layout-changed",
+    command: "compat",
+    summary: "a 'full-abi' struct's size or a member's offset changed (linux x86-64)",
+    doc: r#"A struct whose `struct_abi_kind` is 'full-abi' in both releases has
+another size, or one of OLD's members is at another offset or has another
+size in NEW. The layout is computed from the headers with C's rules for
+linux x86-64 (LP64, the System V psABI as gcc follows it): scalar sizes,
+typedefs resolved through the headers, nested and anonymous structs and
+unions, constant-size arrays, alignment attributes, padding and tail
+padding. A struct that cannot be laid out (a bit-field, an unknown
+typedef, an opaque struct by value, an array whose size is not a constant)
+is not guessed: its `compat-struct-changed` finding says why.
+
+Why it matters: extensions embed 'full-abi' structs (a static
+`PyMethodDef` table, a `PyModuleDef`) and the interpreter reads them at
+NEW's offsets: another size or offset misreads every extension built
+against OLD. A change of the body can keep the layout, and the layout can
+change with the body as written (a macro-sized array, a typedef).
+
+Example: `#define Py_FULL_PAD 1` becomes `9` in
+`typedef struct PyFull { int a; char pad[Py_FULL_PAD]; long b; } PyFull;`:
+
+    new/Include/Python.h:12:16: error: PyFull changed: size 24: a@0, pad@4, b@16 [compat-struct-layout-changed]
+        old/Include/Python.h:12:16: note: was: size 16: a@0, pad@4, b@8"#,
+};
+
 /// `compat-member-moved`: a listed member of a `'members'` struct is at
 /// another position, or a member before it changed.
 ///
@@ -84,7 +116,7 @@ pub const MEMBER_MOVED: &str = "compat-member-moved";
 pub const MEMBERS_INSERTED: &str = "compat-members-inserted";
 
 /// Every header-level rule with its summary, in reporting order.
-pub const RULES: [(&str, &str); 7] = [
+pub const RULES: [(&str, &str); 8] = [
     (
         PROTOTYPE_CHANGED,
         "a function's prototype or a data item's type changed",
@@ -99,6 +131,7 @@ pub const RULES: [(&str, &str); 7] = [
         STRUCT_CHANGED,
         "a 'full-abi' struct's members, types or order changed",
     ),
+    (STRUCT_LAYOUT_CHANGED.name, STRUCT_LAYOUT_CHANGED.summary),
     (MEMBER_MOVED, "a listed member of a 'members' struct moved"),
     (
         MEMBERS_INSERTED,
@@ -151,6 +184,7 @@ pub fn compare_headers(pair: &Pair, old: &HeaderTree, new: &HeaderTree) -> Resul
     for version in Version::FIRST.up_to(last) {
         let old_view = old.headers.view(Some(version), &none)?;
         let new_view = new.headers.view(Some(version), &none)?;
+        let (old_view, new_view) = (Source::new(&old_view), Source::new(&new_view));
         for item in &pair.new.manifest.items {
             let Some(before) = pair.old.manifest.get(&item.name) else {
                 continue;
@@ -200,9 +234,10 @@ type Decl = (Location, String);
 fn differences(
     old_item: &Item,
     new_item: &Item,
-    old: &View,
-    new: &View,
+    old_src: &Source,
+    new_src: &Source,
 ) -> Vec<(&'static str, Decl, Decl)> {
+    let (old, new) = (old_src.view, new_src.view);
     let name = &new_item.name;
     let text = |view: &View, kind: DeclKind| -> Option<Decl> {
         let location = match kind {
@@ -214,9 +249,16 @@ fn differences(
         let decl = decl_text::at(&location.path, location.line, location.column, kind)?;
         Some((location.clone(), decl))
     };
+    // Different as written, and with typedefs expanded.
     let pair = |rule, kind| -> Vec<(&'static str, Decl, Decl)> {
         match (text(old, kind), text(new, kind)) {
-            (Some(a), Some(b)) if a.1 != b.1 => vec![(rule, a, b)],
+            (Some(a), Some(b))
+                if a.1 != b.1
+                    && canonical::expand_typedefs(old_src, &a.1)
+                        != canonical::expand_typedefs(new_src, &b.1) =>
+            {
+                vec![(rule, a, b)]
+            }
             _ => Vec::new(),
         }
     };
@@ -224,7 +266,7 @@ fn differences(
         Kind::Function | Kind::Data => pair(PROTOTYPE_CHANGED, DeclKind::Prototype),
         Kind::Const => const_differences(old, new, text),
         Kind::Typedef => pair(TYPEDEF_CHANGED, DeclKind::Typedef),
-        Kind::Struct => struct_differences(old_item, new_item, old, new, text),
+        Kind::Struct => struct_differences(old_item, new_item, (old_src, new_src), text),
         Kind::Macro | Kind::FeatureMacro => Vec::new(),
     }
 }
@@ -254,10 +296,10 @@ fn const_differences(
 fn struct_differences(
     old_item: &Item,
     new_item: &Item,
-    old: &View,
-    new: &View,
+    (old_src, new_src): (&Source, &Source),
     text: impl Fn(&View, DeclKind) -> Option<Decl>,
 ) -> Vec<(&'static str, Decl, Decl)> {
+    let (old, new) = (old_src.view, new_src.view);
     let kinds = (
         old_item.struct_abi_kind.map(StructAbiKind::in_abi3),
         new_item.struct_abi_kind.map(StructAbiKind::in_abi3),
@@ -269,10 +311,8 @@ fn struct_differences(
         return Vec::new();
     };
     match kinds {
-        (Some(StructAbiKind::FullAbi), Some(StructAbiKind::FullAbi))
-            if old_body.1 != new_body.1 =>
-        {
-            vec![(STRUCT_CHANGED, old_body, new_body)]
+        (Some(StructAbiKind::FullAbi), Some(StructAbiKind::FullAbi)) => {
+            full_abi_differences(&new_item.name, (old_src, new_src), old_body, new_body)
         }
         (Some(StructAbiKind::Members), Some(StructAbiKind::Members)) => {
             let members = |view: &View| {
@@ -312,6 +352,45 @@ fn struct_differences(
         }
         _ => Vec::new(),
     }
+}
+
+/// A `'full-abi'` struct: its body as written, and its layout.
+fn full_abi_differences(
+    name: &str,
+    (old_src, new_src): (&Source, &Source),
+    old_body: Decl,
+    mut new_body: Decl,
+) -> Vec<(&'static str, Decl, Decl)> {
+    let changed = old_body.1 != new_body.1;
+    let mut layout = None;
+    match (struct_layout(old_src, name), struct_layout(new_src, name)) {
+        (Ok(before), Ok(after)) if layout_breaks(&before, &after) => {
+            layout = Some((
+                STRUCT_LAYOUT_CHANGED.name,
+                (old_body.0.clone(), before.describe()),
+                (new_body.0.clone(), after.describe()),
+            ))
+        }
+        (Err(reason), _) | (_, Err(reason)) if changed => {
+            new_body.1 = format!("{} (size and offsets not computed: {reason})", new_body.1);
+        }
+        _ => {}
+    }
+    let body = changed.then_some((STRUCT_CHANGED, old_body, new_body));
+    body.into_iter().chain(layout).collect()
+}
+
+/// Another size, or one of `before`'s members at another offset or of
+/// another size (a member renamed in place keeps the layout).
+fn layout_breaks(before: &Layout, after: &Layout) -> bool {
+    before.size != after.size
+        || before.members.iter().any(|m| {
+            after
+                .members
+                .iter()
+                .find(|n| n.name == m.name)
+                .is_some_and(|n| (n.offset, n.size) != (m.offset, m.size))
+        })
 }
 
 /// Whether `root` has headers to compare (`Include/Python.h`).

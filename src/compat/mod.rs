@@ -17,10 +17,13 @@
 //! about a removed item at its entry in OLD. Findings come in [`RULES`]
 //! order, then by name.
 
+pub mod c_text;
+mod canonical;
 mod decl_text;
 pub mod features;
 pub mod headers;
 pub mod items;
+pub mod layout;
 mod source;
 pub mod structs;
 

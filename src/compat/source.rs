@@ -39,11 +39,14 @@ pub struct Side {
 }
 
 /// A release newer than the tool may add fields and values: compare what
-/// is known, and warn about the rest, rather than refuse the release.
-const RULES: Rules = Rules {
-    newer: true,
-    ..Rules::ALL_KNOWN
-};
+/// is known, and warn about the rest, rather than refuse the release;
+/// `strict`: refuse it, every unknown an error at its place.
+fn rules(strict: bool) -> Rules {
+    Rules {
+        newer: !strict,
+        ..Rules::ALL_KNOWN
+    }
+}
 
 impl Side {
     /// Resolves `spec`: an existing file is a manifest, an existing
@@ -52,11 +55,12 @@ impl Side {
     /// manifest is read with `git show REV:./Misc/stable_abi.toml`.
     ///
     /// Errors: the manifest cannot be read or is invalid (with its
-    /// `file:line:col`), or `spec` is neither a path nor a revision.
-    pub fn resolve(spec: &str, repo: &Path) -> Result<Side> {
+    /// `file:line:col`; with `strict`, what the tool does not know too), or
+    /// `spec` is neither a path nor a revision.
+    pub fn resolve(spec: &str, repo: &Path, strict: bool) -> Result<Side> {
         let path = Path::new(spec);
         if path.is_file() {
-            return Side::from_file(path);
+            return Side::from_file(path, strict);
         }
         if path.is_dir() {
             let manifest = path.join(MANIFEST_IN_TREE);
@@ -66,14 +70,14 @@ impl Side {
                     format!("not a CPython tree (no {MANIFEST_IN_TREE})"),
                 ));
             }
-            return Side::from_file(&manifest);
+            return Side::from_file(&manifest, strict);
         }
-        Side::from_revision(spec, repo)
+        Side::from_revision(spec, repo, strict)
     }
 
     /// A manifest file, its release from its tree's `Include/patchlevel.h`.
-    pub fn from_file(path: &Path) -> Result<Side> {
-        let parsed = Manifest::load_with(path, RULES)?;
+    pub fn from_file(path: &Path, strict: bool) -> Result<Side> {
+        let parsed = Manifest::load_with(path, rules(strict))?;
         let patchlevel = tree_root(path).join(PATCHLEVEL_IN_TREE);
         let release = std::fs::read_to_string(patchlevel)
             .ok()
@@ -83,7 +87,7 @@ impl Side {
     }
 
     /// The manifest of git revision `revision` of the checkout at `repo`.
-    pub fn from_revision(revision: &str, repo: &Path) -> Result<Side> {
+    pub fn from_revision(revision: &str, repo: &Path, strict: bool) -> Result<Side> {
         if revision.starts_with('-') {
             return Err(Error::file(
                 revision,
@@ -100,7 +104,7 @@ impl Side {
             )
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
-        let parsed = Manifest::parse_with(&text, &label, RULES)?;
+        let parsed = Manifest::parse_with(&text, &label, rules(strict))?;
         let release = git_show(repo, revision, PATCHLEVEL_IN_TREE)
             .ok()
             .and_then(|text| parse_patchlevel(&text));

@@ -88,6 +88,31 @@ pub fn edition_for(
     Ok((in_effect, edition, fit))
 }
 
+/// Every generated file of the tree of `manifest`: its place (the
+/// generator's default path under the tree's root) and its text as the
+/// tree's own release writes it. Used where the whole tree is regenerated or
+/// checked at once (`add --regen`, `pre-commit`).
+///
+/// Errors: as [`edition_for`]; a template that fails to render.
+pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
+    let root = manifest.root();
+    let (_, edition, _) = edition_for(&manifest.path, None)?;
+    GENERATORS
+        .iter()
+        .map(|generator| {
+            let path = if root == Path::new(".") {
+                generator.default_path.into()
+            } else {
+                root.join(generator.default_path)
+            };
+            let text = generator.render(manifest, edition).map_err(|err| {
+                Error::other(format!("rendering {}: {err:#}", generator.template.0))
+            })?;
+            Ok((path, text))
+        })
+        .collect()
+}
+
 /// Runs the request as `stable_abi.py` would: every action, then one
 /// summary of those that failed (on stderr).
 ///
@@ -125,7 +150,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         for line in manifest::dump(&manifest) {
             println!("{line}");
         }
-        let round_trip = manifest::check_round_trip(&manifest);
+        let round_trip = manifest::check_round_trip(&manifest, rules);
         if let Err(message) = &round_trip {
             eprintln!("{}: error: {message}", request.manifest.display());
         }

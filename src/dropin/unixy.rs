@@ -24,15 +24,23 @@ use crate::view::Defines;
 
 /// Runs the header and library checks, printing their findings on stderr;
 /// returns whether they passed.
+///
+/// The libraries are read while the headers are evaluated (they share no
+/// input); the library's findings need the header view's feature macros.
 pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) -> Result<bool> {
-    let context = Context::for_tree(manifest, defines)?;
+    let root = manifest.root();
+    let (context, libraries) = rayon::join(
+        || Context::for_tree(manifest, defines),
+        || binary::read_libraries(&binary::default_libraries(&root)),
+    );
+    let context = context?;
     let findings = header_findings(&context);
     let findings = apply_baseline(findings, baseline)?;
     let mut stderr = std::io::stderr().lock();
     print_findings(&mut stderr, "headers", &findings, Format::Text)?;
     let headers_ok = !has_errors(&findings);
 
-    let library_ok = check_library(manifest, &context, &mut stderr)?;
+    let library_ok = check_library(manifest, &context, &libraries?, &mut stderr)?;
     Ok(headers_ok && library_ok)
 }
 
@@ -41,8 +49,12 @@ pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) ->
 /// feature macro the headers define. An unbuilt tree has no library to
 /// check: that is said, and does not fail the check, since everything else
 /// here works without a build.
-fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) -> Result<bool> {
-    let libraries = binary::default_libraries(&manifest.root());
+fn check_library(
+    manifest: &Manifest,
+    context: &Context,
+    libraries: &[binary::Library],
+    out: &mut dyn Write,
+) -> Result<bool> {
     if libraries.is_empty() {
         writeln!(
             out,
@@ -53,7 +65,10 @@ fn check_library(manifest: &Manifest, context: &Context, out: &mut dyn Write) ->
         return Ok(true);
     }
     let features = binary::Features::Exactly(context.feature_macros.clone());
-    let findings = binary::check_libraries(manifest, &libraries, &features)?;
+    let findings: Vec<Finding> = libraries
+        .iter()
+        .flat_map(|library| binary::library_findings(manifest, library, &features))
+        .collect();
     print_findings(out, "library", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
 }

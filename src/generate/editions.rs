@@ -9,6 +9,12 @@
 //! is checked against them by `tests/editions_differential.rs`. The CPython
 //! change behind each is named where it is used.
 //!
+//! CPython 3.12's script is not among them: its rows were established from
+//! the public history instead (a 3.12.3-based tree's
+//! `Tools/build/stable_abi.py`, and the CPython changes that reached the
+//! 3.12 branch), and `tests/editions_3_12.rs` pins each difference from
+//! 3.11's script.
+//!
 //! A release newer than the newest row (CPython main) uses the newest row;
 //! see [`Edition::lookup`].
 
@@ -81,8 +87,10 @@ fn doc_label_3_11(kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// 3.13.0–3.13.5: the C domain's role names (CPython gh-121970, the
-/// rewritten `c_annotations` extension); consts still left out.
+/// 3.12.5+ and 3.13.0–3.13.9: the C domain's role names (CPython
+/// gh-121970, the rewritten `c_annotations` extension: main PR gh-121985,
+/// backported to 3.13 as gh-122027 and to 3.12 as gh-122025); consts still
+/// left out.
 fn doc_label_3_13_early(kind: Kind) -> Option<&'static str> {
     match kind {
         Kind::Const => None,
@@ -113,16 +121,31 @@ fn doc_label_3_14(kind: Kind) -> Option<&'static str> {
 
 /// The first 3.13 release whose `stable_abi.dat` lists `const` items.
 ///
-/// CPython gh-138189 added them (main PR gh-138190, August 2025; its 3.13
-/// backport is one of gh-141131, gh-141193, gh-141410, gh-141718, November
-/// 2025). The exact 3.13 micro release that first shipped it is not
-/// established here: 3.13.5 is known to leave consts out and 3.13.15 to
-/// list them. Micro releases in between are taken to behave like 3.13.15,
-/// the documented behaviour; `--release 3.13.M` chooses explicitly.
-pub const CONSTS_DOCUMENTED_IN_3_13: Release = Release::new(3, 13, 6);
+/// CPython gh-138189 added them: main PR gh-138190, merged in November 2025
+/// (reviewed 2025-11-04; its 3.14 backport, gh-141131, was opened on
+/// 2025-11-06 as a cherry-pick of the merged commit); the 3.13 backport is
+/// one of gh-141193, gh-141410, gh-141718, opened 2025-11-07 to 2025-11-18.
+/// 3.13.9 was released on 2025-10-14 (`Misc/NEWS.d/3.13.9.rst`), before
+/// the change existed, so 3.13.0–3.13.9 leave consts out; 3.13.10, released
+/// on 2025-12-02 (`Misc/NEWS.d/3.13.10.rst`), is the first release after
+/// the backport was opened. Its merge date is not established here (were
+/// it merged after 2025-12-02, 3.13.10 would still leave consts out and
+/// 3.13.11 would be first); `--release 3.13.M` chooses explicitly.
+pub const CONSTS_DOCUMENTED_IN_3_13: Release = Release::new(3, 13, 10);
+
+/// The first 3.12 release whose `stable_abi.dat` has the C domain's role
+/// names (`func`, `data`).
+///
+/// CPython gh-122025, the 3.12 backport of gh-121985 (gh-121970), was
+/// merged on 2024-07-19; 3.12.5, released on 2024-08-06, is the first 3.12
+/// release after it (`Misc/NEWS.d/3.12.5.rst`: "release date: 2024-08-06").
+/// A 3.12.3-based tree's script still has 3.11's roles (`function`, `var`).
+pub const C_DOMAIN_ROLES_IN_3_12: Release = Release::new(3, 12, 5);
 
 const SCRIPT_3_11: &str = "Tools/scripts/stable_abi.py";
-/// CPython gh-97669 moved the build scripts to `Tools/build/` for 3.12.
+/// 3.12 moved the build scripts to `Tools/build/` (a 3.12.3-based tree has
+/// `Tools/build/stable_abi.py` with `SCRIPT_NAME` naming it; CPython
+/// gh-105091, May 2023, runs it there on "a fresh build of 3.12").
 const SCRIPT_3_12: &str = "Tools/build/stable_abi.py";
 
 const NO_ACTION_3_11: (&str, &str) = (
@@ -134,9 +157,44 @@ const NO_ACTION_3_14: (&str, &str) = (
     "No check specified. Use --all to check all files, or --help for usage.",
 );
 
-/// Every edition, oldest first. CPython 3.12 has no row: no 3.12 script is
-/// at hand to establish its output, so a 3.12 tree must name the edition
-/// it wants with `--release`.
+/// The 3.12 script where it differs from 3.11's (a 3.12.3-based tree's
+/// `Tools/build/stable_abi.py`): the script's new place in banners, and
+/// `python3dll.c` and the ctypes test without a first blank line (both
+/// templates became `f"""\` strings with `SCRIPT_NAME`). Everything else
+/// is 3.11's: roles, the plain `_testcapi` import and the two skipped
+/// symbols (the `Py_TRACE_REFS` skip and the group per feature macro came
+/// with CPython gh-92046, January 2024, main only; the skip of
+/// `PyModule_Create2` went with it, gh-108634 having made Py_TRACE_REFS
+/// builds export them, main only). The other differences between 3.11's and
+/// 3.13's scripts show in no generated file: 3.12 has `--all` skip
+/// `--unixy-check` off Linux and macOS (CPython gh-105091) and the "or or"
+/// typo fixed, and keeps 3.11's `--unixy-check` messages; the drop-in's
+/// checks and messages are its own on every release.
+const fn edition_3_12(
+    name: &'static str,
+    first: Release,
+    last: Release,
+    doc_label: fn(Kind) -> Option<&'static str>,
+) -> Edition {
+    Edition {
+        name,
+        first,
+        last: Some(last),
+        script: SCRIPT_3_12,
+        leading_blank_line: false,
+        doc_column: "role",
+        doc_label,
+        ctypes_preamble: CtypesPreamble::Plain,
+        ctypes_skipped: &["PyModule_Create2", "PyModule_FromDefAndSpec2"],
+        feature_groups: FeatureGroups::ByFirstSymbol,
+        static_inline_macros: false,
+        list_resolves_paths: false,
+        manifest_optional: false,
+        no_action_errors: NO_ACTION_3_11,
+    }
+}
+
+/// Every edition, oldest first.
 pub const EDITIONS: &[Edition] = &[
     Edition {
         name: "3.11",
@@ -156,8 +214,20 @@ pub const EDITIONS: &[Edition] = &[
         manifest_optional: false,
         no_action_errors: NO_ACTION_3_11,
     },
+    edition_3_12(
+        "3.12.0–3.12.4",
+        Release::new(3, 12, 0),
+        Release::new(3, 12, C_DOMAIN_ROLES_IN_3_12.micro - 1),
+        doc_label_3_11,
+    ),
+    edition_3_12(
+        "3.12.5 and later",
+        C_DOMAIN_ROLES_IN_3_12,
+        Release::new(3, 12, u16::MAX),
+        doc_label_3_13_early,
+    ),
     Edition {
-        name: "3.13.0–3.13.5",
+        name: "3.13.0–3.13.9",
         first: Release::new(3, 13, 0),
         last: Some(Release::new(3, 13, CONSTS_DOCUMENTED_IN_3_13.micro - 1)),
         script: SCRIPT_3_12,
@@ -173,7 +243,7 @@ pub const EDITIONS: &[Edition] = &[
         no_action_errors: NO_ACTION_3_11,
     },
     Edition {
-        name: "3.13.6 and later",
+        name: "3.13.10 and later",
         first: CONSTS_DOCUMENTED_IN_3_13,
         last: Some(Release::new(3, 13, u16::MAX)),
         script: SCRIPT_3_12,
@@ -214,6 +284,12 @@ pub const EDITIONS: &[Edition] = &[
 /// know in the manifest is a warning instead of an error.
 pub const NEWEST_KNOWN: Release = Release::new(3, 15, u16::MAX);
 
+/// Whether `release` is newer than every release the tool knows (CPython
+/// main): its manifest may say what the tool does not know.
+pub fn is_newer_than_known(release: Release) -> bool {
+    matches!(Edition::lookup(release), Some((_, Fit::Newer)))
+}
+
 /// How an edition applies to a release.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Fit {
@@ -226,7 +302,7 @@ pub enum Fit {
 
 impl Edition {
     /// The edition for `release`, and how it fits; `None` for a release
-    /// no row covers (before 3.11, and 3.12).
+    /// no row covers (before 3.11).
     pub fn lookup(release: Release) -> Option<(&'static Edition, Fit)> {
         if release.major == NEWEST_KNOWN.major && release.minor > NEWEST_KNOWN.minor {
             return Some((Edition::newest(), Fit::Newer));
@@ -266,14 +342,22 @@ mod tests {
     #[test]
     fn releases_find_their_rows() {
         assert_eq!(name(Release::new(3, 11, 2)), Some("3.11"));
-        assert_eq!(name(Release::new(3, 12, 0)), None);
+        assert_eq!(name(Release::new(3, 12, 0)), Some("3.12.0–3.12.4"));
+        assert_eq!(name(Release::new(3, 12, 4)), Some("3.12.0–3.12.4"));
+        assert_eq!(name(Release::new(3, 12, 5)), Some("3.12.5 and later"));
+        assert_eq!(
+            name(Release::parse_arg("3.12").unwrap()),
+            Some("3.12.5 and later")
+        );
         assert_eq!(name(Release::new(3, 10, 9)), None);
-        assert_eq!(name(Release::new(3, 13, 5)), Some("3.13.0–3.13.5"));
-        assert_eq!(name(Release::new(3, 13, 15)), Some("3.13.6 and later"));
+        assert_eq!(name(Release::new(3, 13, 5)), Some("3.13.0–3.13.9"));
+        assert_eq!(name(Release::new(3, 13, 9)), Some("3.13.0–3.13.9"));
+        assert_eq!(name(Release::new(3, 13, 10)), Some("3.13.10 and later"));
+        assert_eq!(name(Release::new(3, 13, 15)), Some("3.13.10 and later"));
         // `--release 3.13`: the newest 3.13.
         assert_eq!(
             name(Release::parse_arg("3.13").unwrap()),
-            Some("3.13.6 and later")
+            Some("3.13.10 and later")
         );
         assert_eq!(name(Release::new(3, 15, 2)), Some("3.14, 3.15"));
         assert_eq!(

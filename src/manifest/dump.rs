@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::{Item, Kind, Manifest, StructAbiKind, Windows};
+use toml_edit::{Item as TomlItem, Value};
+
+use super::{Item, Kind, Manifest, Rules, StructAbiKind, Windows};
 use crate::pyfmt::repr_str;
 
 /// The manifest's items as TOML lines: kinds in registration order, items in
@@ -53,15 +55,82 @@ fn dump_item(item: &Item, lines: &mut Vec<String>) {
         let reprs: Vec<String> = members.iter().map(|m| repr_str(m)).collect();
         field("members", format!("[{}]", reprs.join(", ")));
     }
+    // Passed through from a release newer than the tool knows: after the
+    // fields the tool knows, as that release's script writes them.
+    for (name, literal) in &item.unknown_fields {
+        field(name, literal.clone());
+    }
     debug_assert!(item.struct_abi_kind != Some(StructAbiKind::Members) || item.members.is_some());
 }
 
-/// Reads the dump back and compares it with the manifest, item by item.
-/// Returns the names of items that did not survive the round trip.
-pub fn check_round_trip(manifest: &Manifest) -> Result<(), String> {
+/// A TOML value as `stable_abi.py --dump` writes a field's value: `true`
+/// for true, else Python's `repr()`; `None` for a false value (`false`,
+/// `0`, an empty string, array or table), which the script leaves out.
+pub(super) fn python_literal(value: &TomlItem) -> Option<String> {
+    let value = value.as_value()?;
+    match value {
+        Value::Boolean(flag) => flag.value().then(|| "true".to_string()),
+        other => python_repr(other),
+    }
+}
+
+/// Python's `repr()` of a TOML value once read by `tomllib`; `None` when the
+/// value is false.
+fn python_repr(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(text) => repr_str(text.value()),
+        Value::Integer(number) => number.value().to_string(),
+        Value::Float(number) => format!("{:?}", number.value()),
+        Value::Boolean(flag) => (if *flag.value() { "True" } else { "False" }).to_string(),
+        Value::Array(array) => {
+            let items: Vec<String> = array
+                .iter()
+                .map(|item| python_repr(item).unwrap_or_else(|| falsy_repr(item)))
+                .collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::InlineTable(table) => {
+            let entries: Vec<String> = table
+                .iter()
+                .map(|(key, item)| {
+                    let value = python_repr(item).unwrap_or_else(|| falsy_repr(item));
+                    format!("{}: {value}", repr_str(key))
+                })
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        Value::Datetime(datetime) => datetime.value().to_string(),
+    };
+    let falsy = matches!(value, Value::String(t) if t.value().is_empty())
+        || matches!(value, Value::Integer(n) if *n.value() == 0)
+        || matches!(value, Value::Float(n) if *n.value() == 0.0)
+        || matches!(value, Value::Boolean(b) if !b.value())
+        || matches!(value, Value::Array(a) if a.is_empty())
+        || matches!(value, Value::InlineTable(t) if t.is_empty());
+    (!falsy).then_some(text)
+}
+
+/// `repr()` of a false value inside a list or table, where it is kept.
+fn falsy_repr(value: &Value) -> String {
+    match value {
+        Value::String(_) => "''".to_string(),
+        Value::Integer(_) => "0".to_string(),
+        Value::Float(_) => "0.0".to_string(),
+        Value::Boolean(_) => "False".to_string(),
+        Value::Array(_) => "[]".to_string(),
+        _ => "{}".to_string(),
+    }
+}
+
+/// Reads the dump back under `rules` (what passed through from a newer
+/// release reads back the same way) and compares it with the manifest,
+/// item by item. Returns the names of items that did not survive the round
+/// trip.
+pub fn check_round_trip(manifest: &Manifest, rules: Rules) -> Result<(), String> {
     let text = dump(manifest).join("\n");
-    let reread = Manifest::parse(&text, Path::new("<dump>"))
-        .map_err(|err| format!("the dump is not a valid manifest:\n{err}"))?;
+    let reread = Manifest::parse_with(&text, Path::new("<dump>"), rules)
+        .map_err(|err| format!("the dump is not a valid manifest:\n{err}"))?
+        .manifest;
     let differing: Vec<&str> = manifest
         .items
         .iter()
@@ -75,5 +144,35 @@ pub fn check_round_trip(manifest: &Manifest) -> Result<(), String> {
             "the dump differs from the manifest for: {}",
             differing.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unknown fields of a newer release dump as its script writes them:
+    /// `true`, a `repr()`, nothing for a false value.
+    #[test]
+    fn unknown_fields_dump_as_python_writes_them() {
+        let text = "[function.f]\n    added = '3.2'\n    flag = true\n    off = false\n    \
+                    zero = 0\n    n = 7\n    words = ['a', \"it's\"]\n    empty = ''\n";
+        let rules = Rules {
+            newer: true,
+            ..Rules::ALL_KNOWN
+        };
+        let parsed = Manifest::parse_with(text, Path::new("m.toml"), rules).unwrap();
+        assert_eq!(parsed.warnings.len(), 6);
+        assert_eq!(
+            dump(&parsed.manifest),
+            [
+                "[function.f]",
+                "    added = '3.2'",
+                "    flag = true",
+                "    n = 7",
+                "    words = ['a', \"it's\"]",
+            ]
+        );
+        assert_eq!(check_round_trip(&parsed.manifest, rules), Ok(()));
     }
 }

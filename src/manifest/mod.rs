@@ -12,6 +12,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Location;
+use crate::generate::editions;
+use crate::release::Release;
 use crate::version::Version;
 
 pub use dump::{check_round_trip, dump};
@@ -40,6 +42,29 @@ impl Rules {
         abi3t_opaque: true,
         newer: false,
     };
+
+    /// The rules of the commands beyond the drop-in (headers, view,
+    /// library, audit, compat) for a tree of `release` (`None`: unknown):
+    /// everything the tool knows, as on every known release; on a release
+    /// newer than the tool knows (CPython main), what it does not know is a
+    /// warning and passes through, as in the drop-in, unless `strict`.
+    pub fn beyond_drop_in(release: Option<Release>, strict: bool) -> Rules {
+        Rules {
+            newer: !strict && release.is_some_and(editions::is_newer_than_known),
+            ..Rules::ALL_KNOWN
+        }
+    }
+
+    /// [`Rules::beyond_drop_in`] for the tree of the manifest at `path`,
+    /// its release read from the tree's `Include/patchlevel.h` (a tree
+    /// without one, or with one that cannot be read, is not newer).
+    pub fn beyond_drop_in_for_tree(path: &Path, strict: bool) -> Rules {
+        let patchlevel = tree_root(path).join("Include/patchlevel.h");
+        let release = std::fs::read(&patchlevel).ok().and_then(|bytes| {
+            Release::parse_patchlevel(&String::from_utf8_lossy(&bytes), &patchlevel).ok()
+        });
+        Rules::beyond_drop_in(release, strict)
+    }
 
     /// Whether a `struct_abi_kind` value is one these rules know.
     pub fn accepts(self, kind: StructAbiKind) -> bool {
@@ -200,6 +225,11 @@ pub struct Item {
     /// generated files of a release newer than the tool knows.
     pub unknown_struct_abi_kind: Option<String>,
     pub members: Option<Vec<String>>,
+    /// Fields the rules do not know, passed through (a release newer than
+    /// the tool knows), in file order: each name and its value as the
+    /// release's `stable_abi.py --dump` writes it. False values are left
+    /// out, as the script's dump leaves them out.
+    pub unknown_fields: Vec<(String, String)>,
     /// Macros: implemented as a static inline function, so not among the
     /// defined macros (`is_static_inline_function`, 3.14+).
     pub is_static_inline_function: bool,
@@ -223,6 +253,7 @@ impl PartialEq for Item {
             struct_abi_kind,
             unknown_struct_abi_kind,
             members,
+            unknown_fields,
             is_static_inline_function,
             line: _,
             column: _,
@@ -237,6 +268,7 @@ impl PartialEq for Item {
             && *struct_abi_kind == other.struct_abi_kind
             && *unknown_struct_abi_kind == other.unknown_struct_abi_kind
             && *members == other.members
+            && *unknown_fields == other.unknown_fields
             && *is_static_inline_function == other.is_static_inline_function
     }
 }

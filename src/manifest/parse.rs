@@ -197,6 +197,7 @@ impl Reader<'_> {
             struct_abi_kind: None,
             unknown_struct_abi_kind: None,
             members: None,
+            unknown_fields: Vec::new(),
             is_static_inline_function: false,
             line: at.line,
             column: at.column,
@@ -212,6 +213,9 @@ impl Reader<'_> {
                         allowed.join(", ")
                     ),
                 );
+                if let Some(literal) = super::dump::python_literal(field_value) {
+                    item.unknown_fields.push((field.to_string(), literal));
+                }
                 continue;
             }
             let value_span = field_value.span().or(field_span);

@@ -2,6 +2,7 @@
 //! (keeping every byte offset, so locations stay exact), then tokens.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An interned identifier. Interning at load time makes the macro table of
 /// each view a map of small integers, which keeps evaluating 12 versions
@@ -9,18 +10,42 @@ use std::collections::HashMap;
 pub type Sym = u32;
 
 /// Identifiers seen in the headers, each stored once.
+///
+/// An interner can be layered over a shared one ([`Interner::over`]): it
+/// knows the shared names under their symbols and numbers new ones after
+/// them, so a view that adds `-D` names does not copy the headers' names.
 #[derive(Default, Debug, Clone)]
 pub struct Interner {
-    ids: HashMap<Box<str>, Sym>,
+    base: Option<Arc<Interner>>,
+    /// The number of the base's symbols: this interner's own come after.
+    first: Sym,
+    /// Hashed with foldhash: interning every identifier of the headers is a
+    /// good part of loading them, and SipHash's resistance to collisions
+    /// chosen by an attacker buys nothing here.
+    ids: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
     names: Vec<Box<str>>,
 }
 
 impl Interner {
+    /// An interner that extends `base`.
+    pub fn over(base: Arc<Interner>) -> Interner {
+        Interner {
+            first: base.len(),
+            base: Some(base),
+            ids: HashMap::default(),
+            names: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> Sym {
+        self.first + self.names.len() as Sym
+    }
+
     pub fn intern(&mut self, name: &str) -> Sym {
-        if let Some(&sym) = self.ids.get(name) {
+        if let Some(sym) = self.get(name) {
             return sym;
         }
-        let sym = self.names.len() as Sym;
+        let sym = self.len();
         self.names.push(name.into());
         self.ids.insert(name.into(), sym);
         sym
@@ -28,11 +53,20 @@ impl Interner {
 
     /// The symbol of a name, if any header (or the profile) uses it.
     pub fn get(&self, name: &str) -> Option<Sym> {
-        self.ids.get(name).copied()
+        self.base
+            .as_ref()
+            .and_then(|base| base.get(name))
+            .or_else(|| self.ids.get(name).copied())
     }
 
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym as usize).map_or("", |name| name)
+        match &self.base {
+            Some(base) if sym < self.first => base.name(sym),
+            _ => self
+                .names
+                .get((sym - self.first) as usize)
+                .map_or("", |name| name),
+        }
     }
 }
 
@@ -257,6 +291,25 @@ pub fn spell(kind: &TokKind, interner: &Interner) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_layered_interner_shares_the_base_and_numbers_new_names_after_it() {
+        let mut base = Interner::default();
+        let a = base.intern("Py_LIMITED_API");
+        let b = base.intern("MS_WINDOWS");
+        let base = Arc::new(base);
+        let mut layer = Interner::over(Arc::clone(&base));
+        assert_eq!(layer.intern("MS_WINDOWS"), b);
+        assert_eq!(layer.get("Py_LIMITED_API"), Some(a));
+        let new = layer.intern("Py_NEWNAME");
+        assert!(new > a && new > b);
+        assert_eq!(layer.intern("Py_NEWNAME"), new);
+        assert_eq!(layer.name(new), "Py_NEWNAME");
+        assert_eq!(layer.name(a), "Py_LIMITED_API");
+        // The base is untouched.
+        assert_eq!(base.get("Py_NEWNAME"), None);
+        assert_eq!(base.name(new), "");
+    }
 
     #[test]
     fn strips_comments_and_splices_keeping_offsets() {

@@ -22,6 +22,7 @@ mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::abi::Abi;
 use crate::diagnostic::Location;
@@ -30,6 +31,7 @@ use crate::manifest::is_c_identifier;
 use crate::version::Version;
 
 use ir::{FileId, FileIr};
+use lex::Interner;
 use load::Loaded;
 use walk::{Source, Walk};
 
@@ -150,6 +152,9 @@ impl View {
 pub struct Headers {
     root: PathBuf,
     loaded: Loaded,
+    /// The names of the parse (taken out of `loaded`), shared with the
+    /// interners of views that add names.
+    interner: Arc<Interner>,
     version: Version,
     /// `-D`/`-U` given at load time.
     defines: Defines,
@@ -293,9 +298,11 @@ impl Headers {
                 )
             })
             .collect();
+        let interner = Arc::new(std::mem::take(&mut loaded.interner));
         Headers {
             root: root.to_path_buf(),
             loaded,
+            interner,
             version,
             defines: user.clone(),
             ids,
@@ -361,17 +368,17 @@ impl Headers {
                 )))
             }
         };
-        // Names new to the headers can only come from `extra`: they get
-        // their own copy of the interner, so the shared parse stays as is.
+        // Names new to the headers can only come from `extra`: they go to
+        // an interner layered over the shared one, which stays as is.
         let mut local_interner;
-        let mut interner = &self.loaded.interner;
+        let mut interner: &Interner = &self.interner;
         // In the order of `CommandLineIds`.
         let ids = self.ids;
         let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
         extra_files.push(limited_file.unwrap_or(&self.command_line));
         let extra_file;
         if !extra.defines.is_empty() {
-            local_interner = interner.clone();
+            local_interner = Interner::over(Arc::clone(&self.interner));
             extra_file = load::virtual_file(
                 "<command line>",
                 &command_line_text(&extra.defines),

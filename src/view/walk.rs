@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{LocatedError, Location};
 
-use super::expand::{Expander, MacroTable, Oracle, BUILTIN_DEFINED};
+use super::expand::{BuildSymHasher, Expander, MacroTable, Oracle, BUILTIN_DEFINED};
 use super::expr;
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{self, Sym, TokKind, Token};
@@ -35,6 +35,9 @@ impl<'a> Source<'a> {
     }
 }
 
+/// A map keyed by symbol (small integers: hashed as such).
+type SymMap<V> = HashMap<Sym, V, BuildSymHasher>;
+
 /// The walk's state.
 pub struct Walk<'a> {
     source: Source<'a>,
@@ -42,18 +45,18 @@ pub struct Walk<'a> {
     /// Names defined before the headers are read (by the compiler or the
     /// command line) or removed with `-U`: the configuration (pyconfig.h)
     /// may not change them, so `-D`/`-U` win over it.
-    pub pinned: HashSet<Sym>,
+    pub pinned: HashSet<Sym, BuildSymHasher>,
     /// The file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
     /// Whether the view keeps each macro's replacement tokens.
     pub keep_macro_bodies: bool,
-    once: HashSet<FileId>,
-    systems_seen: HashSet<FileId>,
+    once: HashSet<FileId, BuildSymHasher>,
+    systems_seen: HashSet<FileId, BuildSymHasher>,
     stack: Vec<(FileId, u32)>,
-    functions: HashMap<Sym, (FileId, u32)>,
-    data: HashMap<Sym, (FileId, u32)>,
-    typedefs: HashMap<Sym, (FileId, u32, Option<Sym>)>,
-    structs: HashMap<Sym, (FileId, u32, Option<Vec<Sym>>)>,
+    functions: SymMap<(FileId, u32)>,
+    data: SymMap<(FileId, u32)>,
+    typedefs: SymMap<(FileId, u32, Option<Sym>)>,
+    structs: SymMap<(FileId, u32, Option<Vec<Sym>>)>,
     current_struct: Option<(Sym, FileId, u32, Vec<Sym>)>,
 }
 
@@ -75,16 +78,16 @@ impl<'a> Walk<'a> {
         Walk {
             source,
             macros: MacroTable::default(),
-            pinned: HashSet::new(),
+            pinned: HashSet::default(),
             config_file: None,
             keep_macro_bodies: false,
-            once: HashSet::new(),
-            systems_seen: HashSet::new(),
+            once: HashSet::default(),
+            systems_seen: HashSet::default(),
             stack: Vec::new(),
-            functions: HashMap::new(),
-            data: HashMap::new(),
-            typedefs: HashMap::new(),
-            structs: HashMap::new(),
+            functions: SymMap::default(),
+            data: SymMap::default(),
+            typedefs: SymMap::default(),
+            structs: SymMap::default(),
             current_struct: None,
         }
     }
@@ -305,19 +308,33 @@ impl<'a> Walk<'a> {
     /// `reported` says which macros are listed, from the file of their
     /// definition and their name.
     pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
-        let name = |sym: Sym| self.source.interner.name(sym).to_string();
-        let names = |table: &HashMap<Sym, (FileId, u32)>| -> BTreeMap<String, Decl> {
-            table
-                .iter()
-                .map(|(&sym, &(file, offset))| (name(sym), self.decl(file, offset)))
+        let interner = self.source.interner;
+        let name = |sym: Sym| interner.name(sym).to_string();
+        // Each map is built from entries sorted by name: the sort moves
+        // small tuples rather than strings and locations, and the map is
+        // then built in one pass (this runs for every view).
+        let sorted = |mut entries: Vec<(&str, FileId, u32)>| -> BTreeMap<String, Decl> {
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            entries
+                .into_iter()
+                .map(|(name, file, offset)| (name.to_string(), self.decl(file, offset)))
                 .collect()
         };
-        let macros = self
-            .macros
-            .iter()
-            .filter(|(&sym, m)| reported(m.file, sym))
-            .map(|(&sym, m): (&Sym, &&Macro)| (name(sym), self.decl(m.file, m.offset)))
-            .collect();
+        let names = |table: &SymMap<(FileId, u32)>| {
+            sorted(
+                table
+                    .iter()
+                    .map(|(&sym, &(file, offset))| (interner.name(sym), file, offset))
+                    .collect(),
+            )
+        };
+        let macros = sorted(
+            self.macros
+                .iter()
+                .filter(|(&sym, m)| reported(m.file, sym))
+                .map(|(&sym, m)| (interner.name(sym), m.file, m.offset))
+                .collect(),
+        );
         let macro_bodies = if self.keep_macro_bodies {
             self.macros
                 .iter()
@@ -365,11 +382,12 @@ impl<'a> Walk<'a> {
             functions: names(&self.functions),
             data: names(&self.data),
             macros,
-            typedefs: self
-                .typedefs
-                .iter()
-                .map(|(&sym, &(file, offset, _))| (name(sym), self.decl(file, offset)))
-                .collect(),
+            typedefs: sorted(
+                self.typedefs
+                    .iter()
+                    .map(|(&sym, &(file, offset, _))| (interner.name(sym), file, offset))
+                    .collect(),
+            ),
             structs,
         }
     }

@@ -1,0 +1,244 @@
+//! Whole-process cost of the commands a CPython developer runs, on a tree:
+//! wall time, CPU time (user + system) and peak memory (max RSS) of each
+//! run, read from the kernel's accounting of the child (`wait4`), medians.
+//!
+//! | command | target |
+//! |---|---|
+//! | `--all Misc/stable_abi.toml` | ≤ 1/10 of `stable_abi.py --all` wall, peak ≤ 25 MB |
+//! | `library` (the tree's libpython) | ≤ 5 ms CPU, peak independent of the files' size |
+//! | `headers` (12 versions) | ≤ 20 ms CPU |
+//! | check of the 4 generated files | ≥ 30× less CPU than `stable_abi.py` |
+//!
+//! The tree is `$STABLE_ABI_CPYTHON` (a configured and built checkout, whose
+//! libraries and `./python` are then used), else `../shared/cpython/3.13.15`.
+//! The reference is the tree's `./python Tools/build/stable_abi.py` when the
+//! tree is built, else that script (or `$STABLE_ABI_REFERENCE`, or
+//! `../shared/reference/stable_abi-3.13.py`) under `python3`.
+//!
+//! `cargo bench --bench process`
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 21;
+const REFERENCE_RUNS: usize = 7;
+
+/// What one run of a process cost.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    cpu: Duration,
+    /// Peak resident memory, in KiB.
+    peak_kib: u64,
+    exit: i32,
+}
+
+/// The medians of each measure over several runs (after a warm-up run).
+struct Cost {
+    wall: Duration,
+    cpu: Duration,
+    peak_kib: u64,
+    exit: i32,
+}
+
+impl Cost {
+    fn show(&self) -> String {
+        let exit = if self.exit == 0 {
+            String::new()
+        } else {
+            format!(" (exit {})", self.exit)
+        };
+        format!(
+            "wall {}, CPU {}, peak {:.1} MB{exit}",
+            common::ms(self.wall),
+            common::ms(self.cpu),
+            self.peak_kib as f64 / 1024.0
+        )
+    }
+}
+
+fn duration(time: libc::timeval) -> Duration {
+    Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+}
+
+/// Runs `program args` in `dir` once, its output discarded.
+// The child is reaped by `wait4` (which also gives its resource usage),
+// not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn run_once(dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Sample {
+    let start = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("{}: {err}", program.display()));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain system call on our own child, with valid out-pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    Sample {
+        wall,
+        cpu: duration(usage.ru_utime) + duration(usage.ru_stime),
+        peak_kib: usage.ru_maxrss as u64,
+        exit: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+    }
+}
+
+fn measure(runs: usize, dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Cost {
+    let first = run_once(dir, program, args, env);
+    let samples: Vec<Sample> = (0..runs)
+        .map(|_| run_once(dir, program, args, env))
+        .collect();
+    fn median<T: Ord + Copy>(mut values: Vec<T>) -> T {
+        values.sort();
+        values[values.len() / 2]
+    }
+    Cost {
+        wall: median(samples.iter().map(|s| s.wall).collect()),
+        cpu: median(samples.iter().map(|s| s.cpu).collect()),
+        peak_kib: median(samples.iter().map(|s| s.peak_kib).collect()),
+        exit: first.exit,
+    }
+}
+
+/// The reference: the interpreter and `stable_abi.py`, with the
+/// environment a built tree's `./python` needs (`--enable-shared`).
+struct Reference {
+    python: PathBuf,
+    script: PathBuf,
+    env: Vec<(&'static str, PathBuf)>,
+}
+
+fn reference(tree: &Path) -> Option<Reference> {
+    let in_tree = tree.join("Tools/build/stable_abi.py");
+    let script = std::env::var_os("STABLE_ABI_REFERENCE")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            in_tree,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/stable_abi-3.13.py"),
+        ])
+        .find(|path| path.is_file())?;
+    let built = tree.join("python");
+    if built.is_file() {
+        return Some(Reference {
+            python: built,
+            script,
+            env: vec![("LD_LIBRARY_PATH", tree.to_path_buf())],
+        });
+    }
+    Some(Reference {
+        python: PathBuf::from("python3"),
+        script,
+        env: Vec::new(),
+    })
+}
+
+/// The sizes of the libraries `stable-abi library` finds in the tree.
+fn library_sizes(tree: &Path) -> String {
+    let found = stable_abi::binary::default_libraries(tree);
+    if found.is_empty() {
+        return "no libpython in the tree".into();
+    }
+    found
+        .iter()
+        .map(|path| {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            format!("{name} {:.1} MB", size as f64 / 1e6)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cpus} CPUs, {model}")
+}
+
+const GENERATED: [&str; 5] = [
+    "Misc/stable_abi.toml",
+    "--python3dll",
+    "--doc-list",
+    "--ctypes-test",
+    "--testcapi-feature-macros",
+];
+
+fn main() {
+    let Some(tree) = common::cpython_tree() else {
+        return;
+    };
+    let ours = Path::new(env!("CARGO_BIN_EXE_stable-abi"));
+    println!("process: {} on {}", tree.display(), machine());
+    let reference = reference(&tree);
+    let theirs = |args: &[&str]| {
+        reference.as_ref().map(|reference| {
+            let mut full = vec![reference.script.to_str().expect("UTF-8 path")];
+            full.extend(args);
+            let env: Vec<(&str, &Path)> = reference
+                .env
+                .iter()
+                .map(|(name, value)| (*name, value.as_path()))
+                .collect();
+            measure(REFERENCE_RUNS, &tree, &reference.python, &full, &env)
+        })
+    };
+    match &reference {
+        Some(r) => println!("reference: {} {}", r.python.display(), r.script.display()),
+        None => println!("reference: no stable_abi.py found (set STABLE_ABI_REFERENCE); no ratios"),
+    }
+
+    let all = measure(RUNS, &tree, ours, &["--all", "Misc/stable_abi.toml"], &[]);
+    println!("--all: {} (target: peak ≤ 25 MB)", all.show());
+    if let Some(reference_all) = theirs(&["--all", "Misc/stable_abi.toml"]) {
+        println!(
+            "--all: stable_abi.py: {}  ->  wall 1/{:.1} (target ≥ 1/10), CPU 1/{:.1}, peak {:.2}×",
+            reference_all.show(),
+            reference_all.wall.as_secs_f64() / all.wall.as_secs_f64(),
+            reference_all.cpu.as_secs_f64() / all.cpu.as_secs_f64().max(1e-9),
+            all.peak_kib as f64 / reference_all.peak_kib.max(1) as f64,
+        );
+    }
+
+    let library = measure(RUNS, &tree, ours, &["library"], &[]);
+    println!(
+        "library: {} (target: CPU ≤ 5 ms) on {}",
+        library.show(),
+        library_sizes(&tree)
+    );
+
+    let headers = measure(RUNS, &tree, ours, &["headers"], &[]);
+    println!("headers: {} (target: CPU ≤ 20 ms)", headers.show());
+
+    let generated = measure(RUNS, &tree, ours, &GENERATED, &[]);
+    println!("check of the 4 generated files: {}", generated.show());
+    if let Some(reference_generated) = theirs(&GENERATED) {
+        println!(
+            "check of the 4 generated files: stable_abi.py: {}  ->  CPU {:.1}× less (target ≥ 30×)",
+            reference_generated.show(),
+            reference_generated.cpu.as_secs_f64() / generated.cpu.as_secs_f64().max(1e-9),
+        );
+    }
+}
