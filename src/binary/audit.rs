@@ -31,10 +31,12 @@ use crate::binary::classify::{classify, Verdict};
 use crate::binary::names::{
     is_extension_name, version_specific_filename, version_specific_libpython,
 };
+use crate::binary::not_on_platform;
 use crate::binary::platform::{self, Assumptions, FeatureOverrides};
 use crate::binary::problems;
 use crate::binary::symbols::read_binary;
 use crate::binary::table::AbiTable;
+use crate::binary::unusable;
 use crate::binary::wheel::{read_wheel, WheelTag};
 use crate::diagnostic::{has_errors, Finding};
 use crate::error::{Error, Result};
@@ -188,7 +190,7 @@ pub fn audit_extension_for(
         }
     };
     let detected = platform::detect(data);
-    report.assumed = Some(platform::assume(table.manifest(), &detected, features));
+    let assumed = platform::assume(table.manifest(), &detected, features);
     // The claims' problems (file name, export hook, Windows DLL) and the
     // warnings first, as they are about the extension as a whole.
     let mut claimed: Vec<Finding> = abis
@@ -196,6 +198,11 @@ pub fn audit_extension_for(
         .flat_map(|&abi| claims::extension_problems(name, &binary, abi))
         .map(|problem| problems::claim(problem, name))
         .collect();
+    if abis.contains(&Abi::Abi3t) {
+        claimed.extend(unusable::findings(&binary, &table.abi3t_unusable));
+    }
+    claimed.extend(not_on_platform::findings(&binary, table, &assumed));
+    report.assumed = Some(assumed);
     let own = claims::own_python_exports(&binary);
     if !own.is_empty() {
         claimed.push(problems::own_python_symbols(name, &own));
@@ -228,6 +235,7 @@ pub fn audit_extension_for(
         .chain(not_stable)
         .chain(too_new)
         .chain(links)
+        .map(|finding| problems::in_slices(finding, &binary))
         .collect();
     report
 }

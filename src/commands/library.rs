@@ -1,6 +1,11 @@
 //! `stable-abi library [PATH...]`: built libraries export the whole Stable
 //! ABI.
 
+use std::collections::BTreeSet;
+
+use crate::abi::Abi;
+use crate::binary::library::not_in_abi3t;
+use crate::binary::names::library_abi;
 use crate::binary::platform::FeatureOverrides;
 use crate::binary::{
     default_libraries, library_report, print_assumptions, read_libraries, Features,
@@ -35,9 +40,16 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let features = Features::PlatformDefaults(feature_overrides(&manifest, &args.features)?);
+    // A free-threaded libpython serves abi3t: it need not export what the
+    // abi3t headers of the tree stop declaring.
+    let not_in_abi3t = if paths.iter().any(|p| library_abi(p) == Abi::Abi3t) {
+        not_in_abi3t(&manifest, &manifest.root())
+    } else {
+        BTreeSet::new()
+    };
     let reports: Vec<_> = read_libraries(&paths)?
         .iter()
-        .map(|library| library_report(&manifest, library, &features))
+        .map(|library| library_report(&manifest, library, &features, &not_in_abi3t))
         .collect();
     let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
     let out = &mut std::io::stdout().lock();
@@ -57,7 +69,8 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
-            eprintln!("{}: exports the whole Stable ABI", path.display());
+            let abi = library_abi(path);
+            eprintln!("{}: exports the whole Stable ABI ({abi})", path.display());
         }
     }
     Ok(outcome)
