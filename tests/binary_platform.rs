@@ -132,8 +132,14 @@ fn the_audit_reports_the_platform_and_its_feature_macros() {
             "spam.abi3.so",
         ],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Solaris lacks PY_HAVE_THREAD_NATIVE_ID (the platform table), so the
+    // import is `not-on-platform`.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["check"], "not-on-platform", "{report}");
+    assert_eq!(findings[0]["name"], "PyThread_get_thread_native_id");
     let assumed = &report["inputs"][0]["extensions"][0]["assumed"];
     assert_eq!(assumed["platform"], "solaris", "{assumed}");
     let defined: Vec<&str> = assumed["features"]
