@@ -46,8 +46,9 @@ pub fn all() -> Vec<&'static Code> {
         &claims::ABI3T_NEEDS_MODEXPORT,
         &claims::WRONG_PYTHON_DLL,
         &claims::OWN_PYTHON_SYMBOL,
-        &compat::headers::STRUCT_LAYOUT_CHANGED,
     ]);
+    codes.extend(compat::CODES.iter().copied());
+    codes.push(&compat::headers::STRUCT_LAYOUT_CHANGED);
     codes
 }
 
