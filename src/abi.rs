@@ -16,9 +16,9 @@ use crate::manifest::StructAbiKind;
 use crate::version::Version;
 
 /// Which Stable ABI a view, a check or a claim is about.
-#[derive(
-    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
-)]
+///
+/// `--abi abi3|abi3t` is mapped onto it in `cli.rs`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Abi {
     /// The Stable ABI of GIL builds (PEP 384), `Py_LIMITED_API`.

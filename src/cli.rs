@@ -17,6 +17,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
+use crate::abi::Abi;
 use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
@@ -306,7 +307,7 @@ pub struct ViewArgs {
 
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
-    pub abi: crate::abi::Abi,
+    pub abi: Abi,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -377,7 +378,9 @@ pub struct AuditArgs {
     pub format: Format,
 
     /// Write the Stable ABI facts of --manifest as the built-in table's text
-    /// to FILE (src/binary/stable_abi_table.toml), and audit nothing
+    /// to FILE (src/binary/stable_abi_table.toml), and audit nothing; from a
+    /// tree with 3.15+ headers also the abi3t-unusable list beside it
+    /// (abi3t_unusable.txt)
     #[arg(
         long,
         value_name = "FILE",
@@ -527,6 +530,22 @@ impl ValueEnum for Format {
             Format::Text => PossibleValue::new("text").help("like a compiler"),
             Format::Json => PossibleValue::new("json").help("one JSON document (see the README)"),
             Format::Sarif => PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs"),
+        })
+    }
+}
+
+/// `--abi abi3|abi3t`, for the domain's [`Abi`].
+impl ValueEnum for Abi {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Abi::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Abi::Abi3 => PossibleValue::new("abi3")
+                .help("the Stable ABI of GIL builds (PEP 384), Py_LIMITED_API"),
+            Abi::Abi3t => PossibleValue::new("abi3t")
+                .help("the Stable ABI of free-threaded builds (PEP 803), Py_TARGET_ABI3T"),
         })
     }
 }

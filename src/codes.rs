@@ -12,7 +12,7 @@
 //! add it to [`all`] (a header check goes into `checks::CHECKS`, which
 //! [`all`] reads).
 
-use crate::binary::{claims, library, problems};
+use crate::binary::{claims, library, platform, problems, unusable};
 use crate::checks;
 use crate::compat;
 
@@ -45,6 +45,8 @@ pub fn all() -> Vec<&'static Code> {
         &claims::WRONG_FILE_NAME,
         &claims::ABI3T_NEEDS_MODEXPORT,
         &claims::WRONG_PYTHON_DLL,
+        &unusable::ABI3T_UNUSABLE,
+        &platform::NOT_ON_PLATFORM,
         &claims::OWN_PYTHON_SYMBOL,
     ]);
     codes.extend(compat::CODES.iter().copied());

@@ -189,3 +189,70 @@ fn wheel_file_and_name_must_agree() {
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["tag-mismatch"], "{text}");
 }
+
+#[test]
+fn a_linux_module_importing_a_windows_item_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "a_linux_module_importing_a_windows_item_fails";
+    let source = "typedef struct _object PyObject;\n\
+                  extern PyObject *PyErr_SetFromWindowsErr(int);\n\
+                  extern void PyOS_AfterFork_Child(void);\n\
+                  PyObject *PyInit_spam(void) { PyOS_AfterFork_Child(); \
+                  return PyErr_SetFromWindowsErr(0); }\n";
+    let Some(so) = build(test, dir.path(), "spam.abi3.so", source, ABI3) else {
+        return;
+    };
+    std::fs::write(dir.path().join("spam.abi3.so"), so).unwrap();
+    let output = common::stable_abi(dir.path(), &["audit", "spam.abi3.so", "--target", "3.15"]);
+    let text = common::stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("imports PyErr_SetFromWindowsErr, which exists only where MS_WINDOWS is defined, not on this platform [not-on-platform]"),
+        "{text}"
+    );
+    // HAVE_FORK is defined on Linux.
+    assert!(!text.contains("PyOS_AfterFork_Child"), "{text}");
+}
+
+#[test]
+fn abi3t_module_using_a_module_def_function_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "abi3t_module_using_a_module_def_function_fails";
+    let source = MODEXPORT.replace(
+        "return PyLong_FromLong(42);",
+        "return PyModule_Create2(NULL, 3);",
+    );
+    let Some(so) = build(test, dir.path(), "spam.abi3t.so", &source, ABI3T) else {
+        return;
+    };
+    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
+    cc::wheel(
+        &dir.path().join(wheel),
+        Some("cp315-abi3t-linux_x86_64"),
+        &[("spam/spam.abi3t.so", so)],
+    );
+    let (code, json, text) = audit(dir.path(), wheel);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(checks(&json), ["abi3t-unusable"], "{text}");
+    assert!(text.contains("imports PyModule_Create2, which takes or returns a PyModuleDef"));
+}
+
+#[test]
+fn the_builtin_abi3t_unusable_list_is_the_derivation() {
+    let Some(tree) = common::abi3t_tree("the_builtin_abi3t_unusable_list_is_the_derivation") else {
+        return;
+    };
+    let manifest =
+        stable_abi::manifest::Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
+    let derived = stable_abi::binary::unusable::derive(&manifest, &tree).expect("3.15 headers");
+    let builtin = stable_abi::binary::unusable::parse(stable_abi::binary::unusable::BUILTIN);
+    assert_eq!(
+        builtin,
+        derived,
+        "src/binary/abi3t_unusable.txt is stale: refresh it with `stable-abi audit --manifest \
+         {}/Misc/stable_abi.toml --write-table /tmp/table.toml` (it is written beside the table)",
+        tree.display()
+    );
+    assert_eq!(derived["PyModule_Create2"], "PyModuleDef");
+    assert!(!derived.contains_key("PyModule_FromSlotsAndSpec"));
+}

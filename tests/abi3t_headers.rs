@@ -192,3 +192,30 @@ fn view_command_takes_the_abi() {
     assert_eq!(early.status.code(), Some(2));
     assert!(common::stderr(&early).contains("abi3t begins with 3.15"));
 }
+
+#[test]
+fn abi3t_hidden_finds_macros_that_need_what_abi3t_hides() {
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/abi3t_hidden");
+    let output = common::stable_abi(&tree, &["headers", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["check"], f["abi"], f["name"], f["versions"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            r#""abi3t-hidden" "abi3t" "Py_HEAD_TOO" ["3.15"]"#,
+            r#""abi3t-hidden" "abi3t" "Py_OBJECT_SIZE" ["3.15"]"#,
+            r#""abi3t-hidden" "abi3t" "Py_REFCNT" ["3.15"]"#,
+        ]
+    );
+}

@@ -126,3 +126,81 @@ fn mutated_objects_are_errors_or_results_never_panics() {
         );
     }
 }
+
+/// A Mach-O object for `arch` importing `imports`.
+fn macho_importing(arch: Architecture, imports: &[&str]) -> Vec<u8> {
+    let mut obj = Object::new(BinaryFormat::MachO, arch, Endianness::Little);
+    let text = obj.section_id(object::write::StandardSection::Text);
+    let offset = obj.append_section_data(text, &[0; 16], 4);
+    obj.add_symbol(Symbol {
+        name: b"PyInit_fat".to_vec(),
+        value: offset,
+        size: 1,
+        kind: SymbolKind::Text,
+        scope: SymbolScope::Dynamic,
+        weak: false,
+        section: SymbolSection::Section(text),
+        flags: SymbolFlags::None,
+    });
+    for name in imports {
+        obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: 0,
+            size: 0,
+            kind: SymbolKind::Text,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Undefined,
+            flags: SymbolFlags::None,
+        });
+    }
+    obj.write().unwrap()
+}
+
+/// A universal binary of `slices` (CPU type, bytes), 4096-aligned.
+fn fat(slices: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xcafe_babe_u32.to_be_bytes());
+    out.extend_from_slice(&(slices.len() as u32).to_be_bytes());
+    let mut offset = 4096u32;
+    for (cputype, bytes) in slices {
+        for field in [*cputype, 3, offset, bytes.len() as u32, 12] {
+            out.extend_from_slice(&field.to_be_bytes());
+        }
+        offset += (bytes.len() as u32).div_ceil(4096) * 4096;
+    }
+    for (_, bytes) in slices {
+        out.resize(out.len().div_ceil(4096) * 4096, 0);
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+#[test]
+fn findings_in_a_fat_macho_name_the_slice() {
+    let x86 = macho_importing(Architecture::X86_64, &["PyLong_FromLong", "PyUnicode_New"]);
+    let arm = macho_importing(Architecture::Aarch64, &["PyLong_FromLong"]);
+    let bytes = fat(&[
+        (object::macho::CPU_TYPE_X86_64, x86),
+        (object::macho::CPU_TYPE_ARM64, arm),
+    ]);
+    let binary = read_binary(&bytes).unwrap();
+    let arches: Vec<&str> = binary.slices.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(arches, ["x86_64", "arm64"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fat.abi3.so"), &bytes).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stable-abi"))
+        .current_dir(dir.path())
+        .args(["audit", "fat.abi3.so"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "error: PyUnicode_New is not in the Stable ABI [not-stable-abi]\n      \
+             note: in the x86_64 slice\n"
+        ),
+        "{text}"
+    );
+}

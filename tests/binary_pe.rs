@@ -290,3 +290,74 @@ fn mutated_dlls_are_errors_or_results_never_panics() {
         .count();
     assert!(truncated_errors > 0);
 }
+
+/// `check message` of the findings of an audit's JSON of one `severity`.
+fn problem_checks(report: &serde_json::Value, severity: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["severity"] == severity)
+        .map(|p| format!("{} {}", p["check"].as_str().unwrap(), p["message"]))
+        .collect()
+}
+
+#[test]
+fn windows_dll_per_abi_and_platform_feature_macros() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = |file: &str, pyd: Vec<u8>| {
+        std::fs::write(dir.path().join(file), pyd).unwrap();
+        // 3.7: the newest `added` of the items imported below.
+        let args = ["audit", "--format", "json", "--target", "3.7", file];
+        let output = stable_abi(dir.path(), &args);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), report)
+    };
+    // An abi3 .pyd (judged as abi3 outside a wheel) linking python3t.dll,
+    // or the debug python3_d.dll: both wrong.
+    for dll in ["python3t.dll", "python3_d.dll"] {
+        let pyd = pe_dll(
+            "spam.pyd",
+            &[("PyInit_spam", None)],
+            &[(dll, &["PyLong_FromLong"])],
+        );
+        let (code, report) = audit("spam.pyd", pyd);
+        assert_eq!(code, Some(1), "{report}");
+        let problems = problem_checks(&report, "error");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("wrong-python-dll"), "{problems:?}");
+        assert!(problems[0].contains("links python3.dll"), "{problems:?}");
+    }
+    // A HAVE_FORK item (not `windows = true`) is not on Windows; an
+    // MS_WINDOWS one is.
+    let pyd = pe_dll(
+        "fork.pyd",
+        &[("PyInit_fork", None)],
+        &[(
+            "python3.dll",
+            &["PyOS_AfterFork_Child", "PyErr_SetFromWindowsErr"],
+        )],
+    );
+    let (code, report) = audit("fork.pyd", pyd);
+    assert_eq!(code, Some(1), "{report}");
+    let problems = problem_checks(&report, "error");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("not-on-platform")
+            && problems[0].contains("PyOS_AfterFork_Child")
+            && problems[0].contains("HAVE_FORK"),
+        "{problems:?}"
+    );
+    // A module exporting a Py name of its own gets a warning, not a failure.
+    let pyd = pe_dll(
+        "own.pyd",
+        &[("PyInit_own", None), ("PyOwn_Helper", None)],
+        &[("python3.dll", &["PyLong_FromLong"])],
+    );
+    let (code, report) = audit("own.pyd", pyd);
+    assert_eq!(code, Some(0), "{report}");
+    let warnings = problem_checks(&report, "warning");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("own-python-symbol") && warnings[0].contains("PyOwn_Helper"));
+    assert!(!warnings[0].contains("PyInit_own"), "{warnings:?}");
+}

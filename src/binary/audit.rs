@@ -35,6 +35,7 @@ use crate::binary::problems;
 use crate::binary::symbols::read_binary;
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::binary::{platform, unusable};
 use crate::diagnostic::{has_errors, Finding};
 use crate::error::{Error, Result};
 use crate::version::Version;
@@ -184,6 +185,10 @@ pub fn audit_extension_for(
         .flat_map(|&abi| claims::extension_problems(name, &binary, abi))
         .map(|problem| problems::claim(problem, name))
         .collect();
+    if abis.contains(&Abi::Abi3t) {
+        claimed.extend(unusable::findings(&binary, &table.abi3t_unusable));
+    }
+    claimed.extend(platform::findings(&binary, table));
     let own = claims::own_python_exports(&binary);
     if !own.is_empty() {
         claimed.push(problems::own_python_symbols(name, &own));
@@ -216,6 +221,7 @@ pub fn audit_extension_for(
         .chain(not_stable)
         .chain(too_new)
         .chain(links)
+        .map(|finding| problems::in_slices(finding, &binary))
         .collect();
     report
 }

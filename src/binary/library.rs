@@ -19,13 +19,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::abi::Abi;
 use crate::binary::mapped::{file_identity, FileIdentity, MappedFile};
-use crate::binary::names::is_libpython;
+use crate::binary::names::{is_libpython, library_abi};
 use crate::binary::symbols::{read_binary, BinaryFormat};
 use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::error::{Error, Result};
 use crate::manifest::{Kind, Manifest, Selection, Windows};
+use crate::view::{Defines, Headers};
 
 /// The code of a symbol the library does not export.
 pub const MISSING_EXPORT: Code = Code {
@@ -157,11 +159,47 @@ pub fn check_libraries(
     paths: &[PathBuf],
     features: &Features,
 ) -> Result<Vec<Finding>> {
+    check_libraries_with(manifest, paths, features, &BTreeSet::new())
+}
+
+/// [`check_libraries`], where a free-threaded library ([`library_abi`])
+/// need not export the items in `not_in_abi3t` (see [`not_in_abi3t`]);
+/// its findings say `abi3t`.
+pub fn check_libraries_with(
+    manifest: &Manifest,
+    paths: &[PathBuf],
+    features: &Features,
+    not_in_abi3t: &BTreeSet<String>,
+) -> Result<Vec<Finding>> {
     let libraries = read_libraries(paths)?;
     Ok(libraries
         .iter()
-        .flat_map(|library| library_findings(manifest, library, features))
+        .flat_map(|library| library_findings_with(manifest, library, features, not_in_abi3t))
         .collect())
+}
+
+/// The manifest's functions and data that the abi3t headers of the tree
+/// at `root` no longer declare although the abi3 headers do (at the tree's
+/// version): a free-threaded libpython need not export them (PEP 803).
+/// Empty when the tree has no readable headers, or predates abi3t.
+pub fn not_in_abi3t(manifest: &Manifest, root: &Path) -> BTreeSet<String> {
+    let Ok(headers) = Headers::load(root, &Defines::default()) else {
+        return BTreeSet::new();
+    };
+    let version = headers.python_version();
+    let none = Defines::default();
+    let (Ok(abi3), Ok(abi3t)) = (
+        headers.view_abi(Abi::Abi3, version, &none),
+        headers.view_abi(Abi::Abi3t, version, &none),
+    ) else {
+        return BTreeSet::new();
+    };
+    manifest
+        .select(Selection::of(&Kind::SYMBOLS))
+        .into_iter()
+        .filter(|item| abi3.symbol(&item.name).is_some() && abi3t.symbol(&item.name).is_none())
+        .map(|item| item.name.clone())
+        .collect()
 }
 
 /// The `missing-export` findings of one library already read.
@@ -170,11 +208,28 @@ pub fn library_findings(
     library: &Library,
     features: &Features,
 ) -> Vec<Finding> {
+    library_findings_with(manifest, library, features, &BTreeSet::new())
+}
+
+/// [`library_findings`], leaving out `not_in_abi3t` for a free-threaded
+/// library (see [`check_libraries_with`]).
+pub fn library_findings_with(
+    manifest: &Manifest,
+    library: &Library,
+    features: &Features,
+    not_in_abi3t: &BTreeSet<String>,
+) -> Vec<Finding> {
     let path = &library.path;
     let defined = features.for_format(manifest, library.format);
+    let abi = library_abi(path);
+    let kind_of_build = match abi {
+        Abi::Abi3 => "",
+        Abi::Abi3t => " (a free-threaded build: abi3t)",
+    };
     let expected = manifest.select(Selection::of(&Kind::SYMBOLS).where_defined(&defined));
     expected
         .into_iter()
+        .filter(|item| abi == Abi::Abi3 || !not_in_abi3t.contains(&item.name))
         .filter(|item| !library.exports.contains(&item.name))
         .map(|item| {
             let added = item
@@ -185,13 +240,14 @@ pub fn library_findings(
                 MISSING_EXPORT.name,
                 item.name.clone(),
                 format!(
-                    "{} {} (added in {added}) is not exported by {}",
+                    "{} {} (added in {added}) is not exported by {}{kind_of_build}",
                     item.kind,
                     item.name,
                     path.display()
                 ),
             )
-            .at(Some(manifest.location(item)));
+            .at(Some(manifest.location(item)))
+            .abi(abi);
             if let Some(added) = item.added {
                 finding = finding.versions(vec![added]);
             }

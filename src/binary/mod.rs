@@ -10,7 +10,8 @@
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
 //!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
 //!   table built into the binary), reported by [`report`]; wheels are read
-//!   by [`wheel`].
+//!   by [`wheel`]; [`claims`], [`platform`] and [`unusable`] judge what
+//!   the symbol table alone does not.
 
 pub mod audit;
 pub mod claims;
@@ -18,10 +19,12 @@ pub mod classify;
 pub mod library;
 pub mod mapped;
 pub mod names;
+pub mod platform;
 pub mod problems;
 pub mod report;
 pub mod symbols;
 pub mod table;
+pub mod unusable;
 pub mod wheel;
 
 pub use library::{

@@ -20,6 +20,39 @@ pub fn is_libpython(name: &str) -> bool {
     rest == ".a" || rest == ".dylib" || rest == ".so" || versioned_so
 }
 
+/// The Stable ABI a libpython serves, by its name: a free-threaded build's
+/// (`libpython3.15t.so`, `python3t.dll`, `python315t.dll`) serves abi3t
+/// extensions (PEP 803), any other abi3.
+pub fn library_abi(path: &std::path::Path) -> crate::abi::Abi {
+    use crate::abi::Abi;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // The ABI flags after the version digits (`t`, `td`, `d`).
+    let free_threaded = |rest: &str| {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        rest[digits..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .any(|c| c == 't')
+    };
+    let threaded = match (
+        name.strip_prefix("libpython3."),
+        name.strip_prefix("python3"),
+    ) {
+        (Some(rest), _) => free_threaded(rest),
+        (None, Some(rest)) => name.ends_with(".dll") && free_threaded(rest),
+        (None, None) => false,
+    };
+    if threaded {
+        Abi::Abi3t
+    } else {
+        Abi::Abi3
+    }
+}
+
 /// A linked library that ties the extension to one Python version:
 /// `libpython3.N.so…`, `libpython3.N.dylib`, `python3N.dll`, or a macOS
 /// framework's `Python.framework/Versions/3.N/Python`. Returns the version
@@ -101,6 +134,23 @@ mod tests {
             "python313.dll",
         ] {
             assert!(!is_libpython(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn free_threaded_libraries_serve_abi3t() {
+        use crate::abi::Abi;
+        use std::path::Path;
+        for (name, abi) in [
+            ("libpython3.15t.so.1.0", Abi::Abi3t),
+            ("lib/libpython3.15td.a", Abi::Abi3t),
+            ("python3t.dll", Abi::Abi3t),
+            ("PYTHON315T.DLL", Abi::Abi3t),
+            ("libpython3.15.so.1.0", Abi::Abi3),
+            ("libpython3.15d.so", Abi::Abi3),
+            ("python3.dll", Abi::Abi3),
+        ] {
+            assert_eq!(library_abi(Path::new(name)), abi, "{name}");
         }
     }
 

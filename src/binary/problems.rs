@@ -5,6 +5,7 @@
 //! (`dist/spam-1.0-cp38-abi3-any.whl/spam/_spam.abi3.so` for one inside a
 //! wheel), with no line.
 
+use crate::binary::symbols::Binary;
 use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::version::Version;
@@ -126,4 +127,22 @@ pub fn version_specific_link(library: &str, version: &str) -> Finding {
         library,
         format!("linked to {library}, which only Python {version} has"),
     )
+}
+
+/// In a universal (fat) Mach-O, notes on a finding about an imported
+/// symbol which slices (`x86_64`, `arm64`) import it; any other finding,
+/// or any other binary, is returned as it is.
+pub fn in_slices(finding: Finding, binary: &Binary) -> Finding {
+    if binary.slices.is_empty() || !binary.imports.contains(&finding.name) {
+        return finding;
+    }
+    let slices: Vec<&str> = binary
+        .slices
+        .iter()
+        .filter(|(_, slice)| slice.imports.contains(&finding.name))
+        .map(|(arch, _)| arch.as_str())
+        .collect();
+    let noun = if slices.len() == 1 { "slice" } else { "slices" };
+    let note = format!("in the {} {noun}", slices.join(", "));
+    finding.note(None, note)
 }

@@ -59,6 +59,10 @@ pub struct Binary {
     /// Libraries it is linked to: ELF `DT_NEEDED`, Mach-O `LC_LOAD_DYLIB`
     /// paths, PE import DLLs.
     pub needed: BTreeSet<String>,
+    /// A universal (fat) Mach-O's slices, by architecture (`x86_64`,
+    /// `arm64`), each read on its own; the sets above are their union.
+    /// Empty for any other binary.
+    pub slices: Vec<(String, Binary)>,
 }
 
 /// Why bytes could not be read as a binary.
@@ -80,6 +84,7 @@ impl Binary {
             exports: BTreeSet::new(),
             imports: BTreeSet::new(),
             needed: BTreeSet::new(),
+            slices: Vec::new(),
         }
     }
 }
@@ -233,11 +238,27 @@ fn read_fat<A: FatArch>(data: &[u8], arches: &[A]) -> Result<Binary, BinaryError
     for arch in arches {
         let slice = arch.data(data).map_err(corrupt("Mach-O universal"))?;
         let one = read_binary(slice)?;
-        binary.exports.extend(one.exports);
-        binary.imports.extend(one.imports);
-        binary.needed.extend(one.needed);
+        binary.exports.extend(one.exports.iter().cloned());
+        binary.imports.extend(one.imports.iter().cloned());
+        binary.needed.extend(one.needed.iter().cloned());
+        binary.slices.push((arch_name(arch.cputype()), one));
     }
     Ok(binary)
+}
+
+/// The name Apple's tools give a slice's CPU type.
+fn arch_name(cputype: u32) -> String {
+    use object::macho::{
+        CPU_TYPE_ARM, CPU_TYPE_ARM64, CPU_TYPE_POWERPC, CPU_TYPE_X86, CPU_TYPE_X86_64,
+    };
+    match cputype {
+        CPU_TYPE_X86_64 => "x86_64".to_string(),
+        CPU_TYPE_ARM64 => "arm64".to_string(),
+        CPU_TYPE_X86 => "i386".to_string(),
+        CPU_TYPE_ARM => "arm".to_string(),
+        CPU_TYPE_POWERPC => "ppc".to_string(),
+        other => format!("cputype {other:#x}"),
+    }
 }
 
 fn read_pe<'data, Pe: ImageNtHeaders>(

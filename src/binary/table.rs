@@ -18,6 +18,7 @@
 
 use std::path::Path;
 
+use crate::binary::unusable;
 use crate::diagnostic::Location;
 use crate::manifest::{self, Item, Manifest};
 
@@ -34,15 +35,20 @@ pub struct AbiTable {
     /// Whether the manifest's locations are in a file the user has (not in
     /// the table compiled into the binary).
     located: bool,
+    /// Functions an abi3t extension cannot use ([`unusable`]): the
+    /// derivation on the manifest's tree, else the built-in one.
+    pub abi3t_unusable: unusable::Unusable,
 }
 
 impl AbiTable {
     /// A manifest the user gave: findings can point into it.
     pub fn from_manifest(manifest: Manifest) -> AbiTable {
+        let abi3t_unusable = unusable::for_manifest(Some(&manifest));
         AbiTable {
             source: manifest.path.display().to_string(),
             manifest,
             located: true,
+            abi3t_unusable,
         }
     }
 
@@ -77,6 +83,7 @@ impl AbiTable {
             source,
             manifest,
             located: false,
+            abi3t_unusable: unusable::for_manifest(None),
         }
     }
 
@@ -112,10 +119,21 @@ pub fn render(manifest: &Manifest) -> String {
     out
 }
 
-/// Writes the table for `manifest` to `path`.
+/// Writes the table for `manifest` to `path` and, when the manifest's tree
+/// has 3.15+ headers, the abi3t-unusable list beside it
+/// (`abi3t_unusable.txt`, written atomically and only when it changes).
 pub fn write(manifest: &Manifest, path: &Path) -> crate::Result<()> {
     std::fs::write(path, render(manifest))
-        .map_err(|err| crate::Error::io(path, "cannot write the table", err))
+        .map_err(|err| crate::Error::io(path, "cannot write the table", err))?;
+    if let Some(list) = unusable::derive(manifest, &manifest.root()) {
+        let newest = manifest
+            .newest_version()
+            .map_or_else(|| "-".to_string(), |v| v.to_string());
+        let source = format!("a manifest of newest version {newest} and its tree's headers");
+        let beside = path.with_file_name("abi3t_unusable.txt");
+        crate::generate::update_file(&beside, &unusable::render(&list, &source), true)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
