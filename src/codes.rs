@@ -48,8 +48,9 @@ pub fn all() -> Vec<&'static Code> {
         &unusable::ABI3T_UNUSABLE,
         &not_on_platform::NOT_ON_PLATFORM,
         &claims::OWN_PYTHON_SYMBOL,
-        &compat::headers::STRUCT_LAYOUT_CHANGED,
     ]);
+    codes.extend(compat::CODES.iter().copied());
+    codes.push(&compat::headers::STRUCT_LAYOUT_CHANGED);
     codes
 }
 

@@ -26,46 +26,85 @@ use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;
 use crate::view::{literal_value, Defines, Headers, View};
 
-/// `compat-prototype-changed`: a function's prototype (return and parameter
-/// types) or a data item's type differs between OLD's and NEW's headers.
-///
-/// Why: an extension built against OLD calls the function with OLD's
-/// arguments; another type breaks the call at run time.
-///
-/// Example: `PyAPI_FUNC(int) PyFoo(long)` becomes
-/// `PyAPI_FUNC(int) PyFoo(long long)`.
-pub const PROTOTYPE_CHANGED: &str = "compat-prototype-changed";
+/// `compat-prototype-changed`: its registry entry (`stable-abi explain compat-prototype-changed`).
+pub const PROTOTYPE_CHANGED_CODE: Code = Code {
+    name: "compat-prototype-changed",
+    command: "compat",
+    summary: "a function's prototype or a data item's type changed",
+    doc: r#"A function's prototype (return and parameter
+types) or a data item's type differs between OLD's and NEW's headers.
 
-/// `compat-const-changed`: a `const` item's value (its `#define`) changed.
-///
-/// Why: the value is compiled into extensions built against OLD.
-///
-/// Example: `#define METH_VARARGS 0x0001` becomes `0x0002`.
-pub const CONST_CHANGED: &str = "compat-const-changed";
+Why it matters: an extension built against OLD calls the function with OLD's
+arguments; another type breaks the call at run time.
 
-/// `compat-const-unevaluated` (warning): a `const`'s definition changed
-/// and names a macro, so its value is not computed here; it may be the
-/// same. Review it (and accept it when it is).
-///
-/// Example: `#define Py_mod_create 1` becomes
-/// `#define Py_mod_create _Py_SLOT_COMPAT_VALUE(1, 84)`.
-pub const CONST_UNEVALUATED: &str = "compat-const-unevaluated";
+Example: `PyAPI_FUNC(int) PyFoo(long)` becomes
+`PyAPI_FUNC(int) PyFoo(long long)`."#,
+};
+/// [`PROTOTYPE_CHANGED_CODE`]'s name, as findings carry it.
+pub const PROTOTYPE_CHANGED: &str = PROTOTYPE_CHANGED_CODE.name;
 
-/// `compat-typedef-changed`: a typedef names another type.
-///
-/// Why: every declaration that uses the typedef changes with it.
-///
-/// Example: `typedef int (*visitproc)(PyObject *, void *)` gains a
-/// parameter.
-pub const TYPEDEF_CHANGED: &str = "compat-typedef-changed";
+/// `compat-const-changed`: its registry entry (`stable-abi explain compat-const-changed`).
+pub const CONST_CHANGED_CODE: Code = Code {
+    name: "compat-const-changed",
+    command: "compat",
+    summary: "a const's value changed",
+    doc: r#"A `const` item's value (its `#define`) changed.
 
-/// `compat-struct-changed`: a `'full-abi'` struct's members, their types
-/// or their order changed.
-///
-/// Why: extensions embed the struct and rely on its size and offsets.
-///
-/// Example: `PyModuleDef_Base` gains a member.
-pub const STRUCT_CHANGED: &str = "compat-struct-changed";
+Why it matters: the value is compiled into extensions built against OLD.
+
+Example: `#define METH_VARARGS 0x0001` becomes `0x0002`."#,
+};
+/// [`CONST_CHANGED_CODE`]'s name, as findings carry it.
+pub const CONST_CHANGED: &str = CONST_CHANGED_CODE.name;
+
+/// `compat-const-unevaluated`: its registry entry (`stable-abi explain compat-const-unevaluated`).
+pub const CONST_UNEVALUATED_CODE: Code = Code {
+    name: "compat-const-unevaluated",
+    command: "compat",
+    summary: "a const's definition changed, and names a macro (warning)",
+    doc: r#"A `const`'s definition changed
+and names a macro, so its value is not computed here; it may be the
+same. Review it (and accept it when it is).
+
+Why it matters: a const's value is compiled into extensions, so a change
+of value breaks them; when the new definition cannot be evaluated here
+the change must be read by a person.
+
+Example: `#define Py_mod_create 1` becomes
+`#define Py_mod_create _Py_SLOT_COMPAT_VALUE(1, 84)`."#,
+};
+/// [`CONST_UNEVALUATED_CODE`]'s name, as findings carry it.
+pub const CONST_UNEVALUATED: &str = CONST_UNEVALUATED_CODE.name;
+
+/// `compat-typedef-changed`: its registry entry (`stable-abi explain compat-typedef-changed`).
+pub const TYPEDEF_CHANGED_CODE: Code = Code {
+    name: "compat-typedef-changed",
+    command: "compat",
+    summary: "a typedef's underlying type changed",
+    doc: r#"A typedef names another type.
+
+Why it matters: every declaration that uses the typedef changes with it.
+
+Example: `typedef int (*visitproc)(PyObject *, void *)` gains a
+parameter."#,
+};
+/// [`TYPEDEF_CHANGED_CODE`]'s name, as findings carry it.
+pub const TYPEDEF_CHANGED: &str = TYPEDEF_CHANGED_CODE.name;
+
+/// `compat-struct-changed`: its registry entry (`stable-abi explain compat-struct-changed`).
+pub const STRUCT_CHANGED_CODE: Code = Code {
+    name: "compat-struct-changed",
+    command: "compat",
+    summary: "a 'full-abi' struct's members, types or order changed",
+    doc: r#"A `'full-abi'` struct's members, their types
+or their order changed.
+
+Why it matters: extensions embed the struct and rely on its size and offsets.
+
+Example: `PyModuleDef_Base` gains a member."#,
+};
+/// [`STRUCT_CHANGED_CODE`]'s name, as findings carry it.
+pub const STRUCT_CHANGED: &str = STRUCT_CHANGED_CODE.name;
 
 /// `compat-struct-layout-changed`: a `'full-abi'` struct's size, or a
 /// member's offset or size, differs between OLD and NEW, computed with C's
@@ -97,23 +136,40 @@ Example: `#define Py_FULL_PAD 1` becomes `9` in
         old/Include/Python.h:12:16: note: was: size 16: a@0, pad@4, b@8"#,
 };
 
-/// `compat-member-moved`: a listed member of a `'members'` struct is at
-/// another position, or a member before it changed.
-///
-/// Why: extensions read listed members at their offsets.
-///
-/// Example: a member inserted before `ob_type` in `PyObject`.
-pub const MEMBER_MOVED: &str = "compat-member-moved";
+/// `compat-member-moved`: its registry entry (`stable-abi explain compat-member-moved`).
+pub const MEMBER_MOVED_CODE: Code = Code {
+    name: "compat-member-moved",
+    command: "compat",
+    summary: "a listed member of a 'members' struct moved",
+    doc: r#"A listed member of a `'members'` struct is at
+another position, or a member before it changed.
 
-/// `compat-members-inserted` (warning): members were inserted before a
-/// listed member of a `'members'` struct, the listed ones keeping their
-/// order. The view flattens anonymous unions and the layout is not
-/// computed, so the offsets may be unchanged (a member added to a union):
-/// review it.
-///
-/// Example: `PyObject` in 3.14, whose `ob_refcnt` union gained
-/// `ob_refcnt_full`, `ob_overflow` and `ob_flags`.
-pub const MEMBERS_INSERTED: &str = "compat-members-inserted";
+Why it matters: extensions read listed members at their offsets.
+
+Example: a member inserted before `ob_type` in `PyObject`."#,
+};
+/// [`MEMBER_MOVED_CODE`]'s name, as findings carry it.
+pub const MEMBER_MOVED: &str = MEMBER_MOVED_CODE.name;
+
+/// `compat-members-inserted`: its registry entry (`stable-abi explain compat-members-inserted`).
+pub const MEMBERS_INSERTED_CODE: Code = Code {
+    name: "compat-members-inserted",
+    command: "compat",
+    summary: "members inserted before a listed member (warning)",
+    doc: r#"Members were inserted before a
+listed member of a `'members'` struct, the listed ones keeping their
+order. The view flattens anonymous unions and the layout is not
+computed, so the offsets may be unchanged (a member added to a union):
+review it.
+
+Why it matters: extensions read listed members at OLD's offsets; an
+insertion that moves them breaks every such extension.
+
+Example: `PyObject` in 3.14, whose `ob_refcnt` union gained
+`ob_refcnt_full`, `ob_overflow` and `ob_flags`."#,
+};
+/// [`MEMBERS_INSERTED_CODE`]'s name, as findings carry it.
+pub const MEMBERS_INSERTED: &str = MEMBERS_INSERTED_CODE.name;
 
 /// Every header-level rule with its summary, in reporting order.
 pub const RULES: [(&str, &str); 8] = [

@@ -6,85 +6,149 @@
 //! is the `[compat-…]` suffix of its findings and the first word of an
 //! accepted-breaks line.
 
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, Kind};
 
 use super::Pair;
 
-/// `compat-removed`: an item of the Limited API is in OLD but not in NEW.
-///
-/// Why: every extension that uses it and was built for OLD fails to compile
-/// (macros, types) or to load (functions, data) on NEW — the one thing the
-/// Stable ABI promises never to do (PEP 384, PEP 652).
-///
-/// Example: `[function.PyObject_Foo]` deleted from the manifest. Reported
-/// at OLD's entry, since NEW has none.
-pub const REMOVED: &str = "compat-removed";
+/// `compat-removed`: its registry entry (`stable-abi explain compat-removed`).
+pub const REMOVED_CODE: Code = Code {
+    name: "compat-removed",
+    command: "compat",
+    summary: "a Limited API item was removed",
+    doc: r#"An item of the Limited API is in OLD but not in NEW.
 
-/// `compat-abi-only-removed`: an `abi_only` item is in OLD but not in NEW.
-///
-/// Why: `abi_only` items are not for extensions to name, but extensions
-/// built for OLD reach them through macros and inline functions of OLD's
-/// headers, so the symbol must stay exported.
-///
-/// Example: `[function._Py_Dealloc] abi_only = true` deleted.
-pub const ABI_ONLY_REMOVED: &str = "compat-abi-only-removed";
+Why it matters: every extension that uses it and was built for OLD fails to compile
+(macros, types) or to load (functions, data) on NEW — the one thing the
+Stable ABI promises never to do (PEP 384, PEP 652).
 
-/// `compat-kind-changed`: the same name is a different kind in NEW
-/// (a function became a macro, a struct a typedef).
-///
-/// Why: a macro has no symbol, so an extension that linked the function
-/// fails to load; a typedef that was a struct loses its members.
-///
-/// Example: `[function.PyFoo]` in OLD, `[macro.PyFoo]` in NEW.
-pub const KIND_CHANGED: &str = "compat-kind-changed";
+Example: `[function.PyObject_Foo]` deleted from the manifest. Reported
+at OLD's entry, since NEW has none."#,
+};
+/// [`REMOVED_CODE`]'s name, as findings carry it.
+pub const REMOVED: &str = REMOVED_CODE.name;
 
-/// `compat-added-changed`: an item's `added` differs between OLD and NEW.
-///
-/// Why: `added` is the oldest `Py_LIMITED_API` an extension may target
-/// when it uses the item; moving it later breaks extensions that already
-/// target the older version, moving it earlier claims availability in
-/// releases that lack it. A deliberate correction (a wrong `added` fixed)
-/// goes into the accepted breaks with the reason in a comment.
-///
-/// Example: `METH_FASTCALL` `added = '3.7'` in OLD, `'3.10'` in NEW.
-pub const ADDED_CHANGED: &str = "compat-added-changed";
+/// `compat-abi-only-removed`: its registry entry (`stable-abi explain compat-abi-only-removed`).
+pub const ABI_ONLY_REMOVED_CODE: Code = Code {
+    name: "compat-abi-only-removed",
+    command: "compat",
+    summary: "an abi_only item was removed",
+    doc: r#"An `abi_only` item is in OLD but not in NEW.
 
-/// `compat-ifdef-added`: an existing item gains an `ifdef` (or its feature
-/// macro changes).
-///
-/// Why: the item is then missing wherever the feature macro is not
-/// defined, where extensions built for OLD expect it.
-///
-/// Example: `[function.PyOS_AfterFork] ifdef = 'HAVE_FORK'` added.
-pub const IFDEF_ADDED: &str = "compat-ifdef-added";
+Why it matters: `abi_only` items are not for extensions to name, but extensions
+built for OLD reach them through macros and inline functions of OLD's
+headers, so the symbol must stay exported.
 
-/// `compat-limited-to-abi-only` (note): a Limited API item becomes
-/// `abi_only` — allowed, since the symbol stays, but new extensions can no
-/// longer use it.
-///
-/// Example: `[function.PyEval_CallObjectWithKeywords]` gains
-/// `abi_only = true`.
-pub const LIMITED_TO_ABI_ONLY: &str = "compat-limited-to-abi-only";
+Example: `[function._Py_Dealloc] abi_only = true` deleted."#,
+};
+/// [`ABI_ONLY_REMOVED_CODE`]'s name, as findings carry it.
+pub const ABI_ONLY_REMOVED: &str = ABI_ONLY_REMOVED_CODE.name;
 
-/// `compat-new` (note): an item in NEW that OLD lacks, added in a release
-/// after OLD's, up to NEW's.
-///
-/// Example: `[function.PyLong_AsInt] added = '3.13'` on the 3.13 branch.
-pub const NEW: &str = "compat-new";
+/// `compat-kind-changed`: its registry entry (`stable-abi explain compat-kind-changed`).
+pub const KIND_CHANGED_CODE: Code = Code {
+    name: "compat-kind-changed",
+    command: "compat",
+    summary: "an item changed kind",
+    doc: r#"The same name is a different kind in NEW
+(a function became a macro, a struct a typedef).
 
-/// `compat-new-not-current` (warning): an item new in NEW whose `added` is
-/// OLD's release or older (OLD, of that release, lacks it), or newer than
-/// NEW's release.
-///
-/// Why: an item cannot appear in a release that has already shipped; an
-/// older `added` makes extensions that target the older release fail to
-/// load there. (It is also what a retroactive listing of an item the
-/// headers always had looks like: then the warning is to be accepted.)
-///
-/// Example: `[function.PyFoo] added = '3.12'` appearing between two commits
-/// of the 3.14 branch.
-pub const NEW_NOT_CURRENT: &str = "compat-new-not-current";
+Why it matters: a macro has no symbol, so an extension that linked the function
+fails to load; a typedef that was a struct loses its members.
+
+Example: `[function.PyFoo]` in OLD, `[macro.PyFoo]` in NEW."#,
+};
+/// [`KIND_CHANGED_CODE`]'s name, as findings carry it.
+pub const KIND_CHANGED: &str = KIND_CHANGED_CODE.name;
+
+/// `compat-added-changed`: its registry entry (`stable-abi explain compat-added-changed`).
+pub const ADDED_CHANGED_CODE: Code = Code {
+    name: "compat-added-changed",
+    command: "compat",
+    summary: "an item's `added` changed",
+    doc: r#"An item's `added` differs between OLD and NEW.
+
+Why it matters: `added` is the oldest `Py_LIMITED_API` an extension may target
+when it uses the item; moving it later breaks extensions that already
+target the older version, moving it earlier claims availability in
+releases that lack it. A deliberate correction (a wrong `added` fixed)
+goes into the accepted breaks with the reason in a comment.
+
+Example: `METH_FASTCALL` `added = '3.7'` in OLD, `'3.10'` in NEW."#,
+};
+/// [`ADDED_CHANGED_CODE`]'s name, as findings carry it.
+pub const ADDED_CHANGED: &str = ADDED_CHANGED_CODE.name;
+
+/// `compat-ifdef-added`: its registry entry (`stable-abi explain compat-ifdef-added`).
+pub const IFDEF_ADDED_CODE: Code = Code {
+    name: "compat-ifdef-added",
+    command: "compat",
+    summary: "an existing item gained (or changed) its `ifdef`",
+    doc: r#"An existing item gains an `ifdef` (or its feature
+macro changes).
+
+Why it matters: the item is then missing wherever the feature macro is not
+defined, where extensions built for OLD expect it.
+
+Example: `[function.PyOS_AfterFork] ifdef = 'HAVE_FORK'` added."#,
+};
+/// [`IFDEF_ADDED_CODE`]'s name, as findings carry it.
+pub const IFDEF_ADDED: &str = IFDEF_ADDED_CODE.name;
+
+/// `compat-limited-to-abi-only`: its registry entry (`stable-abi explain compat-limited-to-abi-only`).
+pub const LIMITED_TO_ABI_ONLY_CODE: Code = Code {
+    name: "compat-limited-to-abi-only",
+    command: "compat",
+    summary: "a Limited API item became abi_only (allowed)",
+    doc: r#"A Limited API item becomes
+`abi_only` — allowed, since the symbol stays, but new extensions can no
+longer use it.
+
+Why it matters: the change keeps every built extension loading, but
+breaks the build of an extension that names the item; it is reported so
+that the deprecation is deliberate.
+
+Example: `[function.PyEval_CallObjectWithKeywords]` gains
+`abi_only = true`."#,
+};
+/// [`LIMITED_TO_ABI_ONLY_CODE`]'s name, as findings carry it.
+pub const LIMITED_TO_ABI_ONLY: &str = LIMITED_TO_ABI_ONLY_CODE.name;
+
+/// `compat-new`: its registry entry (`stable-abi explain compat-new`).
+pub const NEW_CODE: Code = Code {
+    name: "compat-new",
+    command: "compat",
+    summary: "a new item (allowed)",
+    doc: r#"An item in NEW that OLD lacks, added in a release
+after OLD's, up to NEW's.
+
+Why it matters: nothing breaks; the note lists what NEW adds to the
+Stable ABI, which is then promised for every later release.
+
+Example: `[function.PyLong_AsInt] added = '3.13'` on the 3.13 branch."#,
+};
+/// [`NEW_CODE`]'s name, as findings carry it.
+pub const NEW: &str = NEW_CODE.name;
+
+/// `compat-new-not-current`: its registry entry (`stable-abi explain compat-new-not-current`).
+pub const NEW_NOT_CURRENT_CODE: Code = Code {
+    name: "compat-new-not-current",
+    command: "compat",
+    summary: "a new item whose `added` is not after OLD's release, up to NEW's",
+    doc: r#"An item new in NEW whose `added` is
+OLD's release or older (OLD, of that release, lacks it), or newer than
+NEW's release.
+
+Why it matters: an item cannot appear in a release that has already shipped; an
+older `added` makes extensions that target the older release fail to
+load there. (It is also what a retroactive listing of an item the
+headers always had looks like: then the warning is to be accepted.)
+
+Example: `[function.PyFoo] added = '3.12'` appearing between two commits
+of the 3.14 branch."#,
+};
+/// [`NEW_NOT_CURRENT_CODE`]'s name, as findings carry it.
+pub const NEW_NOT_CURRENT: &str = NEW_NOT_CURRENT_CODE.name;
 
 /// An item of OLD that NEW lacks: [`REMOVED`], [`ABI_ONLY_REMOVED`], or
 /// for a feature macro [`super::features::FEATURE_MACRO_REMOVED`].

@@ -47,6 +47,31 @@ const fn rule(name: &'static str, severity: Severity, summary: &'static str) -> 
     }
 }
 
+/// Every code of `compat` but the layout's, in reporting order (manifest
+/// rules, then header rules), for the registry of codes ([`crate::codes`]).
+pub const CODES: &[&crate::codes::Code] = &[
+    &items::REMOVED_CODE,
+    &items::ABI_ONLY_REMOVED_CODE,
+    &features::FEATURE_MACRO_REMOVED_CODE,
+    &items::KIND_CHANGED_CODE,
+    &items::ADDED_CHANGED_CODE,
+    &items::IFDEF_ADDED_CODE,
+    &structs::STRUCT_ABI_KIND_CHANGED_CODE,
+    &structs::MEMBER_REMOVED_CODE,
+    &structs::MEMBER_REORDERED_CODE,
+    &features::WINDOWS_CHANGED_CODE,
+    &items::NEW_NOT_CURRENT_CODE,
+    &items::LIMITED_TO_ABI_ONLY_CODE,
+    &items::NEW_CODE,
+    &headers::PROTOTYPE_CHANGED_CODE,
+    &headers::CONST_CHANGED_CODE,
+    &headers::CONST_UNEVALUATED_CODE,
+    &headers::TYPEDEF_CHANGED_CODE,
+    &headers::STRUCT_CHANGED_CODE,
+    &headers::MEMBER_MOVED_CODE,
+    &headers::MEMBERS_INSERTED_CODE,
+];
+
 /// Every manifest-level rule, in the order findings are reported.
 pub const RULES: &[Rule] = &[
     rule(

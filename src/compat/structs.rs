@@ -1,46 +1,68 @@
 //! Manifest-level rules about structs: `struct_abi_kind` and `members`.
 
+use crate::codes::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, StructAbiKind};
 use crate::version::Version;
 
 use super::Pair;
 
-/// `compat-struct-abi-kind-changed`: a struct's `struct_abi_kind` moved
-/// towards more exposure (`opaque` → `members` → `full-abi`) or away from
-/// `full-abi`.
-///
-/// Why: away from `full-abi`, extensions built for OLD embed the struct or
-/// use its size, which NEW no longer promises; towards more exposure, NEW
-/// freezes a layout that OLD left free — a promise that older releases, at
-/// the same `Py_LIMITED_API`, do not keep. (`members` → `opaque` is
-/// reported as its members removed.)
-///
-/// `'abi3t-opaque'` is `'full-abi'` in abi3 and `'opaque'` in abi3t
-/// (PEP 803): the rule compares what each kind means in abi3, and in abi3t
-/// too when OLD is 3.15 or newer (before, there was no abi3t to break).
-///
-/// Example: `[struct.PyModuleDef_Base] struct_abi_kind = 'full-abi'`
-/// becomes `'opaque'`.
-pub const STRUCT_ABI_KIND_CHANGED: &str = "compat-struct-abi-kind-changed";
+/// `compat-struct-abi-kind-changed`: its registry entry (`stable-abi explain compat-struct-abi-kind-changed`).
+pub const STRUCT_ABI_KIND_CHANGED_CODE: Code = Code {
+    name: "compat-struct-abi-kind-changed",
+    command: "compat",
+    summary: "struct_abi_kind moved towards more exposure or away from 'full-abi'",
+    doc: r#"A struct's `struct_abi_kind` moved
+towards more exposure (`opaque` → `members` → `full-abi`) or away from
+`full-abi`.
 
-/// `compat-member-removed`: a member listed for a `'members'` struct in OLD
-/// is not listed in NEW.
-///
-/// Why: extensions built for OLD read that member at its offset.
-///
-/// Example: `members = ['ob_refcnt', 'ob_type']` becomes `['ob_type']`.
-pub const MEMBER_REMOVED: &str = "compat-member-removed";
+Why it matters: away from `full-abi`, extensions built for OLD embed the struct or
+use its size, which NEW no longer promises; towards more exposure, NEW
+freezes a layout that OLD left free — a promise that older releases, at
+the same `Py_LIMITED_API`, do not keep. (`members` → `opaque` is
+reported as its members removed.)
 
-/// `compat-member-reordered`: the members listed in OLD are not, in the same
-/// order, the start of NEW's list (one moved, or a new one inserted before
-/// an old one).
-///
-/// Why: the listed members of a `'members'` struct are accessed at fixed
-/// offsets; moving one moves them.
-///
-/// Example: `['ob_refcnt', 'ob_type']` becomes `['ob_type', 'ob_refcnt']`.
-pub const MEMBER_REORDERED: &str = "compat-member-reordered";
+`'abi3t-opaque'` is `'full-abi'` in abi3 and `'opaque'` in abi3t
+(PEP 803): the rule compares what each kind means in abi3, and in abi3t
+too when OLD is 3.15 or newer (before, there was no abi3t to break).
+
+Example: `[struct.PyModuleDef_Base] struct_abi_kind = 'full-abi'`
+becomes `'opaque'`."#,
+};
+/// [`STRUCT_ABI_KIND_CHANGED_CODE`]'s name, as findings carry it.
+pub const STRUCT_ABI_KIND_CHANGED: &str = STRUCT_ABI_KIND_CHANGED_CODE.name;
+
+/// `compat-member-removed`: its registry entry (`stable-abi explain compat-member-removed`).
+pub const MEMBER_REMOVED_CODE: Code = Code {
+    name: "compat-member-removed",
+    command: "compat",
+    summary: "a listed member of a 'members' struct was removed",
+    doc: r#"A member listed for a `'members'` struct in OLD
+is not listed in NEW.
+
+Why it matters: extensions built for OLD read that member at its offset.
+
+Example: `members = ['ob_refcnt', 'ob_type']` becomes `['ob_type']`."#,
+};
+/// [`MEMBER_REMOVED_CODE`]'s name, as findings carry it.
+pub const MEMBER_REMOVED: &str = MEMBER_REMOVED_CODE.name;
+
+/// `compat-member-reordered`: its registry entry (`stable-abi explain compat-member-reordered`).
+pub const MEMBER_REORDERED_CODE: Code = Code {
+    name: "compat-member-reordered",
+    command: "compat",
+    summary: "the listed members of a 'members' struct moved",
+    doc: r#"The members listed in OLD are not, in the same
+order, the start of NEW's list (one moved, or a new one inserted before
+an old one).
+
+Why it matters: the listed members of a `'members'` struct are accessed at fixed
+offsets; moving one moves them.
+
+Example: `['ob_refcnt', 'ob_type']` becomes `['ob_type', 'ob_refcnt']`."#,
+};
+/// [`MEMBER_REORDERED_CODE`]'s name, as findings carry it.
+pub const MEMBER_REORDERED: &str = MEMBER_REORDERED_CODE.name;
 
 /// How much of the struct the Stable ABI exposes.
 /// (`kind` as it means in one ABI: never 'abi3t-opaque'.)
