@@ -62,23 +62,48 @@ fn checks(json: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// One wheel as the tests build it: `spam` compiled from `source` with
+/// `define` as `file_name`, in `spam-1.0-<name_tag>-linux_x86_64.whl`
+/// whose WHEEL file says `<wheel_tag>-linux_x86_64`.
+struct Wheel<'a> {
+    file_name: &'a str,
+    source: &'a str,
+    define: &'a str,
+    name_tag: &'a str,
+    wheel_tag: &'a str,
+}
+
+impl Wheel<'_> {
+    /// Builds and audits it: the exit code, the JSON and the text; `None`
+    /// when skipped (no 3.15 tree or no compiler; a failure under CI).
+    fn audit(&self, test: &str) -> Option<(Option<i32>, serde_json::Value, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let so = build(test, dir.path(), self.file_name, self.source, self.define)?;
+        let wheel = format!("spam-1.0-{}-linux_x86_64.whl", self.name_tag);
+        cc::wheel(
+            &dir.path().join(&wheel),
+            Some(&format!("{}-linux_x86_64", self.wheel_tag)),
+            &[(&format!("spam/{}", self.file_name), so)],
+        );
+        Some(audit(dir.path(), &wheel))
+    }
+}
+
 const ABI3T: &str = "-DPy_TARGET_ABI3T=0x030F0000";
 const ABI3: &str = "-DPy_LIMITED_API=0x030F0000";
 
 #[test]
 fn abi3t_module_with_modexport_passes() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "abi3t_module_with_modexport_passes";
-    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3t.so",
+        source: MODEXPORT,
+        define: ABI3T,
+        name_tag: "cp315-abi3t",
+        wheel_tag: "cp315-abi3t",
+    };
+    let Some((code, json, text)) = wheel.audit("abi3t_module_with_modexport_passes") else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3t-linux_x86_64"),
-        &[("spam/spam.abi3t.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(
         json["inputs"][0]["extensions"][0]["abis"],
@@ -92,36 +117,33 @@ fn abi3t_module_with_modexport_passes() {
 
 #[test]
 fn abi3t_module_with_only_pyinit_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "abi3t_module_with_only_pyinit_fails";
-    let Some(so) = build(test, dir.path(), "spam.abi3t.so", PYINIT_ONLY, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3t.so",
+        source: PYINIT_ONLY,
+        define: ABI3T,
+        name_tag: "cp315-abi3t",
+        wheel_tag: "cp315-abi3t",
+    };
+    let Some((code, json, text)) = wheel.audit("abi3t_module_with_only_pyinit_fails") else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3t-linux_x86_64"),
-        &[("spam/spam.abi3t.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["abi3t-needs-modexport"], "{text}");
 }
 
 #[test]
 fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "abi3_abi3t_wheel_with_only_an_abi3_so_fails";
-    let Some(so) = build(test, dir.path(), "spam.abi3.so", MODEXPORT, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3.so",
+        source: MODEXPORT,
+        define: ABI3T,
+        name_tag: "cp315-abi3.abi3t",
+        wheel_tag: "cp315-abi3.abi3t",
+    };
+    let Some((code, json, text)) = wheel.audit("abi3_abi3t_wheel_with_only_an_abi3_so_fails")
+    else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3.abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3.abi3t-linux_x86_64"),
-        &[("spam/spam.abi3.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(1), "{text}");
     // Two claims: abi3 is fine, abi3t's interpreters never load `.abi3.so`.
     assert_eq!(
@@ -137,36 +159,34 @@ fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
 
 #[test]
 fn abi3t_claimed_for_3_13_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "abi3t_claimed_for_3_13_fails";
-    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3t.so",
+        source: MODEXPORT,
+        define: ABI3T,
+        name_tag: "cp313-abi3t",
+        wheel_tag: "cp313-abi3t",
+    };
+    let Some((code, json, text)) = wheel.audit("abi3t_claimed_for_3_13_fails") else {
         return;
     };
-    let wheel = "spam-1.0-cp313-abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp313-abi3t-linux_x86_64"),
-        &[("spam/spam.abi3t.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["abi3t-too-early"], "{text}");
 }
 
 #[test]
 fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "modexport_is_not_a_symbol_finding_in_an_abi3_wheel";
-    let Some(so) = build(test, dir.path(), "spam.abi3.so", MODEXPORT, ABI3) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3.so",
+        source: MODEXPORT,
+        define: ABI3,
+        name_tag: "cp315-abi3",
+        wheel_tag: "cp315-abi3",
+    };
+    let Some((code, json, text)) =
+        wheel.audit("modexport_is_not_a_symbol_finding_in_an_abi3_wheel")
+    else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3-linux_x86_64"),
-        &[("spam/spam.abi3.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("PyModExport_spam"), "{text}");
     assert_eq!(checks(&json), Vec::<String>::new());
@@ -174,18 +194,16 @@ fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
 
 #[test]
 fn wheel_file_and_name_must_agree() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "wheel_file_and_name_must_agree";
-    let Some(so) = build(test, dir.path(), "spam.abi3t.so", MODEXPORT, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3t.so",
+        source: MODEXPORT,
+        define: ABI3T,
+        name_tag: "cp315-abi3t",
+        wheel_tag: "cp315-abi3",
+    };
+    let Some((code, json, text)) = wheel.audit("wheel_file_and_name_must_agree") else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3-linux_x86_64"),
-        &[("spam/spam.abi3t.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["tag-mismatch"], "{text}");
 }
@@ -221,22 +239,21 @@ fn a_linux_module_importing_a_windows_item_fails() {
 
 #[test]
 fn abi3t_module_using_a_module_def_function_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let test = "abi3t_module_using_a_module_def_function_fails";
     let source = MODEXPORT.replace(
         "return PyLong_FromLong(42);",
         "return PyModule_Create2(NULL, 3);",
     );
-    let Some(so) = build(test, dir.path(), "spam.abi3t.so", &source, ABI3T) else {
+    let wheel = Wheel {
+        file_name: "spam.abi3t.so",
+        source: &source,
+        define: ABI3T,
+        name_tag: "cp315-abi3t",
+        wheel_tag: "cp315-abi3t",
+    };
+    let Some((code, json, text)) = wheel.audit("abi3t_module_using_a_module_def_function_fails")
+    else {
         return;
     };
-    let wheel = "spam-1.0-cp315-abi3t-linux_x86_64.whl";
-    cc::wheel(
-        &dir.path().join(wheel),
-        Some("cp315-abi3t-linux_x86_64"),
-        &[("spam/spam.abi3t.so", so)],
-    );
-    let (code, json, text) = audit(dir.path(), wheel);
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(checks(&json), ["abi3t-unusable"], "{text}");
     assert!(text.contains("imports PyModule_Create2, which takes or returns a PyModuleDef"));
