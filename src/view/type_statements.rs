@@ -84,28 +84,7 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
 
 /// The index after the `}` matching the `{` at `open` (or the end).
 fn matching_brace(code: &[u8], open: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < code.len() {
-        match code[i] {
-            b'{' => depth += 1,
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < code.len() && code[i] != quote && code[i] != b'\n' {
-                    i += if code[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    code.len()
+    super::struct_body::closing_brace(code, open).map_or(code.len(), |close| close + 1)
 }
 
 /// The kept code with each run of blanks squeezed to one space: what
