@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{stable_abi, stderr, stdout};
 
@@ -29,23 +28,6 @@ const NEW: &str = "\
 
 const PATCHLEVEL: &str = "#define PY_MINOR_VERSION        14\n";
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
-
 fn write_tree(root: &Path, manifest: &str) {
     std::fs::create_dir_all(root.join("Misc")).unwrap();
     std::fs::create_dir_all(root.join("Include")).unwrap();
@@ -57,12 +39,12 @@ fn write_tree(root: &Path, manifest: &str) {
 fn two_commits() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, &["init", "-q"]);
+    common::git(root, &["init", "-q"]);
     write_tree(root, OLD);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "old"]);
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-q", "-m", "old"]);
     write_tree(root, NEW);
-    git(root, &["commit", "-q", "-am", "new"]);
+    common::git(root, &["commit", "-q", "-am", "new"]);
     dir
 }
 

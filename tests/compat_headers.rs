@@ -264,26 +264,10 @@ fn header_changes_from_3_13_to_3_15_are_the_real_ones() {
 fn a_revisions_headers_come_from_git_archive() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .current_dir(root)
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    };
-    git(&["init", "-q"]);
+    common::git(root, &["init", "-q"]);
     write_tree(root, HEADER);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "old"]);
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-q", "-m", "old"]);
     write_tree(
         root,
         &HEADER.replacen("PyFoo(long value,", "PyFoo(int value,", 1),

@@ -68,23 +68,6 @@ fn pre_commit() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", text(&output));
-}
-
 #[test]
 fn hook_passes_on_a_pristine_tree_and_fails_on_a_stale_generated_file() {
     let test = "pre_commit_hook";
@@ -106,9 +89,9 @@ fn hook_passes_on_a_pristine_tree_and_fails_on_a_stale_generated_file() {
         }
     };
     let (dir, checkout) = common::scratch_copy(&tree, &TREE_PARTS);
-    git(&checkout, &["init", "-q"]);
-    git(&checkout, &["add", "-A"]);
-    git(&checkout, &["commit", "-q", "-m", "CPython 3.13.15"]);
+    common::git(&checkout, &["init", "-q"]);
+    common::git(&checkout, &["add", "-A"]);
+    common::git(&checkout, &["commit", "-q", "-m", "CPython 3.13.15"]);
 
     let this_repo = env!("CARGO_MANIFEST_DIR");
     let home = dir.path().join("pre-commit-home");

@@ -197,3 +197,22 @@ pub fn abi3t_tree(test: &str) -> Option<PathBuf> {
         ),
     )
 }
+
+/// Runs `git ARGS` in `dir` as a test repository's committer (a fixed
+/// identity, no signing), and asserts that it succeeds.
+#[allow(dead_code)]
+pub fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
