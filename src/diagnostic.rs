@@ -3,7 +3,8 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -14,22 +15,29 @@ use crate::version::Version;
 /// A place in a file; line and column count from 1.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
-    pub path: PathBuf,
+    /// Shared: a view of the headers holds thousands of locations in a
+    /// few hundred files, so each holds a reference, not a copy.
+    pub path: Arc<Path>,
     pub line: usize,
     pub column: usize,
 }
 
 impl Location {
-    pub fn new(path: impl Into<PathBuf>, line: usize, column: usize) -> Location {
+    pub fn new(path: impl AsRef<Path>, line: usize, column: usize) -> Location {
+        Location::shared(&Arc::from(path.as_ref()), line, column)
+    }
+
+    /// A location in a file whose path is already shared.
+    pub fn shared(path: &Arc<Path>, line: usize, column: usize) -> Location {
         Location {
-            path: path.into(),
+            path: Arc::clone(path),
             line,
             column,
         }
     }
 
     /// The location of byte `offset` in `text`.
-    pub fn of_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
+    pub fn of_offset(path: impl AsRef<Path>, text: &str, offset: usize) -> Location {
         let offset = offset.min(text.len());
         let before = &text.as_bytes()[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -65,7 +73,13 @@ impl LineIndex {
 
     /// The location of byte `offset` of `text`, the text the index was made
     /// from (columns count characters, as editors do).
-    pub fn location(&self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
+    pub fn location(&self, path: impl AsRef<Path>, text: &str, offset: usize) -> Location {
+        let (line, column) = self.line_column(text, offset);
+        Location::new(path, line, column)
+    }
+
+    /// The line and column of byte `offset` of `text`.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self
             .line_starts
@@ -81,7 +95,7 @@ impl LineIndex {
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count())
             + 1;
-        Location::new(path, line, column)
+        (line, column)
     }
 }
 
@@ -222,11 +236,11 @@ impl Finding {
     }
 
     /// The file the finding is in, whether or not at a line.
-    pub fn path(&self) -> Option<&PathBuf> {
+    pub fn path(&self) -> Option<&Path> {
         self.location
             .as_ref()
-            .map(|l| &l.path)
-            .or(self.file.as_ref())
+            .map(|l| &*l.path)
+            .or(self.file.as_deref())
     }
 
     /// The finding is about `abi`.

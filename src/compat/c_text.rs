@@ -9,7 +9,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::decl_text;
 use crate::diagnostic::Location;
@@ -37,7 +38,7 @@ const MAX_TOKENS: usize = 100_000;
 /// The headers of one view, read on demand (each file once).
 pub struct Source<'a> {
     pub view: &'a View,
-    files: RefCell<HashMap<PathBuf, std::rc::Rc<String>>>,
+    files: RefCell<HashMap<Arc<Path>, std::rc::Rc<String>>>,
 }
 
 impl<'a> Source<'a> {

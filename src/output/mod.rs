@@ -34,7 +34,7 @@ pub mod sarif;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -89,7 +89,7 @@ fn to_value(value: impl Serialize) -> Value {
 struct JsonFinding<'a> {
     #[serde(flatten)]
     finding: &'a Finding,
-    path: Option<&'a PathBuf>,
+    path: Option<&'a Path>,
     line: Option<usize>,
     column: Option<usize>,
 }

@@ -292,7 +292,7 @@ impl TypeWalker<'_> {
     }
 
     fn text(&self, node: Node) -> String {
-        String::from_utf8_lossy(&self.code[node.byte_range()]).into_owned()
+        lex::lossy(&self.code[node.byte_range()]).into_owned()
     }
 
     fn visit(&mut self, node: Node) {

@@ -2,7 +2,8 @@
 //! directives (with the structure of its conditionals already matched) and
 //! its declarations, in file order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{LineIndex, LocatedError, Location};
 
@@ -108,7 +109,7 @@ pub enum Item {
 #[derive(Debug)]
 pub struct FileIr {
     /// The path shown in locations.
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     pub text: String,
     lines: LineIndex,
     pub items: Vec<Item>,
@@ -118,7 +119,8 @@ pub struct FileIr {
 impl FileIr {
     /// A file that could not be read: entering it is the error.
     pub fn unreadable(path: PathBuf, message: String) -> FileIr {
-        let error = LocatedError::new(Location::new(path.clone(), 1, 1), message);
+        let path: Arc<Path> = path.into();
+        let error = LocatedError::new(Location::shared(&path, 1, 1), message);
         FileIr {
             path,
             text: String::new(),
@@ -129,8 +131,8 @@ impl FileIr {
     }
 
     pub fn location(&self, offset: u32) -> Location {
-        self.lines
-            .location(self.path.clone(), &self.text, offset as usize)
+        let (line, column) = self.lines.line_column(&self.text, offset as usize);
+        Location::shared(&self.path, line, column)
     }
 }
 
@@ -163,7 +165,7 @@ pub struct Scanned {
 /// Finds the directive lines of a header.
 pub fn scan(path: PathBuf, text: String) -> Scanned {
     let ir = FileIr {
-        path,
+        path: path.into(),
         lines: LineIndex::new(&text),
         text,
         items: Vec::new(),

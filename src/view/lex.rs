@@ -1,6 +1,7 @@
 //! The preprocessor's view of characters: comments and line splices removed
 //! (keeping every byte offset, so locations stay exact), then tokens.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -68,6 +69,24 @@ impl Interner {
                 .map_or("", |name| name),
         }
     }
+}
+
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD.
+///
+/// Valid text (every header CPython ships) goes through std's validation,
+/// which skips ASCII a word at a time, and is borrowed, not copied;
+/// `String::from_utf8_lossy` alone checks byte by byte.
+pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Like [`lossy`], taking ownership: valid text keeps its buffer.
+pub fn lossy_owned(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
 }
 
 /// Returns `text` with comments and backslash-newlines replaced by spaces,
@@ -207,7 +226,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
                 i = skip_quoted(text, i, end);
                 literal(text, begin, i, quote)
             } else {
-                TokKind::Ident(interner.intern(&String::from_utf8_lossy(word)))
+                TokKind::Ident(interner.intern(&lossy(word)))
             }
         } else if b.is_ascii_digit() || (b == b'.' && i + 1 < end && text[i + 1].is_ascii_digit()) {
             // A preprocessing number: digits, letters, dots, and signs after e/p.
@@ -222,7 +241,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
                     break;
                 }
             }
-            TokKind::Number(String::from_utf8_lossy(&text[begin..i]).into())
+            TokKind::Number(lossy(&text[begin..i]).into())
         } else if b == b'"' || b == b'\'' {
             i = skip_quoted(text, i, end);
             literal(text, begin, i, b)
@@ -231,7 +250,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
             TokKind::Punct(if i - begin == 2 { "##" } else { HASH })
         } else if let Some(p) = PUNCTS
             .iter()
-            .find(|p| text[i..end].starts_with(p.as_bytes()))
+            .find(|p| p.as_bytes()[0] == b && text[i..end].starts_with(p.as_bytes()))
         {
             i += p.len();
             TokKind::Punct(p)
@@ -254,7 +273,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
 }
 
 fn literal(text: &[u8], begin: usize, end: usize, quote: u8) -> TokKind {
-    let body: Box<str> = String::from_utf8_lossy(&text[begin..end]).into();
+    let body: Box<str> = lossy(&text[begin..end]).into();
     if quote == b'\'' {
         TokKind::Char(body)
     } else {

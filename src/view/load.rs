@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
-use super::lex::{Interner, Sym};
+use super::lex::{self, Interner, Sym};
 use super::profile;
 
 /// The parsed headers and the virtual files that stand for the compiler,
@@ -154,7 +154,7 @@ pub fn load(root: &Path) -> Loaded {
         let path = display_path(root, &relative);
         let file = match std::fs::read(root.join(&relative)) {
             Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let text = lex::lossy_owned(bytes);
                 let file = ir::scan(path, text);
                 loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
                 for name in file.quoted_includes() {
@@ -236,7 +236,7 @@ fn defined_in_unreached_headers(root: &Path, reached: &HashSet<&Path>) -> Vec<St
 
 /// `NAME` of every `# define NAME` line.
 fn defined_names_in(text: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(text);
+    let text = lex::lossy(text);
     text.lines()
         .filter_map(|line| {
             let directive = line.trim_start().strip_prefix('#')?.trim_start();
@@ -269,7 +269,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
         }
     }
     let mut resolver = Alone(Interner::default());
-    let text = String::from_utf8_lossy(text).into_owned();
+    let text = lex::lossy(text).into_owned();
     let file = ir::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
     finish(
         vec![file],
