@@ -106,14 +106,14 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
         .functions
         .keys()
         .chain(view.data.keys())
-        .cloned()
+        .map(|name| name.to_string())
         .collect();
     let mut problems = differences(
         &format!("{abi} declarations"),
         &declared,
         &lines(&expected.join("declarations-3.15.txt")),
     );
-    let macros = view.macros.keys().cloned().collect();
+    let macros = view.macros.keys().map(|name| name.to_string()).collect();
     problems.extend(differences(
         &format!("{abi} macros"),
         &macros,
@@ -128,7 +128,7 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
             .map(|item| {
                 let complete = view
                     .structs
-                    .get(&item.name)
+                    .get(item.name.as_str())
                     .is_some_and(|def| def.members.is_some());
                 let state = if complete { "complete" } else { "incomplete" };
                 format!("{} {state}", item.name)

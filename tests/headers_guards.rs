@@ -5,14 +5,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use stable_abi::checks::{run_checks, Context};
 use stable_abi::diagnostic::{Finding, Location};
 use stable_abi::manifest::{Kind, Manifest};
 use stable_abi::version::Version;
-use stable_abi::view::{Decl, Defines, Headers, View};
+use stable_abi::view::{ByName, Decl, Defines, Headers, View};
 
 /// The kinds `guards.txt` covers.
 const GUARD_KINDS: [Kind; 4] = [Kind::Function, Kind::Data, Kind::Macro, Kind::Const];
@@ -48,14 +47,14 @@ fn expected_lines(expected: &Path) -> Vec<String> {
 /// A view made of the oracle's own lists: declarations (as functions or
 /// data, by the manifest's kind) and macros.
 fn oracle_view(manifest: &Manifest, expected: &Path, version: Version) -> View {
-    let names = |file: String| -> BTreeMap<String, Decl> {
+    let names = |file: String| -> ByName<Decl> {
         let path = expected.join(&file);
         let text = std::fs::read_to_string(&path).unwrap();
         text.lines()
             .enumerate()
             .map(|(index, name)| {
                 let location = Location::new(&path, index + 1, 1);
-                (name.to_string(), Decl { location })
+                (name.into(), Decl { location })
             })
             .collect()
     };

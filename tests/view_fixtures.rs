@@ -29,7 +29,7 @@ fn v(minor: u8) -> Option<Version> {
 }
 
 fn functions(view: &View) -> Vec<&str> {
-    view.functions.keys().map(String::as_str).collect()
+    view.functions.keys().map(|name| &**name).collect()
 }
 
 fn define(name: &str) -> Defines {
@@ -157,7 +157,7 @@ fn structs_have_members_or_are_opaque() {
 #[test]
 fn typedef_names() {
     let view = view(v(13));
-    let names: Vec<&str> = view.typedefs.keys().map(String::as_str).collect();
+    let names: Vec<&str> = view.typedefs.keys().map(|name| &**name).collect();
     assert_eq!(
         names,
         ["PyFull", "PyLater", "PyOpaque", "PyWithHead", "Py_callback"]

@@ -67,7 +67,11 @@ fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest, configured: &BT
         let view = headers
             .view(Some(version), &Defines::default())
             .unwrap_or_else(|err| panic!("view {version}: {err:#}"));
-        let declared = view.functions.keys().chain(view.data.keys()).cloned();
+        let declared = view
+            .functions
+            .keys()
+            .chain(view.data.keys())
+            .map(|name| name.to_string());
         let decl_file = expected.join(format!("declarations-{version}.txt"));
         problems.extend(compare(
             &format!("{} declarations {version}", tree.display()),
@@ -78,7 +82,7 @@ fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest, configured: &BT
         let macro_file = expected.join(format!("macros-{version}.txt"));
         problems.extend(compare(
             &format!("{} macros {version}", tree.display()),
-            view.macros.keys().cloned(),
+            view.macros.keys().map(|name| name.to_string()),
             &read_names(&macro_file),
             &relevant_macro,
         ));

@@ -54,6 +54,7 @@ fn gcc_declarations(
         view.functions
             .into_keys()
             .chain(view.data.into_keys())
+            .map(|name| name.to_string())
             .collect(),
     )
 }
@@ -93,6 +94,7 @@ fn view_matches_gcc_in_other_configurations() {
             .functions
             .into_keys()
             .chain(view.data.into_keys())
+            .map(|name| name.to_string())
             .collect();
         assert!(ours.len() > 500);
         let only_ours: Vec<_> = ours.difference(&expected).collect();

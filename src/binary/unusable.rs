@@ -122,7 +122,7 @@ pub fn derive(manifest: &Manifest, root: &Path) -> Option<Unusable> {
             .iter()
             .find(|w| defined_by_extensions.contains(w.as_str()))
         {
-            unusable.insert(name.clone(), ty.clone());
+            unusable.insert(name.to_string(), ty.clone());
         }
     }
     Some(unusable)

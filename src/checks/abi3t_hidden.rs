@@ -73,7 +73,7 @@ impl Hidden {
         };
         for (name, def) in &abi3.structs {
             if def.members.is_some() && !complete_in_abi3t(name) {
-                hidden.types.insert(name.clone());
+                hidden.types.insert(name.to_string());
             }
         }
         let kept_members: BTreeSet<&String> = abi3t
@@ -83,7 +83,7 @@ impl Hidden {
             .flatten()
             .collect();
         for name in &hidden.types {
-            for member in abi3.structs[name].members.iter().flatten() {
+            for member in abi3.structs[name.as_str()].members.iter().flatten() {
                 if !kept_members.contains(member) {
                     hidden
                         .members
@@ -96,7 +96,7 @@ impl Hidden {
             .macros
             .keys()
             .filter(|name| !abi3t.macros.contains_key(*name))
-            .cloned()
+            .map(|name| name.to_string())
             .collect();
         hidden
     }
@@ -143,7 +143,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
             let Some(reason) = hidden.needed_by(body) else {
                 continue;
             };
-            let Some(decl) = abi3t.macros.get(name) else {
+            let Some(decl) = abi3t.macros.get(name.as_str()) else {
                 continue;
             };
             found

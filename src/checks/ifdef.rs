@@ -100,10 +100,10 @@ pub fn check(context: &Context) -> Vec<Finding> {
                 ),
                 (Some(_), None) => continue,
             };
-            let finding = Finding::error(NAME, name, message)
+            let finding = Finding::error(NAME, &**name, message)
                 .at(Some(location))
                 .versions(vec![current]);
-            findings.entry(name.clone()).or_insert(finding);
+            findings.entry(name.to_string()).or_insert(finding);
         }
         // Functions and data declared only when this feature macro is defined.
         for (name, location) in on.functions.iter().chain(&on.data) {
@@ -131,10 +131,10 @@ pub fn check(context: &Context) -> Vec<Finding> {
                 ),
             };
             let location: Location = location.location.clone();
-            let finding = Finding::error(NAME, name, message)
+            let finding = Finding::error(NAME, &**name, message)
                 .at(Some(location))
                 .versions(vec![current]);
-            findings.entry(name.clone()).or_insert(finding);
+            findings.entry(name.to_string()).or_insert(finding);
         }
     }
     findings.into_values().collect()

@@ -218,7 +218,7 @@ impl<'a> Context<'a> {
             Some((_, current)) => manifest
                 .feature_macros()
                 .into_iter()
-                .filter(|item| current.macros.contains_key(&item.name))
+                .filter(|item| current.macros.contains_key(item.name.as_str()))
                 .map(|item| item.name.clone())
                 .collect(),
             None => BTreeSet::new(),

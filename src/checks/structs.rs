@@ -121,7 +121,7 @@ fn check_item(context: &Context, abi: Abi, item: &Item) -> Option<Finding> {
         if *version < added {
             continue;
         }
-        let Some(def) = view.structs.get(&item.name) else {
+        let Some(def) = view.structs.get(item.name.as_str()) else {
             continue;
         };
         let Some(problem) = problem(abi, item, def) else {

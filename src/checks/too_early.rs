@@ -42,7 +42,10 @@ pub fn check(context: &Context) -> Vec<Finding> {
         let Some(added) = item.added else { continue };
         let early = context.holds_for(
             |version| version < added,
-            |view| !view.macros.contains_key(&item.name) && declared(view, &item.name).is_some(),
+            |view| {
+                !view.macros.contains_key(item.name.as_str())
+                    && declared(view, &item.name).is_some()
+            },
         );
         let Some((_, view)) = early.first_view else {
             continue;

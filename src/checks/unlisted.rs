@@ -61,12 +61,12 @@ fn allowed(context: &Context) -> BTreeSet<String> {
 fn unlisted_in<'v>(
     view: &'v View,
     allowed: &'v BTreeSet<String>,
-) -> impl Iterator<Item = (&'v String, &'v Location)> + 'v {
+) -> impl Iterator<Item = (&'v str, &'v Location)> + 'v {
     view.functions
         .iter()
         .chain(&view.data)
-        .filter(move |(name, _)| !allowed.contains(*name))
-        .map(|(name, decl)| (name, &decl.location))
+        .filter(move |(name, _)| !allowed.contains(&***name))
+        .map(|(name, decl)| (&**name, &decl.location))
 }
 
 /// One finding for `name`, declared at `versions` (the first at `location`).
@@ -110,7 +110,7 @@ pub fn at_version(context: &Context, version: Version, view: &View) -> Vec<Findi
 
 pub fn check(context: &Context) -> Vec<Finding> {
     let allowed = allowed(context);
-    let mut found: BTreeMap<&String, (Vec<Version>, &Location)> = BTreeMap::new();
+    let mut found: BTreeMap<&str, (Vec<Version>, &Location)> = BTreeMap::new();
     for (version, view) in &context.views {
         for (name, location) in unlisted_in(view, &allowed) {
             found

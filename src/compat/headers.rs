@@ -294,7 +294,7 @@ fn differences(
     new_src: &Source,
 ) -> Vec<(&'static str, Decl, Decl)> {
     let (old, new) = (old_src.view, new_src.view);
-    let name = &new_item.name;
+    let name = new_item.name.as_str();
     let text = |view: &View, kind: DeclKind| -> Option<Decl> {
         let location = match kind {
             DeclKind::Prototype => &view.symbol(name)?.location,
@@ -373,7 +373,7 @@ fn struct_differences(
         (Some(StructAbiKind::Members), Some(StructAbiKind::Members)) => {
             let members = |view: &View| {
                 view.structs
-                    .get(&new_item.name)
+                    .get(new_item.name.as_str())
                     .and_then(|s| s.members.clone())
                     .unwrap_or_default()
             };

@@ -119,18 +119,26 @@ struct ExprParser<'t> {
 const MAX_DEPTH: usize = 256;
 
 /// Binary operators by precedence level, loosest first.
-const LEVELS: [&[&str]; 9] = [
-    &["||"],
-    &["&&"],
-    &["|"],
-    &["^"],
-    &["&"],
-    &["==", "!="],
-    &["<", ">", "<=", ">="],
-    &["<<", ">>"],
-    &["+", "-"],
-];
-const MULTIPLICATIVE: &[&str] = &["*", "/", "%"];
+/// The binary operators' precedence, loosest first (C11 6.5.5–6.5.14):
+/// `||` is 0, `*` `/` `%` are [`MULTIPLICATIVE`].
+fn precedence(op: &str) -> Option<usize> {
+    Some(match op {
+        "||" => 0,
+        "&&" => 1,
+        "|" => 2,
+        "^" => 3,
+        "&" => 4,
+        "==" | "!=" => 5,
+        "<" | ">" | "<=" | ">=" => 6,
+        "<<" | ">>" => 7,
+        "+" | "-" => 8,
+        "*" | "/" | "%" => MULTIPLICATIVE,
+        _ => return None,
+    })
+}
+
+/// The precedence of `*`, `/` and `%`, the tightest binary operators.
+const MULTIPLICATIVE: usize = 9;
 
 impl ExprParser<'_> {
     fn peek_punct(&self) -> Option<&'static str> {
@@ -190,20 +198,25 @@ impl ExprParser<'_> {
         Ok(chosen)
     }
 
+    /// The binary operators of precedence `level` and tighter, left to
+    /// right (precedence climbing: one loop, not a call per level).
     fn binary(&mut self, level: usize, live: bool) -> Result<Value, String> {
-        if level == LEVELS.len() {
-            return self.multiplicative(live);
-        }
-        let mut left = self.binary(level + 1, live)?;
-        while let Some(op) = self.peek_punct().filter(|p| LEVELS[level].contains(p)) {
+        let mut left = self.unary(live)?;
+        while let Some((op, op_level)) = self
+            .peek_punct()
+            .and_then(|op| Some((op, precedence(op)?)))
+            .filter(|&(_, op_level)| op_level >= level)
+        {
             self.pos += 1;
             let right_live = match op {
                 "||" => live && !left.is_true(),
                 "&&" => live && left.is_true(),
                 _ => live,
             };
-            let right = self.binary(level + 1, right_live)?;
-            self.track(op, left, right);
+            let right = self.binary(op_level + 1, right_live)?;
+            if op_level != MULTIPLICATIVE {
+                self.track(op, left, right);
+            }
             left = apply(op, left, right, live)?;
         }
         Ok(left)
@@ -237,16 +250,6 @@ impl ExprParser<'_> {
             value: constant,
             usage,
         });
-    }
-
-    fn multiplicative(&mut self, live: bool) -> Result<Value, String> {
-        let mut left = self.unary(live)?;
-        while let Some(op) = self.peek_punct().filter(|p| MULTIPLICATIVE.contains(p)) {
-            self.pos += 1;
-            let right = self.unary(live)?;
-            left = apply(op, left, right, live)?;
-        }
-        Ok(left)
     }
 
     fn unary(&mut self, live: bool) -> Result<Value, String> {

@@ -23,8 +23,10 @@ pub struct Interner {
     /// Hashed with foldhash: interning every identifier of the headers is a
     /// good part of loading them, and SipHash's resistance to collisions
     /// chosen by an attacker buys nothing here.
-    ids: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
-    names: Vec<Box<str>>,
+    ids: HashMap<Arc<str>, Sym, foldhash::fast::RandomState>,
+    /// Shared with the views, whose maps are keyed by these names: a view
+    /// holds a reference to each name, not a copy.
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -47,8 +49,9 @@ impl Interner {
             return sym;
         }
         let sym = self.len();
-        self.names.push(name.into());
-        self.ids.insert(name.into(), sym);
+        let name: Arc<str> = name.into();
+        self.names.push(Arc::clone(&name));
+        self.ids.insert(name, sym);
         sym
     }
 
@@ -61,13 +64,28 @@ impl Interner {
     }
 
     pub fn name(&self, sym: Sym) -> &str {
+        self.shared_name(sym).map_or("", |name| name)
+    }
+
+    /// The name of `sym`, to be kept (`None`: no such symbol).
+    pub fn shared_name(&self, sym: Sym) -> Option<&Arc<str>> {
         match &self.base {
-            Some(base) if sym < self.first => base.name(sym),
-            _ => self
-                .names
-                .get((sym - self.first) as usize)
-                .map_or("", |name| name),
+            Some(base) if sym < self.first => base.shared_name(sym),
+            _ => self.names.get((sym - self.first) as usize),
         }
+    }
+
+    /// The place of each symbol in the names' sorted order, by symbol:
+    /// sorting a view's entries by these numbers sorts them by name
+    /// without comparing strings (done once per load, used by every view).
+    pub fn ranks(&self) -> Vec<u32> {
+        let mut syms: Vec<Sym> = (0..self.len()).collect();
+        syms.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let mut ranks = vec![0; syms.len()];
+        for (rank, sym) in syms.into_iter().enumerate() {
+            ranks[sym as usize] = rank as u32;
+        }
+        ranks
     }
 }
 

@@ -3,7 +3,6 @@
 //! extension authors ask ("is X in the limited API for 3.9?"), answered by
 //! `stable-abi view 3.N`.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -39,7 +38,7 @@ pub struct Entry {
 pub fn entries(view: &View, manifest: &Manifest, kind: Option<&str>) -> Vec<Entry> {
     let mut entries = Vec::new();
     let wanted = |k: &str| kind.is_none_or(|kind| kind == k);
-    let mut add = |kind: &'static str, table: &BTreeMap<String, Decl>| {
+    let mut add = |kind: &'static str, table: &super::ByName<Decl>| {
         if wanted(kind) {
             for (name, decl) in table {
                 entries.push(entry(kind, name, &decl.location, manifest, None));

@@ -100,6 +100,10 @@ impl Defines {
     }
 }
 
+/// A map by C name, in name order. The names are shared with the headers'
+/// interner, so building a view's maps copies no string.
+pub type ByName<T> = BTreeMap<Arc<str>, T>;
+
 /// A declaration or definition in the view, and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decl {
@@ -140,17 +144,17 @@ pub struct View {
     /// abi3t views only (to see which macros reach into hidden structs).
     pub macro_bodies: BTreeMap<String, Vec<String>>,
     /// `PyAPI_FUNC(type) name(...)`
-    pub functions: BTreeMap<String, Decl>,
+    pub functions: ByName<Decl>,
     /// `PyAPI_DATA(type) name;`
-    pub data: BTreeMap<String, Decl>,
+    pub data: ByName<Decl>,
     /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
     /// lists them, keeping those a header or pyconfig.h defines (a macro
     /// from the compiler, a system header or the command line is listed
     /// when a header also defines it, e.g. `#ifndef INT_MAX`).
-    pub macros: BTreeMap<String, Decl>,
-    pub typedefs: BTreeMap<String, Decl>,
+    pub macros: ByName<Decl>,
+    pub typedefs: ByName<Decl>,
     /// Keyed by struct tag and by every typedef name that names the struct.
-    pub structs: BTreeMap<String, StructDef>,
+    pub structs: ByName<StructDef>,
 }
 
 impl View {
@@ -172,6 +176,8 @@ pub struct Headers {
     /// The names of the parse (taken out of `loaded`), shared with the
     /// interners of views that add names.
     interner: Arc<Interner>,
+    /// The interner's [`Interner::ranks`].
+    ranks: Vec<u32>,
     version: Version,
     /// `-D`/`-U` given at load time.
     defines: Defines,
@@ -319,10 +325,12 @@ impl Headers {
             .collect();
         let tracked = loaded.interner.get("Py_LIMITED_API");
         let interner = Arc::new(std::mem::take(&mut loaded.interner));
+        let ranks = interner.ranks();
         Headers {
             root: root.to_path_buf(),
             loaded,
             interner,
+            ranks,
             version,
             defines: user.clone(),
             ids,
@@ -453,6 +461,7 @@ impl Headers {
             files: &self.loaded.files,
             extra: &extra_files,
             interner,
+            ranks: &self.ranks,
             system: &self.loaded.system,
             root: &self.root,
         };

@@ -10,7 +10,7 @@ use super::expand::{BuildSymHasher, Expander, MacroTable, Oracle, BUILTIN_DEFINE
 use super::expr::{self, Constant};
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{self, Sym, TokKind, Token};
-use super::{Decl, GuardConstant, StructDef, View};
+use super::{ByName, Decl, GuardConstant, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
 pub const MAX_INCLUDE_DEPTH: usize = 200;
@@ -21,6 +21,8 @@ pub struct Source<'a> {
     /// Files outside `files` (the command line of one view).
     pub extra: &'a [&'a FileIr],
     pub interner: &'a super::lex::Interner,
+    /// [`super::lex::Interner::ranks`] of the headers' names.
+    pub ranks: &'a [u32],
     pub system: &'a HashMap<String, FileId>,
     pub root: &'a std::path::Path,
 }
@@ -324,22 +326,29 @@ impl<'a> Walk<'a> {
     /// definition and their name.
     pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
         let interner = self.source.interner;
+        let ranks = self.source.ranks;
+        let shared = |sym: Sym| interner.shared_name(sym).cloned().unwrap_or_default();
         let name = |sym: Sym| interner.name(sym).to_string();
-        // Each map is built from entries sorted by name: the sort moves
-        // small tuples rather than strings and locations, and the map is
-        // then built in one pass (this runs for every view).
-        let sorted = |mut entries: Vec<(&str, FileId, u32)>| -> BTreeMap<String, Decl> {
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // Each map is built from entries sorted by name: by the names'
+        // ranks when every symbol has one (the headers' own names), else
+        // by the names themselves (a `-D` added a name); the map is then
+        // built in one pass. This runs for every view.
+        let sorted = |mut entries: Vec<(Sym, FileId, u32)>| -> ByName<Decl> {
+            if entries.iter().all(|e| (e.0 as usize) < ranks.len()) {
+                entries.sort_unstable_by_key(|e| ranks[e.0 as usize]);
+            } else {
+                entries.sort_unstable_by(|a, b| interner.name(a.0).cmp(interner.name(b.0)));
+            }
             entries
                 .into_iter()
-                .map(|(name, file, offset)| (name.to_string(), self.decl(file, offset)))
+                .map(|(sym, file, offset)| (shared(sym), self.decl(file, offset)))
                 .collect()
         };
         let names = |table: &SymMap<(FileId, u32)>| {
             sorted(
                 table
                     .iter()
-                    .map(|(&sym, &(file, offset))| (interner.name(sym), file, offset))
+                    .map(|(&sym, &(file, offset))| (sym, file, offset))
                     .collect(),
             )
         };
@@ -347,7 +356,7 @@ impl<'a> Walk<'a> {
             self.macros
                 .iter()
                 .filter(|(&sym, m)| reported(m.file, sym))
-                .map(|(&sym, m)| (interner.name(sym), m.file, m.offset))
+                .map(|(&sym, m)| (sym, m.file, m.offset))
                 .collect(),
         );
         let macro_bodies = if self.keep_macro_bodies {
@@ -373,10 +382,10 @@ impl<'a> Walk<'a> {
                     .as_ref()
                     .map(|members| members.iter().map(|&m| name(m)).collect()),
             };
-        let mut structs: BTreeMap<String, StructDef> = self
+        let mut structs: ByName<StructDef> = self
             .structs
             .iter()
-            .map(|(&sym, entry)| (name(sym), struct_def(entry)))
+            .map(|(&sym, entry)| (shared(sym), struct_def(entry)))
             .collect();
         for (&typedef, &(file, offset, target)) in &self.typedefs {
             if let Some(target) = target {
@@ -387,7 +396,7 @@ impl<'a> Walk<'a> {
                         members: None,
                     },
                 };
-                structs.insert(name(typedef), def);
+                structs.insert(shared(typedef), def);
             }
         }
         let mut guard_constants: Vec<GuardConstant> = self
@@ -411,7 +420,7 @@ impl<'a> Walk<'a> {
             typedefs: sorted(
                 self.typedefs
                     .iter()
-                    .map(|(&sym, &(file, offset, _))| (interner.name(sym), file, offset))
+                    .map(|(&sym, &(file, offset, _))| (sym, file, offset))
                     .collect(),
             ),
             structs,
