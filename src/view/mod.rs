@@ -100,9 +100,11 @@ impl Defines {
     }
 }
 
-/// A map by C name, in name order. The names are shared with the headers'
-/// interner, so building a view's maps copies no string.
-pub type ByName<T> = BTreeMap<Arc<str>, T>;
+/// A map by C name. It iterates in insertion order, which for a view of
+/// the headers is name order. The names are shared with the headers'
+/// interner, so building a view's maps copies no string; lookups hash the
+/// name (the checks look up every manifest item in every view).
+pub type ByName<T> = indexmap::IndexMap<Arc<str>, T, foldhash::fast::RandomState>;
 
 /// A declaration or definition in the view, and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -329,34 +329,22 @@ impl<'a> Walk<'a> {
         let ranks = self.source.ranks;
         let shared = |sym: Sym| interner.shared_name(sym).cloned().unwrap_or_default();
         let name = |sym: Sym| interner.name(sym).to_string();
-        // Each map is built from entries sorted by name: by the names'
-        // ranks when every symbol has one (the headers' own names), else
-        // by the names themselves (a `-D` added a name); the map is then
-        // built in one pass. This runs for every view.
-        let sorted = |mut entries: Vec<(Sym, FileId, u32)>| -> ByName<Decl> {
-            if entries.iter().all(|e| (e.0 as usize) < ranks.len()) {
-                entries.sort_unstable_by_key(|e| ranks[e.0 as usize]);
-            } else {
-                entries.sort_unstable_by(|a, b| interner.name(a.0).cmp(interner.name(b.0)));
-            }
-            entries
+        // Each map is built from entries sorted by name (this runs for
+        // every view).
+        let sorted = |entries: Vec<(Sym, (FileId, u32))>| -> ByName<Decl> {
+            sorted_by_name(entries, interner, ranks)
                 .into_iter()
-                .map(|(sym, file, offset)| (shared(sym), self.decl(file, offset)))
+                .map(|(sym, (file, offset))| (shared(sym), self.decl(file, offset)))
                 .collect()
         };
         let names = |table: &SymMap<(FileId, u32)>| {
-            sorted(
-                table
-                    .iter()
-                    .map(|(&sym, &(file, offset))| (sym, file, offset))
-                    .collect(),
-            )
+            sorted(table.iter().map(|(&sym, &place)| (sym, place)).collect())
         };
         let macros = sorted(
             self.macros
                 .iter()
                 .filter(|(&sym, m)| reported(m.file, sym))
-                .map(|(&sym, m)| (sym, m.file, m.offset))
+                .map(|(&sym, m)| (sym, (m.file, m.offset)))
                 .collect(),
         );
         let macro_bodies = if self.keep_macro_bodies {
@@ -382,10 +370,12 @@ impl<'a> Walk<'a> {
                     .as_ref()
                     .map(|members| members.iter().map(|&m| name(m)).collect()),
             };
-        let mut structs: ByName<StructDef> = self
+        // Tags, then typedef names (a typedef named like a tag wins, the
+        // sort being stable).
+        let mut structs: Vec<(Sym, StructDef)> = self
             .structs
             .iter()
-            .map(|(&sym, entry)| (shared(sym), struct_def(entry)))
+            .map(|(&sym, entry)| (sym, struct_def(entry)))
             .collect();
         for (&typedef, &(file, offset, target)) in &self.typedefs {
             if let Some(target) = target {
@@ -396,9 +386,13 @@ impl<'a> Walk<'a> {
                         members: None,
                     },
                 };
-                structs.insert(shared(typedef), def);
+                structs.push((typedef, def));
             }
         }
+        let structs: ByName<StructDef> = sorted_by_name(structs, interner, ranks)
+            .into_iter()
+            .map(|(sym, def)| (shared(sym), def))
+            .collect();
         let mut guard_constants: Vec<GuardConstant> = self
             .guard_constants
             .iter()
@@ -420,12 +414,38 @@ impl<'a> Walk<'a> {
             typedefs: sorted(
                 self.typedefs
                     .iter()
-                    .map(|(&sym, &(file, offset, _))| (sym, file, offset))
+                    .map(|(&sym, &(file, offset, _))| (sym, (file, offset)))
                     .collect(),
             ),
             structs,
         }
     }
+}
+
+/// `entries` sorted by their symbols' names, stably: by the names' ranks
+/// when every symbol has one (the headers' own names), else by the names
+/// themselves (a `-D` added a name). Ranks are sorted as plain integers
+/// (rank, then position): a view sorts thousands of entries per map, and
+/// comparing through a key function costs several times more.
+fn sorted_by_name<T>(
+    mut entries: Vec<(Sym, T)>,
+    interner: &lex::Interner,
+    ranks: &[u32],
+) -> Vec<(Sym, T)> {
+    if !entries.iter().all(|(sym, _)| (*sym as usize) < ranks.len()) {
+        entries.sort_by(|a, b| interner.name(a.0).cmp(interner.name(b.0)));
+        return entries;
+    }
+    let mut keys: Vec<u64> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, (sym, _))| (u64::from(ranks[*sym as usize]) << 32) | index as u64)
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<(Sym, T)>> = entries.into_iter().map(Some).collect();
+    keys.into_iter()
+        .filter_map(|key| slots.get_mut((key & u64::from(u32::MAX)) as usize)?.take())
+        .collect()
 }
 
 /// The members an object-like macro such as `PyObject_HEAD` declares
