@@ -211,14 +211,21 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     // header is function declarations and inline function bodies.
     let kept = type_statements::only_type_statements(code);
     let compact = type_statements::Compact::new(&kept);
-    let Some(tree) = parser.parse(&compact.text, None) else {
+    let definitions = struct_defs::find(&compact.text);
+    // The statements that define a struct are read by tokens (below), so
+    // tree-sitter parses only the others: the struct bodies are most of
+    // the kept text.
+    let mut rest = compact.text.clone();
+    for definition in &definitions {
+        let (start, end) = definition.statement;
+        if let Some(statement) = rest.get_mut(start as usize..end as usize) {
+            statement.fill(b' ');
+        }
+    }
+    let narrowed = type_statements::Compact::new(&rest);
+    let Some(tree) = parser.parse(&narrowed.text, None) else {
         return;
     };
-    let definitions = struct_defs::find(&compact.text);
-    let statements: Vec<(usize, usize)> = definitions
-        .iter()
-        .map(|d| (d.statement.0 as usize, d.statement.1 as usize))
-        .collect();
     let original = |offset: u32| compact.original(offset as usize);
     for definition in definitions {
         let key = definition.key;
@@ -252,34 +259,24 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
         }
     }
     let mut walker = TypeWalker {
-        code: &compact.text,
-        compact: &compact,
+        code: &narrowed.text,
+        compacted: [&narrowed, &compact],
         out,
         depth: 0,
-        statements: &statements,
     };
     walker.visit(tree.root_node());
 }
 
 struct TypeWalker<'a> {
-    /// The compacted text tree-sitter parsed; `compact` maps its offsets
-    /// back to the header's.
+    /// The text tree-sitter parsed: the type statements that define no
+    /// struct, compacted twice.
     code: &'a [u8],
-    compact: &'a type_statements::Compact,
+    /// The way back to the header's offsets: `code` was made by the
+    /// first, from the text the second made from the header.
+    compacted: [&'a type_statements::Compact; 2],
     out: &'a mut Vec<RawDecl>,
     /// Recursion depth: garbage can nest arbitrarily; headers do not.
     depth: usize,
-    /// The statements that define a struct, read by tokens
-    /// ([`struct_defs`]), in order: tree-sitter's view of them is ignored.
-    statements: &'a [(usize, usize)],
-}
-
-/// Where a syntax node lies relative to the statements read by tokens.
-#[derive(PartialEq)]
-enum Coverage {
-    Inside,
-    Overlapping,
-    Outside,
 }
 
 /// Deeper syntax trees are not searched for declarations.
@@ -288,7 +285,8 @@ const MAX_DEPTH: usize = 256;
 impl TypeWalker<'_> {
     /// Where a byte of the parsed text is in the header.
     fn offset(&self, byte: usize) -> u32 {
-        self.compact.original(byte)
+        let [narrowed, compact] = self.compacted;
+        compact.original(narrowed.original(byte) as usize)
     }
 
     fn text(&self, node: Node) -> String {
@@ -296,7 +294,7 @@ impl TypeWalker<'_> {
     }
 
     fn visit(&mut self, node: Node) {
-        if self.depth >= MAX_DEPTH || self.coverage(node) == Coverage::Inside {
+        if self.depth >= MAX_DEPTH {
             return;
         }
         self.depth += 1;
@@ -304,23 +302,10 @@ impl TypeWalker<'_> {
         self.depth -= 1;
     }
 
-    /// Whether `node` is within, across or outside the statements that
-    /// define a struct.
-    fn coverage(&self, node: Node) -> Coverage {
-        let (start, end) = (node.start_byte(), node.end_byte());
-        let first = self.statements.partition_point(|&(_, e)| e <= start);
-        match self.statements.get(first) {
-            Some(&(s, e)) if s <= start && end <= e => Coverage::Inside,
-            Some(&(s, _)) if s < end => Coverage::Overlapping,
-            _ => Coverage::Outside,
-        }
-    }
-
     fn visit_inner(&mut self, node: Node) {
-        let overlapping = self.coverage(node) == Coverage::Overlapping;
         match node.kind() {
-            "type_definition" if !overlapping => self.type_definition(node),
-            "struct_specifier" if !overlapping => self.struct_specifier(node, None),
+            "type_definition" => self.type_definition(node),
+            "struct_specifier" => self.struct_specifier(node, None),
             "function_definition" | "compound_statement" => {}
             _ => {
                 let mut cursor = node.walk();

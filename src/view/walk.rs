@@ -63,7 +63,7 @@ pub struct Walk<'a> {
     /// `Py_LIMITED_API`, whose values the conditions are compared with.
     pub tracked: Option<Sym>,
     /// The constants the tracked macro meets, and the directive of each.
-    guard_constants: HashSet<(FileId, u32, Constant)>,
+    guard_constants: HashSet<(FileId, u32, Constant), foldhash::fast::RandomState>,
     scratch: Vec<Constant>,
 }
 
@@ -97,7 +97,7 @@ impl<'a> Walk<'a> {
             structs: SymMap::default(),
             current_struct: None,
             tracked: None,
-            guard_constants: HashSet::new(),
+            guard_constants: HashSet::default(),
             scratch: Vec::new(),
         }
     }
@@ -393,15 +393,26 @@ impl<'a> Walk<'a> {
             .into_iter()
             .map(|(sym, def)| (shared(sym), def))
             .collect();
-        let mut guard_constants: Vec<GuardConstant> = self
-            .guard_constants
-            .iter()
-            .map(|&(file, offset, constant)| GuardConstant {
+        // In the order of their locations: by path, then by offset (which
+        // orders lines and columns), then by constant.
+        let mut places: Vec<(FileId, u32, Constant)> =
+            self.guard_constants.iter().copied().collect();
+        let path = |file: FileId| &self.source.file(file).path;
+        places.sort_unstable_by(|a, b| {
+            let by_path = if a.0 == b.0 {
+                std::cmp::Ordering::Equal
+            } else {
+                path(a.0).cmp(path(b.0))
+            };
+            by_path.then((a.1, a.2).cmp(&(b.1, b.2)))
+        });
+        let guard_constants: Vec<GuardConstant> = places
+            .into_iter()
+            .map(|(file, offset, constant)| GuardConstant {
                 constant,
                 location: self.location(file, offset),
             })
             .collect();
-        guard_constants.sort();
         View {
             limited: None,
             limited_value: None,
