@@ -7,6 +7,7 @@ use crate::binary::table::{self, AbiTable};
 use crate::cli::AuditArgs;
 use crate::error::{Error, Result};
 use crate::Outcome;
+use std::io::Write;
 
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
     if let Some(out) = &args.write_table {
@@ -30,7 +31,9 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         features: super::library::feature_overrides(table.manifest(), &args.features)?,
     };
     let reports = audit_paths(&args.paths, &table, &defaults);
-    report::print(&mut std::io::stdout().lock(), &reports, &table, args.format)?;
+    let mut out = super::stdout();
+    report::print(&mut out, &reports, &table, args.format)?;
+    out.flush()?;
     report::print_errors(&mut std::io::stderr().lock(), &reports)?;
     outcome(&reports, &args.paths)
 }

@@ -51,7 +51,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
         Some(path) => Baseline::load(path)?.apply(findings),
         None => findings,
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = super::stdout();
     print_findings(&mut stdout, "compat", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))

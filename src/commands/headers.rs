@@ -24,7 +24,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let findings = apply_baseline(findings, args.baseline.as_deref())?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = super::stdout();
     print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;
     Ok(Outcome::of(&findings))

@@ -2,6 +2,7 @@
 //! ABI.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 
 use crate::abi::Abi;
 use crate::binary::library::not_in_abi3t;
@@ -52,7 +53,7 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         .map(|library| library_report(&manifest, library, &features, &not_in_abi3t))
         .collect();
     let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
-    let out = &mut std::io::stdout().lock();
+    let out = &mut super::stdout();
     match args.format {
         Format::Text => {
             for report in &reports {
@@ -66,6 +67,7 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         )?,
         Format::Sarif => print_findings(out, "library", &findings, args.format)?,
     }
+    out.flush()?;
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {

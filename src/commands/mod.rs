@@ -65,6 +65,13 @@ fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     Ok(parsed.manifest)
 }
 
+/// Standard output, buffered: a report of hundreds of lines is then a few
+/// writes, not one per line. Flush it before writing to stderr, and to
+/// see its errors.
+fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
+}
+
 /// The header view's flags as the view's [`Defines`].
 fn defines(options: &HeaderOptions) -> Result<Defines> {
     Defines::parse(&options.define, &options.undefine)

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::version::Version;
 use crate::view::{entries, hex_ranges, write_entries, Defines, Headers};
 use crate::Outcome;
+use std::io::Write;
 
 /// The `Py_LIMITED_API` value to view: `--limited-api`, which must be a
 /// value of the version (and is for abi3 only), or the version's first.
@@ -50,12 +51,13 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
         None => headers.view_abi(args.abi, args.version, &Defines::default())?,
     };
     let entries = entries(&view, &manifest, args.kind.as_deref());
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let limited = (
         args.version,
         exact.unwrap_or(args.version.limited_api_value()),
     );
-    match write_entries(&mut out, &entries, limited, args.abi, args.format) {
+    let written = write_entries(&mut out, &entries, limited, args.abi, args.format);
+    match written.and_then(|()| out.flush()) {
         // `stable-abi view 3.9 | head` is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
         result => {
