@@ -3,6 +3,7 @@
 //! `defined` and the `__has_*` operators.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, LazyLock};
 
 use super::ir::Macro;
 use super::lex::{self, Interner, Sym, TokKind, Token};
@@ -43,7 +44,9 @@ impl std::hash::BuildHasher for BuildSymHasher {
 pub struct PTok {
     pub kind: TokKind,
     pub space_before: bool,
-    hide: Vec<Sym>,
+    /// Small: the macros a token came through (rarely more than four), kept
+    /// inline rather than allocated for every token of every expansion.
+    hide: HideSet,
 }
 
 impl PTok {
@@ -59,7 +62,7 @@ impl PTok {
         PTok {
             kind,
             space_before: false,
-            hide: Vec::new(),
+            hide: HideSet::new(),
         }
     }
 }
@@ -121,7 +124,7 @@ impl<'t, 'a> Expander<'t, 'a> {
             .map(|t| PTok {
                 kind: t.kind.clone(),
                 space_before: t.space_before,
-                hide: Vec::new(),
+                hide: HideSet::new(),
             })
             .collect();
         self.expand(input, true)
@@ -155,12 +158,12 @@ impl<'t, 'a> Expander<'t, 'a> {
             let name = self.interner.name(sym);
             if condition && name == "defined" {
                 let defined = self.defined_operand(&mut input)?;
-                output.push(number(defined as u64));
+                output.push(truth(defined));
                 continue;
             }
             if condition && HAS_OPERATORS.contains(&name) && !self.macros.contains_key(&sym) {
                 let value = self.has_operator(name, &mut input)?;
-                output.push(number(value as u64));
+                output.push(truth(value));
                 continue;
             }
             let Some(&definition) = self.macros.get(&sym) else {
@@ -258,11 +261,18 @@ impl<'t, 'a> Expander<'t, 'a> {
     }
 }
 
-fn number(value: u64) -> PTok {
+/// The hide set of a token.
+type HideSet = smallvec::SmallVec<[Sym; 4]>;
+
+/// `1` or `0`, the value of `defined X` and of the `__has_*` operators.
+fn truth(value: bool) -> PTok {
+    // Shared: `defined` is in most conditions of every view.
+    static ONE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("1"));
+    static ZERO: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("0"));
     PTok {
-        kind: TokKind::Number(value.to_string().into()),
+        kind: TokKind::Number(Arc::clone(if value { &ONE } else { &ZERO })),
         space_before: true,
-        hide: Vec::new(),
+        hide: HideSet::new(),
     }
 }
 
@@ -358,7 +368,7 @@ fn substitute(
                 vec![PTok {
                     kind: token.kind.clone(),
                     space_before: token.space_before,
-                    hide: Vec::new(),
+                    hide: HideSet::new(),
                 }]
             };
         if paste_next && !piece.is_empty() {
@@ -398,7 +408,7 @@ fn stringize(arg: &[PTok], interner: &Interner) -> PTok {
     PTok {
         kind: TokKind::Str(text.into()),
         space_before: true,
-        hide: Vec::new(),
+        hide: HideSet::new(),
     }
 }
 

@@ -183,14 +183,14 @@ fn splice_len(text: &[u8], i: usize) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TokKind {
     Ident(Sym),
-    Number(Box<str>),
-    Char(Box<str>),
-    Str(Box<str>),
+    Number(Arc<str>),
+    Char(Arc<str>),
+    Str(Arc<str>),
     Punct(&'static str),
     /// A stray character (e.g. `@` or `$`), kept so errors can show it.
     Other(char),
     /// An identifier made by `##` that no header uses (so not a macro).
-    Unknown(Box<str>),
+    Unknown(Arc<str>),
 }
 
 /// A token and where it starts (byte offset in its file).
@@ -291,7 +291,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
 }
 
 fn literal(text: &[u8], begin: usize, end: usize, quote: u8) -> TokKind {
-    let body: Box<str> = lossy(&text[begin..end]).into();
+    let body: Arc<str> = lossy(&text[begin..end]).into();
     if quote == b'\'' {
         TokKind::Char(body)
     } else {
