@@ -93,10 +93,7 @@ fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
     let qualifiers = [interner.intern("const"), interner.intern("volatile")];
     // Only the few tokens after each `PyAPI_` are lexed: lexing (and
     // interning) the whole header would cost more than the rest of the load.
-    let mut from = 0;
-    while let Some(found) = find(&code[from..], b"PyAPI_") {
-        let start = from + found;
-        from = start + 6;
+    for start in memchr::memmem::find_iter(code, b"PyAPI_") {
         let preceded_by_ident = start > 0 && is_ident_byte(code[start - 1]);
         if preceded_by_ident {
             continue;
@@ -138,10 +135,6 @@ fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
 
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The declared name after `PyAPI_FUNC(type)` / `PyAPI_DATA(type)`: the
