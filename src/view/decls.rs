@@ -102,6 +102,7 @@ fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
             .iter()
             .position(|&b| b == b';' || b == b'{')
             .map_or(code.len(), |p| start + p + 1);
+        let end = end.min(declarator_end(code, start));
         let tokens = lex::tokenize(code, start, end, &mut interner);
         let is_func = match tokens.first().map(|t| &t.kind) {
             Some(TokKind::Ident(sym)) if *sym == func => true,
@@ -130,6 +131,48 @@ fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
                 RawDecl::Data { name, offset }
             });
         }
+    }
+}
+
+/// Where the tokens that [`declared_name`] reads end, for the declaration
+/// at `start` (`PyAPI_FUNC(type) name(params)`): after the name and the
+/// `(` that follows it, or after `(*name)` / `(name)`. A parameter list
+/// is not lexed: it is most of a declaration's tokens.
+fn declarator_end(code: &[u8], start: usize) -> usize {
+    let find = |from: usize, wanted: &dyn Fn(u8) -> bool| {
+        code.get(from..)
+            .and_then(|rest| rest.iter().position(|&b| wanted(b)))
+            .map(|p| from + p)
+    };
+    let Some(open) = find(start, &|b| b == b'(') else {
+        return code.len();
+    };
+    // The `)` closing `PyAPI_FUNC(`.
+    let mut depth = 0usize;
+    let mut close = None;
+    for (index, &b) in code.iter().enumerate().skip(open) {
+        match b {
+            b'(' => depth += 1,
+            b')' if depth <= 1 => {
+                close = Some(index);
+                break;
+            }
+            b')' => depth -= 1,
+            _ => {}
+        }
+    }
+    let Some(close) = close else {
+        return code.len();
+    };
+    match find(close + 1, &|b| {
+        matches!(b, b'(' | b'[' | b'=' | b';' | b'{')
+    }) {
+        // `name(...)` or `(*name)(...)`: up to the next `)` covers both.
+        Some(next) if code[next] == b'(' => {
+            find(next, &|b| b == b')').map_or(code.len(), |p| p + 1)
+        }
+        Some(next) => next + 1,
+        None => code.len(),
     }
 }
 

@@ -220,9 +220,11 @@ fn is_ident_char(b: u8) -> bool {
 
 /// Tokenizes `text[start..end]` (comment-stripped); offsets are absolute.
 pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut i = start;
     let end = end.min(text.len());
+    // About one token per four bytes of C: growing from empty would
+    // reallocate several times for every line lexed.
+    let mut tokens = Vec::with_capacity(end.saturating_sub(start) / 4);
+    let mut i = start;
     let mut space_before = false;
     while i < end {
         let b = text[i];
