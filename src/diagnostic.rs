@@ -58,7 +58,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         LineIndex { line_starts }
     }
@@ -66,6 +66,12 @@ impl LineIndex {
     /// The location of byte `offset` of `text`, the text the index was made
     /// from (columns count characters, as editors do).
     pub fn location(&self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
+        let (line, column) = self.line_column(text, offset);
+        Location::new(path, line, column)
+    }
+
+    /// [`LineIndex::location`] without the path: the line and column.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self
             .line_starts
@@ -81,7 +87,7 @@ impl LineIndex {
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count())
             + 1;
-        Location::new(path, line, column)
+        (line, column)
     }
 }
 

@@ -6,6 +6,8 @@
 pub mod add;
 mod dump;
 mod parse;
+mod plain;
+mod tables;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -331,7 +333,7 @@ impl<'a> Selection<'a> {
 pub struct Manifest {
     pub path: PathBuf,
     pub items: Vec<Item>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
 impl Manifest {
@@ -355,6 +357,22 @@ impl Manifest {
     /// [`Manifest::parse`] under a release's rules.
     pub fn parse_with(text: &str, path: &Path, rules: Rules) -> crate::Result<Parsed> {
         parse::parse(text, path, rules)
+    }
+
+    /// [`Manifest::parse_with`] through `toml_edit`'s document model even
+    /// where the faster plain reader reads the text (see
+    /// [`Manifest::reads_plainly`]): the tests and the fuzz target check
+    /// that both readers give the same manifest, warnings and errors.
+    #[doc(hidden)]
+    pub fn parse_by_document(text: &str, path: &Path, rules: Rules) -> crate::Result<Parsed> {
+        parse::parse_by_document(text, path, rules)
+    }
+
+    /// Whether the plain reader reads `text` (the TOML subset CPython's
+    /// manifests are written in); other text goes through `toml_edit`.
+    #[doc(hidden)]
+    pub fn reads_plainly(text: &str) -> bool {
+        plain::tables(text).is_some()
     }
 
     /// A manifest with no items.
