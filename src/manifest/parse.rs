@@ -1,10 +1,8 @@
 //! Reading `Misc/stable_abi.toml` into a [`Manifest`], with every rule the
 //! format has, each broken rule reported at its `file:line:col`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use foldhash::fast::FixedState;
 use toml_edit::ImDocument;
 
 use super::plain;
@@ -91,11 +89,12 @@ fn read(tables: &Tables<'_>, text: &str, path: &Path, rules: Rules) -> Result<Pa
         warnings: Vec::new(),
     };
     let items = reader.items(tables);
-    reader.cross_check(&items);
+    let (manifest, repeated) = Manifest::new(path.to_path_buf(), items);
+    reader.cross_check(&manifest, &repeated);
     if reader.errors.is_empty() {
         reader.warnings.sort_by(|a, b| a.location.cmp(&b.location));
         Ok(Parsed {
-            manifest: Manifest::new(path.to_path_buf(), items),
+            manifest,
             warnings: reader.warnings,
         })
     } else {
@@ -374,29 +373,26 @@ impl Reader<'_> {
     }
 
     /// Rules between items: unique names, `ifdef` naming a feature macro.
-    fn cross_check(&mut self, items: &[Item]) {
-        let mut first_seen: HashMap<&str, &Item, FixedState> = HashMap::default();
-        for item in items {
-            if let Some(first) = first_seen.get(item.name.as_str()) {
-                let error = LocatedError::new(
-                    Location::new(self.path, item.line, item.column),
-                    format!(
-                        "`{}` is defined twice (as {} and as {})",
-                        item.name, first.kind, item.kind
-                    ),
-                )
-                .with_note(
-                    Some(Location::new(self.path, first.line, first.column)),
-                    "first defined here",
-                );
-                self.errors.push(error);
-            } else {
-                first_seen.insert(&item.name, item);
-            }
+    fn cross_check(&mut self, manifest: &Manifest, repeated: &[(usize, usize)]) {
+        let items = &manifest.items;
+        for &(first, again) in repeated {
+            let (first, item) = (&items[first], &items[again]);
+            let error = LocatedError::new(
+                Location::new(self.path, item.line, item.column),
+                format!(
+                    "`{}` is defined twice (as {} and as {})",
+                    item.name, first.kind, item.kind
+                ),
+            )
+            .with_note(
+                Some(Location::new(self.path, first.line, first.column)),
+                "first defined here",
+            );
+            self.errors.push(error);
         }
         for item in items {
             let Some(ifdef) = &item.ifdef else { continue };
-            let target = first_seen.get(ifdef.as_str());
+            let target = manifest.get(ifdef);
             if target.is_none_or(|t| t.kind != Kind::FeatureMacro) {
                 let what = match target {
                     Some(t) => format!("a {}", t.kind),
@@ -416,9 +412,11 @@ impl Reader<'_> {
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: what a name in C (and in the manifest) may be.
 pub fn is_c_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    let bytes = name.as_bytes();
+    bytes
+        .first()
+        .is_some_and(|&b| b == b'_' || b.is_ascii_alphabetic())
+        && bytes
+            .iter()
+            .all(|&b| b == b'_' || b.is_ascii_alphanumeric())
 }

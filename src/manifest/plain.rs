@@ -59,13 +59,15 @@ pub(super) fn tables(text: &str) -> Option<Tables<'_>> {
 /// byte-order mark.
 fn plain_characters(text: &str) -> bool {
     let bytes = text.as_bytes();
+    let ordinary = |b: u8| (b >= 0x20 && b != 0x7f) || b == b'\t' || b == b'\n';
+    // Branch-free over the whole text first (it vectorizes): CR is rare.
+    let all_ordinary = bytes.iter().fold(true, |ok, &b| ok & ordinary(b));
     !text.starts_with('\u{feff}')
-        && bytes.iter().enumerate().all(|(i, &b)| {
-            (b >= 0x20 && b != 0x7f)
-                || b == b'\t'
-                || b == b'\n'
-                || (b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))
-        })
+        && (all_ordinary
+            || bytes
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| ordinary(b) || (b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))))
 }
 
 /// Whether the parser saw any syntax error.
