@@ -66,7 +66,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         LineIndex { line_starts }
     }
@@ -78,7 +78,7 @@ impl LineIndex {
         Location::new(path, line, column)
     }
 
-    /// The line and column of byte `offset` of `text`.
+    /// [`LineIndex::location`] without the path: the line and column.
     pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self

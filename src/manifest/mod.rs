@@ -6,10 +6,14 @@
 pub mod add;
 mod dump;
 mod parse;
+mod plain;
+mod tables;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use hashbrown::hash_table::{Entry, HashTable};
 
 use crate::diagnostic::Location;
 use crate::generate::editions;
@@ -331,7 +335,8 @@ impl<'a> Selection<'a> {
 pub struct Manifest {
     pub path: PathBuf,
     pub items: Vec<Item>,
-    by_name: HashMap<String, usize>,
+    /// Indices of `items`, found by name (hashed with [`name_hash`]).
+    by_name: HashTable<usize>,
 }
 
 impl Manifest {
@@ -357,26 +362,56 @@ impl Manifest {
         parse::parse(text, path, rules)
     }
 
-    /// A manifest with no items.
-    pub fn empty(path: PathBuf) -> Manifest {
-        Manifest::new(path, Vec::new())
+    /// [`Manifest::parse_with`] through `toml_edit`'s document model even
+    /// where the faster plain reader reads the text (see
+    /// [`Manifest::reads_plainly`]): the tests and the fuzz target check
+    /// that both readers give the same manifest, warnings and errors.
+    #[doc(hidden)]
+    pub fn parse_by_document(text: &str, path: &Path, rules: Rules) -> crate::Result<Parsed> {
+        parse::parse_by_document(text, path, rules)
     }
 
-    fn new(path: PathBuf, items: Vec<Item>) -> Manifest {
-        let by_name = items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| (item.name.clone(), index))
-            .collect();
-        Manifest {
+    /// Whether the plain reader reads `text` (the TOML subset CPython's
+    /// manifests are written in); other text goes through `toml_edit`.
+    #[doc(hidden)]
+    pub fn reads_plainly(text: &str) -> bool {
+        plain::tables(text).is_some()
+    }
+
+    /// A manifest with no items.
+    pub fn empty(path: PathBuf) -> Manifest {
+        Manifest::new(path, Vec::new()).0
+    }
+
+    /// The manifest of `items`, and the items whose name an earlier item
+    /// has: (the earlier, the later) indices, in the later's order.
+    fn new(path: PathBuf, items: Vec<Item>) -> (Manifest, Vec<(usize, usize)>) {
+        let mut by_name = HashTable::with_capacity(items.len());
+        let mut repeated = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let same_name = |&other: &usize| items[other].name == item.name;
+            let rehash = |&other: &usize| name_hash(&items[other].name);
+            match by_name.entry(name_hash(&item.name), same_name, rehash) {
+                Entry::Occupied(first) => repeated.push((*first.get(), index)),
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                }
+            }
+        }
+        let manifest = Manifest {
             path,
             items,
             by_name,
-        }
+        };
+        (manifest, repeated)
     }
 
+    /// The item named `name` (the first, should two have it).
     pub fn get(&self, name: &str) -> Option<&Item> {
-        self.by_name.get(name).map(|&index| &self.items[index])
+        let index = self
+            .by_name
+            .find(name_hash(name), |&index| self.items[index].name == name)?;
+        Some(&self.items[*index])
     }
 
     /// The CPython tree the manifest belongs to: the grandparent of
@@ -410,6 +445,12 @@ impl Manifest {
     pub fn newest_version(&self) -> Option<Version> {
         self.items.iter().filter_map(|item| item.added).max()
     }
+}
+
+/// The hash [`Manifest`] finds items by.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(name)
 }
 
 /// The CPython tree of a manifest path (`<root>/Misc/stable_abi.toml`).
