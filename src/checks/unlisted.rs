@@ -1,7 +1,7 @@
 //! The `unlisted` header check. What it finds, why it matters and an
 //! example are in [`CODE`] (`stable-abi explain unlisted`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::checks::versions::describe;
 use crate::checks::Context;
@@ -39,20 +39,24 @@ private symbols)."#,
 
 pub const NAME: &str = CODE.name;
 
+/// The names a view may declare without a finding (hashed: every
+/// declaration of every view is looked up).
+type Allowed<'m> = HashSet<&'m str, foldhash::fast::RandomState>;
+
 /// The names a view may declare without a finding.
-fn allowed(context: &Context) -> BTreeSet<String> {
+fn allowed<'m>(context: &Context<'m>) -> Allowed<'m> {
     let kinds = [Kind::Function, Kind::Data];
-    let mut allowed: BTreeSet<String> = context
+    let mut allowed: Allowed<'m> = context
         .expected(&kinds)
         .into_iter()
-        .map(|item| item.name.clone())
+        .map(|item| item.name.as_str())
         .collect();
     let private_symbols = context
         .manifest
         .select(Selection::of(&kinds).where_defined(&context.feature_macros))
         .into_iter()
         .filter(|item| item.name.starts_with('_'))
-        .map(|item| item.name.clone());
+        .map(|item| item.name.as_str());
     allowed.extend(private_symbols);
     allowed
 }
@@ -60,7 +64,7 @@ fn allowed(context: &Context) -> BTreeSet<String> {
 /// The declarations of `view` not in `allowed`, with where they are.
 fn unlisted_in<'v>(
     view: &'v View,
-    allowed: &'v BTreeSet<String>,
+    allowed: &'v Allowed<'_>,
 ) -> impl Iterator<Item = (&'v str, &'v Location)> + 'v {
     view.functions
         .iter()
