@@ -70,6 +70,19 @@ fn plain_characters(text: &str) -> bool {
                 .all(|(i, &b)| ordinary(b) || (b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))))
 }
 
+/// The bytes of a bare key, `A-Za-z0-9_-`, as a table (the check runs on
+/// every key of the file).
+static BARE_KEY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
+
 /// Whether the parser saw any syntax error.
 struct AnyError(bool);
 
@@ -127,11 +140,8 @@ impl<'a> Reader<'a> {
     /// the subset has).
     fn bare_key(&self, span: Span, encoding: Option<Encoding>) -> Option<&'a str> {
         let key = self.text.get(span.start()..span.end())?;
-        let bare = encoding.is_none()
-            && !key.is_empty()
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let bare =
+            encoding.is_none() && !key.is_empty() && key.bytes().all(|b| BARE_KEY[b as usize]);
         bare.then_some(key)
     }
 
