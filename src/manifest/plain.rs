@@ -1,6 +1,6 @@
 //! The fast reader: a manifest written the way CPython writes it, read
 //! straight from `toml_parser`'s events into [`Tables`], with no document
-//! model, no allocation per key and no hashing of every key.
+//! model and no copy of any key or value (they borrow the text).
 //!
 //! It reads the subset of TOML the manifest uses: `[kind.name]` headers of
 //! two bare keys, `key = value` lines with a bare key, and values that are
@@ -54,9 +54,9 @@ pub(super) fn tables(text: &str) -> Option<Tables<'_>> {
     })
 }
 
-/// No byte a TOML 1.0 document may not have outside a string (control
-/// characters but tab and CR LF: `toml_edit` judges those), and no
-/// byte-order mark.
+/// No control character TOML forbids anywhere (all but tab, and CR but
+/// before LF; `toml_edit` judges a text that has one), and no byte-order
+/// mark.
 fn plain_characters(text: &str) -> bool {
     let bytes = text.as_bytes();
     let ordinary = |b: u8| (b >= 0x20 && b != 0x7f) || b == b'\t' || b == b'\n';
@@ -115,6 +115,8 @@ struct Header {
     count: usize,
 }
 
+/// Receives the parser's events and builds the tables, or marks the text
+/// as beyond the subset (`failed`).
 struct Reader<'a> {
     text: &'a str,
     state: State,
@@ -122,6 +124,7 @@ struct Reader<'a> {
     kinds: Vec<KindTable<'a>>,
     items: Vec<ItemTable<'a>>,
     fields: Vec<Field<'a>>,
+    /// Every `(kind, name)` of a header so far.
     headers_seen: HashSet<(&'a str, &'a str), FixedState>,
     /// The key of the field being read.
     key: Option<(&'a str, usize)>,
