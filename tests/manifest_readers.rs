@@ -108,6 +108,13 @@ fn every_real_manifest_is_read_plainly_and_alike() {
     }
 }
 
+/// The table `audit` falls back on is a `--dump` of the manifest: read
+/// plainly too.
+#[test]
+fn the_built_in_table_is_read_plainly_and_alike() {
+    assert!(assert_agree(stable_abi::binary::table::BUILTIN_TABLE));
+}
+
 #[test]
 fn the_sample_and_its_variants_are_read_plainly() {
     assert!(assert_agree(SAMPLE));

@@ -416,7 +416,18 @@ pub fn is_c_identifier(name: &str) -> bool {
     bytes
         .first()
         .is_some_and(|&b| b == b'_' || b.is_ascii_alphabetic())
-        && bytes
-            .iter()
-            .all(|&b| b == b'_' || b.is_ascii_alphanumeric())
+        && bytes.iter().all(|&b| IDENTIFIER[b as usize])
 }
+
+/// The bytes of a C identifier, `A-Za-z0-9_`, as a table (the check runs on
+/// every name of the manifest).
+static IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};

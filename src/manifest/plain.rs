@@ -1,6 +1,6 @@
 //! The fast reader: a manifest written the way CPython writes it, read
 //! straight from `toml_parser`'s events into [`Tables`], with no document
-//! model, no allocation per key and no hashing of every key.
+//! model and no copy of any key or value (they borrow the text).
 //!
 //! It reads the subset of TOML the manifest uses: `[kind.name]` headers of
 //! two bare keys, `key = value` lines with a bare key, and values that are
@@ -54,9 +54,9 @@ pub(super) fn tables(text: &str) -> Option<Tables<'_>> {
     })
 }
 
-/// No byte a TOML 1.0 document may not have outside a string (control
-/// characters but tab and CR LF: `toml_edit` judges those), and no
-/// byte-order mark.
+/// No control character TOML forbids anywhere (all but tab, and CR but
+/// before LF; `toml_edit` judges a text that has one), and no byte-order
+/// mark.
 fn plain_characters(text: &str) -> bool {
     let bytes = text.as_bytes();
     let ordinary = |b: u8| (b >= 0x20 && b != 0x7f) || b == b'\t' || b == b'\n';
@@ -69,6 +69,19 @@ fn plain_characters(text: &str) -> bool {
                 .enumerate()
                 .all(|(i, &b)| ordinary(b) || (b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))))
 }
+
+/// The bytes of a bare key, `A-Za-z0-9_-`, as a table (the check runs on
+/// every key of the file).
+static BARE_KEY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
 
 /// Whether the parser saw any syntax error.
 struct AnyError(bool);
@@ -102,6 +115,8 @@ struct Header {
     count: usize,
 }
 
+/// Receives the parser's events and builds the tables, or marks the text
+/// as beyond the subset (`failed`).
 struct Reader<'a> {
     text: &'a str,
     state: State,
@@ -109,6 +124,7 @@ struct Reader<'a> {
     kinds: Vec<KindTable<'a>>,
     items: Vec<ItemTable<'a>>,
     fields: Vec<Field<'a>>,
+    /// Every `(kind, name)` of a header so far.
     headers_seen: HashSet<(&'a str, &'a str), FixedState>,
     /// The key of the field being read.
     key: Option<(&'a str, usize)>,
@@ -127,11 +143,8 @@ impl<'a> Reader<'a> {
     /// the subset has).
     fn bare_key(&self, span: Span, encoding: Option<Encoding>) -> Option<&'a str> {
         let key = self.text.get(span.start()..span.end())?;
-        let bare = encoding.is_none()
-            && !key.is_empty()
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let bare =
+            encoding.is_none() && !key.is_empty() && key.bytes().all(|b| BARE_KEY[b as usize]);
         bare.then_some(key)
     }
 
