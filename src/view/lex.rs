@@ -110,58 +110,44 @@ pub fn lossy_owned(bytes: Vec<u8>) -> String {
 /// Returns `text` with comments and backslash-newlines replaced by spaces,
 /// byte for byte, so offsets in the result are offsets in the original.
 ///
-/// A newline inside a block comment becomes a space too: a directive that
-/// ends in such a comment continues to the line the comment ends on, as in
-/// a compiler.
+/// Line splices become spaces first, then comments, in the order of a
+/// compiler's translation phases (C11 5.1.1.2); a token split by a splice
+/// stays split, which CPython's headers never do. A newline inside a
+/// block comment becomes a space too: a directive that ends in such a
+/// comment continues to the line the comment ends on, as in a compiler.
+/// Only the bytes that can start something are visited (found with
+/// memchr): most of a header is neither.
 pub fn strip_comments(text: &[u8]) -> Vec<u8> {
     let mut out = text.to_vec();
-    let mut i = 0;
     let n = out.len();
-    while i < n {
+    // Phase 2: backslash-newlines.
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'\\', &out[from..]) {
+        let i = from + found;
+        let len = splice_len(&out, i);
+        out[i..i + len].fill(b' ');
+        from = i + len.max(1);
+    }
+    // Phase 3: comments, skipping string and character literals.
+    let mut i = 0;
+    while let Some(found) = memchr::memchr3(b'/', b'"', b'\'', &out[i..]) {
+        i += found;
         match out[i] {
-            b'\\' if splice_len(&out, i) > 0 => {
-                let len = splice_len(&out, i);
-                out[i..i + len].fill(b' ');
-                i += len;
-            }
             b'/' if i + 1 < n && out[i + 1] == b'*' => {
                 let start = i;
-                i += 2;
-                while i < n && !(out[i] == b'*' && i + 1 < n && out[i + 1] == b'/') {
-                    i += 1;
-                }
-                i = (i + 2).min(n);
-                out[start..i].fill(b' ');
+                let end = memchr::memmem::find(&out[i + 2..], b"*/").map_or(n, |p| i + 2 + p + 2);
+                out[start..end].fill(b' ');
+                i = end;
             }
             b'/' if i + 1 < n && out[i + 1] == b'/' => {
-                while i < n && out[i] != b'\n' {
-                    let len = if out[i] == b'\\' {
-                        splice_len(&out, i)
-                    } else {
-                        0
-                    };
-                    if len > 0 {
-                        out[i..i + len].fill(b' ');
-                        i += len;
-                    } else {
-                        out[i] = b' ';
-                        i += 1;
-                    }
-                }
+                let end = memchr::memchr(b'\n', &out[i..]).map_or(n, |p| i + p);
+                out[i..end].fill(b' ');
+                i = end;
             }
             quote @ (b'"' | b'\'') => {
                 i += 1;
                 while i < n && out[i] != quote && out[i] != b'\n' {
-                    if out[i] == b'\\' {
-                        let len = splice_len(&out, i);
-                        if len > 0 {
-                            out[i..i + len].fill(b' ');
-                            i += len;
-                            continue;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
+                    i += if out[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(n);
             }
