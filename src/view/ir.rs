@@ -175,11 +175,8 @@ pub fn scan(path: PathBuf, text: String) -> Scanned {
     let mut code = clean.clone();
     let mut directives = Vec::new();
     let mut start = 0;
-    while start < clean.len() {
-        let end = clean[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(clean.len(), |p| start + p);
+    let line_ends = memchr::memchr_iter(b'\n', &clean).chain([clean.len()]);
+    for end in line_ends {
         let first = clean[start..end]
             .iter()
             .position(|b| !b.is_ascii_whitespace());
