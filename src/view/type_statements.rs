@@ -2,8 +2,33 @@
 //! tree-sitter parses it: most of a header is function declarations and
 //! inline function bodies, and parsing them is most of the cost of loading.
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// What a byte is to the scan: part of a word, a byte that can end or
+/// open something (`;`, `{`, `}`, a quote), or neither.
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Word,
+    Special,
+    Other,
+}
+
+/// [`Class`] by byte: the scan visits every byte of every header.
+static CLASSES: [Class; 256] = {
+    let mut classes = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() || byte == b'_' {
+            classes[b] = Class::Word;
+        } else if matches!(byte, b'"' | b'\'' | b';' | b'{' | b'}') {
+            classes[b] = Class::Special;
+        }
+        b += 1;
+    }
+    classes
+};
+
+fn class(b: u8) -> Class {
+    CLASSES[b as usize]
 }
 
 /// `code` with every top-level statement that names no `typedef`,
@@ -16,17 +41,24 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < code.len() {
         let b = code[i];
-        if is_ident_byte(b) {
-            let word_end = code[i..]
-                .iter()
-                .position(|&c| !is_ident_byte(c))
-                .map_or(code.len(), |p| i + p);
-            let word = &code[i..word_end];
-            if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
-                has_type_keyword = true;
+        match class(b) {
+            Class::Word => {
+                let word_end = code[i..]
+                    .iter()
+                    .position(|&c| class(c) != Class::Word)
+                    .map_or(code.len(), |p| i + p);
+                let word = &code[i..word_end];
+                if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
+                    has_type_keyword = true;
+                }
+                i = word_end;
+                continue;
             }
-            i = word_end;
-            continue;
+            Class::Other => {
+                i += 1;
+                continue;
+            }
+            Class::Special => {}
         }
         match b {
             b'"' | b'\'' => {
@@ -102,17 +134,20 @@ impl Compact {
         let mut pieces = vec![(0, 0)];
         let mut i = 0;
         while i < code.len() {
-            if code[i].is_ascii_whitespace() {
-                let run_end = code[i..]
+            let run_end = |from: usize, blank: bool| {
+                code[from..]
                     .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .map_or(code.len(), |p| i + p);
+                    .position(|b| b.is_ascii_whitespace() != blank)
+                    .map_or(code.len(), |p| from + p)
+            };
+            if code[i].is_ascii_whitespace() {
                 text.push(b' ');
-                i = run_end;
+                i = run_end(i, true);
                 pieces.push((text.len(), i as u32));
             } else {
-                text.push(code[i]);
-                i += 1;
+                let end = run_end(i, false);
+                text.extend_from_slice(&code[i..end]);
+                i = end;
             }
         }
         Compact { text, pieces }
