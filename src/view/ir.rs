@@ -2,6 +2,7 @@
 //! directives (with the structure of its conditionals already matched) and
 //! its declarations, in file order.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -112,6 +113,9 @@ pub struct FileIr {
     pub path: Arc<Path>,
     pub text: String,
     lines: LineIndex,
+    /// The line and column of every item's offset, computed once: every
+    /// view asks for the locations of thousands of items.
+    places: HashMap<u32, (usize, usize), foldhash::fast::RandomState>,
     pub items: Vec<Item>,
     pub error: Option<LocatedError>,
 }
@@ -125,14 +129,46 @@ impl FileIr {
             path,
             text: String::new(),
             lines: LineIndex::default(),
+            places: HashMap::default(),
             items: Vec::new(),
             error: Some(error),
         }
     }
 
     pub fn location(&self, offset: u32) -> Location {
-        let (line, column) = self.lines.line_column(&self.text, offset as usize);
+        let (line, column) = match self.places.get(&offset) {
+            Some(&place) => place,
+            None => self.lines.line_column(&self.text, offset as usize),
+        };
         Location::shared(&self.path, line, column)
+    }
+
+    /// Fills [`FileIr::places`] from the items.
+    fn index_places(&mut self) {
+        let offsets = self.items.iter().filter_map(Item::offset);
+        let places = offsets
+            .map(|offset| (offset, self.lines.line_column(&self.text, offset as usize)))
+            .collect();
+        self.places = places;
+    }
+}
+
+impl Item {
+    /// Where the item is, when it has a place of its own.
+    fn offset(&self) -> Option<u32> {
+        match self {
+            Item::If { offset, .. }
+            | Item::Elif { offset, .. }
+            | Item::Include { offset, .. }
+            | Item::Error { offset, .. }
+            | Item::Function { offset, .. }
+            | Item::Data { offset, .. }
+            | Item::Typedef { offset, .. }
+            | Item::StructBegin { offset, .. }
+            | Item::StructDecl { offset, .. } => Some(*offset),
+            Item::Define(definition) => Some(definition.offset),
+            _ => None,
+        }
     }
 }
 
@@ -167,6 +203,7 @@ pub fn scan(path: PathBuf, text: String) -> Scanned {
     let ir = FileIr {
         path: path.into(),
         lines: LineIndex::new(&text),
+        places: HashMap::default(),
         text,
         items: Vec::new(),
         error: None,
@@ -252,6 +289,7 @@ pub fn build(
         let message = format!("unterminated #{name}: no matching #endif in this file");
         builder.fail(LocatedError::new(location, message));
     }
+    ir.index_places();
     ir
 }
 
