@@ -188,12 +188,37 @@ pub struct Token {
     pub space_before: bool,
 }
 
-/// Multi-character punctuators, longest first.
-const PUNCTS: [&str; 47] = [
-    "<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=",
-    "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "[", "]", "(", ")", "{", "}", ".", "&", "*",
-    "+", "-", "~", "!", "/", "%", "<", ">", "^", "|", "?", ":", ";", "=", ",",
-];
+/// The punctuators that begin with `first` (C11 6.4.6, without digraphs
+/// and `#`, which the tokenizer reads itself), longest first.
+fn punctuators(first: u8) -> &'static [&'static str] {
+    match first {
+        b'<' => &["<<=", "<<", "<=", "<"],
+        b'>' => &[">>=", ">>", ">=", ">"],
+        b'.' => &["...", "."],
+        b'-' => &["->", "--", "-=", "-"],
+        b'+' => &["++", "+=", "+"],
+        b'=' => &["==", "="],
+        b'!' => &["!=", "!"],
+        b'&' => &["&&", "&=", "&"],
+        b'|' => &["||", "|=", "|"],
+        b'*' => &["*=", "*"],
+        b'/' => &["/=", "/"],
+        b'%' => &["%=", "%"],
+        b'^' => &["^=", "^"],
+        b'[' => &["["],
+        b']' => &["]"],
+        b'(' => &["("],
+        b')' => &[")"],
+        b'{' => &["{"],
+        b'}' => &["}"],
+        b'~' => &["~"],
+        b'?' => &["?"],
+        b':' => &[":"],
+        b';' => &[";"],
+        b',' => &[","],
+        _ => &[],
+    }
+}
 const HASH: &str = "#";
 
 fn is_ident_start(b: u8) -> bool {
@@ -254,9 +279,9 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
         } else if b == b'#' {
             i += if text.get(i + 1) == Some(&b'#') { 2 } else { 1 };
             TokKind::Punct(if i - begin == 2 { "##" } else { HASH })
-        } else if let Some(p) = PUNCTS
+        } else if let Some(p) = punctuators(b)
             .iter()
-            .find(|p| p.as_bytes()[0] == b && text[i..end].starts_with(p.as_bytes()))
+            .find(|p| text[i..end].starts_with(p.as_bytes()))
         {
             i += p.len();
             TokKind::Punct(p)
