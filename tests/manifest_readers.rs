@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::mutation::{mutate, Edits, Rng};
 use stable_abi::manifest::{Manifest, Rules};
 
 /// The rule sets the drop-in and the other commands read under.
@@ -193,18 +194,6 @@ fn edge_cases_agree() {
     }
 }
 
-/// xorshift64: reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
-
 const PIECES: [&str; 24] = [
     "[",
     "]",
@@ -232,38 +221,17 @@ const PIECES: [&str; 24] = [
     "_",
 ];
 
-fn mutate(base: &str, rng: &mut Rng) -> String {
-    let mut text = base.to_string();
-    for _ in 0..=rng.below(3) {
-        let at = rng.below(text.len());
-        let at = (0..=at)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        match rng.below(3) {
-            0 => text.insert_str(at, PIECES[rng.below(PIECES.len())]),
-            1 => {
-                let end = (at + rng.below(12)).min(text.len());
-                let end = (end..=text.len())
-                    .find(|&i| text.is_char_boundary(i))
-                    .unwrap();
-                text.replace_range(at..end, "");
-            }
-            _ => {
-                let line = text[at..].lines().next().unwrap_or("").to_string();
-                text.insert_str(at, &format!("{line}\n"));
-            }
-        }
-    }
-    text
-}
-
 #[test]
 fn mutated_manifests_agree() {
     let mut rng = Rng(0x7a11_5eed_0bad_cafe);
+    let edits = Edits {
+        rounds: 3,
+        max_cut: 12,
+        truncate: false,
+    };
     let (mut plain_accepted, mut plain_rejected, mut beyond) = (0, 0, 0);
     for _ in 0..3000 {
-        let text = mutate(SAMPLE, &mut rng);
+        let text = mutate(SAMPLE, &mut rng, &PIECES, &edits);
         if assert_agree(&text) {
             match Manifest::parse(&text, Path::new("m.toml")) {
                 Ok(_) => plain_accepted += 1,

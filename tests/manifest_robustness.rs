@@ -3,28 +3,16 @@
 //! accepted, rendered and round-tripped. (The fuzz target in fuzz/ explores
 //! further; this keeps CI honest about the same property.)
 
+mod common;
+
 use std::panic::catch_unwind;
 use std::path::Path;
 
+use common::mutation::{mutate, Edits, Rng};
 use stable_abi::generate::editions::EDITIONS;
 use stable_abi::generate::GENERATORS;
 use stable_abi::manifest::{self, Manifest};
 use stable_abi::Error;
-
-/// xorshift64: reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const PIECES: [&str; 16] = [
     "[",
@@ -45,41 +33,19 @@ const PIECES: [&str; 16] = [
     "é",
 ];
 
-fn mutate(base: &str, rng: &mut Rng) -> String {
-    let mut text = base.to_string();
-    for _ in 0..=rng.below(4) {
-        let at = rng.below(text.len());
-        let at = (0..=at)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        match rng.below(4) {
-            0 => text.insert_str(at, PIECES[rng.below(PIECES.len())]),
-            1 => {
-                let end = (at + rng.below(40)).min(text.len());
-                let end = (end..=text.len())
-                    .find(|&i| text.is_char_boundary(i))
-                    .unwrap();
-                text.replace_range(at..end, "");
-            }
-            2 => text.truncate(at),
-            _ => {
-                let line = text[at..].lines().next().unwrap_or("").to_string();
-                text.insert_str(at, &format!("{line}\n"));
-            }
-        }
-    }
-    text
-}
-
 #[test]
 fn mutated_manifests_never_panic() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("Misc/stable_abi.toml");
     let base = std::fs::read_to_string(sample).unwrap();
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
+    let edits = Edits {
+        rounds: 4,
+        max_cut: 40,
+        truncate: true,
+    };
     let (mut accepted, mut rejected) = (0, 0);
     for round in 0..3000 {
-        let text = mutate(&base, &mut rng);
+        let text = mutate(&base, &mut rng, &PIECES, &edits);
         let result = catch_unwind(|| match Manifest::parse(&text, Path::new("m.toml")) {
             Ok(manifest) => {
                 for generator in GENERATORS {

@@ -2,6 +2,8 @@
 //! scratch copy of it.
 #![allow(dead_code)]
 
+pub mod mutation;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
