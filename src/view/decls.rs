@@ -16,7 +16,8 @@
 
 use tree_sitter::{Node, Parser};
 
-use super::lex::{self, Interner, TokKind, Token};
+use super::api_decls;
+use super::lex;
 use super::{struct_body, struct_defs, type_statements};
 
 /// One declaration found in a header, in offset order.
@@ -78,160 +79,11 @@ impl RawDecl {
 /// Every declaration in `code` (directive lines already blanked).
 pub fn extract(code: &[u8]) -> Vec<RawDecl> {
     let mut decls = Vec::new();
-    api_declarations(code, &mut decls);
+    api_decls::find(code, &mut decls);
     type_declarations(code, &mut decls);
     // Stable: a struct's begin/members/end keep their order.
     decls.sort_by_key(RawDecl::offset);
     decls
-}
-
-/// `PyAPI_FUNC(...) name(` and `PyAPI_DATA(...) name` (after `*`, `(` and
-/// qualifiers).
-fn api_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
-    let mut interner = Interner::default();
-    let func = interner.intern("PyAPI_FUNC");
-    let qualifiers = [interner.intern("const"), interner.intern("volatile")];
-    // Only the few tokens after each `PyAPI_` are lexed: lexing (and
-    // interning) the whole header would cost more than the rest of the load.
-    for start in memchr::memmem::find_iter(code, b"PyAPI_") {
-        let preceded_by_ident = start > 0 && is_ident_byte(code[start - 1]);
-        if preceded_by_ident {
-            continue;
-        }
-        let end = code[start..]
-            .iter()
-            .position(|&b| b == b';' || b == b'{')
-            .map_or(code.len(), |p| start + p + 1);
-        let end = end.min(declarator_end(code, start));
-        let tokens = lex::tokenize(code, start, end, &mut interner);
-        let is_func = match tokens.first().map(|t| &t.kind) {
-            Some(TokKind::Ident(sym)) if *sym == func => true,
-            Some(TokKind::Ident(sym)) if interner.name(*sym) == "PyAPI_DATA" => false,
-            _ => continue,
-        };
-        if !is_punct(tokens.get(1), "(") {
-            continue;
-        }
-        let Some(close) = matching_paren(&tokens, 1) else {
-            continue;
-        };
-        let (name, _) = declared_name(&tokens, close + 1, &qualifiers);
-        if let Some(Token {
-            kind: TokKind::Ident(sym),
-            offset,
-            ..
-        }) = name.and_then(|index| tokens.get(index))
-        {
-            let name = interner.name(*sym).to_string();
-            // The name's place: where an editor should jump to.
-            let offset = *offset;
-            out.push(if is_func {
-                RawDecl::Function { name, offset }
-            } else {
-                RawDecl::Data { name, offset }
-            });
-        }
-    }
-}
-
-/// Where the tokens that [`declared_name`] reads end, for the declaration
-/// at `start` (`PyAPI_FUNC(type) name(params)`): after the name and the
-/// `(` that follows it, or after `(*name)` / `(name)`. A parameter list
-/// is not lexed: it is most of a declaration's tokens.
-fn declarator_end(code: &[u8], start: usize) -> usize {
-    let find = |from: usize, wanted: &dyn Fn(u8) -> bool| {
-        code.get(from..)
-            .and_then(|rest| rest.iter().position(|&b| wanted(b)))
-            .map(|p| from + p)
-    };
-    let Some(open) = find(start, &|b| b == b'(') else {
-        return code.len();
-    };
-    // The `)` closing `PyAPI_FUNC(`.
-    let mut depth = 0usize;
-    let mut close = None;
-    for (index, &b) in code.iter().enumerate().skip(open) {
-        match b {
-            b'(' => depth += 1,
-            b')' if depth <= 1 => {
-                close = Some(index);
-                break;
-            }
-            b')' => depth -= 1,
-            _ => {}
-        }
-    }
-    let Some(close) = close else {
-        return code.len();
-    };
-    match find(close + 1, &|b| {
-        matches!(b, b'(' | b'[' | b'=' | b';' | b'{')
-    }) {
-        // `name(...)` or `(*name)(...)`: up to the next `)` covers both.
-        Some(next) if code[next] == b'(' => {
-            find(next, &|b| b == b')').map_or(code.len(), |p| p + 1)
-        }
-        Some(next) => next + 1,
-        None => code.len(),
-    }
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// The declared name after `PyAPI_FUNC(type)` / `PyAPI_DATA(type)`: the
-/// last of the identifiers before `(`, `;`, `[` or `=` (the others are
-/// attribute macros such as `_Py_NO_RETURN`), or the identifier inside a
-/// parenthesized declarator (`(*name)(...)`, `(name)`). Returns its index
-/// and where the scan stopped.
-fn declared_name(tokens: &[Token], start: usize, qualifiers: &[u32]) -> (Option<usize>, usize) {
-    let mut j = start;
-    let mut last = None;
-    while let Some(token) = tokens.get(j) {
-        match &token.kind {
-            TokKind::Punct("*") => j += 1,
-            TokKind::Ident(sym) if qualifiers.contains(sym) => j += 1,
-            TokKind::Ident(_) => {
-                last = Some(j);
-                j += 1;
-            }
-            TokKind::Punct("(") if last.is_none() => {
-                j += 1;
-                while matches!(tokens.get(j).map(|t| &t.kind), Some(TokKind::Punct("*"))) {
-                    j += 1;
-                }
-                if matches!(tokens.get(j).map(|t| &t.kind), Some(TokKind::Ident(_))) {
-                    return (Some(j), j + 1);
-                }
-                return (None, j);
-            }
-            _ => break,
-        }
-    }
-    (last, j)
-}
-
-fn is_punct(token: Option<&Token>, punct: &str) -> bool {
-    matches!(token, Some(Token { kind: TokKind::Punct(p), .. }) if *p == punct)
-}
-
-/// The index of the `)` that closes the `(` at `open`.
-fn matching_paren(tokens: &[Token], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (index, token) in tokens.iter().enumerate().skip(open) {
-        match token.kind {
-            TokKind::Punct("(") => depth += 1,
-            TokKind::Punct(")") => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(index);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Typedefs and structs, from tree-sitter's parse of `code`.

@@ -221,11 +221,11 @@ fn punctuators(first: u8) -> &'static [&'static str] {
 }
 const HASH: &str = "#";
 
-fn is_ident_start(b: u8) -> bool {
+pub fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
-fn is_ident_char(b: u8) -> bool {
+pub fn is_ident_char(b: u8) -> bool {
     is_ident_start(b) || b.is_ascii_digit()
 }
 

@@ -6,6 +6,7 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
+mod api_decls;
 mod decls;
 mod expand;
 mod expr;

@@ -1,0 +1,113 @@
+//! `PyAPI_FUNC(type) name(...)` and `PyAPI_DATA(type) name;` in a header's
+//! code, found the way the reference tool's regular expressions find them
+//! in preprocessed text: by what follows each `PyAPI_`, read byte by byte
+//! (most of a header is never looked at), not through tree-sitter's error
+//! recovery around those macro calls.
+
+use std::ops::Range;
+
+use super::decls::RawDecl;
+use super::lex::{is_ident_char, is_ident_start};
+
+/// Every API declaration in `code` (comments and directive lines already
+/// blanked), with the place of its name: where an editor should jump to.
+pub fn find(code: &[u8], out: &mut Vec<RawDecl>) {
+    for start in memchr::memmem::find_iter(code, b"PyAPI_") {
+        if start > 0 && is_ident_char(code[start - 1]) {
+            continue;
+        }
+        let Some((is_function, name)) = declaration(code, start) else {
+            continue;
+        };
+        let offset = name.start as u32;
+        let name = String::from_utf8_lossy(&code[name]).into_owned();
+        out.push(if is_function {
+            RawDecl::Function { name, offset }
+        } else {
+            RawDecl::Data { name, offset }
+        });
+    }
+}
+
+/// The declaration at `start` (its `PyAPI_`): whether it declares a
+/// function, and where its name is.
+fn declaration(code: &[u8], start: usize) -> Option<(bool, Range<usize>)> {
+    let word = word_at(code, start);
+    let is_function = match &code[word.clone()] {
+        b"PyAPI_FUNC" => true,
+        b"PyAPI_DATA" => false,
+        _ => return None,
+    };
+    let open = skip_blanks(code, word.end);
+    if code.get(open) != Some(&b'(') {
+        return None;
+    }
+    let close = closing_paren(code, open)?;
+    Some((is_function, declared_name(code, close + 1)?))
+}
+
+/// The declared name after `PyAPI_FUNC(type)` / `PyAPI_DATA(type)`: the
+/// last of the identifiers before `(`, `;`, `[` or `=` (the others are
+/// attribute macros such as `_Py_NO_RETURN`; `*`, `const` and `volatile`
+/// are skipped), or the identifier inside a parenthesized declarator
+/// (`(*name)(...)`, `(name)`).
+fn declared_name(code: &[u8], mut i: usize) -> Option<Range<usize>> {
+    let mut last = None;
+    loop {
+        i = skip_blanks(code, i);
+        match code.get(i) {
+            Some(b'*') => i += 1,
+            Some(&b) if is_ident_start(b) => {
+                let word = word_at(code, i);
+                i = word.end;
+                if !matches!(&code[word.clone()], b"const" | b"volatile") {
+                    last = Some(word);
+                }
+            }
+            Some(b'(') if last.is_none() => {
+                i = skip_blanks(code, i + 1);
+                while code.get(i) == Some(&b'*') {
+                    i = skip_blanks(code, i + 1);
+                }
+                return code
+                    .get(i)
+                    .is_some_and(|&b| is_ident_start(b))
+                    .then(|| word_at(code, i));
+            }
+            _ => return last,
+        }
+    }
+}
+
+/// The identifier that starts at `start` (empty if none does).
+fn word_at(code: &[u8], start: usize) -> Range<usize> {
+    let len = code[start..]
+        .iter()
+        .take_while(|&&b| is_ident_char(b))
+        .count();
+    start..start + len
+}
+
+fn skip_blanks(code: &[u8], from: usize) -> usize {
+    from + code.get(from..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+    })
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn closing_paren(code: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, &b) in code.iter().enumerate().skip(open) {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
