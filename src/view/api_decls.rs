@@ -111,3 +111,56 @@ fn closing_paren(code: &[u8], open: usize) -> Option<usize> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each declaration found, as `func NAME` or `data NAME`, checking
+    /// that its offset is where the name is.
+    fn names(code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        find(code.as_bytes(), &mut out);
+        out.iter()
+            .map(|decl| {
+                let (kind, name, offset) = match decl {
+                    RawDecl::Function { name, offset } => ("func", name, offset),
+                    RawDecl::Data { name, offset } => ("data", name, offset),
+                    other => panic!("not an API declaration: {other:?}"),
+                };
+                assert!(
+                    code[*offset as usize..].starts_with(name.as_str()),
+                    "{name} @{offset}"
+                );
+                format!("{kind} {name}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_each_declarator_shape() {
+        let code = "PyAPI_FUNC(PyObject *) PyFoo(int);\n\
+                    PyAPI_DATA(PyTypeObject) PyFoo_Type;\n\
+                    PyAPI_DATA(const char *) (PyBar)[];\n\
+                    PyAPI_FUNC(int (*)(void)) *Py_Ptr(void);\n\
+                    PyAPI_FUNC(void) _Py_NO_RETURN Py_Exit(int);\n\
+                    PyAPI_DATA(PyObject *) const volatile Py_Q;\n\
+                    PyAPI_FUNC(int) (*Py_Hook)(int);\n\
+                    MyPyAPI_FUNC(int) Nope(void);\n\
+                    PyAPI_FUNCS(int) Nope2(void);\n\
+                    PyAPI_FUNC(int) 3;\n\
+                    PyAPI_FUNC(int";
+        assert_eq!(
+            names(code),
+            [
+                "func PyFoo",
+                "data PyFoo_Type",
+                "data PyBar",
+                "func Py_Ptr",
+                "func Py_Exit",
+                "data Py_Q",
+                "func Py_Hook",
+            ]
+        );
+    }
+}

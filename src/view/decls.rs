@@ -324,18 +324,6 @@ mod tests {
     }
 
     #[test]
-    fn finds_api_declarations() {
-        let code = "PyAPI_FUNC(PyObject *) PyFoo(int);\n\
-                    PyAPI_DATA(PyTypeObject) PyFoo_Type;\n\
-                    PyAPI_DATA(const char *) (PyBar)[];\n\
-                    PyAPI_FUNC(int (*)(void)) *Py_Ptr(void);\n";
-        assert_eq!(
-            names(code),
-            ["func PyFoo", "data PyFoo_Type", "data PyBar", "func Py_Ptr"]
-        );
-    }
-
-    #[test]
     fn finds_typedefs_and_struct_members() {
         let code = "typedef struct _foo PyFoo;\n\
                     typedef struct { int a; union { long b; char c; }; } PyBar;\n\
