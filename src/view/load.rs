@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
 use super::lex::{self, Interner, Sym};
+use super::parse;
 use super::profile;
 
 /// The parsed headers and the virtual files that stand for the compiler,
@@ -122,7 +123,7 @@ pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner)
             None
         }
     }
-    ir::parse(
+    parse::parse(
         PathBuf::from(name),
         text.to_string(),
         id,
@@ -148,14 +149,14 @@ pub fn load(root: &Path) -> Loaded {
     let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
     // Find every reachable file first (cheap), then extract declarations
     // from all of them in parallel (the costly part), then build.
-    let mut scanned: Vec<Result<ir::Scanned, FileIr>> = Vec::new();
+    let mut scanned: Vec<Result<parse::Scanned, FileIr>> = Vec::new();
     while let Some(id) = loader.queue.pop_front() {
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
         let file = match std::fs::read(root.join(&relative)) {
             Ok(bytes) => {
                 let text = lex::lossy_owned(bytes);
-                let file = ir::scan(path, text);
+                let file = parse::scan(path, text);
                 loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
                 for name in file.quoted_includes() {
                     loader.resolve(&name);
@@ -182,7 +183,7 @@ pub fn load(root: &Path) -> Loaded {
         let relative = loader.paths[id].clone();
         loader.current_dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
         parsed.push(Some(match file {
-            Ok(file) => ir::build(file, raw, id, &mut loader),
+            Ok(file) => parse::build(file, raw, id, &mut loader),
             Err(unreadable) => unreadable,
         }));
     }
@@ -283,7 +284,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
     }
     let mut resolver = Alone(Interner::default());
     let text = lex::lossy(text).into_owned();
-    let file = ir::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
+    let file = parse::parse(PathBuf::from("Include/Python.h"), text, 0, &mut resolver);
     finish(
         vec![file],
         resolver.0,

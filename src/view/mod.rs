@@ -15,6 +15,7 @@ mod ir;
 mod lex;
 mod listing;
 mod load;
+mod parse;
 mod profile;
 mod range;
 mod struct_body;
