@@ -5,14 +5,7 @@
 
 mod common;
 
-use common::{reference_tree, scratch_copy, stable_abi, stderr, stdout};
-
-const GENERATED: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
+use common::{reference_tree, scratch_copy, stable_abi, stderr, stdout, GENERATED_FILES};
 
 #[test]
 fn appends_at_the_end_in_the_files_style_and_says_what_next() {
@@ -103,7 +96,7 @@ fn regen_rewrites_the_files_that_list_the_item() {
         return;
     };
     let mut parts = vec!["Misc", "Include/patchlevel.h"];
-    parts.extend(GENERATED);
+    parts.extend(GENERATED_FILES);
     let (_dir, copy) = scratch_copy(&tree, &parts);
     let output = stable_abi(
         &copy,
@@ -128,13 +121,13 @@ fn regen_rewrites_the_files_that_list_the_item() {
         ),
         "{text}"
     );
-    for file in &GENERATED[1..3] {
+    for file in &GENERATED_FILES[1..3] {
         let content = std::fs::read_to_string(copy.join(file)).unwrap();
         assert!(content.contains("PyFoo_New"), "{file}");
     }
     // HAVE_FORK is not a Windows feature macro: python3.dll does not
     // export the function.
-    let dll = std::fs::read_to_string(copy.join(GENERATED[0])).unwrap();
+    let dll = std::fs::read_to_string(copy.join(GENERATED_FILES[0])).unwrap();
     assert!(!dll.contains("PyFoo_New"));
     // The tree checks clean afterwards.
     let output = stable_abi(&copy, &["Misc/stable_abi.toml", "--generate-all"]);

@@ -13,21 +13,12 @@
 
 mod common;
 
+use common::GENERATED_FILES;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MANIFEST: &str = "2023-10-21-dd85e42.toml";
-
-const FILES: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
-
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
 
 /// A tree with `manifest`, the four files empty, and a `patchlevel.h`
 /// saying 3.`minor`.`micro` when given.
@@ -36,7 +27,7 @@ fn tree(manifest: &Path, release: Option<(u8, u8)>) -> (tempfile::TempDir, PathB
     let root = dir.path().join("cpython");
     std::fs::create_dir_all(root.join("Misc")).unwrap();
     std::fs::copy(manifest, root.join("Misc/stable_abi.toml")).unwrap();
-    let mut files: Vec<(String, String)> = FILES
+    let mut files: Vec<(String, String)> = GENERATED_FILES
         .iter()
         .map(|f| (f.to_string(), String::new()))
         .collect();
@@ -60,7 +51,7 @@ fn tree(manifest: &Path, release: Option<(u8, u8)>) -> (tempfile::TempDir, PathB
 }
 
 fn read_all(root: &Path) -> Vec<String> {
-    FILES
+    GENERATED_FILES
         .iter()
         .map(|file| std::fs::read_to_string(root.join(file)).unwrap())
         .collect()
@@ -69,8 +60,8 @@ fn read_all(root: &Path) -> Vec<String> {
 /// What 3.11's script writes for the manifest, or `None` (skipped with the
 /// reason printed; a failure under `CI=true`).
 fn by_3_11_script(test: &str) -> Option<(PathBuf, Vec<String>)> {
-    let manifest = shared().join("manifests").join(MANIFEST);
-    let script = shared().join("reference/stable_abi-3.11.py");
+    let manifest = common::shared_root().join("manifests").join(MANIFEST);
+    let script = common::shared_root().join("reference/stable_abi-3.11.py");
     if !manifest.is_file() || !script.is_file() {
         return common::skip(test, "no ../shared/manifests or ../shared/reference");
     }
@@ -96,7 +87,7 @@ fn by_3_11_script(test: &str) -> Option<(PathBuf, Vec<String>)> {
 fn as_3_12(by_3_11: &[String], c_domain_roles: bool) -> Vec<String> {
     by_3_11
         .iter()
-        .zip(FILES)
+        .zip(GENERATED_FILES)
         .map(|(text, file)| {
             let mut text = text.replace("Tools/scripts/stable_abi.py", "Tools/build/stable_abi.py");
             if file == "PC/python3dll.c" || file.ends_with(".py") {
@@ -137,7 +128,7 @@ fn check(test: &str, micro: u8, c_domain_roles: bool) {
     let output = common::stable_abi(&root, &["--generate-all", "Misc/stable_abi.toml"]);
     assert!(output.status.success(), "{}", common::stderr(&output));
     let expected = as_3_12(&by_3_11, c_domain_roles);
-    for ((file, expected), actual) in FILES.iter().zip(&expected).zip(read_all(&root)) {
+    for ((file, expected), actual) in GENERATED_FILES.iter().zip(&expected).zip(read_all(&root)) {
         let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
             .unified_diff()
             .header("derived 3.12", "stable-abi")

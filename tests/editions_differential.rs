@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::GENERATED_FILES;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -18,17 +20,6 @@ const SCRIPTS: [(&str, &str); 3] = [
     ("stable_abi-3.13.py", "3.13.15"),
     ("stable_abi-3.14.py", "3.14.10"),
 ];
-
-const FILES: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
-
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
 
 /// A Python the scripts run under (they need `tomllib`: 3.11 or newer).
 fn python(test: &str) -> Option<String> {
@@ -60,7 +51,7 @@ fn tree_with(manifest: &Path) -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().join("cpython");
     std::fs::create_dir_all(root.join("Misc")).unwrap();
     std::fs::copy(manifest, root.join("Misc/stable_abi.toml")).unwrap();
-    for file in FILES {
+    for file in GENERATED_FILES {
         let path = root.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "").unwrap();
@@ -71,7 +62,7 @@ fn tree_with(manifest: &Path) -> (tempfile::TempDir, PathBuf) {
 /// The four files after generation, or `None` when generation failed.
 fn generated(root: &Path, ok: bool) -> Option<Vec<String>> {
     ok.then(|| {
-        FILES
+        GENERATED_FILES
             .iter()
             .map(|file| std::fs::read_to_string(root.join(file)).unwrap())
             .collect()
@@ -119,7 +110,7 @@ fn compare(
     match (expected, actual) {
         (None, None) => {
             // Both reject it; the tool with a located error, and untouched files.
-            let untouched = FILES
+            let untouched = GENERATED_FILES
                 .iter()
                 .all(|f| std::fs::read(by_tool.join(f)).unwrap().is_empty());
             (!untouched || output.status.code() != Some(2))
@@ -133,7 +124,7 @@ fn compare(
             "{name} @ {release}: the script rejects it, the tool does not:\n{}",
             script_failure.unwrap_or_default()
         )),
-        (Some(expected), Some(actual)) => FILES
+        (Some(expected), Some(actual)) => GENERATED_FILES
             .iter()
             .zip(expected.iter().zip(&actual))
             .find(|(_, (e, a))| e != a)
@@ -159,8 +150,8 @@ struct Case {
 fn every_script_and_manifest_give_the_same_files() {
     let test = "every_script_and_manifest_give_the_same_files";
     let Some(python) = python(test) else { return };
-    let reference = shared().join("reference");
-    let manifests_dir = shared().join("manifests");
+    let reference = common::shared_root().join("reference");
+    let manifests_dir = common::shared_root().join("manifests");
     if !manifests_dir.is_dir() || !reference.is_dir() {
         common::skip::<()>(test, "no ../shared/reference or ../shared/manifests");
         return;
@@ -173,7 +164,7 @@ fn every_script_and_manifest_give_the_same_files() {
     manifests.sort();
     for tree in ["3.13.15", "3.15.2"] {
         manifests.push(
-            shared()
+            common::shared_root()
                 .join("cpython")
                 .join(tree)
                 .join("Misc/stable_abi.toml"),

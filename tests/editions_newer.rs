@@ -8,14 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{stable_abi, stderr};
-
-const FILES: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
+use common::{stable_abi, stderr, GENERATED_FILES};
 
 /// Every kind (CPython's scripts read each kind's table); three things no
 /// known release has: `struct_abi_kind = 'abi3t-opaque'` (line 8), a field
@@ -63,7 +56,7 @@ fn tree(patchlevel: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
         ("Misc/stable_abi.toml", manifest),
     ]
     .into_iter()
-    .chain(FILES.iter().map(|f| (*f, "")))
+    .chain(GENERATED_FILES.iter().map(|f| (*f, "")))
     {
         let path = root.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -73,7 +66,7 @@ fn tree(patchlevel: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn files(root: &Path) -> Vec<String> {
-    FILES
+    GENERATED_FILES
         .iter()
         .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
         .collect()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cpython_tree, generation_trees, stable_abi, stderr, stdout};
+use common::{cpython_tree, generation_trees, stable_abi, stderr, stdout, GENERATED_FILES};
 
 /// What generation reads and writes (patchlevel.h: the tree's release).
 const GENERATION_PARTS: [&str; 6] = [
@@ -16,13 +16,6 @@ const GENERATION_PARTS: [&str; 6] = [
     "Include/patchlevel.h",
 ];
 
-const GENERATED: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
-
 #[test]
 fn generate_all_reproduces_the_committed_files() {
     for tree in generation_trees("generate_all_reproduces_the_committed_files") {
@@ -32,12 +25,12 @@ fn generate_all_reproduces_the_committed_files() {
 
 fn generate_all_reproduces(tree: &std::path::Path) {
     let (_scratch, root) = common::scratch_copy(tree, &GENERATION_PARTS);
-    for file in GENERATED {
+    for file in GENERATED_FILES {
         std::fs::remove_file(root.as_path().join(file)).unwrap();
     }
     let output = stable_abi(root.as_path(), &["--generate-all"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for file in GENERATED {
+    for file in GENERATED_FILES {
         let expected = std::fs::read(tree.join(file)).unwrap();
         let generated = std::fs::read(root.as_path().join(file)).unwrap();
         assert!(
@@ -114,7 +107,7 @@ fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
 fn mtimes_kept(tree: &std::path::Path) {
     let (_scratch, root) = common::scratch_copy(tree, &GENERATION_PARTS);
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
-    for file in GENERATED {
+    for file in GENERATED_FILES {
         let f = std::fs::File::options()
             .append(true)
             .open(root.as_path().join(file))
@@ -126,7 +119,7 @@ fn mtimes_kept(tree: &std::path::Path) {
 
     let output = stable_abi(root.as_path(), &["--generate-all"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for file in GENERATED {
+    for file in GENERATED_FILES {
         let mtime = std::fs::metadata(root.as_path().join(file))
             .unwrap()
             .modified()

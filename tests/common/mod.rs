@@ -7,6 +7,16 @@ pub mod mutation;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The files `stable_abi.py --generate-all` writes, relative to the tree:
+/// stated here once, apart from the tool's own table, as the contract the
+/// tests hold it to.
+pub const GENERATED_FILES: [&str; 4] = [
+    "PC/python3dll.c",
+    "Doc/data/stable_abi.dat",
+    "Lib/test/test_stable_abi_ctypes.py",
+    "Modules/_testcapi_feature_macros.inc",
+];
+
 /// The environment variable that points the tests at a CPython checkout.
 pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
 
@@ -171,12 +181,28 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The names listed one per line in an oracle file of `expected/` (blank
+/// lines ignored).
+pub fn names_in(path: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The shared data beside this repository, `../shared` (which may be
+/// missing: [`shared_dir`] says so).
+pub fn shared_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
 /// A directory of the shared data beside this repository (`../shared/NAME`),
 /// or `None` as [`skip`] says.
 pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(name);
+    let dir = shared_root().join(name);
     if dir.is_dir() {
         return Some(dir);
     }
