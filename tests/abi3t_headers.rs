@@ -64,16 +64,6 @@ fn struct_findings_on_3_15_are_the_true_ones() {
         .all(|f| f["abi"] == "abi3" || f["abi"] == "abi3t"));
 }
 
-fn lines(path: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 /// Both directions of the difference, described.
 fn differences(what: &str, ours: &BTreeSet<String>, expected: &BTreeSet<String>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -111,13 +101,13 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
     let mut problems = differences(
         &format!("{abi} declarations"),
         &declared,
-        &lines(&expected.join("declarations-3.15.txt")),
+        &common::names_in(&expected.join("declarations-3.15.txt")),
     );
     let macros = view.macros.keys().map(|name| name.to_string()).collect();
     problems.extend(differences(
         &format!("{abi} macros"),
         &macros,
-        &lines(&expected.join("macros-3.15.txt")),
+        &common::names_in(&expected.join("macros-3.15.txt")),
     ));
     let structs_file = expected.join("structs-3.15.txt");
     if structs_file.is_file() {
@@ -137,7 +127,7 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
         problems.extend(differences(
             &format!("{abi} structs"),
             &ours,
-            &lines(&structs_file),
+            &common::names_in(&structs_file),
         ));
     }
     problems

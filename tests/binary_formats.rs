@@ -8,6 +8,20 @@ use stable_abi::binary::{read_binary, BinaryFormat as Format};
 
 /// An object defining `PyTiny_Exported` (and a local helper) and calling
 /// `PyUnicode_New`, in `format`.
+/// An undefined function `name`: what the object imports.
+fn import(name: &str) -> Symbol {
+    Symbol {
+        name: name.as_bytes().to_vec(),
+        value: 0,
+        size: 0,
+        kind: SymbolKind::Text,
+        scope: SymbolScope::Dynamic,
+        weak: false,
+        section: SymbolSection::Undefined,
+        flags: SymbolFlags::None,
+    }
+}
+
 fn object_file(format: BinaryFormat) -> Vec<u8> {
     let mut obj = Object::new(format, Architecture::X86_64, Endianness::Little);
     let text = obj.section_id(object::write::StandardSection::Text);
@@ -27,16 +41,7 @@ fn object_file(format: BinaryFormat) -> Vec<u8> {
             flags: SymbolFlags::None,
         });
     }
-    obj.add_symbol(Symbol {
-        name: b"PyUnicode_New".to_vec(),
-        value: 0,
-        size: 0,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Dynamic,
-        weak: false,
-        section: SymbolSection::Undefined,
-        flags: SymbolFlags::None,
-    });
+    obj.add_symbol(import("PyUnicode_New"));
     obj.write().unwrap()
 }
 
@@ -143,16 +148,7 @@ fn macho_importing(arch: Architecture, imports: &[&str]) -> Vec<u8> {
         flags: SymbolFlags::None,
     });
     for name in imports {
-        obj.add_symbol(Symbol {
-            name: name.as_bytes().to_vec(),
-            value: 0,
-            size: 0,
-            kind: SymbolKind::Text,
-            scope: SymbolScope::Dynamic,
-            weak: false,
-            section: SymbolSection::Undefined,
-            flags: SymbolFlags::None,
-        });
+        obj.add_symbol(import(name));
     }
     obj.write().unwrap()
 }

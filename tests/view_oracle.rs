@@ -13,16 +13,6 @@ use stable_abi::manifest::Manifest;
 use stable_abi::version::Version;
 use stable_abi::view::{Defines, Headers};
 
-fn read_names(path: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 /// Compares both directions; returns a description of every difference.
 fn compare(
     what: &str,
@@ -76,14 +66,14 @@ fn check_tree(tree: &Path, expected: &Path, manifest: &Manifest, configured: &BT
         problems.extend(compare(
             &format!("{} declarations {version}", tree.display()),
             declared,
-            &read_names(&decl_file),
+            &common::names_in(&decl_file),
             &relevant,
         ));
         let macro_file = expected.join(format!("macros-{version}.txt"));
         problems.extend(compare(
             &format!("{} macros {version}", tree.display()),
             view.macros.keys().map(|name| name.to_string()),
-            &read_names(&macro_file),
+            &common::names_in(&macro_file),
             &relevant_macro,
         ));
         // The checked sets are far from empty: a view of nothing must fail.
