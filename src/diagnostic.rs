@@ -36,21 +36,10 @@ impl Location {
         }
     }
 
-    /// The location of byte `offset` in `text`.
+    /// The location of byte `offset` in `text` (for one lookup; several in
+    /// one text share a [`LineIndex`]).
     pub fn of_offset(path: impl AsRef<Path>, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let before = &text.as_bytes()[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
-        // Columns count characters, as editors do.
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count()
-            + 1;
-        Location::new(path, line, column)
+        LineIndex::new(text).location(path, text, offset)
     }
 }
 
