@@ -66,17 +66,17 @@ fn headers_speak_the_envelope_and_sarif() {
 
 #[test]
 fn the_view_envelope_has_entries_and_sarif_is_refused() {
-    let json = stable_abi(
-        repo(),
-        &[
+    let view = |format: &str| {
+        let args = [
             "view",
             "3.9",
             "--manifest",
             "Misc/stable_abi.toml",
             "--format",
-            "json",
-        ],
-    );
+        ];
+        stable_abi(repo(), &[&args[..], &[format]].concat())
+    };
+    let json = view("json");
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     let document: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(document["command"], "view");
@@ -84,16 +84,5 @@ fn the_view_envelope_has_entries_and_sarif_is_refused() {
     assert_eq!(document["findings"], serde_json::json!([]));
     assert!(!document["entries"].as_array().unwrap().is_empty());
 
-    let sarif = stable_abi(
-        repo(),
-        &[
-            "view",
-            "3.9",
-            "--manifest",
-            "Misc/stable_abi.toml",
-            "--format",
-            "sarif",
-        ],
-    );
-    assert_eq!(sarif.status.code(), Some(2));
+    assert_eq!(view("sarif").status.code(), Some(2));
 }
