@@ -78,14 +78,7 @@ impl Release {
     /// Errors: a missing or malformed define, at the file (and its line
     /// when the define is there but unreadable).
     pub fn parse_patchlevel(text: &str, path: &Path) -> Result<Release, LocatedError> {
-        let define = |name: &str| -> Option<(usize, String)> {
-            text.lines().enumerate().find_map(|(index, line)| {
-                let directive = line.trim_start().strip_prefix('#')?;
-                let mut words = directive.split_whitespace();
-                (words.next() == Some("define") && words.next() == Some(name))
-                    .then(|| (index + 1, words.next().unwrap_or_default().to_string()))
-            })
-        };
+        let define = |name: &str| patchlevel_define(text, name);
         let number = |name: &str| -> Result<u16, LocatedError> {
             match define(name) {
                 None => Err(LocatedError::new(
@@ -120,6 +113,28 @@ impl Release {
             serial,
         })
     }
+}
+
+/// Where a tree says its release.
+pub const PATCHLEVEL_H: &str = "Include/patchlevel.h";
+
+/// The version `3.N` that `Include/patchlevel.h`'s text names with
+/// `#define PY_MINOR_VERSION N`, if it names one: all the header checks
+/// need (a tree made for a test may define nothing else).
+pub fn version_of_patchlevel(text: &str) -> Option<Version> {
+    let (_, minor) = patchlevel_define(text, "PY_MINOR_VERSION")?;
+    let minor: u8 = minor.parse().ok()?;
+    Version::parse(&format!("3.{minor}")).ok()
+}
+
+/// The line (from 1) and value of `#define NAME value` in `text`.
+fn patchlevel_define(text: &str, name: &str) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let directive = line.trim_start().strip_prefix('#')?;
+        let mut words = directive.split_whitespace();
+        (words.next() == Some("define") && words.next() == Some(name))
+            .then(|| (index + 1, words.next().unwrap_or_default().to_string()))
+    })
 }
 
 impl fmt::Display for Release {
@@ -172,7 +187,7 @@ impl InEffect {
                 source: Source::CommandLine,
             });
         }
-        let path = root.join("Include/patchlevel.h");
+        let path = root.join(PATCHLEVEL_H);
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
@@ -211,6 +226,14 @@ impl fmt::Display for InEffect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_headers_need_only_the_minor_version() {
+        let text = "/* ... */\n#  define PY_MINOR_VERSION   13\n";
+        assert_eq!(version_of_patchlevel(text), Some(Version::new(3, 13)));
+        assert_eq!(version_of_patchlevel("#define PY_MINOR_VERSION x\n"), None);
+        assert_eq!(version_of_patchlevel("#define PY_MAJOR_VERSION 3\n"), None);
+    }
 
     #[test]
     fn patchlevel_gives_every_part() {

@@ -11,8 +11,8 @@ use crate::diagnostic::Location;
 use crate::generate::{update_file, Update};
 use crate::manifest::add::{append, guard_line, validate, NewItem};
 use crate::manifest::{tree_root, Kind, Manifest, StructAbiKind};
+use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
-use crate::view::parse_patchlevel;
 use crate::Outcome;
 
 pub fn run(args: &AddArgs) -> Result<Outcome> {
@@ -70,10 +70,10 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
 
 /// The release of the tree at `root`, from `Include/patchlevel.h`.
 fn tree_release(root: &Path) -> Result<Version> {
-    let patchlevel = root.join("Include/patchlevel.h");
+    let patchlevel = root.join(PATCHLEVEL_H);
     std::fs::read_to_string(&patchlevel)
         .ok()
-        .and_then(|text| parse_patchlevel(&text))
+        .and_then(|text| version_of_patchlevel(&text))
         .ok_or_else(|| {
             Error::file(
                 &patchlevel,

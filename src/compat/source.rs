@@ -8,12 +8,11 @@ use crate::error::{Error, Result};
 
 use crate::diagnostic::LocatedError;
 use crate::manifest::{tree_root, Manifest, Rules};
+use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
-use crate::view::parse_patchlevel;
 
 /// The manifest's path inside a CPython tree (and inside a git revision).
 pub const MANIFEST_IN_TREE: &str = "Misc/stable_abi.toml";
-const PATCHLEVEL_IN_TREE: &str = "Include/patchlevel.h";
 
 /// Where one side of the comparison comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,10 +77,10 @@ impl Side {
     /// A manifest file, its release from its tree's `Include/patchlevel.h`.
     pub fn from_file(path: &Path, strict: bool) -> Result<Side> {
         let parsed = Manifest::load_with(path, rules(strict))?;
-        let patchlevel = tree_root(path).join(PATCHLEVEL_IN_TREE);
+        let patchlevel = tree_root(path).join(PATCHLEVEL_H);
         let release = std::fs::read_to_string(patchlevel)
             .ok()
-            .and_then(|text| parse_patchlevel(&text));
+            .and_then(|text| version_of_patchlevel(&text));
         let side = Side::new(Origin::File(path.to_path_buf()), parsed.manifest, release);
         Ok(side.warned(parsed.warnings))
     }
@@ -105,9 +104,9 @@ impl Side {
         })?;
         let label = PathBuf::from(format!("{revision}:{MANIFEST_IN_TREE}"));
         let parsed = Manifest::parse_with(&text, &label, rules(strict))?;
-        let release = git_show(repo, revision, PATCHLEVEL_IN_TREE)
+        let release = git_show(repo, revision, PATCHLEVEL_H)
             .ok()
-            .and_then(|text| parse_patchlevel(&text));
+            .and_then(|text| version_of_patchlevel(&text));
         let origin = Origin::Revision {
             repo: repo.to_path_buf(),
             revision: revision.to_string(),

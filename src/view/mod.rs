@@ -31,6 +31,7 @@ use std::sync::Arc;
 use crate::abi::Abi;
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
+use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
 
 use ir::{FileId, FileIr};
@@ -193,28 +194,11 @@ pub fn literal_value(text: &str) -> Option<u64> {
 
 /// `PY_MINOR_VERSION` from `Include/patchlevel.h`.
 fn read_python_version(root: &Path) -> Result<Version> {
-    let path = root.join("Include/patchlevel.h");
+    let path = root.join(PATCHLEVEL_H);
     let text = std::fs::read_to_string(&path)
         .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
-    parse_patchlevel(&text).ok_or_else(|| Error::file(&path, "no `#define PY_MINOR_VERSION N`"))
-}
-
-/// The release `3.N` that `Include/patchlevel.h`'s text names
-/// (`#define PY_MINOR_VERSION N`), if it names one.
-pub fn parse_patchlevel(text: &str) -> Option<Version> {
-    for line in text.lines() {
-        let Some(directive) = line.trim_start().strip_prefix('#') else {
-            continue;
-        };
-        let mut words = directive.split_whitespace();
-        if words.next() == Some("define") && words.next() == Some("PY_MINOR_VERSION") {
-            let minor = words.next().and_then(|w| w.parse::<u8>().ok());
-            if let Some(version) = minor.and_then(|m| Version::parse(&format!("3.{m}")).ok()) {
-                return Some(version);
-            }
-        }
-    }
-    None
+    version_of_patchlevel(&text)
+        .ok_or_else(|| Error::file(&path, "no `#define PY_MINOR_VERSION N`"))
 }
 
 impl Headers {
