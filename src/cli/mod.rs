@@ -30,7 +30,9 @@ mod release;
 pub use binary::{AuditArgs, FeatureArgs, LibraryArgs};
 pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 
-pub const DEFAULT_MANIFEST: &str = "Misc/stable_abi.toml";
+/// The manifest the commands read when given none: the tree's own, from
+/// its root.
+pub const DEFAULT_MANIFEST: &str = crate::manifest::MANIFEST_IN_TREE;
 
 const EXIT_CODES: &str = "\
 Exit status:

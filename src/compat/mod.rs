@@ -30,7 +30,7 @@ pub mod structs;
 use crate::diagnostic::{Finding, Location, Severity};
 use crate::manifest::Item;
 
-pub use source::{HeaderRoot, Origin, Side, MANIFEST_IN_TREE};
+pub use source::{HeaderRoot, Origin, Side};
 
 /// One compat rule: its stable name, its severity, and one line of summary.
 pub struct Rule {

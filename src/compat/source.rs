@@ -7,12 +7,9 @@ use std::process::Command;
 use crate::error::{Error, Result};
 
 use crate::diagnostic::LocatedError;
-use crate::manifest::{tree_root, Manifest, Rules};
+use crate::manifest::{tree_root, Manifest, Rules, MANIFEST_IN_TREE};
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
-
-/// The manifest's path inside a CPython tree (and inside a git revision).
-pub const MANIFEST_IN_TREE: &str = "Misc/stable_abi.toml";
 
 /// Where one side of the comparison comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -158,7 +158,7 @@ fn removal_prints_like_a_compiler_at_old() {
          (added in 3.2) [compat-removed]\n    note: new/Misc/stable_abi.toml has no such item"
     );
     assert_eq!(
-        Path::new("old").join(MANIFEST_IN_TREE),
+        Path::new("old").join(crate::manifest::MANIFEST_IN_TREE),
         Path::new("old/Misc/stable_abi.toml")
     );
 }

@@ -453,6 +453,9 @@ fn name_hash(name: &str) -> u64 {
     foldhash::fast::FixedState::default().hash_one(name)
 }
 
+/// Where the manifest is in a CPython tree (and in a git revision of one).
+pub const MANIFEST_IN_TREE: &str = "Misc/stable_abi.toml";
+
 /// The CPython tree of a manifest path (`<root>/Misc/stable_abi.toml`).
 pub fn tree_root(manifest_path: &Path) -> PathBuf {
     let root = manifest_path
