@@ -12,8 +12,9 @@ use crate::abi::Abi;
 use crate::output;
 use crate::version::Version;
 
-/// A place in a file; line and column count from 1.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A place in a file; line and column count from 1. Ordered by path, then
+/// line, then column.
+#[derive(Clone, Debug, Eq, Serialize)]
 pub struct Location {
     /// Shared: a view of the headers holds thousands of locations in a
     /// few hundred files, so each holds a reference, not a copy.
@@ -23,6 +24,13 @@ pub struct Location {
 }
 
 impl Location {
+    /// Whether `self` and `other` are in the same file: most locations
+    /// compared (sorting findings, a view's guards) share their path's
+    /// allocation, which is checked before the path's components.
+    fn same_path(&self, other: &Location) -> bool {
+        Arc::ptr_eq(&self.path, &other.path) || self.path == other.path
+    }
+
     pub fn new(path: impl AsRef<Path>, line: usize, column: usize) -> Location {
         Location::shared(&Arc::from(path.as_ref()), line, column)
     }
@@ -40,6 +48,35 @@ impl Location {
     /// one text share a [`LineIndex`]).
     pub fn of_offset(path: impl AsRef<Path>, text: &str, offset: usize) -> Location {
         LineIndex::new(text).location(path, text, offset)
+    }
+}
+
+impl PartialEq for Location {
+    fn eq(&self, other: &Location) -> bool {
+        self.line == other.line && self.column == other.column && self.same_path(other)
+    }
+}
+
+impl std::hash::Hash for Location {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.path, self.line, self.column).hash(state);
+    }
+}
+
+impl Ord for Location {
+    fn cmp(&self, other: &Location) -> std::cmp::Ordering {
+        let by_path = if Arc::ptr_eq(&self.path, &other.path) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.path.cmp(&other.path)
+        };
+        by_path.then((self.line, self.column).cmp(&(other.line, other.column)))
+    }
+}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Location) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
