@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use common::{stable_abi, stdout};
 use stable_abi::version::Version;
-use stable_abi::view::{sample_views, Defines, Headers, RangeViews};
+use stable_abi::view::{sample_views, Defines, Headers, Listing, RangeViews};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/view/ranges")
@@ -17,7 +17,7 @@ fn fixture() -> PathBuf {
 fn range_views(minor: u8) -> RangeViews {
     let headers = Headers::load(&fixture(), &Defines::default()).expect("fixture loads");
     headers
-        .range_views(Version::new(3, minor), &Defines::default())
+        .range_views(Version::new(3, minor), &Defines::default(), &Listing::All)
         .unwrap_or_else(|err| panic!("{err:#}"))
 }
 
@@ -95,7 +95,7 @@ fn versions_without_constants_inside_are_one_walk() {
     let headers = Headers::load(&basic, &Defines::default()).expect("fixture loads");
     for minor in 2..=13 {
         let range = headers
-            .range_views(Version::new(3, minor), &Defines::default())
+            .range_views(Version::new(3, minor), &Defines::default(), &Listing::All)
             .unwrap();
         let walks = 1 + range.extra.len();
         assert_eq!(

@@ -63,7 +63,9 @@ use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};
 use crate::version::Version;
-use crate::view::{sample_views, Defines, GuardConstant, Headers, RangeViews, Sample, View};
+use crate::view::{
+    sample_views, Defines, GuardConstant, Headers, Listing, RangeViews, Sample, View,
+};
 
 pub use baseline::{apply_baseline, Baseline, STALE_BASELINE, STALE_BASELINE_CODE};
 pub use unlisted::at_version as unlisted_at;
@@ -161,10 +163,20 @@ impl<'a> Context<'a> {
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Defines::default();
+        // The checks look up the manifest's names, except `abi3t-hidden`,
+        // which compares every macro and struct of abi3 with abi3t.
+        let manifest_names = headers.listing_of(manifest.items.iter().map(|i| i.name.as_str()));
+        let listing = |version: Version| {
+            if version >= Abi::Abi3t.first_version() {
+                &Listing::All
+            } else {
+                &manifest_names
+            }
+        };
         // Each version's views are independent evaluations of the one parse.
         let ranges = versions
             .par_iter()
-            .map(|&version| headers.range_views(version, &none))
+            .map(|&version| headers.range_views(version, &none, listing(version)))
             .collect::<Result<Vec<_>>>()?;
         let (views, ranges): (Vec<_>, Vec<_>) = ranges
             .into_iter()
@@ -202,7 +214,7 @@ impl<'a> Context<'a> {
                     Defines::define(&name, "1")
                 };
                 let view = headers
-                    .view(Some(current), &toggle)
+                    .view_listing(Some(current), &toggle, listing(current))
                     .map_err(|err| format!("{err:#}"))
                     .and_then(|view| toggle_took_effect(view, &name, defined));
                 (name, view)

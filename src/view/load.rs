@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -25,8 +26,11 @@ pub struct Loaded {
     pub pyconfig: Option<FileId>,
     /// The built-in stand-in for a missing pyconfig.h.
     pub default_pyconfig: FileId,
-    /// Every name some `#define` of the tree (or pyconfig.h) introduces.
+    /// Every name some `#define` of the loaded headers (or pyconfig.h)
+    /// introduces.
     pub tree_defined: HashSet<Sym>,
+    /// The headers not loaded, for the names they define.
+    pub unreached: Unreached,
 }
 
 /// The loader's side of parsing: where `#include "name"` leads, like a
@@ -196,23 +200,50 @@ pub fn load(root: &Path) -> Loaded {
             })
         })
         .collect();
-    let reached: HashSet<&Path> = loader.paths.iter().map(PathBuf::as_path).collect();
-    let unreached: Vec<Sym> = defined_in_unreached_headers(root, &reached)
-        .iter()
-        .map(|name| loader.interner.intern(name))
-        .collect();
-    let mut loaded = finish(files, loader.interner, python_h, loader.pyconfig);
-    loaded.tree_defined.extend(unreached);
-    loaded
+    let unreached = Unreached {
+        root: root.to_path_buf(),
+        reached: loader.paths.iter().cloned().collect(),
+        defined: OnceLock::new(),
+    };
+    finish(files, loader.interner, python_h, loader.pyconfig, unreached)
 }
 
-/// The names `#define`d in the headers under `Include/` that `Python.h`
-/// does not reach (`osdefs.h`, `py_curses.h`, `internal/`...): `gcc -dM`'s
-/// output is filtered by every `#define` of the tree, so a macro that a
-/// system header defines (`PATH_MAX`) is reported when any header also
-/// defines it. A line scan: these files are not otherwise parsed.
-fn defined_in_unreached_headers(root: &Path, reached: &HashSet<&Path>) -> Vec<String> {
-    let mut names = Vec::new();
+/// The headers under `Include/` that `Python.h` does not reach
+/// (`osdefs.h`, `py_curses.h`, `internal/`...), for the names they
+/// `#define`: `gcc -dM`'s output is filtered by every `#define` of the
+/// tree, so a macro that a system header defines (`PATH_MAX`) is reported
+/// when any header also defines it. They are read the first time a view
+/// asks (a view listing only the manifest's names never does).
+pub struct Unreached {
+    root: PathBuf,
+    /// Root-relative paths of the headers that were loaded.
+    reached: HashSet<PathBuf>,
+    defined: OnceLock<HashSet<String>>,
+}
+
+impl Unreached {
+    /// No other header (a text loaded alone).
+    fn none() -> Unreached {
+        Unreached {
+            root: PathBuf::new(),
+            reached: HashSet::new(),
+            defined: OnceLock::from(HashSet::new()),
+        }
+    }
+
+    /// Whether one of these headers has a `#define name`.
+    pub fn defines(&self, name: &str) -> bool {
+        self.defined
+            .get_or_init(|| defined_in_unreached_headers(&self.root, &self.reached))
+            .contains(name)
+    }
+}
+
+/// The names `#define`d in the headers under `Include/` that are not
+/// `reached` ([`Unreached`]). A line scan: these files are not otherwise
+/// parsed.
+fn defined_in_unreached_headers(root: &Path, reached: &HashSet<PathBuf>) -> HashSet<String> {
+    let mut names = HashSet::new();
     let mut pending = vec![PathBuf::from("Include")];
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
@@ -223,8 +254,7 @@ fn defined_in_unreached_headers(root: &Path, reached: &HashSet<&Path>) -> Vec<St
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             if is_dir {
                 pending.push(relative);
-            } else if relative.extension().is_some_and(|e| e == "h")
-                && !reached.contains(relative.as_path())
+            } else if relative.extension().is_some_and(|e| e == "h") && !reached.contains(&relative)
             {
                 if let Ok(bytes) = std::fs::read(entry.path()) {
                     names.extend(defined_names_in(&bytes));
@@ -290,6 +320,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
         resolver.0,
         0,
         Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+        Unreached::none(),
     )
 }
 
@@ -299,6 +330,7 @@ fn finish(
     mut interner: Interner,
     python_h: FileId,
     pyconfig: Option<FileId>,
+    unreached: Unreached,
 ) -> Loaded {
     let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
         let id = files.len();
@@ -349,6 +381,7 @@ fn finish(
         pyconfig,
         default_pyconfig,
         tree_defined,
+        unreached,
     }
 }
 

@@ -117,6 +117,31 @@ impl View {
     }
 }
 
+/// Which names a view lists among its macros, typedefs and structs.
+/// Functions and data are always listed in full.
+///
+/// A compiler's `-dM` lists a thousand macros at every version; checks that
+/// only look up the manifest's names need not have each view build (and
+/// hold) that list: [`Headers::listing_of`] names what they look up.
+#[derive(Clone, Debug, Default)]
+pub enum Listing {
+    /// Every macro (as `gcc -dM` lists them), typedef and struct.
+    #[default]
+    All,
+    /// Only these names, by symbol of the headers' interner. A name the
+    /// headers never mention (one a `-D` adds) is listed too.
+    Only(Vec<bool>),
+}
+
+impl Listing {
+    fn lists(&self, sym: lex::Sym) -> bool {
+        match self {
+            Listing::All => true,
+            Listing::Only(listed) => listed.get(sym as usize).copied().unwrap_or(true),
+        }
+    }
+}
+
 /// Every header reachable from `Include/Python.h`, parsed once.
 pub struct Headers {
     root: PathBuf,
@@ -137,6 +162,23 @@ pub struct Headers {
     limited: Vec<FileIr>,
     /// The name `Py_LIMITED_API`, when the headers use it.
     tracked: Option<lex::Sym>,
+}
+
+/// How one view is evaluated.
+struct Evaluation<'l> {
+    /// Keep [`View::macro_bodies`].
+    macro_bodies: bool,
+    listing: &'l Listing,
+}
+
+impl Default for Evaluation<'_> {
+    fn default() -> Self {
+        static ALL: Listing = Listing::All;
+        Evaluation {
+            macro_bodies: false,
+            listing: &ALL,
+        }
+    }
 }
 
 /// The command line's virtual files, numbered after the tree's files (the
@@ -271,6 +313,15 @@ impl Headers {
         }
     }
 
+    /// A [`Listing`] of `names` (and of no other name the headers know).
+    pub fn listing_of<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> Listing {
+        let mut listed = vec![false; self.ranks.len()];
+        for sym in names.into_iter().filter_map(|name| self.interner.get(name)) {
+            listed[sym as usize] = true;
+        }
+        Listing::Only(listed)
+    }
+
     /// The tree's own version, from `Include/patchlevel.h`.
     pub fn python_version(&self) -> Version {
         self.version
@@ -298,7 +349,11 @@ impl Headers {
         } else {
             let mut extra = extra.clone();
             extra.defines.extend(abi.defines(version));
-            self.view_keeping(Some(version.limited_api_value()), &extra, true)?
+            let bodies = Evaluation {
+                macro_bodies: true,
+                ..Evaluation::default()
+            };
+            self.evaluate(Some(version.limited_api_value()), &extra, &bodies)?
         };
         view.abi = abi;
         Ok(view)
@@ -308,22 +363,41 @@ impl Headers {
     /// with `extra` applied on top of the profile (to toggle feature macros).
     /// The version's value is its first: `0x030N0000` (`3` for 3.2).
     pub fn view(&self, limited: Option<Version>, extra: &Defines) -> Result<View> {
-        self.view_keeping(limited.map(Version::limited_api_value), extra, false)
+        self.view_listing(limited, extra, &Listing::All)
+    }
+
+    /// [`Headers::view`], listing only what `listing` names.
+    pub fn view_listing(
+        &self,
+        limited: Option<Version>,
+        extra: &Defines,
+        listing: &Listing,
+    ) -> Result<View> {
+        self.value_listing(limited.map(Version::limited_api_value), extra, listing)
     }
 
     /// The view with `Py_LIMITED_API` defined as exactly `value` (`None`:
     /// the full API). A value must select a version from 3.2 to the
     /// headers' own ([`Version::of_limited_api_value`]).
     pub fn view_value(&self, value: Option<u32>, extra: &Defines) -> Result<View> {
-        self.view_keeping(value, extra, false)
+        self.value_listing(value, extra, &Listing::All)
     }
 
-    fn view_keeping(
+    /// [`Headers::view_value`], listing only what `listing` names.
+    fn value_listing(
         &self,
         value: Option<u32>,
         extra: &Defines,
-        keep_macro_bodies: bool,
+        listing: &Listing,
     ) -> Result<View> {
+        let evaluation = Evaluation {
+            macro_bodies: false,
+            listing,
+        };
+        self.evaluate(value, extra, &evaluation)
+    }
+
+    fn evaluate(&self, value: Option<u32>, extra: &Defines, how: &Evaluation) -> Result<View> {
         let version = match value {
             None => None,
             Some(value) => match Version::of_limited_api_value(value) {
@@ -399,7 +473,7 @@ impl Headers {
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;
         walk.tracked = self.tracked;
-        walk.keep_macro_bodies = keep_macro_bodies;
+        walk.keep_macro_bodies = how.macro_bodies;
         walk.file(self.loaded.compiler)?;
         walk.file(ids.defines)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
@@ -429,13 +503,17 @@ impl Headers {
         // `gcc -dM` lists them. (`Py_LIMITED_API` itself is the question
         // asked, not part of the answer.)
         let tree_defined = &self.loaded.tree_defined;
-        let mut view = walk.into_view(|file, sym| {
-            file < compiler
-                || file == default_pyconfig
-                || file == ids.defines
-                || file == ids.extra
-                || tree_defined.contains(&sym)
-        });
+        let mut view = walk.into_view(
+            |sym| how.listing.lists(sym),
+            |file, sym| {
+                file < compiler
+                    || file == default_pyconfig
+                    || file == ids.defines
+                    || file == ids.extra
+                    || tree_defined.contains(&sym)
+                    || self.loaded.unreached.defines(interner.name(sym))
+            },
+        );
         view.limited = version;
         view.limited_value = value;
         Ok(view)

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::Result;
 
 use super::expr::{Constant, Use};
-use super::{Defines, Headers, View};
+use super::{Defines, Headers, Listing, View};
 use crate::version::Version;
 
 /// The most walks one version's range may take (hostile headers could
@@ -86,12 +86,21 @@ pub fn sample_views<'v>(
 
 impl Headers {
     /// The views over the whole range of `version` (see the module's
-    /// documentation), with `extra` applied as in [`Headers::view`].
-    pub fn range_views(&self, version: Version, extra: &Defines) -> Result<RangeViews> {
+    /// documentation), with `extra` applied as in [`Headers::view`], each
+    /// listing what `listing` names.
+    pub fn range_views(
+        &self,
+        version: Version,
+        extra: &Defines,
+        listing: &Listing,
+    ) -> Result<RangeViews> {
         let segments = version.limited_api_ranges();
         let base_value = version.limited_api_value();
         let mut walked: BTreeMap<u32, View> = BTreeMap::new();
-        walked.insert(base_value, self.view_value(Some(base_value), extra)?);
+        walked.insert(
+            base_value,
+            self.value_listing(Some(base_value), extra, listing)?,
+        );
         let intervals = loop {
             let constants: BTreeSet<Constant> = walked
                 .values()
@@ -107,7 +116,7 @@ impl Headers {
                 break intervals;
             }
             for rep in new.into_iter().take(MAX_SAMPLES - walked.len()) {
-                walked.insert(rep, self.view_value(Some(rep), extra)?);
+                walked.insert(rep, self.value_listing(Some(rep), extra, listing)?);
             }
         };
         let base = walked.remove(&base_value).unwrap_or_default();

@@ -324,7 +324,13 @@ impl<'a> Walk<'a> {
     /// The view: what was declared, and the macros defined at the end.
     /// `reported` says which macros are listed, from the file of their
     /// definition and their name.
-    pub fn into_view(self, reported: impl Fn(FileId, Sym) -> bool) -> View {
+    /// Of the macros, typedefs and structs, only those `listed` says are
+    /// kept.
+    pub fn into_view(
+        self,
+        listed: impl Fn(Sym) -> bool,
+        reported: impl Fn(FileId, Sym) -> bool,
+    ) -> View {
         let interner = self.source.interner;
         let ranks = self.source.ranks;
         let shared = |sym: Sym| interner.shared_name(sym).cloned().unwrap_or_default();
@@ -343,14 +349,14 @@ impl<'a> Walk<'a> {
         let macros = sorted(
             self.macros
                 .iter()
-                .filter(|(&sym, m)| reported(m.file, sym))
+                .filter(|(&sym, m)| listed(sym) && reported(m.file, sym))
                 .map(|(&sym, m)| (sym, (m.file, m.offset)))
                 .collect(),
         );
         let macro_bodies = if self.keep_macro_bodies {
             self.macros
                 .iter()
-                .filter(|(&sym, m)| reported(m.file, sym))
+                .filter(|(&sym, m)| listed(sym) && reported(m.file, sym))
                 .map(|(&sym, m)| {
                     let body = m
                         .body
@@ -375,9 +381,11 @@ impl<'a> Walk<'a> {
         let mut structs: Vec<(Sym, StructDef)> = self
             .structs
             .iter()
+            .filter(|(&sym, _)| listed(sym))
             .map(|(&sym, entry)| (sym, struct_def(entry)))
             .collect();
-        for (&typedef, &(file, offset, target)) in &self.typedefs {
+        let typedefs = self.typedefs.iter().filter(|(&sym, _)| listed(sym));
+        for (&typedef, &(file, offset, target)) in typedefs.clone() {
             if let Some(target) = target {
                 let def = match self.structs.get(&target) {
                     Some(entry) => struct_def(entry),
@@ -395,20 +403,28 @@ impl<'a> Walk<'a> {
             .collect();
         // In the order of their locations: by path, then by offset (which
         // orders lines and columns), then by constant.
-        let mut places: Vec<(FileId, u32, Constant)> =
-            self.guard_constants.iter().copied().collect();
-        let path = |file: FileId| &self.source.file(file).path;
-        places.sort_unstable_by(|a, b| {
-            let by_path = if a.0 == b.0 {
-                std::cmp::Ordering::Equal
-            } else {
-                path(a.0).cmp(path(b.0))
-            };
-            by_path.then((a.1, a.2).cmp(&(b.1, b.2)))
-        });
+        // The few files are ordered by path once; the places by integers.
+        let mut files: Vec<FileId> = self.guard_constants.iter().map(|g| g.0).collect();
+        files.sort_unstable();
+        files.dedup();
+        files.sort_by(|&a, &b| self.source.file(a).path.cmp(&self.source.file(b).path));
+        let mut file_rank = vec![0; files.iter().max().map_or(0, |&max| max + 1)];
+        let mut rank = 0;
+        for (i, &file) in files.iter().enumerate() {
+            if i > 0 && self.source.file(files[i - 1]).path != self.source.file(file).path {
+                rank += 1;
+            }
+            file_rank[file] = rank;
+        }
+        let mut places: Vec<(usize, u32, Constant, FileId)> = self
+            .guard_constants
+            .iter()
+            .map(|&(file, offset, constant)| (file_rank[file], offset, constant, file))
+            .collect();
+        places.sort_unstable();
         let guard_constants: Vec<GuardConstant> = places
             .into_iter()
-            .map(|(file, offset, constant)| GuardConstant {
+            .map(|(_, offset, constant, file)| GuardConstant {
                 constant,
                 location: self.location(file, offset),
             })
@@ -423,8 +439,7 @@ impl<'a> Walk<'a> {
             data: names(&self.data),
             macros,
             typedefs: sorted(
-                self.typedefs
-                    .iter()
+                typedefs
                     .map(|(&sym, &(file, offset, _))| (sym, (file, offset)))
                     .collect(),
             ),
