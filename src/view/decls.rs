@@ -88,13 +88,6 @@ pub fn extract(code: &[u8]) -> Vec<RawDecl> {
 
 /// Typedefs and structs, from tree-sitter's parse of `code`.
 fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_c::LANGUAGE.into())
-        .is_err()
-    {
-        return;
-    }
     // Parsing only what can hold a type keeps loading fast: most of a
     // header is function declarations and inline function bodies.
     let kept = type_statements::only_type_statements(code);
@@ -111,9 +104,6 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
         }
     }
     let narrowed = type_statements::Compact::new(&rest);
-    let Some(tree) = parser.parse(&narrowed.text, None) else {
-        return;
-    };
     let original = |offset: u32| compact.original(offset as usize);
     for definition in definitions {
         let key = definition.key;
@@ -146,6 +136,21 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
             });
         }
     }
+    // Most headers have nothing left to parse, and a parse has a cost of
+    // its own (a parser, a tree) whatever its text.
+    if narrowed.text.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    let mut parser = Parser::new();
+    if parser
+        .set_language(&tree_sitter_c::LANGUAGE.into())
+        .is_err()
+    {
+        return;
+    }
+    let Some(tree) = parser.parse(&narrowed.text, None) else {
+        return;
+    };
     let mut walker = TypeWalker {
         code: &narrowed.text,
         compacted: [&narrowed, &compact],
