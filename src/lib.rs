@@ -24,6 +24,7 @@ pub mod error;
 pub mod generate;
 pub mod manifest;
 pub mod output;
+pub mod parallel;
 pub mod pyfmt;
 pub mod release;
 pub mod version;

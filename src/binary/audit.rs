@@ -22,7 +22,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::abi::Abi;
@@ -40,6 +39,7 @@ use crate::binary::unusable;
 use crate::binary::wheel::{read_wheel, WheelTag};
 use crate::diagnostic::{has_errors, Finding};
 use crate::error::{Error, Result};
+use crate::parallel;
 use crate::version::Version;
 use crate::Outcome;
 
@@ -292,14 +292,10 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
     report.target = Some(target);
     report.target_from = Some(from);
     let abis = report.abis.clone();
-    report.extensions = contents
-        .extensions
-        .par_iter()
-        .map(|(name, bytes)| {
-            audit_extension_for(name, bytes, table, target, &abis, &defaults.features)
-                .in_file(&path.join(name))
-        })
-        .collect();
+    report.extensions = parallel::map(&contents.extensions, |(name, bytes)| {
+        audit_extension_for(name, bytes, table, target, &abis, &defaults.features)
+            .in_file(&path.join(name))
+    });
     report
 }
 
@@ -415,24 +411,21 @@ pub fn audit_paths(
     table: &AbiTable,
     defaults: &TargetDefault,
 ) -> Vec<InputReport> {
-    collect_inputs(paths)
-        .into_par_iter()
-        .map(|(path, error)| {
-            if let Some(error) = error {
-                let mut report = InputReport::new(&path, InputKind::Extension);
-                report.error = Some(error);
-                return report;
-            }
-            let is_wheel = path
-                .extension()
-                .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"));
-            if is_wheel {
-                audit_wheel(&path, table, defaults)
-            } else {
-                audit_extension_file(&path, table, defaults)
-            }
-        })
-        .collect()
+    parallel::map(&collect_inputs(paths), |(path, error)| {
+        if let Some(error) = error {
+            let mut report = InputReport::new(path, InputKind::Extension);
+            report.error = Some(error.clone());
+            return report;
+        }
+        let is_wheel = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"));
+        if is_wheel {
+            audit_wheel(path, table, defaults)
+        } else {
+            audit_extension_file(path, table, defaults)
+        }
+    })
 }
 
 /// The outcome of an audit whose reports are printed: failure when any

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
+use crate::parallel;
 use serde::Serialize;
 
 use crate::abi::Abi;
@@ -111,10 +111,8 @@ pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
         first.entry(identity).or_insert(index);
     }
     let distinct: Vec<usize> = first.values().copied().collect();
-    let mut read: Vec<(usize, Result<Exports>)> = distinct
-        .par_iter()
-        .map(|&index| (index, read_exports(&paths[index])))
-        .collect();
+    let mut read: Vec<(usize, Result<Exports>)> =
+        parallel::map(&distinct, |&index| (index, read_exports(&paths[index])));
     read.sort_by_key(|(index, _)| *index);
     let mut by_index: BTreeMap<usize, Exports> = BTreeMap::new();
     for (index, result) in read {

@@ -55,13 +55,12 @@ mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
-
 use crate::abi::Abi;
 use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};
+use crate::parallel;
 use crate::version::Version;
 use crate::view::{
     sample_views, Defines, GuardConstant, Headers, Listing, RangeViews, Sample, View,
@@ -174,10 +173,11 @@ impl<'a> Context<'a> {
             }
         };
         // Each version's views are independent evaluations of the one parse.
-        let ranges = versions
-            .par_iter()
-            .map(|&version| headers.range_views(version, &none, listing(version)))
-            .collect::<Result<Vec<_>>>()?;
+        let ranges = parallel::map(&versions, |&version| {
+            headers.range_views(version, &none, listing(version))
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
         let (views, ranges): (Vec<_>, Vec<_>) = ranges
             .into_iter()
             .map(|range| {
@@ -188,11 +188,12 @@ impl<'a> Context<'a> {
                 ((range.version, range.base), samples)
             })
             .unzip();
-        let abi3t_views = Abi::Abi3t
-            .versions(headers.python_version())
-            .par_iter()
-            .map(|&version| Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?)))
-            .collect::<Result<Vec<_>>>()?;
+        let abi3t_versions = Abi::Abi3t.versions(headers.python_version());
+        let abi3t_views = parallel::map(&abi3t_versions, |&version| {
+            Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?))
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
         context.ranges = ranges;
         context.abi3t_views = abi3t_views;
@@ -205,21 +206,20 @@ impl<'a> Context<'a> {
                 (item.name.clone(), defined)
             })
             .collect();
-        context.toggled = features
-            .into_par_iter()
-            .map(|(name, defined)| {
-                let toggle = if defined {
-                    Defines::undefine(&name)
-                } else {
-                    Defines::define(&name, "1")
-                };
-                let view = headers
-                    .view_listing(Some(current), &toggle, listing(current))
-                    .map_err(|err| format!("{err:#}"))
-                    .and_then(|view| toggle_took_effect(view, &name, defined));
-                (name, view)
-            })
-            .collect();
+        context.toggled = parallel::map(&features, |(name, defined)| {
+            let toggle = if *defined {
+                Defines::undefine(name)
+            } else {
+                Defines::define(name, "1")
+            };
+            let view = headers
+                .view_listing(Some(current), &toggle, listing(current))
+                .map_err(|err| format!("{err:#}"))
+                .and_then(|view| toggle_took_effect(view, name, *defined));
+            (name.clone(), view)
+        })
+        .into_iter()
+        .collect();
         Ok(context)
     }
 
@@ -426,17 +426,14 @@ pub fn seen_verb(kind: Kind) -> &'static str {
 /// Runs every check; findings in [`CHECKS`] order, then by name.
 pub fn run_checks(context: &Context) -> Vec<Finding> {
     // The checks only read the context: run them side by side.
-    let per_check: Vec<Vec<Finding>> = CHECKS
-        .par_iter()
-        .map(|check| {
-            let mut found = (check.run)(context);
-            for finding in &mut found {
-                finding.abi.get_or_insert(Abi::Abi3);
-            }
-            found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
-            found
-        })
-        .collect();
+    let per_check: Vec<Vec<Finding>> = parallel::map(CHECKS, |check| {
+        let mut found = (check.run)(context);
+        for finding in &mut found {
+            finding.abi.get_or_insert(Abi::Abi3);
+        }
+        found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
+        found
+    });
     per_check.into_iter().flatten().collect()
 }
 

@@ -29,7 +29,7 @@ use crate::view::Defines;
 /// input); the library's findings need the header view's feature macros.
 pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) -> Result<bool> {
     let root = manifest.root();
-    let (context, libraries) = rayon::join(
+    let (context, libraries) = crate::parallel::join(
         || Context::for_tree(manifest, defines),
         || binary::read_libraries(&binary::default_libraries(&root)),
     );

@@ -6,13 +6,12 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
-
 use super::decls::{self, RawDecl};
 use super::ir::{self, FileId, FileIr, Resolver};
 use super::lex::{self, Interner, Sym};
 use super::parse;
 use super::profile;
+use crate::parallel;
 
 /// The parsed headers and the virtual files that stand for the compiler,
 /// the system headers and (when absent) pyconfig.h.
@@ -175,13 +174,10 @@ pub fn load(root: &Path) -> Loaded {
         debug_assert_eq!(scanned.len(), id);
         scanned.push(file);
     }
-    let declarations: Vec<Vec<RawDecl>> = scanned
-        .par_iter()
-        .map(|file| match file {
-            Ok(file) => decls::extract(&file.code),
-            Err(_) => Vec::new(),
-        })
-        .collect();
+    let declarations: Vec<Vec<RawDecl>> = parallel::map(&scanned, |file| match file {
+        Ok(file) => decls::extract(&file.code),
+        Err(_) => Vec::new(),
+    });
     let mut parsed: Vec<Option<FileIr>> = Vec::new();
     for (id, (file, raw)) in scanned.into_iter().zip(declarations).enumerate() {
         let relative = loader.paths[id].clone();
