@@ -118,27 +118,88 @@ struct ExprParser<'t> {
 /// How deeply an `#if` expression may nest.
 const MAX_DEPTH: usize = 256;
 
-/// Binary operators by precedence level, loosest first.
-/// The binary operators' precedence, loosest first (C11 6.5.5–6.5.14):
-/// `||` is 0, `*` `/` `%` are [`MULTIPLICATIVE`].
-fn precedence(op: &str) -> Option<usize> {
-    Some(match op {
-        "||" => 0,
-        "&&" => 1,
-        "|" => 2,
-        "^" => 3,
-        "&" => 4,
-        "==" | "!=" => 5,
-        "<" | ">" | "<=" | ">=" => 6,
-        "<<" | ">>" => 7,
-        "+" | "-" => 8,
-        "*" | "/" | "%" => MULTIPLICATIVE,
-        _ => return None,
-    })
-}
-
 /// The precedence of `*`, `/` and `%`, the tightest binary operators.
 const MULTIPLICATIVE: usize = 9;
+
+/// A binary operator of `#if` (C11 6.5.5–6.5.14).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum BinOp {
+    Or,
+    And,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Shl,
+    Shr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinOp {
+    /// The operator a punctuator spells, if it is a binary one. (Matched
+    /// by bytes: every operator of every condition of every view comes
+    /// through here.)
+    fn of(punct: &str) -> Option<BinOp> {
+        Some(match punct.as_bytes() {
+            b"||" => BinOp::Or,
+            b"&&" => BinOp::And,
+            b"|" => BinOp::BitOr,
+            b"^" => BinOp::BitXor,
+            b"&" => BinOp::BitAnd,
+            b"==" => BinOp::Eq,
+            b"!=" => BinOp::Ne,
+            b"<" => BinOp::Lt,
+            b">" => BinOp::Gt,
+            b"<=" => BinOp::Le,
+            b">=" => BinOp::Ge,
+            b"<<" => BinOp::Shl,
+            b">>" => BinOp::Shr,
+            b"+" => BinOp::Add,
+            b"-" => BinOp::Sub,
+            b"*" => BinOp::Mul,
+            b"/" => BinOp::Div,
+            b"%" => BinOp::Rem,
+            _ => return None,
+        })
+    }
+
+    /// The precedence, loosest first: `||` is 0, `*` `/` `%` are
+    /// [`MULTIPLICATIVE`].
+    fn precedence(self) -> usize {
+        match self {
+            BinOp::Or => 0,
+            BinOp::And => 1,
+            BinOp::BitOr => 2,
+            BinOp::BitXor => 3,
+            BinOp::BitAnd => 4,
+            BinOp::Eq | BinOp::Ne => 5,
+            BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge => 6,
+            BinOp::Shl | BinOp::Shr => 7,
+            BinOp::Add | BinOp::Sub => 8,
+            BinOp::Mul | BinOp::Div | BinOp::Rem => MULTIPLICATIVE,
+        }
+    }
+
+    /// `a op b` is `b op' a`: the operator with its operands swapped.
+    fn swapped(self) -> BinOp {
+        match self {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Ge => BinOp::Le,
+            op => op,
+        }
+    }
+}
 
 impl ExprParser<'_> {
     fn peek_punct(&self) -> Option<&'static str> {
@@ -204,13 +265,14 @@ impl ExprParser<'_> {
         let mut left = self.unary(live)?;
         while let Some((op, op_level)) = self
             .peek_punct()
-            .and_then(|op| Some((op, precedence(op)?)))
+            .and_then(BinOp::of)
+            .map(|op| (op, op.precedence()))
             .filter(|&(_, op_level)| op_level >= level)
         {
             self.pos += 1;
             let right_live = match op {
-                "||" => live && !left.is_true(),
-                "&&" => live && left.is_true(),
+                BinOp::Or => live && !left.is_true(),
+                BinOp::And => live && left.is_true(),
                 _ => live,
             };
             let right = self.binary(op_level + 1, right_live)?;
@@ -223,27 +285,22 @@ impl ExprParser<'_> {
     }
 
     /// Records the constant a tracked value meets in `a op b`.
-    fn track(&mut self, op: &str, a: Value, b: Value) {
+    fn track(&mut self, op: BinOp, a: Value, b: Value) {
         if a.tracked == b.tracked {
             return;
         }
         let constant = if a.tracked { b.bits } else { a.bits };
         let masked = a.masked || b.masked;
         // With the tracked value on the right, `c < V` is `V > c`.
-        let op = match (a.tracked, op) {
-            (true, op) => op,
-            (false, "<") => ">",
-            (false, ">") => "<",
-            (false, "<=") => ">=",
-            (false, ">=") => "<=",
-            (false, op) => op,
-        };
+        let op = if a.tracked { op } else { op.swapped() };
         let usage = match op {
-            "==" | "!=" | "<" | ">" | "<=" | ">=" if masked => Use::MaskedCompared,
-            "==" | "!=" => Use::Equal,
-            ">=" | "<" => Use::From,
-            ">" | "<=" => Use::After,
-            "&" | "|" | "^" => Use::Mask,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge if masked => {
+                Use::MaskedCompared
+            }
+            BinOp::Eq | BinOp::Ne => Use::Equal,
+            BinOp::Ge | BinOp::Lt => Use::From,
+            BinOp::Gt | BinOp::Le => Use::After,
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Use::Mask,
             _ => return,
         };
         self.constants.push(Constant {
@@ -299,12 +356,14 @@ impl ExprParser<'_> {
     }
 }
 
-fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
+fn apply(op: BinOp, a: Value, b: Value, live: bool) -> Result<Value, String> {
     let unsigned = a.unsigned || b.unsigned;
     let tracked = a.tracked || b.tracked;
     let masked = a.masked
         || b.masked
-        || (tracked && a.tracked != b.tracked && matches!(op, "&" | "|" | "^"));
+        || (tracked
+            && a.tracked != b.tracked
+            && matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor));
     let (x, y) = (a.bits, b.bits);
     let (sx, sy) = (x as i64, y as i64);
     let arithmetic = |bits: u64| Value {
@@ -313,29 +372,25 @@ fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
         tracked,
         masked,
     };
+    let ordering = || if unsigned { x.cmp(&y) } else { sx.cmp(&sy) };
     Ok(match op {
-        "||" => Value::truth(a.is_true() || b.is_true()),
-        "&&" => Value::truth(a.is_true() && b.is_true()),
-        "|" => arithmetic(x | y),
-        "^" => arithmetic(x ^ y),
-        "&" => arithmetic(x & y),
-        "==" => Value::truth(x == y),
-        "!=" => Value::truth(x != y),
-        "<" | ">" | "<=" | ">=" => {
-            let ordering = if unsigned { x.cmp(&y) } else { sx.cmp(&sy) };
-            Value::truth(match op {
-                "<" => ordering.is_lt(),
-                ">" => ordering.is_gt(),
-                "<=" => ordering.is_le(),
-                _ => ordering.is_ge(),
-            })
-        }
+        BinOp::Or => Value::truth(a.is_true() || b.is_true()),
+        BinOp::And => Value::truth(a.is_true() && b.is_true()),
+        BinOp::BitOr => arithmetic(x | y),
+        BinOp::BitXor => arithmetic(x ^ y),
+        BinOp::BitAnd => arithmetic(x & y),
+        BinOp::Eq => Value::truth(x == y),
+        BinOp::Ne => Value::truth(x != y),
+        BinOp::Lt => Value::truth(ordering().is_lt()),
+        BinOp::Gt => Value::truth(ordering().is_gt()),
+        BinOp::Le => Value::truth(ordering().is_le()),
+        BinOp::Ge => Value::truth(ordering().is_ge()),
         // Shifts take the left operand's type.
-        "<<" | ">>" => {
+        BinOp::Shl | BinOp::Shr => {
             let left_unsigned = a.unsigned;
             let amount = if b.unsigned || sy >= 0 { y.min(64) } else { 64 };
             let bits = match (op, left_unsigned) {
-                ("<<", _) => x.checked_shl(amount as u32).unwrap_or(0),
+                (BinOp::Shl, _) => x.checked_shl(amount as u32).unwrap_or(0),
                 (_, true) => x.checked_shr(amount as u32).unwrap_or(0),
                 _ => sx
                     .checked_shr(amount as u32)
@@ -348,10 +403,10 @@ fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
                 masked,
             }
         }
-        "+" => arithmetic(x.wrapping_add(y)),
-        "-" => arithmetic(x.wrapping_sub(y)),
-        "*" => arithmetic(x.wrapping_mul(y)),
-        "/" | "%" => {
+        BinOp::Add => arithmetic(x.wrapping_add(y)),
+        BinOp::Sub => arithmetic(x.wrapping_sub(y)),
+        BinOp::Mul => arithmetic(x.wrapping_mul(y)),
+        BinOp::Div | BinOp::Rem => {
             if y == 0 {
                 if live {
                     return Err("division by zero in #if".into());
@@ -359,14 +414,13 @@ fn apply(op: &str, a: Value, b: Value, live: bool) -> Result<Value, String> {
                 return Ok(arithmetic(0));
             }
             let bits = match (op, unsigned) {
-                ("/", true) => x / y,
-                ("/", false) => sx.wrapping_div(sy) as u64,
+                (BinOp::Div, true) => x / y,
+                (BinOp::Div, false) => sx.wrapping_div(sy) as u64,
                 (_, true) => x % y,
                 _ => sx.wrapping_rem(sy) as u64,
             };
             arithmetic(bits)
         }
-        _ => return Err(format!("unsupported operator '{op}'")),
     })
 }
 
@@ -385,21 +439,25 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
         return Err(invalid());
     }
     let suffix_unsigned = suffix.contains(['u', 'U']);
-    let lower = digits.to_ascii_lowercase();
-    let (body, radix) = if let Some(hex) = lower.strip_prefix("0x") {
+    let prefixed = |prefix: u8| {
+        let bytes = digits.as_bytes();
+        (bytes.len() >= 2 && bytes[0] == b'0' && bytes[1].eq_ignore_ascii_case(&prefix))
+            .then(|| &digits[2..])
+    };
+    let (body, radix) = if let Some(hex) = prefixed(b'x') {
         (hex, 16)
-    } else if let Some(bin) = lower.strip_prefix("0b") {
+    } else if let Some(bin) = prefixed(b'b') {
         (bin, 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (&lower[1..], 8)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (&digits[1..], 8)
     } else {
-        (lower.as_str(), 10)
+        (digits, 10)
     };
     if body.is_empty() {
         return Err(invalid());
     }
     let bits = u64::from_str_radix(body, radix).map_err(|_| {
-        if body.contains(['.', 'e', 'p']) && radix != 16 || body.contains('.') {
+        if body.contains(['.', 'e', 'E', 'p', 'P']) && radix != 16 || body.contains('.') {
             format!("floating constant \"{text}\" in #if")
         } else {
             invalid()
