@@ -134,18 +134,15 @@ impl Compact {
         let mut pieces = vec![(0, 0)];
         let mut i = 0;
         while i < code.len() {
-            let run_end = |from: usize, blank: bool| {
-                code[from..]
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace() != blank)
-                    .map_or(code.len(), |p| from + p)
-            };
             if code[i].is_ascii_whitespace() {
                 text.push(b' ');
-                i = run_end(i, true);
+                i = blank_run_end(code, i);
                 pieces.push((text.len(), i as u32));
             } else {
-                let end = run_end(i, false);
+                let end = code[i..]
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .map_or(code.len(), |p| i + p);
                 text.extend_from_slice(&code[i..end]);
                 i = end;
             }
@@ -159,6 +156,19 @@ impl Compact {
         let (start, original) = self.pieces[index.saturating_sub(1)];
         original + (compact - start) as u32
     }
+}
+
+/// The end of the run of blanks at `from`. The blanked statements are
+/// most of a header: long runs of spaces, skipped eight bytes at a time.
+fn blank_run_end(code: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while code.get(i..i + 8) == Some(b"        ") {
+        i += 8;
+    }
+    code[i..]
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(code.len(), |p| i + p)
 }
 
 #[cfg(test)]
