@@ -106,6 +106,17 @@ pub const BUILTIN_DEFINED: [&str; 6] = [
     "__has_include_next",
 ];
 
+/// Whether `name` is one of [`BUILTIN_DEFINED`]. (Asked of every name an
+/// `#ifdef` finds undefined, include guards first: most are not `__has`.)
+pub fn is_builtin_defined(name: &str) -> bool {
+    name.starts_with("__has") && BUILTIN_DEFINED.contains(&name)
+}
+
+/// Whether `name` is one of [`HAS_OPERATORS`].
+fn is_has_operator(name: &str) -> bool {
+    name.starts_with("__has") && HAS_OPERATORS.contains(&name)
+}
+
 impl<'t, 'a> Expander<'t, 'a> {
     pub fn new(macros: &'t MacroTable<'a>, interner: &'t Interner, oracle: &'t dyn Oracle) -> Self {
         Expander {
@@ -161,7 +172,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                 output.push(truth(defined));
                 continue;
             }
-            if condition && HAS_OPERATORS.contains(&name) && !self.macros.contains_key(&sym) {
+            if condition && is_has_operator(name) && !self.macros.contains_key(&sym) {
                 let value = self.has_operator(name, &mut input)?;
                 output.push(truth(value));
                 continue;
@@ -216,7 +227,7 @@ impl<'t, 'a> Expander<'t, 'a> {
         {
             return Err("missing ')' after \"defined\"".into());
         }
-        Ok(self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.interner.name(sym)))
+        Ok(self.macros.contains_key(&sym) || is_builtin_defined(self.interner.name(sym)))
     }
 
     /// `__has_attribute(x)` and friends, answered for the built-in compiler.

@@ -37,7 +37,7 @@ use crate::version::Version;
 use ir::{FileId, FileIr};
 use lex::Interner;
 use load::Loaded;
-use walk::{Source, Walk};
+use walk::{Source, TableSizes, Walk};
 
 pub use defines::Defines;
 pub use expr::{Constant, Use as ConstantUse};
@@ -162,6 +162,8 @@ pub struct Headers {
     limited: Vec<FileIr>,
     /// The name `Py_LIMITED_API`, when the headers use it.
     tracked: Option<lex::Sym>,
+    /// What each walk reserves.
+    sizes: TableSizes,
 }
 
 /// How one view is evaluated.
@@ -299,6 +301,7 @@ impl Headers {
         let tracked = loaded.interner.get("Py_LIMITED_API");
         let interner = Arc::new(std::mem::take(&mut loaded.interner));
         let ranks = interner.ranks();
+        let sizes = TableSizes::of(&loaded.files);
         Headers {
             root: root.to_path_buf(),
             loaded,
@@ -310,6 +313,7 @@ impl Headers {
             command_line,
             limited,
             tracked,
+            sizes,
         }
     }
 
@@ -469,6 +473,7 @@ impl Headers {
             ranks: &self.ranks,
             system: &self.loaded.system,
             root: &self.root,
+            sizes: &self.sizes,
         };
         let mut walk = Walk::new(source);
         walk.config_file = self.loaded.pyconfig;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{LocatedError, Location};
 
-use super::expand::{BuildSymHasher, Expander, MacroTable, Oracle, BUILTIN_DEFINED};
+use super::expand::{self, BuildSymHasher, Expander, MacroTable, Oracle};
 use super::expr::{self, Constant};
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{self, Sym, TokKind, Token};
@@ -25,6 +25,39 @@ pub struct Source<'a> {
     pub ranks: &'a [u32],
     pub system: &'a HashMap<String, FileId>,
     pub root: &'a std::path::Path,
+    /// How many entries the walk's tables may reach.
+    pub sizes: &'a TableSizes,
+}
+
+/// Bounds on the walk's tables: the number of `#define`s, function, data,
+/// typedef and struct declarations of the files, counted once at load.
+/// Every walk (twenty for a tree) reserves them up front rather than grow
+/// its tables step by step.
+#[derive(Clone, Debug, Default)]
+pub struct TableSizes {
+    pub macros: usize,
+    pub functions: usize,
+    pub data: usize,
+    pub typedefs: usize,
+    pub structs: usize,
+}
+
+impl TableSizes {
+    /// The sizes for `files`.
+    pub fn of(files: &[FileIr]) -> TableSizes {
+        let mut sizes = TableSizes::default();
+        for item in files.iter().flat_map(|file| &file.items) {
+            match item {
+                Item::Define(_) => sizes.macros += 1,
+                Item::Function { .. } => sizes.functions += 1,
+                Item::Data { .. } => sizes.data += 1,
+                Item::Typedef { .. } => sizes.typedefs += 1,
+                Item::StructBegin { .. } | Item::StructDecl { .. } => sizes.structs += 1,
+                _ => {}
+            }
+        }
+        sizes
+    }
 }
 
 impl<'a> Source<'a> {
@@ -82,19 +115,20 @@ impl Oracle for IncludeOracle<'_, '_> {
 
 impl<'a> Walk<'a> {
     pub fn new(source: Source<'a>) -> Walk<'a> {
+        let sizes = source.sizes;
         Walk {
             source,
-            macros: MacroTable::default(),
+            macros: MacroTable::with_capacity_and_hasher(sizes.macros, BuildSymHasher),
             pinned: HashSet::default(),
             config_file: None,
             keep_macro_bodies: false,
             once: HashSet::default(),
             systems_seen: HashSet::default(),
             stack: Vec::new(),
-            functions: SymMap::default(),
-            data: SymMap::default(),
-            typedefs: SymMap::default(),
-            structs: SymMap::default(),
+            functions: SymMap::with_capacity_and_hasher(sizes.functions, BuildSymHasher),
+            data: SymMap::with_capacity_and_hasher(sizes.data, BuildSymHasher),
+            typedefs: SymMap::with_capacity_and_hasher(sizes.typedefs, BuildSymHasher),
+            structs: SymMap::with_capacity_and_hasher(sizes.structs, BuildSymHasher),
             current_struct: None,
             tracked: None,
             guard_constants: HashSet::default(),
@@ -103,7 +137,7 @@ impl<'a> Walk<'a> {
     }
 
     fn is_defined(&self, sym: Sym) -> bool {
-        self.macros.contains_key(&sym) || BUILTIN_DEFINED.contains(&self.source.interner.name(sym))
+        self.macros.contains_key(&sym) || expand::is_builtin_defined(self.source.interner.name(sym))
     }
 
     fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
