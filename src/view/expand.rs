@@ -130,6 +130,9 @@ impl<'t, 'a> Expander<'t, 'a> {
 
     /// Expands an `#if` line, resolving `defined` and `__has_*`.
     pub fn expand_condition(&mut self, tokens: &[Token]) -> Result<Vec<PTok>, String> {
+        if let Some(expanded) = self.expand_simple_condition(tokens) {
+            return Ok(expanded);
+        }
         let input: VecDeque<PTok> = tokens
             .iter()
             .map(|t| PTok {
@@ -139,6 +142,68 @@ impl<'t, 'a> Expander<'t, 'a> {
             })
             .collect();
         self.expand(input, true)
+    }
+
+    /// The expansion of a condition whose names are each `defined`'s
+    /// operand, not a macro, or an object-like macro that stands for one
+    /// number (`Py_LIMITED_API`, `SIZEOF_VOID_P`): what [`Expander::expand`]
+    /// gives, without its work queue. `None` for any other condition.
+    ///
+    /// Most conditions of every view are of this kind; expanding them the
+    /// general way was most of the cost of evaluating a view.
+    fn expand_simple_condition(&self, tokens: &[Token]) -> Option<Vec<PTok>> {
+        let mut output = Vec::with_capacity(tokens.len());
+        let mut rest = tokens.iter();
+        while let Some(token) = rest.next() {
+            let TokKind::Ident(sym) = token.kind else {
+                output.push(PTok {
+                    kind: token.kind.clone(),
+                    space_before: token.space_before,
+                    hide: HideSet::new(),
+                });
+                continue;
+            };
+            let name = self.interner.name(sym);
+            if name == "defined" {
+                let operand = match rest.next().map(|t| &t.kind) {
+                    Some(TokKind::Ident(operand)) => *operand,
+                    Some(TokKind::Punct("(")) => match (rest.next(), rest.next()) {
+                        (Some(operand), Some(close)) if close.kind == TokKind::Punct(")") => {
+                            let TokKind::Ident(operand) = operand.kind else {
+                                return None;
+                            };
+                            operand
+                        }
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let defined = self.macros.contains_key(&operand)
+                    || is_builtin_defined(self.interner.name(operand));
+                output.push(truth(defined));
+                continue;
+            }
+            if name.starts_with("__has") {
+                return None;
+            }
+            let Some(definition) = self.macros.get(&sym) else {
+                output.push(PTok {
+                    kind: token.kind.clone(),
+                    space_before: token.space_before,
+                    hide: HideSet::new(),
+                });
+                continue;
+            };
+            match (&definition.params, definition.body.as_slice()) {
+                (None, [body]) if matches!(body.kind, TokKind::Number(_)) => output.push(PTok {
+                    kind: body.kind.clone(),
+                    space_before: token.space_before,
+                    hide: smallvec::smallvec![sym],
+                }),
+                _ => return None,
+            }
+        }
+        Some(output)
     }
 
     fn expand(&mut self, input: VecDeque<PTok>, condition: bool) -> Result<Vec<PTok>, String> {

@@ -86,3 +86,77 @@ fn wrong_argument_counts_are_errors() {
     assert!(eval(macros, "TWO(1, 2, 3)").is_err());
     assert!(eval(macros, "TWO(1, 2").is_err());
 }
+
+/// Each token as `(spelling, space before, hide set)`.
+fn described(tokens: &[PTok], interner: &Interner) -> Vec<(String, bool, Vec<Sym>)> {
+    tokens
+        .iter()
+        .map(|t| {
+            (
+                lex::spell(&t.kind, interner),
+                t.space_before,
+                t.hide.to_vec(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn simple_conditions_expand_as_in_general() {
+    let macros = "#define V 0x030D0000\n#define SIZE 8\n#define EMPTY\n#define NAME V\n\
+                  #define CALL(x) x\n#define TWO 1 + 1\n#define __has_thing 1\n";
+    let conditions = [
+        "!defined(Py_LIMITED_API) || V+0 >= 0x030A0000",
+        "defined V && defined(SIZE) && !defined UNDEFINED",
+        "SIZE == 8 && V > 0",
+        "UNDEFINED_NAME == 0",
+        " ( SIZE ) * 2 == 16",
+        "defined(__has_attribute) || defined __has_feature",
+        // Each of these takes the general path.
+        "EMPTY + 1",
+        "NAME == V",
+        "CALL(3) == 3",
+        "CALL == 0",
+        "TWO == 2",
+        "__has_attribute(visibility)",
+        "__has_thing",
+        "defined",
+        "defined(",
+        "defined(V",
+        "defined(1)",
+    ];
+    let mut interner = Interner::default();
+    let file = virtual_file("<test>", macros, 0, &mut interner);
+    let mut table = MacroTable::default();
+    for item in &file.items {
+        if let Item::Define(definition) = item {
+            table.insert(definition.name, definition);
+        }
+    }
+    let mut simple = 0;
+    for condition in conditions {
+        let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
+        let mut expander = Expander::new(&table, &interner, &NoFiles);
+        let general = expander.expand(
+            tokens
+                .iter()
+                .map(|t| PTok {
+                    kind: t.kind.clone(),
+                    space_before: t.space_before,
+                    hide: HideSet::new(),
+                })
+                .collect(),
+            true,
+        );
+        if let Some(shortcut) = expander.expand_simple_condition(&tokens) {
+            simple += 1;
+            let general = general.unwrap_or_else(|e| panic!("{condition}: {e}"));
+            assert_eq!(
+                described(&shortcut, &interner),
+                described(&general, &interner),
+                "{condition}"
+            );
+        }
+    }
+    assert_eq!(simple, 6, "the first six conditions are simple");
+}
