@@ -2,7 +2,7 @@
 //! (keeping every byte offset, so locations stay exact), then tokens.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// An interned identifier. Interning at load time makes the macro table of
@@ -20,10 +20,13 @@ pub struct Interner {
     base: Option<Arc<Interner>>,
     /// The number of the base's symbols: this interner's own come after.
     first: Sym,
-    /// Hashed with foldhash: interning every identifier of the headers is a
-    /// good part of loading them, and SipHash's resistance to collisions
-    /// chosen by an attacker buys nothing here.
-    ids: HashMap<Arc<str>, Sym, foldhash::fast::RandomState>,
+    /// This interner's symbols, found by the hash of their names: a name is
+    /// hashed once whether it is found or added. Hashed with foldhash:
+    /// interning every identifier of the headers is a good part of loading
+    /// them, and SipHash's resistance to collisions chosen by an attacker
+    /// buys nothing here.
+    ids: hashbrown::HashTable<Sym>,
+    hasher: foldhash::fast::RandomState,
     /// Shared with the views, whose maps are keyed by these names: a view
     /// holds a reference to each name, not a copy.
     names: Vec<Arc<str>>,
@@ -35,8 +38,16 @@ impl Interner {
         Interner {
             first: base.len(),
             base: Some(base),
-            ids: HashMap::default(),
-            names: Vec::new(),
+            ..Interner::default()
+        }
+    }
+
+    /// An empty interner with room for `names` names.
+    pub fn with_capacity(names: usize) -> Interner {
+        Interner {
+            ids: hashbrown::HashTable::with_capacity(names),
+            names: Vec::with_capacity(names),
+            ..Interner::default()
         }
     }
 
@@ -45,22 +56,40 @@ impl Interner {
     }
 
     pub fn intern(&mut self, name: &str) -> Sym {
-        if let Some(sym) = self.get(name) {
+        if let Some(sym) = self.base.as_ref().and_then(|base| base.get(name)) {
             return sym;
         }
-        let sym = self.len();
-        let name: Arc<str> = name.into();
-        self.names.push(Arc::clone(&name));
-        self.ids.insert(name, sym);
-        sym
+        let len = self.len();
+        let Interner {
+            ids,
+            hasher,
+            names,
+            first,
+            ..
+        } = self;
+        let own = |sym: &Sym| &*names[(sym - *first) as usize];
+        let hash = hasher.hash_one(name);
+        match ids.entry(
+            hash,
+            |sym| own(sym) == name,
+            |sym| hasher.hash_one(own(sym)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(entry) => *entry.get(),
+            hashbrown::hash_table::Entry::Vacant(entry) => {
+                entry.insert(len);
+                names.push(name.into());
+                len
+            }
+        }
     }
 
     /// The symbol of a name, if any header (or the profile) uses it.
     pub fn get(&self, name: &str) -> Option<Sym> {
-        self.base
-            .as_ref()
-            .and_then(|base| base.get(name))
-            .or_else(|| self.ids.get(name).copied())
+        if let Some(sym) = self.base.as_ref().and_then(|base| base.get(name)) {
+            return Some(sym);
+        }
+        let hash = self.hasher.hash_one(name);
+        self.ids.find(hash, |&sym| self.name(sym) == name).copied()
     }
 
     pub fn name(&self, sym: Sym) -> &str {
@@ -79,10 +108,13 @@ impl Interner {
     /// sorting a view's entries by these numbers sorts them by name
     /// without comparing strings (done once per load, used by every view).
     pub fn ranks(&self) -> Vec<u32> {
-        let mut syms: Vec<Sym> = (0..self.len()).collect();
-        syms.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
-        let mut ranks = vec![0; syms.len()];
-        for (rank, sym) in syms.into_iter().enumerate() {
+        // Sorted as (name, symbol) pairs: the names are compared directly,
+        // not looked up at every comparison.
+        let mut names: Vec<(&str, Sym)> =
+            (0..self.len()).map(|sym| (self.name(sym), sym)).collect();
+        names.sort_unstable();
+        let mut ranks = vec![0; names.len()];
+        for (rank, (_, sym)) in names.into_iter().enumerate() {
             ranks[sym as usize] = rank as u32;
         }
         ranks

@@ -141,7 +141,8 @@ pub fn load(root: &Path) -> Loaded {
     // the default pyconfig.h is fixed up at the end.
     let mut loader = Loader {
         root,
-        interner: Interner::default(),
+        // About as many names as kilobytes of headers in CPython's tree.
+        interner: Interner::with_capacity(16 * 1024),
         ids: HashMap::new(),
         paths: Vec::new(),
         queue: VecDeque::new(),
