@@ -37,7 +37,16 @@ pub struct BodyEntry {
 pub fn closing_brace(code: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
-    while i < code.len() {
+    // Only braces and quotes matter: found with memchr (a quote searched
+    // only up to the next brace, so the scan stays linear).
+    let next = |from: usize| {
+        let rest = code.get(from..)?;
+        let brace = memchr::memchr2(b'{', b'}', rest);
+        let quote = memchr::memchr2(b'"', b'\'', &rest[..brace.unwrap_or(rest.len())]);
+        quote.or(brace).map(|at| from + at)
+    };
+    while let Some(at) = next(i) {
+        i = at;
         match code[i] {
             b'{' => depth += 1,
             b'}' => {

@@ -2,64 +2,69 @@
 //! tree-sitter parses it: most of a header is function declarations and
 //! inline function bodies, and parsing them is most of the cost of loading.
 
-/// What a byte is to the scan: part of a word, a byte that can end or
-/// open something (`;`, `{`, `}`, a quote), or neither.
-#[derive(Clone, Copy, PartialEq)]
-enum Class {
-    Word,
-    Special,
-    Other,
+/// Whether a byte can be part of a word (an identifier or a number).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// [`Class`] by byte: the scan visits every byte of every header.
-static CLASSES: [Class; 256] = {
-    let mut classes = [Class::Other; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        if byte.is_ascii_alphanumeric() || byte == b'_' {
-            classes[b] = Class::Word;
-        } else if matches!(byte, b'"' | b'\'' | b';' | b'{' | b'}') {
-            classes[b] = Class::Special;
-        }
-        b += 1;
-    }
-    classes
-};
+/// The keywords that make a statement one that can declare a type.
+const TYPE_KEYWORDS: [&[u8]; 4] = [b"typedef", b"struct", b"union", b"enum"];
 
-fn class(b: u8) -> Class {
-    CLASSES[b as usize]
+/// Where each of [`TYPE_KEYWORDS`] appears in `code` as a whole word, in
+/// order (found with memchr's substring search, which skips most of a
+/// header; the scan then only asks whether a stretch holds one).
+fn type_keywords(code: &[u8]) -> Vec<usize> {
+    let whole_word = |at: usize, len: usize| {
+        (at == 0 || !is_word_byte(code[at - 1]))
+            && code.get(at + len).is_none_or(|&b| !is_word_byte(b))
+    };
+    let mut found: Vec<usize> = TYPE_KEYWORDS
+        .iter()
+        .flat_map(|keyword| {
+            memchr::memmem::find_iter(code, keyword).filter(|&at| whole_word(at, keyword.len()))
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// The next `;`, `{`, `}` or quote at or after `from`.
+fn next_stop(code: &[u8], from: usize) -> Option<usize> {
+    let rest = code.get(from..)?;
+    let stop = memchr::memchr3(b';', b'{', b'}', rest);
+    // A quote before the stop, if any: searched only up to the stop, so
+    // the scan stays linear however rare quotes are.
+    let quote = memchr::memchr2(b'"', b'\'', &rest[..stop.unwrap_or(rest.len())]);
+    quote.or(stop).map(|at| from + at)
 }
 
 /// `code` with every top-level statement that names no `typedef`,
 /// `struct`, `union` or `enum` blanked (offsets kept), and the bodies of
-/// function definitions reduced to `;`.
+/// function definitions reduced to `;`. A keyword counts where a word can
+/// be: not in a quoted literal, nor in a brace-enclosed body the scan
+/// steps over.
 pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
     let mut out = code.to_vec();
+    let keywords = type_keywords(code);
+    let mut next_keyword = 0;
+    // Whether `code[from..to]` holds a keyword; the stretches asked about
+    // only move forward.
+    let mut keyword_in = |from: usize, to: usize| {
+        while keywords.get(next_keyword).is_some_and(|&at| at < from) {
+            next_keyword += 1;
+        }
+        keywords.get(next_keyword).is_some_and(|&at| at < to)
+    };
+    // The statement begins at `start`; its words before `scanned` are
+    // already looked at.
     let mut start = 0;
+    let mut scanned = 0;
     let mut has_type_keyword = false;
     let mut i = 0;
-    while i < code.len() {
+    while let Some(stop) = next_stop(code, i) {
+        i = stop;
+        has_type_keyword |= keyword_in(scanned, i);
         let b = code[i];
-        match class(b) {
-            Class::Word => {
-                let word_end = code[i..]
-                    .iter()
-                    .position(|&c| class(c) != Class::Word)
-                    .map_or(code.len(), |p| i + p);
-                let word = &code[i..word_end];
-                if matches!(word, b"typedef" | b"struct" | b"union" | b"enum") {
-                    has_type_keyword = true;
-                }
-                i = word_end;
-                continue;
-            }
-            Class::Other => {
-                i += 1;
-                continue;
-            }
-            Class::Special => {}
-        }
         match b {
             b'"' | b'\'' => {
                 i += 1;
@@ -94,6 +99,7 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
                         }
                         i = end;
                         start = end;
+                        scanned = end;
                         has_type_keyword = false;
                         continue;
                     }
@@ -110,6 +116,7 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
             _ => {}
         }
         i += 1;
+        scanned = i;
     }
     out
 }
