@@ -162,8 +162,10 @@ impl<'a> Context<'a> {
     pub fn build(manifest: &'a Manifest, headers: &Headers) -> Result<Context<'a>> {
         let versions = Version::FIRST.up_to(headers.python_version());
         let none = Defines::default();
-        // The checks look up the manifest's names, except `abi3t-hidden`,
-        // which compares every macro and struct of abi3 with abi3t.
+        // Of the macros, typedefs and structs, the checks look up the
+        // manifest's (functions and data are listed in full, for
+        // `unlisted`), except `abi3t-hidden`, which compares every macro and
+        // struct of abi3 with abi3t.
         let manifest_names = headers.listing_of(manifest.items.iter().map(|i| i.name.as_str()));
         let listing = |version: Version| {
             if version >= Abi::Abi3t.first_version() {

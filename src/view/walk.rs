@@ -358,6 +358,39 @@ impl<'a> Walk<'a> {
     /// The view: what was declared, and the macros defined at the end.
     /// `reported` says which macros are listed, from the file of their
     /// definition and their name.
+    /// The guard constants met, in the order of their locations: by path,
+    /// then by offset (which orders lines and columns), then by constant.
+    /// The few files are ordered by path once, the places by integers.
+    fn guard_constants_in_order(&self) -> Vec<GuardConstant> {
+        let path = |file: FileId| &self.source.file(file).path;
+        let mut files: Vec<FileId> = self.guard_constants.iter().map(|g| g.0).collect();
+        files.sort_unstable();
+        files.dedup();
+        files.sort_by(|&a, &b| path(a).cmp(path(b)));
+        // Files of one path (never in practice) share their rank.
+        let mut file_rank = vec![0; files.iter().max().map_or(0, |&max| max + 1)];
+        let mut rank = 0;
+        for (i, &file) in files.iter().enumerate() {
+            if i > 0 && path(files[i - 1]) != path(file) {
+                rank += 1;
+            }
+            file_rank[file] = rank;
+        }
+        let mut places: Vec<(usize, u32, Constant, FileId)> = self
+            .guard_constants
+            .iter()
+            .map(|&(file, offset, constant)| (file_rank[file], offset, constant, file))
+            .collect();
+        places.sort_unstable();
+        places
+            .into_iter()
+            .map(|(_, offset, constant, file)| GuardConstant {
+                constant,
+                location: self.location(file, offset),
+            })
+            .collect()
+    }
+
     /// Of the macros, typedefs and structs, only those `listed` says are
     /// kept.
     pub fn into_view(
@@ -435,34 +468,7 @@ impl<'a> Walk<'a> {
             .into_iter()
             .map(|(sym, def)| (shared(sym), def))
             .collect();
-        // In the order of their locations: by path, then by offset (which
-        // orders lines and columns), then by constant.
-        // The few files are ordered by path once; the places by integers.
-        let mut files: Vec<FileId> = self.guard_constants.iter().map(|g| g.0).collect();
-        files.sort_unstable();
-        files.dedup();
-        files.sort_by(|&a, &b| self.source.file(a).path.cmp(&self.source.file(b).path));
-        let mut file_rank = vec![0; files.iter().max().map_or(0, |&max| max + 1)];
-        let mut rank = 0;
-        for (i, &file) in files.iter().enumerate() {
-            if i > 0 && self.source.file(files[i - 1]).path != self.source.file(file).path {
-                rank += 1;
-            }
-            file_rank[file] = rank;
-        }
-        let mut places: Vec<(usize, u32, Constant, FileId)> = self
-            .guard_constants
-            .iter()
-            .map(|&(file, offset, constant)| (file_rank[file], offset, constant, file))
-            .collect();
-        places.sort_unstable();
-        let guard_constants: Vec<GuardConstant> = places
-            .into_iter()
-            .map(|(_, offset, constant, file)| GuardConstant {
-                constant,
-                location: self.location(file, offset),
-            })
-            .collect();
+        let guard_constants = self.guard_constants_in_order();
         View {
             limited: None,
             limited_value: None,
