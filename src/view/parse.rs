@@ -127,9 +127,19 @@ pub fn build(
 
 struct Open {
     last: usize,
-    last_name: String,
+    last_name: &'static str,
     offset: u32,
-    name: String,
+    name: &'static str,
+}
+
+/// The directives the builder acts on, by name; `""` for any other
+/// (`#warning`, `#line`...).
+fn directive_name(name: &str) -> &'static str {
+    const DIRECTIVES: [&str; 11] = [
+        "if", "ifdef", "ifndef", "elif", "else", "endif", "define", "undef", "include", "error",
+        "pragma",
+    ];
+    DIRECTIVES.into_iter().find(|&d| d == name).unwrap_or("")
 }
 
 struct Builder<'a> {
@@ -207,14 +217,14 @@ impl Builder<'_> {
             return Ok(()); // the null directive
         };
         let name = match &first.kind {
-            TokKind::Ident(sym) => resolver.interner().name(*sym).to_string(),
+            TokKind::Ident(sym) => directive_name(resolver.interner().name(*sym)),
             // `# 12 "file"` line markers and the like.
             _ => return Ok(()),
         };
         let rest = &tokens[1..];
-        match name.as_str() {
+        match name {
             "if" | "ifdef" | "ifndef" => {
-                let cond = match name.as_str() {
+                let cond = match name {
                     // An empty expression is an error only if the walk
                     // reaches it (evaluation says so), as in a compiler.
                     "if" => Cond::If(rest.to_vec()),
@@ -236,7 +246,7 @@ impl Builder<'_> {
                 });
                 self.open.push(Open {
                     last: index,
-                    last_name: name.clone(),
+                    last_name: name,
                     offset,
                     name,
                 });
@@ -249,7 +259,7 @@ impl Builder<'_> {
                 else {
                     return Err(format!("#{name} without #if"));
                 };
-                if previous == "else" {
+                if *previous == "else" {
                     return Err(format!("#{name} after #else"));
                 }
                 let index = self.ir.items.len();
