@@ -254,3 +254,37 @@ fn ifdef_defects_are_reported() {
         .unwrap()
         .contains("declared only when MS_WINDOWS is defined"));
 }
+
+/// When the headers are bad at several versions, each version's evaluation
+/// fails on its own; the error reported is always the oldest version's,
+/// whatever order the parallel evaluations finish in.
+#[test]
+fn the_oldest_version_s_error_is_reported() {
+    let Some((_dir, tree)) = common::scratch_cpython(
+        "the_oldest_version_s_error_is_reported",
+        &common::HEADER_PARTS,
+    ) else {
+        return;
+    };
+    // At every version, `Py_LIMITED_API` expands to that version's value,
+    // the token the error names: `0x3` is 3.2's.
+    std::fs::write(
+        tree.join("Include/bad_guard.h"),
+        "#if 1 Py_LIMITED_API\n#endif\n",
+    )
+    .unwrap();
+    edit(
+        &tree,
+        "Include/Python.h",
+        "#include \"listobject.h\"\n",
+        "#include \"listobject.h\"\n#include \"bad_guard.h\"\n",
+    );
+    for _ in 0..5 {
+        assert_clear_error(&tree, "Include/bad_guard.h:1:1");
+        let stderr = common::stderr(&common::stable_abi(&tree, &["headers"]));
+        assert!(
+            stderr.contains("missing binary operator before token \"0x3\""),
+            "{stderr}"
+        );
+    }
+}
