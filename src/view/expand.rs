@@ -154,7 +154,15 @@ impl<'t, 'a> Expander<'t, 'a> {
     fn expand_simple_condition(&self, tokens: &[Token]) -> Option<Vec<PTok>> {
         let mut output = Vec::with_capacity(tokens.len());
         let mut rest = tokens.iter();
+        // The steps the general way would take (a token, and a macro's
+        // number): past its budget, it fails, and so the condition is left
+        // to it.
+        let mut steps = 0;
         while let Some(token) = rest.next() {
+            steps += 1;
+            if steps > self.budget {
+                return None;
+            }
             let TokKind::Ident(sym) = token.kind else {
                 output.push(PTok {
                     kind: token.kind.clone(),
@@ -194,6 +202,10 @@ impl<'t, 'a> Expander<'t, 'a> {
                 });
                 continue;
             };
+            steps += 1;
+            if steps > self.budget {
+                return None;
+            }
             match (&definition.params, definition.body.as_slice()) {
                 (None, [body]) if matches!(body.kind, TokKind::Number(_)) => output.push(PTok {
                     kind: body.kind.clone(),

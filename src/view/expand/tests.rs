@@ -160,3 +160,45 @@ fn simple_conditions_expand_as_in_general() {
     }
     assert_eq!(simple, 6, "the first six conditions are simple");
 }
+
+/// Evaluates `condition` the general way only (no shortcut).
+fn eval_in_general(macros: &str, condition: &str) -> Result<bool, String> {
+    let mut interner = Interner::default();
+    let file = virtual_file("<test>", macros, 0, &mut interner);
+    let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
+    let mut table = MacroTable::default();
+    for item in &file.items {
+        if let Item::Define(definition) = item {
+            table.insert(definition.name, definition);
+        }
+    }
+    let mut expander = Expander::new(&table, &interner, &NoFiles);
+    let input = tokens
+        .iter()
+        .map(|t| PTok {
+            kind: t.kind.clone(),
+            space_before: t.space_before,
+            hide: HideSet::new(),
+        })
+        .collect();
+    let expanded = expander.expand(input, true)?;
+    expr::evaluate(&expanded).map(|value| value.is_true())
+}
+
+#[test]
+fn a_condition_past_the_expansion_budget_fails_either_way() {
+    let macros = "#define Z 0\n";
+    let joined = |term: &str, terms: usize| vec![term; terms].join(" || ");
+    // The budget is 100,000 steps: a token is one, a one-number macro two.
+    let cases = [
+        (joined("0", 50_000), Ok(false)), // 99,999 tokens
+        (joined("0", 50_001), Err(())),   // 100,001 tokens
+        (joined("Z", 33_333), Ok(false)), // 99,998 steps
+        (joined("Z", 33_334), Err(())),   // 100,001 steps
+    ];
+    for (condition, expected) in cases {
+        let shortcut = eval(macros, &condition);
+        assert_eq!(shortcut, eval_in_general(macros, &condition));
+        assert_eq!(shortcut.map_err(|_| ()), expected);
+    }
+}
