@@ -57,6 +57,15 @@ impl PTok {
         self.hide.contains(&sym)
     }
 
+    /// A token of the headers, as expansion begins with it.
+    fn of(token: &Token) -> PTok {
+        PTok {
+            kind: token.kind.clone(),
+            space_before: token.space_before,
+            hide: HideSet::new(),
+        }
+    }
+
     /// A token with an empty hide set.
     pub fn plain(kind: TokKind) -> PTok {
         PTok {
@@ -130,18 +139,16 @@ impl<'t, 'a> Expander<'t, 'a> {
 
     /// Expands an `#if` line, resolving `defined` and `__has_*`.
     pub fn expand_condition(&mut self, tokens: &[Token]) -> Result<Vec<PTok>, String> {
-        if let Some(expanded) = self.expand_simple_condition(tokens) {
-            return Ok(expanded);
+        match self.expand_simple_condition(tokens) {
+            Some(expanded) => Ok(expanded),
+            None => self.expand_condition_in_general(tokens),
         }
-        let input: VecDeque<PTok> = tokens
-            .iter()
-            .map(|t| PTok {
-                kind: t.kind.clone(),
-                space_before: t.space_before,
-                hide: HideSet::new(),
-            })
-            .collect();
-        self.expand(input, true)
+    }
+
+    /// [`Expander::expand_condition`] the general way, whatever the
+    /// condition.
+    fn expand_condition_in_general(&mut self, tokens: &[Token]) -> Result<Vec<PTok>, String> {
+        self.expand(tokens.iter().map(PTok::of).collect(), true)
     }
 
     /// The expansion of a condition whose names are each `defined`'s
@@ -164,11 +171,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                 return None;
             }
             let TokKind::Ident(sym) = token.kind else {
-                output.push(PTok {
-                    kind: token.kind.clone(),
-                    space_before: token.space_before,
-                    hide: HideSet::new(),
-                });
+                output.push(PTok::of(token));
                 continue;
             };
             let name = self.interner.name(sym);
@@ -195,11 +198,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                 return None;
             }
             let Some(definition) = self.macros.get(&sym) else {
-                output.push(PTok {
-                    kind: token.kind.clone(),
-                    space_before: token.space_before,
-                    hide: HideSet::new(),
-                });
+                output.push(PTok::of(token));
                 continue;
             };
             steps += 1;
@@ -453,11 +452,7 @@ fn substitute(
                     expander.expand(args[index].iter().cloned().collect(), true)?
                 }
             } else {
-                vec![PTok {
-                    kind: token.kind.clone(),
-                    space_before: token.space_before,
-                    hide: HideSet::new(),
-                }]
+                vec![PTok::of(token)]
             };
         if paste_next && !piece.is_empty() {
             if let Some(left) = out.pop() {

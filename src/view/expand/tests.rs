@@ -10,8 +10,13 @@ impl Oracle for NoFiles {
     }
 }
 
-/// Defines `macros` (a file of `#define`s), then evaluates `condition`.
-fn eval(macros: &str, condition: &str) -> Result<bool, String> {
+/// Runs `run` with an expander whose macros are `macros` (a file of
+/// `#define`s), on the tokens of `condition`.
+fn with_macros<R>(
+    macros: &str,
+    condition: &str,
+    run: impl FnOnce(&mut Expander, &[Token], &Interner) -> R,
+) -> R {
     let mut interner = Interner::default();
     let file = virtual_file("<test>", macros, 0, &mut interner);
     let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
@@ -22,8 +27,23 @@ fn eval(macros: &str, condition: &str) -> Result<bool, String> {
         }
     }
     let mut expander = Expander::new(&table, &interner, &NoFiles);
-    let expanded = expander.expand_condition(&tokens)?;
-    expr::evaluate(&expanded).map(|value| value.is_true())
+    run(&mut expander, &tokens, &interner)
+}
+
+/// Defines `macros` (a file of `#define`s), then evaluates `condition`.
+fn eval(macros: &str, condition: &str) -> Result<bool, String> {
+    with_macros(macros, condition, |expander, tokens, _| {
+        let expanded = expander.expand_condition(tokens)?;
+        expr::evaluate(&expanded).map(|value| value.is_true())
+    })
+}
+
+/// [`eval`], the general way only (no shortcut).
+fn eval_in_general(macros: &str, condition: &str) -> Result<bool, String> {
+    with_macros(macros, condition, |expander, tokens, _| {
+        let expanded = expander.expand_condition_in_general(tokens)?;
+        expr::evaluate(&expanded).map(|value| value.is_true())
+    })
 }
 
 #[test]
@@ -125,64 +145,24 @@ fn simple_conditions_expand_as_in_general() {
         "defined(V",
         "defined(1)",
     ];
-    let mut interner = Interner::default();
-    let file = virtual_file("<test>", macros, 0, &mut interner);
-    let mut table = MacroTable::default();
-    for item in &file.items {
-        if let Item::Define(definition) = item {
-            table.insert(definition.name, definition);
-        }
-    }
     let mut simple = 0;
     for condition in conditions {
-        let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
-        let mut expander = Expander::new(&table, &interner, &NoFiles);
-        let general = expander.expand(
-            tokens
-                .iter()
-                .map(|t| PTok {
-                    kind: t.kind.clone(),
-                    space_before: t.space_before,
-                    hide: HideSet::new(),
-                })
-                .collect(),
-            true,
-        );
-        if let Some(shortcut) = expander.expand_simple_condition(&tokens) {
+        with_macros(macros, condition, |expander, tokens, interner| {
+            let Some(shortcut) = expander.expand_simple_condition(tokens) else {
+                return;
+            };
             simple += 1;
-            let general = general.unwrap_or_else(|e| panic!("{condition}: {e}"));
+            let general = expander
+                .expand_condition_in_general(tokens)
+                .unwrap_or_else(|e| panic!("{condition}: {e}"));
             assert_eq!(
-                described(&shortcut, &interner),
-                described(&general, &interner),
+                described(&shortcut, interner),
+                described(&general, interner),
                 "{condition}"
             );
-        }
+        });
     }
     assert_eq!(simple, 6, "the first six conditions are simple");
-}
-
-/// Evaluates `condition` the general way only (no shortcut).
-fn eval_in_general(macros: &str, condition: &str) -> Result<bool, String> {
-    let mut interner = Interner::default();
-    let file = virtual_file("<test>", macros, 0, &mut interner);
-    let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
-    let mut table = MacroTable::default();
-    for item in &file.items {
-        if let Item::Define(definition) = item {
-            table.insert(definition.name, definition);
-        }
-    }
-    let mut expander = Expander::new(&table, &interner, &NoFiles);
-    let input = tokens
-        .iter()
-        .map(|t| PTok {
-            kind: t.kind.clone(),
-            space_before: t.space_before,
-            hide: HideSet::new(),
-        })
-        .collect();
-    let expanded = expander.expand(input, true)?;
-    expr::evaluate(&expanded).map(|value| value.is_true())
 }
 
 #[test]
