@@ -176,17 +176,21 @@ pub fn strip_comments(text: &[u8]) -> Vec<u8> {
                 out[i..end].fill(b' ');
                 i = end;
             }
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < n && out[i] != quote && out[i] != b'\n' {
-                    i += if out[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(n);
-            }
+            b'"' | b'\'' => i = skip_quoted(&out, i, n),
             _ => i += 1,
         }
     }
     out
+}
+
+/// The next of `stops` or of the quotes (`"`, `'`) at or after `from`.
+/// Both are found with memchr, a quote only up to the next stop, so that a
+/// scan calling this in a loop stays linear however rare quotes are.
+pub fn next_stop_or_quote(text: &[u8], from: usize, stops: [u8; 3]) -> Option<usize> {
+    let rest = text.get(from..)?;
+    let stop = memchr::memchr3(stops[0], stops[1], stops[2], rest);
+    let quote = memchr::memchr2(b'"', b'\'', &rest[..stop.unwrap_or(rest.len())]);
+    quote.or(stop).map(|at| from + at)
 }
 
 /// Length of a backslash-newline at `i` (`\` `\n` or `\` `\r\n`), else 0.
@@ -344,9 +348,9 @@ fn literal(text: &[u8], begin: usize, end: usize, quote: u8) -> TokKind {
     }
 }
 
-/// Skips a quoted literal starting at `i` (the quote); an unterminated one
-/// ends at the line's end.
-fn skip_quoted(text: &[u8], i: usize, end: usize) -> usize {
+/// The index after the quoted literal that starts at `i` (the quote), at
+/// most `end`; an unterminated one ends at the line's end.
+pub fn skip_quoted(text: &[u8], i: usize, end: usize) -> usize {
     let quote = text[i];
     let mut j = i + 1;
     while j < end && text[j] != quote && text[j] != b'\n' {

@@ -37,15 +37,8 @@ pub struct BodyEntry {
 pub fn closing_brace(code: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
-    // Only braces and quotes matter: found with memchr (a quote searched
-    // only up to the next brace, so the scan stays linear).
-    let next = |from: usize| {
-        let rest = code.get(from..)?;
-        let brace = memchr::memchr2(b'{', b'}', rest);
-        let quote = memchr::memchr2(b'"', b'\'', &rest[..brace.unwrap_or(rest.len())]);
-        quote.or(brace).map(|at| from + at)
-    };
-    while let Some(at) = next(i) {
+    // Only braces and quotes matter.
+    while let Some(at) = lex::next_stop_or_quote(code, i, [b'{', b'}', b'}']) {
         i = at;
         match code[i] {
             b'{' => depth += 1,
@@ -55,13 +48,10 @@ pub fn closing_brace(code: &[u8], open: usize) -> Option<usize> {
                     return Some(i);
                 }
             }
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < code.len() && code[i] != quote && code[i] != b'\n' {
-                    i += if code[i] == b'\\' { 2 } else { 1 };
-                }
+            _ => {
+                i = lex::skip_quoted(code, i, code.len());
+                continue;
             }
-            _ => {}
         }
         i += 1;
     }

@@ -2,6 +2,8 @@
 //! tree-sitter parses it: most of a header is function declarations and
 //! inline function bodies, and parsing them is most of the cost of loading.
 
+use super::lex;
+
 /// Whether a byte can be part of a word (an identifier or a number).
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -28,16 +30,6 @@ fn type_keywords(code: &[u8]) -> Vec<usize> {
     found
 }
 
-/// The next `;`, `{`, `}` or quote at or after `from`.
-fn next_stop(code: &[u8], from: usize) -> Option<usize> {
-    let rest = code.get(from..)?;
-    let stop = memchr::memchr3(b';', b'{', b'}', rest);
-    // A quote before the stop, if any: searched only up to the stop, so
-    // the scan stays linear however rare quotes are.
-    let quote = memchr::memchr2(b'"', b'\'', &rest[..stop.unwrap_or(rest.len())]);
-    quote.or(stop).map(|at| from + at)
-}
-
 /// `code` with every top-level statement that names no `typedef`,
 /// `struct`, `union` or `enum` blanked (offsets kept), and the bodies of
 /// function definitions reduced to `;`. A keyword counts where a word can
@@ -61,16 +53,14 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
     let mut scanned = 0;
     let mut has_type_keyword = false;
     let mut i = 0;
-    while let Some(stop) = next_stop(code, i) {
+    while let Some(stop) = lex::next_stop_or_quote(code, i, [b';', b'{', b'}']) {
         i = stop;
         has_type_keyword |= keyword_in(scanned, i);
-        let b = code[i];
-        match b {
+        match code[i] {
             b'"' | b'\'' => {
-                i += 1;
-                while i < code.len() && code[i] != b && code[i] != b'\n' {
-                    i += if code[i] == b'\\' { 2 } else { 1 };
-                }
+                i = lex::skip_quoted(code, i, code.len());
+                scanned = i;
+                continue;
             }
             b';' => {
                 if !has_type_keyword {
