@@ -175,10 +175,9 @@ struct Evaluation<'l> {
 
 impl Default for Evaluation<'_> {
     fn default() -> Self {
-        static ALL: Listing = Listing::All;
         Evaluation {
             macro_bodies: false,
-            listing: &ALL,
+            listing: &Listing::All,
         }
     }
 }
