@@ -98,7 +98,8 @@ pub struct View {
     /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
     /// lists them, keeping those a header or pyconfig.h defines (a macro
     /// from the compiler, a system header or the command line is listed
-    /// when a header also defines it, e.g. `#ifndef INT_MAX`).
+    /// when a header also defines it, e.g. `#ifndef INT_MAX`). Like
+    /// `typedefs` and `structs`, only the names of the view's [`Listing`].
     pub macros: ByName<Decl>,
     pub typedefs: ByName<Decl>,
     /// Keyed by struct tag and by every typedef name that names the struct.
@@ -123,10 +124,9 @@ impl View {
 /// A compiler's `-dM` lists a thousand macros at every version; checks that
 /// only look up the manifest's names need not have each view build (and
 /// hold) that list: [`Headers::listing_of`] names what they look up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub enum Listing {
     /// Every macro (as `gcc -dM` lists them), typedef and struct.
-    #[default]
     All,
     /// Only these names, by symbol of the headers' interner. A name the
     /// headers never mention (one a `-D` adds) is listed too.
