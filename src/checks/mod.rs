@@ -60,7 +60,6 @@ use crate::codes::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};
-use crate::parallel;
 use crate::version::Version;
 use crate::view::{
     sample_views, Defines, GuardConstant, Headers, Listing, RangeViews, Sample, View,
@@ -174,12 +173,13 @@ impl<'a> Context<'a> {
                 &manifest_names
             }
         };
-        // Each version's views are independent evaluations of the one parse.
-        let ranges = parallel::map(&versions, |&version| {
-            headers.range_views(version, &none, listing(version))
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
+        // Each version's views are independent evaluations of the one parse,
+        // a fraction of a millisecond each: they run on this thread (see
+        // `crate::parallel` for why).
+        let ranges = versions
+            .iter()
+            .map(|&version| headers.range_views(version, &none, listing(version)))
+            .collect::<Result<Vec<_>>>()?;
         let (views, ranges): (Vec<_>, Vec<_>) = ranges
             .into_iter()
             .map(|range| {
@@ -191,11 +191,10 @@ impl<'a> Context<'a> {
             })
             .unzip();
         let abi3t_versions = Abi::Abi3t.versions(headers.python_version());
-        let abi3t_views = parallel::map(&abi3t_versions, |&version| {
-            Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?))
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
+        let abi3t_views = abi3t_versions
+            .iter()
+            .map(|&version| Ok((version, headers.view_abi(Abi::Abi3t, version, &none)?)))
+            .collect::<Result<Vec<_>>>()?;
         let mut context = Context::new(manifest, views);
         context.ranges = ranges;
         context.abi3t_views = abi3t_views;
@@ -208,20 +207,21 @@ impl<'a> Context<'a> {
                 (item.name.clone(), defined)
             })
             .collect();
-        context.toggled = parallel::map(&features, |(name, defined)| {
-            let toggle = if *defined {
-                Defines::undefine(name)
-            } else {
-                Defines::define(name, "1")
-            };
-            let view = headers
-                .view_listing(Some(current), &toggle, listing(current))
-                .map_err(|err| format!("{err:#}"))
-                .and_then(|view| toggle_took_effect(view, name, *defined));
-            (name.clone(), view)
-        })
-        .into_iter()
-        .collect();
+        context.toggled = features
+            .iter()
+            .map(|(name, defined)| {
+                let toggle = if *defined {
+                    Defines::undefine(name)
+                } else {
+                    Defines::define(name, "1")
+                };
+                let view = headers
+                    .view_listing(Some(current), &toggle, listing(current))
+                    .map_err(|err| format!("{err:#}"))
+                    .and_then(|view| toggle_took_effect(view, name, *defined));
+                (name.clone(), view)
+            })
+            .collect();
         Ok(context)
     }
 
@@ -427,16 +427,19 @@ pub fn seen_verb(kind: Kind) -> &'static str {
 
 /// Runs every check; findings in [`CHECKS`] order, then by name.
 pub fn run_checks(context: &Context) -> Vec<Finding> {
-    // The checks only read the context: run them side by side.
-    let per_check: Vec<Vec<Finding>> = parallel::map(CHECKS, |check| {
-        let mut found = (check.run)(context);
-        for finding in &mut found {
-            finding.abi.get_or_insert(Abi::Abi3);
-        }
-        found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
-        found
-    });
-    per_check.into_iter().flatten().collect()
+    // About a millisecond for all of them: on this thread (see
+    // `crate::parallel`).
+    CHECKS
+        .iter()
+        .flat_map(|check| {
+            let mut found = (check.run)(context);
+            for finding in &mut found {
+                finding.abi.get_or_insert(Abi::Abi3);
+            }
+            found.sort_by(|a, b| (&a.name, a.abi).cmp(&(&b.name, b.abi)));
+            found
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@ use crate::checks::{apply_baseline, run_checks, Baseline, Context};
 use crate::cli::HeadersArgs;
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::{Error, Result};
+use crate::view::Headers;
 use crate::Outcome;
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let context = Context::for_tree(&manifest, &super::defines(&args.headers)?)?;
+    let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    let context = Context::build(&manifest, &headers)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::render(&findings))
@@ -27,5 +29,8 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let mut stdout = super::stdout();
     print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;
-    Ok(Outcome::of(&findings))
+    let outcome = Outcome::of(&findings);
+    super::free_at_exit((context, headers, findings));
+    super::free_at_exit(manifest);
+    Ok(outcome)
 }
