@@ -151,6 +151,8 @@ pub struct Headers {
     interner: Arc<Interner>,
     /// The interner's [`Interner::ranks`].
     ranks: Vec<u32>,
+    /// The files' [`walk::path_ranks`].
+    path_ranks: Vec<u32>,
     version: Version,
     /// `-D`/`-U` given at load time.
     defines: Defines,
@@ -301,11 +303,13 @@ impl Headers {
         let interner = Arc::new(std::mem::take(&mut loaded.interner));
         let ranks = interner.ranks();
         let sizes = TableSizes::of(&loaded.files);
+        let path_ranks = walk::path_ranks(&loaded.files);
         Headers {
             root: root.to_path_buf(),
             loaded,
             interner,
             ranks,
+            path_ranks,
             version,
             defines: user.clone(),
             ids,
@@ -470,6 +474,7 @@ impl Headers {
             extra: &extra_files,
             interner,
             ranks: &self.ranks,
+            path_ranks: &self.path_ranks,
             system: &self.loaded.system,
             root: &self.root,
             sizes: &self.sizes,

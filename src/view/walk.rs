@@ -23,6 +23,8 @@ pub struct Source<'a> {
     pub interner: &'a super::lex::Interner,
     /// [`super::lex::Interner::ranks`] of the headers' names.
     pub ranks: &'a [u32],
+    /// [`path_ranks`] of `files`.
+    pub path_ranks: &'a [u32],
     pub system: &'a HashMap<String, FileId>,
     pub root: &'a std::path::Path,
     /// How many entries the walk's tables may reach.
@@ -68,6 +70,32 @@ impl<'a> Source<'a> {
             self.extra[id - self.files.len()]
         }
     }
+
+    /// The order of two files' paths: by their ranks when both have one
+    /// (comparing paths component by component, for every view, cost more
+    /// than the rest of ordering its guard constants).
+    fn path_order(&self, a: FileId, b: FileId) -> std::cmp::Ordering {
+        match (self.path_ranks.get(a), self.path_ranks.get(b)) {
+            (Some(a), Some(b)) => a.cmp(b),
+            _ => self.file(a).path.cmp(&self.file(b).path),
+        }
+    }
+}
+
+/// Each file's rank in the order of their paths (files of one path share
+/// their rank), for [`Source::path_ranks`].
+pub fn path_ranks(files: &[FileIr]) -> Vec<u32> {
+    let mut order: Vec<FileId> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
+    let mut ranks = vec![0; files.len()];
+    let mut rank = 0;
+    for (i, &file) in order.iter().enumerate() {
+        if i > 0 && files[order[i - 1]].path != files[file].path {
+            rank += 1;
+        }
+        ranks[file] = rank;
+    }
+    ranks
 }
 
 /// A map keyed by symbol (small integers: hashed as such).
@@ -362,16 +390,15 @@ impl<'a> Walk<'a> {
     /// then by offset (which orders lines and columns), then by constant.
     /// The few files are ordered by path once, the places by integers.
     fn guard_constants_in_order(&self) -> Vec<GuardConstant> {
-        let path = |file: FileId| &self.source.file(file).path;
         let mut files: Vec<FileId> = self.guard_constants.iter().map(|g| g.0).collect();
         files.sort_unstable();
         files.dedup();
-        files.sort_by(|&a, &b| path(a).cmp(path(b)));
+        files.sort_by(|&a, &b| self.source.path_order(a, b));
         // Files of one path (never in practice) share their rank.
         let mut file_rank = vec![0; files.iter().max().map_or(0, |&max| max + 1)];
         let mut rank = 0;
         for (i, &file) in files.iter().enumerate() {
-            if i > 0 && path(files[i - 1]) != path(file) {
+            if i > 0 && self.source.path_order(files[i - 1], file).is_ne() {
                 rank += 1;
             }
             file_rank[file] = rank;
