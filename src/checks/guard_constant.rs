@@ -67,6 +67,7 @@ pub fn check(context: &Context) -> Vec<Finding> {
         let Some(version) = inside_of(value) else {
             continue;
         };
+        // Once per place (every view that sees a guard lists it).
         guards.sort_by(|a, b| a.location.cmp(&b.location));
         guards.dedup_by(|a, b| a.location == b.location);
         let range = hex_ranges(&[(version.hex(), version.hex() | 0xFFFF)]);

@@ -262,15 +262,15 @@ impl<'a> Context<'a> {
         sample_views(base, &ranges.extra, &ranges.samples)
     }
 
-    /// Every constant `Py_LIMITED_API` is compared with, in any view.
-    pub fn guard_constants(&self) -> BTreeSet<&GuardConstant> {
+    /// Every constant `Py_LIMITED_API` is compared with, in any view: a
+    /// guard seen by several views comes once for each.
+    pub fn guard_constants(&self) -> impl Iterator<Item = &GuardConstant> {
         let extra = self.ranges.iter().flat_map(|r| r.extra.iter());
         self.views
             .iter()
             .map(|(_, view)| view)
             .chain(extra)
             .flat_map(|view| view.guard_constants.iter())
-            .collect()
     }
 
     /// For each version `wanted`, the values of its range whose view
