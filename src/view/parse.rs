@@ -72,10 +72,11 @@ impl Scanned {
         self.directives
             .iter()
             .filter_map(|&(hash, end)| {
-                let line = std::str::from_utf8(&self.clean[hash + 1..end]).ok()?;
-                let rest = line.trim_start().strip_prefix("include")?.trim_start();
-                let name = rest.strip_prefix('"')?.split('"').next()?;
-                Some(name.to_string())
+                // Bytes first: most directives are not includes.
+                let line = self.clean[hash + 1..end].trim_ascii_start();
+                let rest = line.strip_prefix(b"include")?.trim_ascii_start();
+                let name = rest.strip_prefix(b"\"")?.split(|&b| b == b'"').next()?;
+                Some(std::str::from_utf8(name).ok()?.to_string())
             })
             .collect()
     }
