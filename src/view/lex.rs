@@ -67,11 +67,11 @@ impl Interner {
             first,
             ..
         } = self;
-        let own = |sym: &Sym| &*names[(sym - *first) as usize];
-        let hash = hasher.hash_one(name);
+        let own = |sym: &Sym| names[(sym - *first) as usize].as_bytes();
+        let hash = hasher.hash_one(name.as_bytes());
         match ids.entry(
             hash,
-            |sym| own(sym) == name,
+            |sym| own(sym) == name.as_bytes(),
             |sym| hasher.hash_one(own(sym)),
         ) {
             hashbrown::hash_table::Entry::Occupied(entry) => *entry.get(),
@@ -83,13 +83,30 @@ impl Interner {
         }
     }
 
+    /// [`Interner::intern`] of a name as the bytes of a header: decoded
+    /// (lossily, as [`lossy`] does) only when it is not known yet, which
+    /// spares validating UTF-8 for most identifiers.
+    pub fn intern_bytes(&mut self, name: &[u8]) -> Sym {
+        match self.get_bytes(name) {
+            Some(sym) => sym,
+            None => self.intern(&lossy(name)),
+        }
+    }
+
     /// The symbol of a name, if any header (or the profile) uses it.
     pub fn get(&self, name: &str) -> Option<Sym> {
-        if let Some(sym) = self.base.as_ref().and_then(|base| base.get(name)) {
+        self.get_bytes(name.as_bytes())
+    }
+
+    /// [`Interner::get`] of a name's bytes (names are hashed as bytes).
+    fn get_bytes(&self, name: &[u8]) -> Option<Sym> {
+        if let Some(sym) = self.base.as_ref().and_then(|base| base.get_bytes(name)) {
             return Some(sym);
         }
         let hash = self.hasher.hash_one(name);
-        self.ids.find(hash, |&sym| self.name(sym) == name).copied()
+        self.ids
+            .find(hash, |&sym| self.name(sym).as_bytes() == name)
+            .copied()
     }
 
     pub fn name(&self, sym: Sym) -> &str {
@@ -293,7 +310,7 @@ pub fn tokenize(text: &[u8], start: usize, end: usize, interner: &mut Interner) 
                 i = skip_quoted(text, i, end);
                 literal(text, begin, i, quote)
             } else {
-                TokKind::Ident(interner.intern(&lossy(word)))
+                TokKind::Ident(interner.intern_bytes(word))
             }
         } else if b.is_ascii_digit() || (b == b'.' && i + 1 < end && text[i + 1].is_ascii_digit()) {
             // A preprocessing number: digits, letters, dots, and signs after e/p.
@@ -395,6 +412,22 @@ mod tests {
         // The base is untouched.
         assert_eq!(base.get("Py_NEWNAME"), None);
         assert_eq!(base.name(new), "");
+    }
+
+    #[test]
+    fn interning_bytes_is_interning_their_lossy_text() {
+        let mut base = Interner::default();
+        let known = base.intern("PyObject");
+        let mut layer = Interner::over(Arc::new(base));
+        assert_eq!(layer.intern_bytes(b"PyObject"), known);
+        let new = layer.intern_bytes(b"Py_New");
+        assert_eq!(layer.intern("Py_New"), new);
+        assert_eq!(layer.intern_bytes(b"Py_New"), new);
+        // Two invalid sequences with one lossy text are one name.
+        let invalid = layer.intern_bytes(b"caf\xe9");
+        assert_eq!(layer.name(invalid), "caf\u{fffd}");
+        assert_eq!(layer.intern_bytes(b"caf\xff"), invalid);
+        assert_eq!(layer.intern("caf\u{fffd}"), invalid);
     }
 
     #[test]
