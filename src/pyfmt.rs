@@ -85,12 +85,15 @@ pub fn repr_bool(value: bool) -> &'static str {
 }
 
 /// One field as Python's `csv` writes it with the default dialect
-/// (`QUOTE_MINIMAL`): quoted when it holds a comma, a quote or a line break.
-pub fn csv_field(field: &str) -> String {
+/// (`QUOTE_MINIMAL`), appended to `out`: quoted when it holds a comma, a
+/// quote or a line break.
+pub fn push_csv_field(out: &mut String, field: &str) {
     if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
     } else {
-        field.to_string()
+        out.push_str(field);
     }
 }
 
@@ -131,6 +134,11 @@ mod tests {
 
     #[test]
     fn csv_quotes_minimally() {
+        let csv_field = |field: &str| {
+            let mut out = String::new();
+            push_csv_field(&mut out, field);
+            out
+        };
         assert_eq!(csv_field("on Windows"), "on Windows");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");

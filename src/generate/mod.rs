@@ -132,7 +132,18 @@ fn doc_list(manifest: &Manifest, edition: &Edition) -> Value {
         .into_iter()
         .filter(|&kind| (edition.doc_label)(kind).is_some())
         .collect();
-    let mut rows: Vec<[String; 5]> = Vec::new();
+    // Each of the file's thousand-odd rows is built in one string.
+    let row = |fields: [&str; 5]| {
+        let mut line = String::with_capacity(64);
+        for (i, field) in fields.into_iter().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            pyfmt::push_csv_field(&mut line, field);
+        }
+        line
+    };
+    let mut rows: Vec<String> = Vec::new();
     for item in manifest.select(Selection::of(&kinds).limited_api()) {
         let label = (edition.doc_label)(item.kind).unwrap_or_default();
         let added = item.added.map(|v| v.to_string()).unwrap_or_default();
@@ -140,40 +151,21 @@ fn doc_list(manifest: &Manifest, edition: &Edition) -> Value {
             .ifdef
             .as_deref()
             .and_then(|name| manifest.get(name))
-            .and_then(|feature| feature.doc.clone())
+            .and_then(|feature| feature.doc.as_deref())
             .unwrap_or_default();
         // As written in the manifest: a value newer than the tool passes
         // through.
         let abi_kind = match (&item.unknown_struct_abi_kind, item.struct_abi_kind) {
-            (Some(text), _) => text.clone(),
-            (None, Some(kind)) => kind.as_str().to_string(),
-            (None, None) => String::new(),
+            (Some(text), _) => text.as_str(),
+            (None, Some(kind)) => kind.as_str(),
+            (None, None) => "",
         };
-        rows.push([
-            label.to_string(),
-            item.name.clone(),
-            added.clone(),
-            ifdef_note,
-            abi_kind,
-        ]);
+        rows.push(row([label, &item.name, &added, ifdef_note, abi_kind]));
         for member in item.members.iter().flatten() {
             let name = format!("{}.{member}", item.name);
-            rows.push([
-                "member".into(),
-                name,
-                added.clone(),
-                String::new(),
-                String::new(),
-            ]);
+            rows.push(row(["member", &name, &added, "", ""]));
         }
     }
-    let rows: Vec<String> = rows
-        .iter()
-        .map(|row| {
-            let fields: Vec<String> = row.iter().map(|field| pyfmt::csv_field(field)).collect();
-            fields.join(",")
-        })
-        .collect();
     context! { rows }
 }
 
