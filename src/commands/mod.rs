@@ -78,9 +78,9 @@ fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
 /// For what a command holds until it returns: the parsed headers and the
 /// views of every version are tens of thousands of allocations, and
 /// freeing them one by one was 0.7 ms of the 20 ms of CPU time
-/// `stable-abi headers` takes on a built CPython 3.13 tree (measured with
-/// `make bench`). Commands run once per process ([`run`] is called by
-/// `main` only), so nothing is kept longer than the process.
+/// `stable-abi headers` took on a built CPython 3.13 tree (two cores).
+/// Commands run once per process ([`run`] is called by `main` only), so
+/// nothing is kept longer than the process.
 fn free_at_exit<T>(value: T) {
     std::mem::forget(value);
 }
