@@ -57,6 +57,8 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
         exact.unwrap_or(args.version.limited_api_value()),
     );
     let written = write_entries(&mut out, &entries, limited, args.abi, args.format);
+    super::free_at_exit((entries, view, headers));
+    super::free_at_exit(manifest);
     match written.and_then(|()| out.flush()) {
         // `stable-abi view 3.9 | head` is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
