@@ -383,43 +383,32 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The view: what was declared, and the macros defined at the end.
-    /// `reported` says which macros are listed, from the file of their
-    /// definition and their name.
-    /// The guard constants met, in the order of their locations: by path,
-    /// then by offset (which orders lines and columns), then by constant.
-    /// The few files are ordered by path once, the places by integers.
+    /// The guard constants met, in the order of their locations: by path
+    /// (ranked once per load), then by offset (which orders lines and
+    /// columns), then by constant.
     fn guard_constants_in_order(&self) -> Vec<GuardConstant> {
-        let mut files: Vec<FileId> = self.guard_constants.iter().map(|g| g.0).collect();
-        files.sort_unstable();
-        files.dedup();
-        files.sort_by(|&a, &b| self.source.path_order(a, b));
-        // Files of one path (never in practice) share their rank.
-        let mut file_rank = vec![0; files.iter().max().map_or(0, |&max| max + 1)];
-        let mut rank = 0;
-        for (i, &file) in files.iter().enumerate() {
-            if i > 0 && self.source.path_order(files[i - 1], file).is_ne() {
-                rank += 1;
-            }
-            file_rank[file] = rank;
-        }
-        let mut places: Vec<(usize, u32, Constant, FileId)> = self
-            .guard_constants
-            .iter()
-            .map(|&(file, offset, constant)| (file_rank[file], offset, constant, file))
-            .collect();
-        places.sort_unstable();
+        let mut places: Vec<(FileId, u32, Constant)> =
+            self.guard_constants.iter().copied().collect();
+        places.sort_unstable_by(|&(a, a_offset, a_constant), &(b, b_offset, b_constant)| {
+            self.source
+                .path_order(a, b)
+                .then(a_offset.cmp(&b_offset))
+                .then(a_constant.cmp(&b_constant))
+                .then(a.cmp(&b))
+        });
         places
             .into_iter()
-            .map(|(_, offset, constant, file)| GuardConstant {
+            .map(|(file, offset, constant)| GuardConstant {
                 constant,
                 location: self.location(file, offset),
             })
             .collect()
     }
 
-    /// Of the macros, typedefs and structs, only those `listed` says are
-    /// kept.
+    /// The view: what was declared, and the macros defined at the end. Of
+    /// the macros, typedefs and structs, only those `listed` says are kept;
+    /// `reported` says which macros are listed, from the file of their
+    /// definition and their name.
     pub fn into_view(
         self,
         listed: impl Fn(Sym) -> bool,
