@@ -200,12 +200,17 @@ pub fn strip_comments(text: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The next of `stops` or of the quotes (`"`, `'`) at or after `from`.
-/// Both are found with memchr, a quote only up to the next stop, so that a
-/// scan calling this in a loop stays linear however rare quotes are.
-pub fn next_stop_or_quote(text: &[u8], from: usize, stops: [u8; 3]) -> Option<usize> {
+/// The next stop (the first byte `find_stop` finds in what it is given,
+/// e.g. with `memchr::memchr2`) or quote (`"`, `'`) at or after `from`. A
+/// quote is searched only up to the next stop, so that a scan calling this
+/// in a loop stays linear however rare quotes are.
+pub fn next_stop_or_quote(
+    text: &[u8],
+    from: usize,
+    find_stop: impl Fn(&[u8]) -> Option<usize>,
+) -> Option<usize> {
     let rest = text.get(from..)?;
-    let stop = memchr::memchr3(stops[0], stops[1], stops[2], rest);
+    let stop = find_stop(rest);
     let quote = memchr::memchr2(b'"', b'\'', &rest[..stop.unwrap_or(rest.len())]);
     quote.or(stop).map(|at| from + at)
 }

@@ -38,7 +38,8 @@ pub fn closing_brace(code: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
     // Only braces and quotes matter.
-    while let Some(at) = lex::next_stop_or_quote(code, i, [b'{', b'}', b'}']) {
+    while let Some(at) = lex::next_stop_or_quote(code, i, |rest| memchr::memchr2(b'{', b'}', rest))
+    {
         i = at;
         match code[i] {
             b'{' => depth += 1,

@@ -53,7 +53,9 @@ pub fn only_type_statements(code: &[u8]) -> Vec<u8> {
     let mut scanned = 0;
     let mut has_type_keyword = false;
     let mut i = 0;
-    while let Some(stop) = lex::next_stop_or_quote(code, i, [b';', b'{', b'}']) {
+    while let Some(stop) =
+        lex::next_stop_or_quote(code, i, |rest| memchr::memchr3(b';', b'{', b'}', rest))
+    {
         i = stop;
         has_type_keyword |= keyword_in(scanned, i);
         match code[i] {
