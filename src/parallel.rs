@@ -1,20 +1,19 @@
 //! Running independent work on every core, for runs of a few milliseconds.
 //!
-//! A command here is done in tens of milliseconds, with a few parallel
-//! steps (extracting the headers' declarations, reading libraries). A
-//! work-stealing pool's workers spin between such steps, waiting for more
-//! work: measured on two cores, that was a tenth of the CPU time of
-//! `stable-abi headers`. Here each step starts scoped threads that take
-//! items from a shared counter and end with the step; the calling thread
-//! works too.
+//! A command here is done in tens of milliseconds. A work-stealing pool's
+//! workers spin between its parallel steps, waiting for more work:
+//! measured on two cores, that was a tenth of the CPU time of `stable-abi
+//! headers`. Here each step starts scoped threads that take items from a
+//! shared counter and end with the step; the calling thread works too.
 //!
 //! Only coarse steps are spread: extracting the headers' declarations
-//! (whole files through tree-sitter) and reading the libraries beside the
-//! headers. The views of each version (a quarter of a millisecond each)
-//! and the checks run on the calling thread: measured on two cores, in a
-//! new process, spreading them over two threads added 1.9 ms to the 21 ms
-//! of CPU time of `stable-abi headers` and took no less wall time (the
-//! second thread starts cold: its caches, its own malloc arena).
+//! (whole files through tree-sitter), reading the libraries beside the
+//! headers, auditing extension modules. The views of each version (a
+//! quarter of a millisecond each) and the checks run on the calling
+//! thread: measured on two cores, in a new process, spreading them over two
+//! threads added 1.9 ms to the 21 ms of CPU time of `stable-abi headers`
+//! and took no less wall time (the second thread starts cold: its caches,
+//! its own malloc arena).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
