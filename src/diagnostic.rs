@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::abi::Abi;
+use crate::code::Code;
 use crate::output;
 use crate::version::Version;
 
@@ -335,8 +336,10 @@ pub enum Format {
     Text,
     /// The JSON envelope of [`crate::output`].
     Json,
-    /// SARIF 2.1.0 ([`crate::output::sarif`]).
-    Sarif,
+    /// SARIF 2.1.0 ([`crate::output::sarif`]) with these codes as the
+    /// tool's rules: the command line gives every code of the registry
+    /// ([`crate::codes::all`]), which sits above the code that prints.
+    Sarif(&'static [&'static Code]),
 }
 
 /// Prints the findings of `command` one after another with a count (text),
@@ -373,7 +376,7 @@ pub fn print_findings(
             }
         }
         Format::Json => output::write_json(out, &output::Report::new(command, findings))?,
-        Format::Sarif => output::sarif::write(out, findings)?,
+        Format::Sarif(rules) => output::sarif::write(out, findings, rules)?,
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod abi;
 pub mod binary;
 pub mod checks;
 pub mod cli;
+pub mod code;
 pub mod codes;
 pub mod commands;
 pub mod compat;

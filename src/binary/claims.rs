@@ -16,7 +16,7 @@ use crate::abi::Abi;
 use crate::binary::names::version_specific_libpython;
 use crate::binary::symbols::Binary;
 use crate::binary::wheel::WheelTag;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::version::Version;
 
 pub const TAG_MISMATCH: Code = Code {

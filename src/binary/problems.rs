@@ -6,7 +6,7 @@
 //! wheel), with no line.
 
 use crate::binary::symbols::Binary;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::version::Version;
 

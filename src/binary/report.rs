@@ -77,7 +77,7 @@ pub fn print(
                 .with_counts(&summary);
             output::write_json(out, &report)
         }
-        Format::Sarif => output::sarif::write(out, &findings(reports)),
+        Format::Sarif(rules) => output::sarif::write(out, &findings(reports), rules),
         Format::Text => {
             for report in reports {
                 print_input(out, report)?;

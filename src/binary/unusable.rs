@@ -19,7 +19,7 @@ use std::path::Path;
 
 use crate::abi::Abi;
 use crate::binary::symbols::Binary;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Kind, Manifest, StructAbiKind};
 use crate::view::{Defines, Headers};

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use crate::abi::Abi;
 use crate::checks::versions::{describe, format_versions, parse_versions};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
 use crate::error::{Error, Result};
 use crate::version::Version;

@@ -56,7 +56,7 @@ mod versions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::abi::Abi;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};

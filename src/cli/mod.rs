@@ -11,6 +11,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -340,17 +341,22 @@ fn parse_limited_api(text: &str) -> Result<u32, String> {
     parsed.map_err(|_| format!("{text:?} is not a Py_LIMITED_API value (e.g. 0x030900F0)"))
 }
 
-/// `--format text|json|sarif`, for the domain's [`Format`].
+/// `--format text|json|sarif`, for the domain's [`Format`]: SARIF's rules
+/// are every code of the registry.
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Text, Format::Json, Format::Sarif]
+        static FORMATS: LazyLock<[Format; 3]> =
+            LazyLock::new(|| [Format::Text, Format::Json, Format::Sarif(codes::all())]);
+        &*FORMATS
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(match self {
             Format::Text => PossibleValue::new("text").help("like a compiler"),
             Format::Json => PossibleValue::new("json").help("one JSON document (see the README)"),
-            Format::Sarif => PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs"),
+            Format::Sarif(_) => {
+                PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs")
+            }
         })
     }
 }

@@ -65,7 +65,7 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
             out,
             &output::Report::new("library", &findings).with("libraries", &reports),
         )?,
-        Format::Sarif => print_findings(out, "library", &findings, args.format)?,
+        Format::Sarif(_) => print_findings(out, "library", &findings, args.format)?,
     }
     out.flush()?;
     let outcome = Outcome::of(&findings);

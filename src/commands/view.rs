@@ -29,7 +29,7 @@ fn limited_api_value(args: &ViewArgs) -> Result<Option<u32>> {
 }
 
 pub fn run(args: &ViewArgs) -> Result<Outcome> {
-    if args.format == Format::Sarif {
+    if matches!(args.format, Format::Sarif(_)) {
         return Err(Error::usage(
             "view lists declarations, not findings: use --format text or json",
         ));
