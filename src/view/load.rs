@@ -6,10 +6,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::decls::{self, RawDecl};
-use super::ir::{self, FileId, FileIr, Resolver};
-use super::lex::{self, Interner, Sym};
+use super::decl::{self, RawDecl};
 use super::parse;
+use super::pp::ir::{self, FileId, FileIr, Resolver};
+use super::pp::lex::{self, Interner, Sym};
 use super::profile;
 use crate::parallel;
 
@@ -177,7 +177,7 @@ pub fn load(root: &Path) -> Loaded {
         scanned.push(file);
     }
     let declarations: Vec<Vec<RawDecl>> = parallel::map(&scanned, |file| match file {
-        Ok(file) => decls::extract(&file.code),
+        Ok(file) => decl::extract(&file.code),
         Err(_) => Vec::new(),
     });
     let mut parsed: Vec<Option<FileIr>> = Vec::new();

@@ -6,23 +6,15 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
-mod api_decls;
-mod decls;
+mod decl;
 mod defines;
-mod expand;
-mod expr;
 mod fuzz;
-mod ir;
-mod lex;
 mod listing;
 mod load;
 mod parse;
+mod pp;
 mod profile;
 mod range;
-mod struct_body;
-mod struct_defs;
-mod type_statements;
-mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,17 +26,18 @@ use crate::error::{Error, Result};
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
 
-use ir::{FileId, FileIr};
-use lex::Interner;
 use load::Loaded;
-use walk::{Source, TableSizes, Walk};
+use pp::ir::{FileId, FileIr};
+use pp::lex::{self, Interner};
+use pp::walk::{self, Source, TableSizes, Walk};
+use pp::{expand, expr};
 
 pub use defines::Defines;
-pub use expr::{Constant, Use as ConstantUse};
 pub use fuzz::fuzz_view;
 pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
+pub use pp::expr::{Constant, Use as ConstantUse};
+pub use pp::walk::MAX_INCLUDE_DEPTH;
 pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
-pub use walk::MAX_INCLUDE_DEPTH;
 
 /// A map by C name. It iterates in insertion order, which for a view of
 /// the headers is name order. The names are shared with the headers'

@@ -10,7 +10,7 @@ use super::expand::{self, BuildSymHasher, Expander, MacroTable, Oracle};
 use super::expr::{self, Constant};
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{self, Sym, TokKind, Token};
-use super::{ByName, Decl, GuardConstant, StructDef, View};
+use crate::view::{ByName, Decl, GuardConstant, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
 pub const MAX_INCLUDE_DEPTH: usize = 200;

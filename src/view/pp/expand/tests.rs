@@ -1,7 +1,7 @@
 use super::*;
-use crate::view::expr;
-use crate::view::ir::Item;
 use crate::view::load::virtual_file;
+use crate::view::pp::expr;
+use crate::view::pp::ir::Item;
 
 struct NoFiles;
 impl Oracle for NoFiles {

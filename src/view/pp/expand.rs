@@ -339,8 +339,10 @@ impl<'t, 'a> Expander<'t, 'a> {
                     .oracle
                     .has_include(spelled.trim_start_matches('<').trim_end_matches('>'), true),
             },
-            "__has_attribute" | "__has_c_attribute" => super::profile::has_attribute(&argument),
-            "__has_builtin" => super::profile::has_builtin(&spelled),
+            "__has_attribute" | "__has_c_attribute" => {
+                crate::view::profile::has_attribute(&argument)
+            }
+            "__has_builtin" => crate::view::profile::has_builtin(&spelled),
             // gcc 12, which the default profile describes, has no sanitizer
             // enabled and answers no `__has_feature`.
             _ => false,
