@@ -18,7 +18,8 @@ use crate::parallel;
 pub struct Loaded {
     pub files: Vec<FileIr>,
     pub interner: Interner,
-    pub python_h: FileId,
+    /// `Python.h`, then the other headers a view includes ([`Layout`]).
+    pub roots: Vec<FileId>,
     pub compiler: FileId,
     pub system: HashMap<String, FileId>,
     /// The file `#include "pyconfig.h"` leads to.
@@ -32,10 +33,60 @@ pub struct Loaded {
     pub unreached: Unreached,
 }
 
+/// Where the headers are, relative to the root paths are shown from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The directory holding `Python.h`: `Include` in a CPython tree, the
+    /// root itself (empty) in an installed include directory.
+    pub include: PathBuf,
+    /// Whether a view includes, after `Python.h`, every other header at the
+    /// top of `include` (`structmember.h`, `datetime.h`, `frameobject.h`…:
+    /// headers `Python.h` does not include, which an extension includes
+    /// itself). `pyconfig.h` and `patchlevel.h` are reached from
+    /// `Python.h` anyway.
+    pub public_headers: bool,
+}
+
+impl Layout {
+    /// A CPython tree's: `Include/Python.h` alone.
+    pub fn tree() -> Layout {
+        Layout {
+            include: PathBuf::from("Include"),
+            public_headers: false,
+        }
+    }
+
+    /// The root-relative paths of the headers a view includes.
+    fn roots(&self, root: &Path) -> Vec<PathBuf> {
+        let mut roots = vec![self.include.join("Python.h")];
+        if self.public_headers {
+            let mut others: Vec<PathBuf> = std::fs::read_dir(root.join(&self.include))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.file_name())
+                .filter(|name| {
+                    let name = name.to_string_lossy();
+                    name.ends_with(".h")
+                        && !["Python.h", "pyconfig.h", "patchlevel.h"].contains(&&*name)
+                })
+                .map(|name| self.include.join(name))
+                .filter(|path| root.join(path).is_file())
+                .collect();
+            others.sort();
+            roots.extend(others);
+        }
+        roots
+    }
+}
+
 /// The loader's side of parsing: where `#include "name"` leads, like a
-/// compiler run with `-I. -I./Include` from the tree's root.
+/// compiler run with `-I. -I./Include` from the tree's root (or `-I.` in
+/// an include directory).
 struct Loader<'r> {
     root: &'r Path,
+    /// [`Layout::include`].
+    include: &'r Path,
     interner: Interner,
     /// Root-relative path of every file seen, and its id.
     ids: HashMap<PathBuf, FileId>,
@@ -48,7 +99,7 @@ struct Loader<'r> {
 }
 
 /// Removes `.` and folds `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -86,7 +137,7 @@ impl Resolver for Loader<'_> {
         let candidates = [
             self.current_dir.join(name),
             PathBuf::from(name),
-            Path::new("Include").join(name),
+            self.include.join(name),
         ];
         for candidate in candidates {
             let relative = normalize(&candidate);
@@ -134,13 +185,15 @@ pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner)
     )
 }
 
-/// Reads and parses everything `Include/Python.h` can reach.
-pub fn load(root: &Path) -> Loaded {
+/// Reads and parses everything the roots of `layout` (`Python.h` first)
+/// can reach.
+pub fn load(root: &Path, layout: &Layout) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
     let mut loader = Loader {
         root,
+        include: &layout.include,
         // Room for a CPython tree's names (about 4,000 in 3.13 and 4,400
         // in 3.15), so that interning them does not rehash.
         interner: Interner::with_capacity(8 * 1024),
@@ -151,7 +204,11 @@ pub fn load(root: &Path) -> Loaded {
         default_pyconfig: DEFAULT_PYCONFIG_PLACEHOLDER,
         pyconfig: None,
     };
-    let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
+    let roots: Vec<FileId> = layout
+        .roots(root)
+        .into_iter()
+        .map(|path| loader.id_of(path))
+        .collect();
     // Find every reachable file first (cheap), then extract declarations
     // from all of them in parallel (the costly part), then build.
     let mut scanned: Vec<Result<parse::Scanned, FileIr>> = Vec::new();
@@ -200,10 +257,11 @@ pub fn load(root: &Path) -> Loaded {
         .collect();
     let unreached = Unreached {
         root: root.to_path_buf(),
+        include: layout.include.clone(),
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
-    finish(files, loader.interner, python_h, loader.pyconfig, unreached)
+    finish(files, loader.interner, roots, loader.pyconfig, unreached)
 }
 
 /// The headers under `Include/` that `Python.h` does not reach
@@ -216,6 +274,8 @@ pub fn load(root: &Path) -> Loaded {
 /// which list only the manifest's macros).
 pub struct Unreached {
     root: PathBuf,
+    /// [`Layout::include`].
+    include: PathBuf,
     /// Root-relative paths of the headers that were loaded.
     reached: HashSet<PathBuf>,
     defined: OnceLock<HashSet<String>>,
@@ -226,6 +286,7 @@ impl Unreached {
     fn none() -> Unreached {
         Unreached {
             root: PathBuf::new(),
+            include: PathBuf::new(),
             reached: HashSet::new(),
             defined: OnceLock::from(HashSet::new()),
         }
@@ -234,7 +295,7 @@ impl Unreached {
     /// Whether one of these headers has a `#define name`.
     pub fn defines(&self, name: &str) -> bool {
         self.defined
-            .get_or_init(|| defined_in_unreached_headers(&self.root, &self.reached))
+            .get_or_init(|| defined_in_unreached_headers(&self.root, &self.include, &self.reached))
             .contains(name)
     }
 }
@@ -242,9 +303,13 @@ impl Unreached {
 /// The names `#define`d in the headers under `Include/` that are not
 /// `reached` ([`Unreached`]). A line scan: these files are not otherwise
 /// parsed.
-fn defined_in_unreached_headers(root: &Path, reached: &HashSet<PathBuf>) -> HashSet<String> {
+fn defined_in_unreached_headers(
+    root: &Path,
+    include: &Path,
+    reached: &HashSet<PathBuf>,
+) -> HashSet<String> {
     let mut names = HashSet::new();
-    let mut pending = vec![PathBuf::from("Include")];
+    let mut pending = vec![include.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
             continue;
@@ -318,7 +383,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
     finish(
         vec![file],
         resolver.0,
-        0,
+        vec![0],
         Some(DEFAULT_PYCONFIG_PLACEHOLDER),
         Unreached::none(),
     )
@@ -328,7 +393,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
 fn finish(
     mut files: Vec<FileIr>,
     mut interner: Interner,
-    python_h: FileId,
+    roots: Vec<FileId>,
     pyconfig: Option<FileId>,
     unreached: Unreached,
 ) -> Loaded {
@@ -375,7 +440,7 @@ fn finish(
     Loaded {
         files,
         interner,
-        python_h,
+        roots,
         compiler,
         system,
         pyconfig,

@@ -6,6 +6,7 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
+mod config;
 mod decl;
 mod defines;
 mod fuzz;
@@ -15,6 +16,7 @@ mod parse;
 mod pp;
 mod profile;
 mod range;
+mod unit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,21 +25,25 @@ use std::sync::Arc;
 use crate::abi::Abi;
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
-use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
+use crate::release::version_of_patchlevel;
 use crate::version::Version;
 
 use load::Loaded;
-use pp::ir::{FileId, FileIr};
+use pp::ir::FileIr;
 use pp::lex::{self, Interner};
 use pp::walk::{self, Source, TableSizes, Walk};
 use pp::{expand, expr};
 
+pub use config::Config;
 pub use defines::Defines;
 pub use fuzz::fuzz_view;
 pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
+pub use load::Layout;
 pub use pp::expr::{Constant, Use as ConstantUse};
+pub use pp::ir::FileId;
 pub use pp::walk::MAX_INCLUDE_DEPTH;
 pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
+pub use unit::{Definition, MacroValue, Placed, Sources, Tok, Unit, UnitFile};
 
 /// A map by C name. It iterates in insertion order, which for a view of
 /// the headers is name order. The names are shared with the headers'
@@ -88,6 +94,11 @@ pub struct View {
     pub functions: ByName<Decl>,
     /// `PyAPI_DATA(type) name;`
     pub data: ByName<Decl>,
+    /// The constants of `enum`s (`PyUnicode_1BYTE_KIND`).
+    pub enumerators: ByName<Decl>,
+    /// `static inline` functions (`Py_INCREF`, `Py_TYPE` in recent
+    /// releases): callable, but no symbols.
+    pub inline_functions: ByName<Decl>,
     /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
     /// lists them, keeping those a header or pyconfig.h defines (a macro
     /// from the compiler, a system header or the command line is listed
@@ -138,6 +149,8 @@ impl Listing {
 /// Every header reachable from `Include/Python.h`, parsed once.
 pub struct Headers {
     root: PathBuf,
+    /// Where `Python.h` is, relative to `root`.
+    include: PathBuf,
     loaded: Loaded,
     /// The names of the parse (taken out of `loaded`), shared with the
     /// interners of views that add names.
@@ -230,9 +243,10 @@ pub fn literal_value(text: &str) -> Option<u64> {
     expr::evaluate(&tokens).ok().map(expr::Value::bits)
 }
 
-/// `PY_MINOR_VERSION` from `Include/patchlevel.h`.
-fn read_python_version(root: &Path) -> Result<Version> {
-    let path = root.join(PATCHLEVEL_H);
+/// `PY_MINOR_VERSION` from the `patchlevel.h` beside `Python.h`
+/// (`Include/patchlevel.h` in a tree).
+fn read_python_version(root: &Path, include: &Path) -> Result<Version> {
+    let path = root.join(include).join("patchlevel.h");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
     version_of_patchlevel(&text)
@@ -247,13 +261,20 @@ impl Headers {
     /// `PY_MINOR_VERSION`. (A bad header is an error of [`Headers::view`],
     /// where it is evaluated.)
     pub fn load(root: &Path, defines: &Defines) -> Result<Headers> {
-        let version = read_python_version(root)?;
-        Ok(Headers::from_loaded(
-            root,
-            load::load(root),
-            version,
-            defines,
-        ))
+        Headers::load_with(&Config::tree(root, defines))
+    }
+
+    /// Parses the headers `config` says, with its `-D`/`-U` applied after
+    /// the platform profile.
+    ///
+    /// Errors: the `patchlevel.h` beside `Python.h` cannot be read or has
+    /// no `PY_MINOR_VERSION`.
+    pub fn load_with(config: &Config) -> Result<Headers> {
+        let version = read_python_version(&config.root, &config.layout.include)?;
+        let loaded = load::load(&config.root, &config.layout);
+        let mut headers = Headers::from_loaded(&config.root, loaded, version, &config.defines);
+        headers.include = config.layout.include.clone();
+        Ok(headers)
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at
@@ -299,6 +320,7 @@ impl Headers {
         let path_ranks = walk::path_ranks(&loaded.files);
         Headers {
             root: root.to_path_buf(),
+            include: PathBuf::from("Include"),
             loaded,
             interner,
             ranks,
@@ -330,6 +352,32 @@ impl Headers {
     /// The tree this was loaded from.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The text of the `PyAPI_FUNC(...) name(...);` declaration whose name
+    /// is at `location` (a view's [`Decl`]): from its `PyAPI_FUNC` to its
+    /// `;`. `None` when `location` is in no loaded header or no such
+    /// declaration surrounds it.
+    pub fn api_declaration(&self, location: &Location) -> Option<&str> {
+        let file = self
+            .loaded
+            .files
+            .iter()
+            .find(|file| file.path == location.path)?;
+        let text = &file.text;
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(location.line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let at = text
+            .get(line_start..)?
+            .char_indices()
+            .nth(location.column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| line_start + i);
+        let start = text.get(..at)?.rfind("PyAPI_FUNC")?;
+        let end = at + text.get(at..)?.find(';')?;
+        text.get(start..end)
     }
 
     /// The view of one Stable ABI at one version: for abi3t, as with
@@ -470,6 +518,7 @@ impl Headers {
             path_ranks: &self.path_ranks,
             system: &self.loaded.system,
             root: &self.root,
+            include: &self.include,
             sizes: &self.sizes,
         };
         let mut walk = Walk::new(source);
@@ -496,7 +545,16 @@ impl Headers {
         }
         let pinned: Vec<_> = walk.macros.keys().copied().collect();
         walk.pinned.extend(pinned);
-        walk.file(self.loaded.python_h)?;
+        let (python_h, public_headers) = self.loaded.roots.split_first().unzip();
+        if let Some(&python_h) = python_h {
+            walk.file(python_h)?;
+        }
+        // A public header that does not preprocess on its own (3.15's
+        // pydtrace.h in a tree configured with dtrace, which includes a
+        // generated file) adds what it defined before the error.
+        for &header in public_headers.unwrap_or_default() {
+            let _ = walk.file(header);
+        }
         let compiler = self.loaded.compiler;
         let default_pyconfig = self.loaded.default_pyconfig;
         // The macros of the headers and pyconfig.h, of the command line's

@@ -62,6 +62,16 @@ pub enum RawDecl {
         key: String,
         offset: u32,
     },
+    /// A constant of an `enum` (`PyUnicode_1BYTE_KIND`).
+    Enumerator {
+        name: String,
+        offset: u32,
+    },
+    /// A `static inline` function.
+    Inline {
+        name: String,
+        offset: u32,
+    },
 }
 
 impl RawDecl {
@@ -74,7 +84,9 @@ impl RawDecl {
             | RawDecl::Member { offset, .. }
             | RawDecl::MemberMacro { offset, .. }
             | RawDecl::StructEnd { offset }
-            | RawDecl::StructDecl { offset, .. } => *offset,
+            | RawDecl::StructDecl { offset, .. }
+            | RawDecl::Enumerator { offset, .. }
+            | RawDecl::Inline { offset, .. } => *offset,
         }
     }
 }
@@ -83,6 +95,7 @@ impl RawDecl {
 pub fn extract(code: &[u8]) -> Vec<RawDecl> {
     let mut decls = Vec::new();
     api_decls::find(code, &mut decls);
+    api_decls::find_inline(code, &mut decls);
     type_declarations(code, &mut decls);
     // Stable: a struct's begin/members/end keep their order.
     decls.sort_by_key(RawDecl::offset);
@@ -202,6 +215,14 @@ impl TypeWalker<'_> {
         match node.kind() {
             "type_definition" => self.type_definition(node),
             "struct_specifier" => self.struct_specifier(node, None),
+            "enumerator" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.out.push(RawDecl::Enumerator {
+                        name: self.text(name),
+                        offset: self.offset(name.start_byte()),
+                    });
+                }
+            }
             "function_definition" | "compound_statement" => {}
             _ => {
                 let mut cursor = node.walk();
@@ -327,8 +348,29 @@ mod tests {
                 RawDecl::MemberMacro { name, .. } => format!("  {name}!"),
                 RawDecl::StructEnd { .. } => "}".to_string(),
                 RawDecl::StructDecl { key, .. } => format!("struct {key};"),
+                RawDecl::Enumerator { name, .. } => format!("enumerator {name}"),
+                RawDecl::Inline { name, .. } => format!("inline {name}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn finds_enumerators_and_static_inline_functions() {
+        let code = "enum PyUnicode_Kind { PyUnicode_1BYTE_KIND = 1, PyUnicode_2BYTE_KIND };
+                    static inline PyObject* _Py_NewRef(PyObject *obj) { return obj; }
+                    static inline Py_ALWAYS_INLINE void Py_INCREF(PyObject *op) {}
+                    static int not_inline(void);
+static inline_t x = 1;
+";
+        assert_eq!(
+            names(code),
+            [
+                "enumerator PyUnicode_1BYTE_KIND",
+                "enumerator PyUnicode_2BYTE_KIND",
+                "inline _Py_NewRef",
+                "inline Py_INCREF",
+            ]
+        );
     }
 
     #[test]

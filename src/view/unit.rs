@@ -1,0 +1,536 @@
+//! An extension's C sources preprocessed over the loaded headers, as a
+//! compiler sees them: each source is a translation unit whose
+//! `#include "Python.h"` (or `<Python.h>`) walks the headers of
+//! [`Headers`] under the unit's own macros, and whose own conditionals are
+//! evaluated with them.
+//!
+//! [`Sources`] reads and parses each file once (a local header included by
+//! several sources too). Includes resolve as with `cc -I DIR... -I ROOT
+//! -I INCLUDE`: a quoted name in the including file's directory first, then
+//! in each `-I` directory, then among the headers (the tree's root, for a
+//! configured `pyconfig.h`, and the directory of `Python.h`); an angled
+//! name without the first step. A name found nowhere is a system header,
+//! left to the platform profile as in the views. [`Sources::walk`]
+//! evaluates one unit and returns what is active in each of its files: the
+//! tokens of its code and of its `#define`s, and the names it declares.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::decl::{self, RawDecl};
+use super::load::{display_path, normalize, virtual_file};
+use super::parse;
+use super::pp::ir::{FileId, FileIr, Item, Resolver};
+use super::pp::lex::{self, Interner, Sym, TokKind, Token};
+use super::pp::walk::{Source, Walk};
+use super::{command_line_text, Defines, Headers};
+use crate::diagnostic::{LocatedError, Location};
+use crate::error::{Error, Result};
+
+/// A token of a unit's active code, as [`Unit`] hands it out.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tok<'s> {
+    Ident(&'s str),
+    Punct(&'static str),
+    /// A number, a character or string literal, anything else.
+    Other,
+}
+
+/// A token and its byte offset in its file.
+#[derive(Copy, Clone, Debug)]
+pub struct Placed<'s> {
+    pub tok: Tok<'s>,
+    pub offset: u32,
+}
+
+/// One `#define` of a unit's file that the walk reached.
+#[derive(Clone, Debug)]
+pub struct Definition<'s> {
+    pub name: &'s str,
+    pub offset: u32,
+    /// A function-like macro's parameters.
+    pub params: Vec<&'s str>,
+    /// Its replacement list.
+    pub body: Vec<Placed<'s>>,
+}
+
+/// What one file of a unit contributes, in the regions the walk took.
+#[derive(Clone, Debug)]
+pub struct UnitFile<'s> {
+    pub id: FileId,
+    pub path: Arc<Path>,
+    /// The code's tokens (comments and directive lines left out).
+    pub code: Vec<Placed<'s>>,
+    pub defines: Vec<Definition<'s>>,
+    /// Names of the typedefs and of the structs (tags, and typedef names of
+    /// anonymous ones) it defines (a tag only named, `struct PyModuleDef
+    /// def`, is not its own).
+    pub types: Vec<&'s str>,
+    /// Members of the structs it defines.
+    pub members: Vec<&'s str>,
+}
+
+/// A macro's value at the end of a unit, and where it was defined.
+#[derive(Clone, Debug)]
+pub struct MacroValue {
+    pub value: u64,
+    pub location: Location,
+    /// Defined by one of the unit's files (not the command line or a
+    /// header).
+    pub in_unit: bool,
+}
+
+/// One translation unit as walked: its files (those the walk entered, the
+/// main file first) and the Stable ABI macros in effect at its end.
+#[derive(Clone, Debug)]
+pub struct Unit<'s> {
+    pub files: Vec<UnitFile<'s>>,
+    /// `Py_LIMITED_API` at the end (after `Include/pyabi.h`).
+    pub limited_api: Option<MacroValue>,
+    /// `Py_TARGET_ABI3T` at the end.
+    pub target_abi3t: Option<MacroValue>,
+}
+
+/// A file of the sources, parsed.
+struct Parsed {
+    ir: FileIr,
+    code: Vec<Token>,
+}
+
+/// The sources of an extension over loaded headers; see the module's
+/// documentation.
+pub struct Sources<'h> {
+    headers: &'h Headers,
+    include_dirs: Vec<PathBuf>,
+    /// The headers' names, and the sources' after them.
+    interner: Interner,
+    /// The sources' files, numbered from `first`.
+    files: Vec<Parsed>,
+    first: FileId,
+    /// Every file by its (lexically normalized) path: the headers', then
+    /// the sources'.
+    ids: HashMap<PathBuf, FileId>,
+    /// The headers' directory: a file read from under it is one of the
+    /// headers (`cpython/…` included directly), not the extension's.
+    header_dir: PathBuf,
+    /// The files read from the header directory (or the tree's
+    /// `pyconfig.h`).
+    header_files: std::collections::HashSet<FileId>,
+}
+
+impl<'h> Sources<'h> {
+    /// No sources yet, over `headers`, with `include_dirs` searched as
+    /// `-I` (after the including file's directory, before the headers).
+    pub fn new(headers: &'h Headers, include_dirs: &[PathBuf]) -> Sources<'h> {
+        let ids = headers
+            .loaded
+            .files
+            .iter()
+            .enumerate()
+            .map(|(id, file)| (normalize(&file.path), id))
+            .collect();
+        Sources {
+            headers,
+            include_dirs: include_dirs.to_vec(),
+            interner: Interner::over(Arc::clone(&headers.interner)),
+            files: Vec::new(),
+            first: headers.ids.extra + 1,
+            ids,
+            header_dir: normalize(&display_path(&headers.root, &headers.include)),
+            header_files: Default::default(),
+        }
+    }
+
+    /// Reads and parses the source at `path` and every file it can
+    /// include (whatever the conditions around the `#include`), once.
+    ///
+    /// Errors: `path` cannot be read. (An included file that cannot be
+    /// read is an error of the walk that reaches it, as in a compiler.)
+    pub fn add(&mut self, path: &Path) -> Result<FileId> {
+        let key = normalize(path);
+        if let Some(&id) = self.ids.get(&key) {
+            return Ok(id);
+        }
+        let bytes = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
+        let main = self.assign(key.clone());
+        let mut queue = vec![(main, key, Some(bytes))];
+        let mut scanned = Vec::new();
+        while let Some((id, path, bytes)) = queue.pop() {
+            let bytes = match bytes.map_or_else(|| std::fs::read(&path), Ok) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    let message = format!("cannot read: {err}");
+                    scanned.push((id, path.clone(), Err(FileIr::unreadable(path, message))));
+                    continue;
+                }
+            };
+            let file = parse::scan(path.clone(), lex::lossy_owned(bytes));
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            for (name, angled) in file.includes() {
+                if let Some(found) = self.find(&dir, &name, angled) {
+                    if !self.ids.contains_key(&found) {
+                        let id = self.assign(found.clone());
+                        queue.push((id, found, None));
+                    }
+                }
+            }
+            scanned.push((id, path, Ok(file)));
+        }
+        scanned.sort_by_key(|(id, ..)| *id);
+        for (id, path, file) in scanned {
+            let parsed = match file {
+                Ok(file) => {
+                    let code = lex::tokenize(&file.code, 0, file.code.len(), &mut self.interner);
+                    let raw: Vec<RawDecl> = decl::extract(&file.code);
+                    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let mut resolver = UnitResolver { sources: self, dir };
+                    let ir = parse::build(file, raw, id, &mut resolver);
+                    Parsed { ir, code }
+                }
+                Err(ir) => Parsed {
+                    ir,
+                    code: Vec::new(),
+                },
+            };
+            let index = id - self.first;
+            if index == self.files.len() {
+                self.files.push(parsed);
+            } else {
+                self.files[index] = parsed;
+            }
+        }
+        Ok(main)
+    }
+
+    /// A new id for the file at `path` (filled in by [`Sources::add`]).
+    fn assign(&mut self, path: PathBuf) -> FileId {
+        let id = self.first + self.files.len();
+        let pyconfig = normalize(&display_path(&self.headers.root, Path::new("pyconfig.h")));
+        if path.starts_with(&self.header_dir) || path == pyconfig {
+            self.header_files.insert(id);
+        }
+        self.files.push(Parsed {
+            ir: FileIr::unreadable(path.clone(), "not parsed".into()),
+            code: Vec::new(),
+        });
+        self.ids.insert(path, id);
+        id
+    }
+
+    /// Where `#include "name"` (or `<name>`) in a file of `dir` leads.
+    fn find(&self, dir: &Path, name: &str, angled: bool) -> Option<PathBuf> {
+        let headers = self.headers;
+        let mut candidates = Vec::new();
+        if !angled {
+            candidates.push(dir.join(name));
+        }
+        candidates.extend(self.include_dirs.iter().map(|d| d.join(name)));
+        candidates.push(display_path(&headers.root, Path::new(name)));
+        candidates.push(display_path(&headers.root, &headers.include.join(name)));
+        candidates
+            .into_iter()
+            .map(|candidate| normalize(&candidate))
+            .find(|candidate| self.ids.contains_key(candidate) || candidate.is_file())
+    }
+
+    /// The file `id` (a header's or a source's).
+    fn file(&self, id: FileId) -> &FileIr {
+        let files = &self.headers.loaded.files;
+        if id < files.len() {
+            &files[id]
+        } else {
+            &self.files[id - self.first].ir
+        }
+    }
+
+    /// Where `offset` is in the file `id`.
+    pub fn location(&self, id: FileId, offset: u32) -> Location {
+        self.file(id).location(offset)
+    }
+
+    /// Walks the unit whose main file is `main` (an id of
+    /// [`Sources::add`]) with `defines` on the command line, after the
+    /// headers' own (the profile's and those given at load time).
+    ///
+    /// Errors: what a compiler's preprocessor reports (an `#error` reached,
+    /// a missing quoted include, a malformed `#if`), at its `file:line:col`
+    /// with the include stack.
+    pub fn walk(&mut self, main: FileId, defines: &Defines) -> Result<Unit<'_>> {
+        let headers = self.headers;
+        let ids = headers.ids;
+        let extra_file = virtual_file(
+            "<command line>",
+            &command_line_text(&defines.defines),
+            ids.extra,
+            &mut self.interner,
+        );
+        let mut extra: Vec<&FileIr> = vec![&headers.command_line, &headers.command_line];
+        extra.push(&extra_file);
+        extra.extend(self.files.iter().map(|file| &file.ir));
+        let interner = &self.interner;
+        let source = Source {
+            files: &headers.loaded.files,
+            extra: &extra,
+            interner,
+            ranks: &headers.ranks,
+            path_ranks: &headers.path_ranks,
+            system: &headers.loaded.system,
+            root: &headers.root,
+            include: &headers.include,
+            sizes: &headers.sizes,
+        };
+        let mut walk = Walk::new(source);
+        walk.config_file = headers.loaded.pyconfig;
+        walk.record_from = Some(self.first);
+        let result = (|| -> std::result::Result<(), LocatedError> {
+            walk.file(headers.loaded.compiler)?;
+            walk.file(ids.defines)?;
+            let undefine = |walk: &mut Walk, names: &[String]| {
+                for name in names {
+                    if let Some(sym) = interner.get(name) {
+                        walk.macros.remove(&sym);
+                        walk.pinned.insert(sym);
+                    }
+                }
+            };
+            undefine(&mut walk, &headers.defines.undefines);
+            walk.file(ids.extra)?;
+            undefine(&mut walk, &defines.undefines);
+            let pinned: Vec<_> = walk.macros.keys().copied().collect();
+            walk.pinned.extend(pinned);
+            walk.file(main)
+        })();
+        result.map_err(Error::from)?;
+        let value = |name: &str| {
+            let sym = interner.get(name)?;
+            let (value, file, offset) = walk.macro_value(sym)?;
+            let location = if file >= self.first {
+                self.location(file, offset)
+            } else if file < headers.loaded.files.len() {
+                headers.loaded.files[file].location(offset)
+            } else {
+                Location::new("<command line>", 1, 1)
+            };
+            Some(MacroValue {
+                value,
+                location,
+                in_unit: file >= self.first,
+            })
+        };
+        let limited_api = value("Py_LIMITED_API");
+        let target_abi3t = value("Py_TARGET_ABI3T");
+        let mut skipped: HashMap<FileId, Vec<Vec<(u32, u32)>>> = HashMap::new();
+        let mut order = Vec::new();
+        let passes = std::mem::take(&mut walk.passes);
+        for (file, ranges) in passes {
+            if self.header_files.contains(&file) {
+                continue;
+            }
+            if !skipped.contains_key(&file) {
+                order.push(file);
+            }
+            skipped.entry(file).or_default().push(ranges);
+        }
+        drop(walk);
+        let files = order
+            .into_iter()
+            .map(|id| self.unit_file(id, &skipped[&id]))
+            .collect();
+        Ok(Unit {
+            files,
+            limited_api,
+            target_abi3t,
+        })
+    }
+
+    /// What the file `id` contributes, given the ranges each walk through it
+    /// skipped: what any walk took is active.
+    fn unit_file(&self, id: FileId, passes: &[Vec<(u32, u32)>]) -> UnitFile<'_> {
+        let parsed = &self.files[id - self.first];
+        let active = |offset: u32| {
+            passes
+                .iter()
+                .any(|ranges| !ranges.iter().any(|&(a, b)| a <= offset && offset < b))
+        };
+        let placed = |token: &Token| Placed {
+            tok: match &token.kind {
+                TokKind::Ident(sym) => Tok::Ident(self.interner.name(*sym)),
+                TokKind::Punct(p) => Tok::Punct(p),
+                _ => Tok::Other,
+            },
+            offset: token.offset,
+        };
+        let name = |sym: Sym| self.interner.name(sym);
+        let code = parsed
+            .code
+            .iter()
+            .filter(|token| active(token.offset))
+            .map(placed)
+            .collect();
+        let mut defines = Vec::new();
+        let mut types = Vec::new();
+        let mut members = Vec::new();
+        let mut in_active_struct = false;
+        for item in &parsed.ir.items {
+            match item {
+                Item::Define(definition) if active(definition.offset) => defines.push(Definition {
+                    name: name(definition.name),
+                    offset: definition.offset,
+                    params: definition
+                        .params
+                        .iter()
+                        .flatten()
+                        .map(|&sym| name(sym))
+                        .collect(),
+                    body: definition.body.iter().map(placed).collect(),
+                }),
+                Item::Typedef {
+                    name: n, offset, ..
+                } if active(*offset) => types.push(name(*n)),
+                Item::StructBegin { key, offset } => {
+                    in_active_struct = active(*offset);
+                    if in_active_struct {
+                        types.push(name(*key));
+                    }
+                }
+                Item::Member(member) | Item::MemberMacro(member) if in_active_struct => {
+                    members.push(name(*member))
+                }
+                Item::StructEnd => in_active_struct = false,
+                _ => {}
+            }
+        }
+        UnitFile {
+            id,
+            path: Arc::clone(&parsed.ir.path),
+            code,
+            defines,
+            types,
+            members,
+        }
+    }
+}
+
+/// Include resolution while a source's file is built (every file it can
+/// reach has its id by then).
+struct UnitResolver<'a, 'h> {
+    sources: &'a mut Sources<'h>,
+    dir: PathBuf,
+}
+
+impl UnitResolver<'_, '_> {
+    fn lookup(&self, name: &str, angled: bool) -> Option<FileId> {
+        let found = self.sources.find(&self.dir, name, angled);
+        match found.and_then(|path| self.sources.ids.get(&path).copied()) {
+            Some(id) => Some(id),
+            // Where the headers' own `#include "pyconfig.h"` leads (the
+            // built-in default in an unconfigured tree).
+            None if name == "pyconfig.h" => self.sources.headers.loaded.pyconfig,
+            None => None,
+        }
+    }
+}
+
+impl Resolver for UnitResolver<'_, '_> {
+    fn interner(&mut self) -> &mut Interner {
+        &mut self.sources.interner
+    }
+
+    fn resolve(&mut self, name: &str) -> Option<FileId> {
+        self.lookup(name, false)
+    }
+
+    fn resolve_angled(&mut self, name: &str) -> Option<FileId> {
+        self.lookup(name, true)
+    }
+}
+
+/// Whether a `Placed` list mentions `name` (for tests).
+#[cfg(test)]
+fn idents<'s>(tokens: &[Placed<'s>]) -> Vec<&'s str> {
+    tokens
+        .iter()
+        .filter_map(|t| match t.tok {
+            Tok::Ident(name) => Some(name),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let include = dir.path().join("Include");
+        std::fs::create_dir(&include).unwrap();
+        std::fs::write(
+            include.join("patchlevel.h"),
+            "#define PY_MINOR_VERSION 13\n",
+        )
+        .unwrap();
+        std::fs::write(
+            include.join("Python.h"),
+            "#ifndef Py_LIMITED_API\n#define FULL_ONLY 1\n#endif\n#define Py_TRUE 1\n",
+        )
+        .unwrap();
+        std::fs::write(include.join("extra.h"), "#define EXTRA 1\n").unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_unit_keeps_the_active_code_of_its_files() {
+        let dir = tree();
+        let headers = Headers::load(dir.path(), &Defines::default()).unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(
+            src.join("local.h"),
+            "#ifndef LOCAL_H\n#define LOCAL_H\ntypedef struct { int own; } Own;\n#endif\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("mod.c"),
+            "#include <Python.h>\n#include \"local.h\"\n#include \"local.h\"\n\
+             #include \"extra.h\"\n#include <stdio.h>\n\
+             #ifdef FULL_ONLY\nint full;\n#else\nint limited;\n#endif\n\
+             #if EXTRA\n#define USE(o) o->tp_name\n#endif\n",
+        )
+        .unwrap();
+        let mut sources = Sources::new(&headers, &[]);
+        let main = sources.add(&src.join("mod.c")).unwrap();
+        assert_eq!(sources.add(&src.join("./mod.c")).unwrap(), main);
+
+        let limited = Defines::define("Py_LIMITED_API", "0x030A0000");
+        let unit = sources.walk(main, &limited).unwrap();
+        assert_eq!(unit.files.len(), 2, "{:?}", unit.files);
+        let main_file = &unit.files[0];
+        assert_eq!(idents(&main_file.code), ["int", "limited"]);
+        assert_eq!(main_file.defines[0].name, "USE");
+        assert_eq!(idents(&main_file.defines[0].body), ["o", "tp_name"]);
+        assert!(unit.files[1].types.contains(&"Own"));
+        assert_eq!(unit.files[1].members, ["own"]);
+        let value = unit.limited_api.unwrap();
+        assert_eq!(value.value, 0x030A0000);
+        assert!(!value.in_unit);
+
+        let unit = sources.walk(main, &Defines::default()).unwrap();
+        assert_eq!(idents(&unit.files[0].code), ["int", "full"]);
+        assert!(unit.limited_api.is_none());
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let dir = tree();
+        let headers = Headers::load(dir.path(), &Defines::default()).unwrap();
+        let path = dir.path().join("bad.c");
+        std::fs::write(&path, "#include \"Python.h\"\n#include \"missing.h\"\n").unwrap();
+        let mut sources = Sources::new(&headers, &[]);
+        let main = sources.add(&path).unwrap();
+        let error = sources.walk(main, &Defines::default()).unwrap_err();
+        assert!(error.to_string().contains("bad.c:2:1"), "{error}");
+        assert!(sources.add(&dir.path().join("nothing.c")).is_err());
+    }
+}
