@@ -26,9 +26,11 @@ use crate::release::Release;
 use crate::version::Version;
 
 mod binary;
+mod port;
 mod release;
 
 pub use binary::{AuditArgs, FeatureArgs, LibraryArgs};
+pub use port::PortArgs;
 pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 
 /// The manifest the commands read when given none: the tree's own, from
@@ -239,6 +241,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
+    /// Find what stands between an extension's C sources and abi3 / abi3t
+    Port(PortArgs),
     /// Append an item to the manifest, in its style, and say what to do next
     Add(AddArgs),
     /// What a commit must pass: generated files up to date, header checks (no library)

@@ -1,0 +1,355 @@
+//! What the headers say of each name an extension can use: whether the full
+//! API has it, and at which versions of each Stable ABI the Limited API
+//! does; which structs are complete where, and whose members are whose.
+//!
+//! Nothing here is a list written by hand: it is read from the views of the
+//! same headers — the full API (no `Py_LIMITED_API`), the limited view at
+//! every version from 3.2 to the headers' own, and from 3.15 the abi3t
+//! view (`Py_TARGET_ABI3T`) — each including every public header (see
+//! [`crate::view::Layout::public_headers`]). What abi3t hides is what the
+//! abi3 view of the same version has and the abi3t view has not; the
+//! functions abi3t cannot use are those whose declaration names a struct
+//! complete in abi3 and opaque in abi3t, and the macros that call them
+//! (the derivation `audit`'s `abi3t-unusable` makes for binaries). For
+//! functions and data the manifest's `added` is the version too: a header
+//! may declare a function before the version that added it to the Stable
+//! ABI (the `too-early` defects of `stable-abi headers`), and an extension
+//! using it would not load on that version.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::abi::Abi;
+use crate::error::Result;
+use crate::manifest::{Kind, Manifest, StructAbiKind};
+use crate::version::Version;
+use crate::view::{Defines, Headers, View};
+
+/// Where something is available: the full API, and a bit per minor version
+/// (bit `N` for 3.N) of each Stable ABI.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+struct Masks {
+    full: bool,
+    abi3: u64,
+    abi3t: u64,
+}
+
+impl Masks {
+    fn of(&self, abi: Abi) -> u64 {
+        match abi {
+            Abi::Abi3 => self.abi3,
+            Abi::Abi3t => self.abi3t,
+        }
+    }
+
+    fn add(&mut self, on: On) {
+        match on {
+            On::Full => self.full = true,
+            On::Limited(Abi::Abi3, version) => self.abi3 |= bit(version),
+            On::Limited(Abi::Abi3t, version) => self.abi3t |= bit(version),
+        }
+    }
+}
+
+fn bit(version: Version) -> u64 {
+    1u64 << version.minor.min(63)
+}
+
+/// Which view something was seen in.
+#[derive(Copy, Clone, Debug)]
+enum On {
+    Full,
+    Limited(Abi, Version),
+}
+
+/// What a name, a member or a type is for an extension built for one
+/// Stable ABI at one version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Usable: available from `since` up to the target.
+    Available { since: Version },
+    /// Declared at the target, but a function or data the manifest says
+    /// the Stable ABI added at `added`, after the target: it compiles, and
+    /// may not load on the versions between (a header declaring it too
+    /// early, `headers`' too-early).
+    Early { added: Version },
+    /// In the Limited API from `since`, after the target.
+    Newer { since: Version },
+    /// abi3 has it (at `since`, when it is newer than the target) and abi3t
+    /// does not; `why` says what (a struct it needs, when not the name
+    /// itself).
+    HiddenByAbi3t { why: Option<String> },
+    /// Only in the full API.
+    FullOnly,
+    /// Not a name of the headers.
+    Unknown,
+}
+
+/// A member of the full API's structs.
+#[derive(Clone, Debug, Default)]
+struct Member {
+    /// Where a struct that has it is complete.
+    masks: Masks,
+    /// The full view's structs that have it (their public names first).
+    owners: Vec<String>,
+}
+
+/// The index: see the module's documentation.
+pub struct Api {
+    /// The headers' own version, the newest any view has.
+    pub version: Version,
+    names: HashMap<Arc<str>, Masks>,
+    /// Where each name is a macro (which shadows a function of the same
+    /// name: its version is the macro's, not the symbol's).
+    macros: HashMap<Arc<str>, Masks>,
+    /// Where each struct (by tag and typedef name) is complete.
+    complete: HashMap<Arc<str>, Masks>,
+    members: HashMap<String, Member>,
+    /// The manifest's `added` of its functions and data.
+    added: HashMap<String, Version>,
+    /// Functions and macros abi3t declares but an extension cannot use,
+    /// with the struct that is the reason.
+    abi3t_unusable: BTreeMap<String, String>,
+}
+
+impl Api {
+    /// Reads the views of `headers` (loaded with every public header) and
+    /// the `added` of `manifest`'s functions and data.
+    ///
+    /// Errors: a view of the headers fails (a bad header, at its place).
+    pub fn build(headers: &Headers, manifest: &Manifest) -> Result<Api> {
+        let version = headers.python_version();
+        let none = Defines::default();
+        let mut api = Api {
+            version,
+            names: HashMap::new(),
+            macros: HashMap::new(),
+            complete: HashMap::new(),
+            members: HashMap::new(),
+            added: manifest
+                .items
+                .iter()
+                .filter(|item| item.kind.is_symbol())
+                .filter_map(|item| Some((item.name.clone(), item.added?)))
+                .collect(),
+            abi3t_unusable: BTreeMap::new(),
+        };
+        api.add(&headers.view(None, &none)?, On::Full);
+        let mut newest = BTreeMap::new();
+        for abi in Abi::ALL {
+            for v in abi.versions(version) {
+                let view = headers.view_abi(abi, v, &none)?;
+                api.add(&view, On::Limited(abi, v));
+                if v == version {
+                    newest.insert(abi, view);
+                }
+            }
+        }
+        if let (Some(abi3), Some(abi3t)) = (newest.get(&Abi::Abi3), newest.get(&Abi::Abi3t)) {
+            api.abi3t_unusable = abi3t_unusable(headers, manifest, abi3, abi3t);
+        }
+        for member in api.members.values_mut() {
+            member
+                .owners
+                .sort_by_key(|owner| (owner.starts_with('_'), owner.clone()));
+            member.owners.dedup();
+        }
+        Ok(api)
+    }
+
+    fn add(&mut self, view: &View, on: On) {
+        let declared = [
+            &view.functions,
+            &view.data,
+            &view.enumerators,
+            &view.inline_functions,
+            &view.macros,
+            &view.typedefs,
+        ];
+        let names = declared
+            .into_iter()
+            .flatten()
+            .map(|(name, decl)| (name, &decl.location))
+            .chain(view.structs.iter().map(|(name, def)| (name, &def.location)));
+        for (name, location) in names {
+            if in_headers(location) {
+                self.names.entry(Arc::clone(name)).or_default().add(on);
+            }
+        }
+        for (name, decl) in &view.macros {
+            if in_headers(&decl.location) {
+                self.macros.entry(Arc::clone(name)).or_default().add(on);
+            }
+        }
+        for (name, def) in &view.structs {
+            let Some(members) = &def.members else {
+                continue;
+            };
+            self.complete.entry(Arc::clone(name)).or_default().add(on);
+            for member in members {
+                let entry = self.members.entry(member.clone()).or_default();
+                entry.masks.add(on);
+                if matches!(on, On::Full) {
+                    entry.owners.push(name.to_string());
+                }
+            }
+        }
+    }
+
+    /// The status of `masks` for `abi` at `target` (see [`Status`]).
+    fn status(&self, masks: Masks, abi: Abi, target: Version) -> Status {
+        let mask = masks.of(abi);
+        if mask & bit(target) != 0 {
+            let mut since = target;
+            while since > abi.first_version() && mask & bit(Version::new(3, since.minor - 1)) != 0 {
+                since = Version::new(3, since.minor - 1);
+            }
+            return Status::Available { since };
+        }
+        let later = (target.minor + 1..=self.version.minor)
+            .map(|minor| Version::new(3, minor))
+            .find(|&v| mask & bit(v) != 0);
+        if let Some(since) = later {
+            return Status::Newer { since };
+        }
+        if abi == Abi::Abi3t && masks.abi3 != 0 {
+            return Status::HiddenByAbi3t { why: None };
+        }
+        if masks.full {
+            Status::FullOnly
+        } else {
+            Status::Unknown
+        }
+    }
+
+    /// What `name` (a function, data, macro, typedef or struct tag) is for
+    /// an extension built for `abi` at `target`.
+    pub fn name(&self, name: &str, abi: Abi, target: Version) -> Status {
+        let Some(&masks) = self.names.get(name) else {
+            return Status::Unknown;
+        };
+        let status = self.status(masks, abi, target);
+        let added = self.added.get(name).copied();
+        match (status, added) {
+            (Status::Available { since }, _) if abi == Abi::Abi3t => {
+                match self.abi3t_unusable.get(name) {
+                    Some(why) => Status::HiddenByAbi3t {
+                        why: Some(why.clone()),
+                    },
+                    None => Status::Available { since },
+                }
+            }
+            (Status::Available { since }, Some(added)) if added > target => {
+                let macro_at_target = self
+                    .macros
+                    .get(name)
+                    .is_some_and(|masks| masks.of(abi) & bit(target) != 0);
+                if macro_at_target {
+                    // The macro is what the source calls (`Py_NewRef` to
+                    // `_Py_NewRef`): the symbol is not imported.
+                    Status::Available { since }
+                } else {
+                    Status::Early { added }
+                }
+            }
+            (Status::Available { since }, Some(added)) => Status::Available {
+                since: since.max(added),
+            },
+            (Status::Newer { since }, Some(added)) => Status::Newer {
+                since: since.max(added),
+            },
+            (status, _) => status,
+        }
+    }
+
+    /// What `->member` / `.member` is: available when a struct complete for
+    /// `abi` at `target` has it.
+    pub fn member(&self, member: &str, abi: Abi, target: Version) -> Status {
+        match self.members.get(member) {
+            Some(found) => self.status(found.masks, abi, target),
+            None => Status::Unknown,
+        }
+    }
+
+    /// The full API's structs that have `member` (public names first).
+    pub fn owners(&self, member: &str) -> &[String] {
+        self.members.get(member).map_or(&[], |m| &m.owners)
+    }
+
+    /// What an object (or `sizeof`) of the type `name` is: available when
+    /// the type is complete for `abi` at `target`; `Unknown` when the
+    /// full API does not define it either.
+    pub fn complete_type(&self, name: &str, abi: Abi, target: Version) -> Status {
+        match self.complete.get(name) {
+            Some(&masks) => self.status(masks, abi, target),
+            None => Status::Unknown,
+        }
+    }
+}
+
+/// Whether a view's entry comes from the headers: not the compiler's
+/// predefined macros, the system headers of the profile or the command line
+/// (virtual files, `<…>`), nor `pyconfig.h` (configure's results).
+fn in_headers(location: &crate::diagnostic::Location) -> bool {
+    let path = &*location.path;
+    !path.to_string_lossy().starts_with('<')
+        && path.file_name().is_none_or(|name| name != "pyconfig.h")
+}
+
+/// The functions abi3t declares that take or return a struct extensions
+/// define under abi3 (the manifest's `'full-abi'` structs) and that abi3t
+/// makes opaque (complete in the abi3 view, not in the abi3t view): an
+/// extension cannot make one under abi3t. And the macros whose replacement
+/// calls such a function, each with that struct. (`PyObject`, which abi3t
+/// also hides, is not one: extensions use it through pointers only.)
+fn abi3t_unusable(
+    headers: &Headers,
+    manifest: &Manifest,
+    abi3: &View,
+    abi3t: &View,
+) -> BTreeMap<String, String> {
+    let complete = |view: &View, name: &str| {
+        view.structs
+            .get(name)
+            .is_some_and(|def| def.members.is_some())
+    };
+    let hidden: Vec<&str> = manifest
+        .items
+        .iter()
+        .filter(|item| item.kind == Kind::Struct)
+        .filter(|item| {
+            item.struct_abi_kind
+                .is_some_and(|kind| Abi::Abi3.struct_kind(kind) == StructAbiKind::FullAbi)
+        })
+        .map(|item| item.name.as_str())
+        .filter(|name| complete(abi3, name) && !complete(abi3t, name))
+        .collect();
+    let mut unusable = BTreeMap::new();
+    for (name, decl) in &abi3t.functions {
+        let Some(text) = headers.api_declaration(&decl.location) else {
+            continue;
+        };
+        let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        if let Some(ty) = words.into_iter().find(|word| hidden.contains(word)) {
+            unusable.insert(name.to_string(), ty.to_string());
+        }
+    }
+    // A macro of abi3t that expands to such a function (`PyModule_Create`
+    // to `PyModule_Create2`), through other macros too.
+    loop {
+        let found: Vec<(String, String)> = abi3t
+            .macro_bodies
+            .iter()
+            .filter(|(name, _)| !unusable.contains_key(*name))
+            .filter_map(|(name, body)| {
+                let why = body.iter().find_map(|token| unusable.get(token))?;
+                Some((name.clone(), why.clone()))
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        unusable.extend(found);
+    }
+    unusable
+}
