@@ -32,7 +32,7 @@ SAMPLE_FILES := \
 	--ctypes-test $(SAMPLE_OUT)/test_stable_abi_ctypes.py \
 	--testcapi-feature-macros $(SAMPLE_OUT)/_testcapi_feature_macros.inc
 
-.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
+.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench fetch-sdists
 
 build:
 	$(if $(TARGET_DIR),,$(error `$(CARGO) metadata` did not name cargo's target directory))
@@ -46,6 +46,11 @@ test:
 # and both install paths (minutes: CI runs it, `make test` leaves it out).
 test-fresh-clone:
 	$(CARGO) test --locked --test install_fresh_clone -- --ignored
+
+# The real extensions `stable-abi port` is tested and measured on
+# (tests/sdists.txt), pinned by sha256, into ~/.cache/stable-abi/sdists.
+fetch-sdists:
+	.ci/fetch-sdists
 
 lint:
 	$(CARGO) fmt --check

@@ -3,7 +3,8 @@
 //! does; which structs are complete where, and whose members are whose.
 //!
 //! Nothing here is a list written by hand: it is read from the views of the
-//! same headers — the full API (no `Py_LIMITED_API`), the limited view at
+//! same headers — the full API (no `Py_LIMITED_API`; from 3.13 also with
+//! `Py_GIL_DISABLED`, a free-threaded build's), the limited view at
 //! every version from 3.2 to the headers' own, and from 3.15 the abi3t
 //! view (`Py_TARGET_ABI3T`) — each including every public header (see
 //! [`crate::view::Layout::public_headers`]). What abi3t hides is what the
@@ -24,6 +25,9 @@ use crate::error::Result;
 use crate::manifest::{Kind, Manifest, StructAbiKind};
 use crate::version::Version;
 use crate::view::{Defines, Headers, View};
+
+/// The first release with free-threaded builds (PEP 703).
+const FREE_THREADING: Version = Version::new(3, 13);
 
 /// Where something is available: the full API, and a bit per minor version
 /// (bit `N` for 3.N) of each Stable ABI.
@@ -90,8 +94,19 @@ pub enum Status {
 struct Member {
     /// Where a struct that has it is complete.
     masks: Masks,
-    /// The full view's structs that have it (their public names first).
-    owners: Vec<String>,
+    /// The full view's structs that have it (their public names first),
+    /// one name per struct (a tag and its typedef are one), each with
+    /// where it is defined.
+    owners: Vec<Owner>,
+}
+
+/// A struct that has a member.
+#[derive(Clone, Debug)]
+struct Owner {
+    name: String,
+    location: crate::diagnostic::Location,
+    /// Where it is complete.
+    masks: Masks,
 }
 
 /// The index: see the module's documentation.
@@ -135,6 +150,13 @@ impl Api {
             abi3t_unusable: BTreeMap::new(),
         };
         api.add(&headers.view(None, &none)?, On::Full);
+        // The full API of free-threaded builds too (`PyUnstable_Module_SetGIL`
+        // is declared under `Py_GIL_DISABLED` only), which abi3t sources
+        // see: `Include/pyabi.h` defines the macro for them.
+        if version >= FREE_THREADING {
+            let free_threaded = Defines::define("Py_GIL_DISABLED", "1");
+            api.add(&headers.view(None, &free_threaded)?, On::Full);
+        }
         let mut newest = BTreeMap::new();
         for abi in Abi::ALL {
             for v in abi.versions(version) {
@@ -149,10 +171,14 @@ impl Api {
             api.abi3t_unusable = abi3t_unusable(headers, manifest, abi3, abi3t);
         }
         for member in api.members.values_mut() {
-            member
-                .owners
-                .sort_by_key(|owner| (owner.starts_with('_'), owner.clone()));
-            member.owners.dedup();
+            let owners = &mut member.owners;
+            owners.sort_by(|a, b| {
+                (a.name.starts_with('_'), &a.name).cmp(&(b.name.starts_with('_'), &b.name))
+            });
+            // A tag and its typedef are one struct (views of other
+            // versions may place it elsewhere: the first place counts).
+            let mut seen = std::collections::HashSet::new();
+            owners.retain(|owner| owner.masks.full && seen.insert(owner.location.clone()));
         }
         Ok(api)
     }
@@ -189,8 +215,17 @@ impl Api {
             for member in members {
                 let entry = self.members.entry(member.clone()).or_default();
                 entry.masks.add(on);
-                if matches!(on, On::Full) {
-                    entry.owners.push(name.to_string());
+                match entry.owners.iter_mut().find(|o| o.name == **name) {
+                    Some(owner) => owner.masks.add(on),
+                    None => {
+                        let mut masks = Masks::default();
+                        masks.add(on);
+                        entry.owners.push(Owner {
+                            name: name.to_string(),
+                            location: def.location.clone(),
+                            masks,
+                        });
+                    }
                 }
             }
         }
@@ -271,9 +306,23 @@ impl Api {
         }
     }
 
-    /// The full API's structs that have `member` (public names first).
-    pub fn owners(&self, member: &str) -> &[String] {
-        self.members.get(member).map_or(&[], |m| &m.owners)
+    /// The full API's structs that have `member` (public names first; a
+    /// struct once, by its public name when it has one); for a `status` of
+    /// [`Status::Newer`], those complete from that version.
+    pub fn owners(&self, member: &str, abi: Abi, status: &Status) -> Vec<&str> {
+        let Some(found) = self.members.get(member) else {
+            return Vec::new();
+        };
+        let at = |owner: &&Owner| match status {
+            Status::Newer { since } => owner.masks.of(abi) & bit(*since) != 0,
+            _ => true,
+        };
+        found
+            .owners
+            .iter()
+            .filter(at)
+            .map(|owner| owner.name.as_str())
+            .collect()
     }
 
     /// What an object (or `sizeof`) of the type `name` is: available when

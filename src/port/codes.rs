@@ -19,7 +19,7 @@ does the same; the finding names it when one exists, with where that advice come
 Example:
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     error: PyUnicode_GET_LENGTH is not in the Limited API (the full API declares it) [full-api-only]
-        note: use PyUnicode_GetLength(s) (Limited API 3.7; https://docs.python.org/3/c-api/unicode.html#c.PyUnicode_GetLength)",
+        note: instead: PyUnicode_GetLength(s) (abi3 3.7; https://docs.python.org/3/c-api/unicode.html#c.PyUnicode_GetLength)",
 };
 
 pub const NEWER_THAN_TARGET: Code = Code {
@@ -37,7 +37,7 @@ target to the version named, or keep the call behind `#if Py_LIMITED_API+0 >= 0x
 Example (target 3.10):
     const char *name = PyUnicode_AsUTF8(s);
     error: PyUnicode_AsUTF8 is in the Limited API from 3.13, after the target 3.10 [newer-than-target]
-        note: use PyUnicode_AsUTF8AndSize(s, NULL) (Limited API 3.10; …)",
+        note: instead: PyUnicode_AsUTF8AndSize(s, NULL) (abi3 3.10; …)",
 };
 
 pub const OPAQUE_MEMBER: Code = Code {
@@ -55,7 +55,7 @@ Type slots are read with PyType_GetSlot, names with PyType_GetName, and so on.
 Example:
     Py_TYPE(self)->tp_free(self);
     error: tp_free is a member of PyTypeObject, which the Limited API keeps opaque [opaque-member]
-        note: use PyType_GetSlot(tp, Py_tp_free) (Limited API 3.4; …)",
+        note: instead: PyType_GetSlot(tp, Py_tp_free) (abi3 3.4; …)",
 };
 
 pub const OPAQUE_OBJECT: Code = Code {
@@ -72,8 +72,8 @@ heap types made with PyType_FromSpec.
 
 Example:
     static PyTypeObject Spam_Type = { PyVarObject_HEAD_INIT(NULL, 0) \"spam.Spam\", ... };
-    error: PyTypeObject is opaque in the Limited API: an object of it cannot be defined [opaque-object]
-        note: use a heap type: PyType_FromSpec(&spec) (Limited API 3.2; …)",
+    error: PyTypeObject is opaque in the Limited API: no object of it can be defined, nor its size taken [opaque-object]
+        note: instead: a heap type: PyType_FromSpec(&spec) (abi3 3.2; …)",
 };
 
 pub const HIDDEN_BY_ABI3T: Code = Code {
@@ -94,7 +94,7 @@ PyModExport_<name> with slots, types use a negative basicsize and PyObject_GetTy
 
 Example (--abi abi3t):
     static struct PyModuleDef spam_module = { PyModuleDef_HEAD_INIT, \"spam\", ... };
-    error: PyModuleDef is complete in abi3 but opaque in abi3t: an object of it cannot be defined [hidden-by-abi3t]",
+    error: PyModuleDef is complete in abi3 but opaque in abi3t: no object of it can be defined, nor its size taken [hidden-by-abi3t]",
 };
 
 /// Every code of `port`, in report order.

@@ -242,6 +242,13 @@ impl<'h> Port<'h> {
                 &codes::FULL_API_ONLY,
                 format!("{name} is not in the Limited API (the full API declares it)"),
             ),
+            (Kind::OnlySkipped, _) => (
+                &codes::FULL_API_ONLY,
+                format!(
+                    "{name} is not in {limited}: only the source's own code for other \
+                     configurations declares it, which {limited} leaves out"
+                ),
+            ),
             (Kind::Newer(since), _) => (
                 &codes::NEWER_THAN_TARGET,
                 format!("{name} is in {limited} from {since}, after the target {target}"),
@@ -258,7 +265,7 @@ impl<'h> Port<'h> {
                 format!(
                     "{} is a member of {}, which the Limited API keeps opaque",
                     member.as_deref().unwrap_or(name),
-                    owner(name)
+                    owners(blocker)
                 ),
             ),
             (Kind::OpaqueObject, _) => (
@@ -273,7 +280,7 @@ impl<'h> Port<'h> {
                 match (why, member, blocker.object) {
                     (_, Some(member), _) => format!(
                         "{member} is a member of {}, which abi3t makes opaque (abi3 has it)",
-                        owner(name)
+                        owners(blocker)
                     ),
                     (_, None, true) => format!(
                         "{name} is complete in abi3 but opaque in abi3t: no object of it can be \
@@ -286,14 +293,19 @@ impl<'h> Port<'h> {
                 },
             ),
         };
-        let note = match self.replacements.get(name) {
-            Some(replacement) => format!(
-                "use {} ({abi} {}; {})",
+        let note = match (self.replacements.get(name), &blocker.kind) {
+            (Some(replacement), _) => format!(
+                "instead: {} ({abi} {}; {})",
                 replacement.text,
                 replacement.needs(&self.api, abi).0,
                 replacement.source
             ),
-            None => format!("no direct replacement in {limited}"),
+            (None, Kind::Newer(since) | Kind::Early(since)) => format!(
+                "raise the target to {since}, or keep the use under \
+                 #if Py_LIMITED_API+0 >= {:#010x}",
+                since.hex()
+            ),
+            (None, _) => format!("no direct replacement in {limited}"),
         };
         let mut finding = Finding::error(code.name, name.clone(), message)
             .at(Some(sources.location(blocker.file, blocker.offset)))
@@ -308,9 +320,25 @@ impl<'h> Port<'h> {
     }
 }
 
-/// `Struct` of a finding named `Struct.member`.
-fn owner(name: &str) -> &str {
-    name.split_once('.').map_or(name, |(owner, _)| owner)
+/// The structs a member blocker names: `PyTypeObject`, or `PyASCIIObject
+/// or PyCompactUnicodeObject` when several of the full API's have it (its
+/// object's type is not known).
+fn owners(blocker: &Blocker) -> String {
+    let owners = &blocker.owners;
+    match owners.len() {
+        0 => blocker
+            .name
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        1 => owners[0].clone(),
+        2..=3 => {
+            let (last, first) = owners.split_last().unwrap_or((&owners[0], &[]));
+            format!("{} or {last}", first.join(", "))
+        }
+        more => format!("{} or {} more", owners[..3].join(", "), more - 3),
+    }
 }
 
 /// The `-D`s that select `abi` at `version` (after the user's, which the
@@ -356,7 +384,12 @@ pub fn expand_paths(paths: &[PathBuf], errors: &mut Vec<Error>) -> Vec<PathBuf> 
                     continue;
                 };
                 for entry in entries.flatten() {
-                    let path = entry.path();
+                    // `./a.c` is shown `a.c`, as in the findings.
+                    let path: PathBuf = entry
+                        .path()
+                        .components()
+                        .filter(|c| !matches!(c, std::path::Component::CurDir))
+                        .collect();
                     let hidden = entry.file_name().to_string_lossy().starts_with('.');
                     if entry.file_type().is_ok_and(|t| t.is_dir()) {
                         if !hidden {

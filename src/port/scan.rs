@@ -4,7 +4,9 @@
 //! The unit's tokens are read as C, without types: an identifier is a name
 //! use unless it follows `->` or `.` (a member) or the unit declares it
 //! itself (a macro, typedef, struct or function of its own, which may
-//! shadow an API name, as compatibility headers do); a type name followed
+//! shadow an API name, as compatibility headers do; a Python name that the
+//! unit declares only in regions the walk skipped, as `pythoncapi_compat.h`
+//! does for the full API, is a blocker); a type name followed
 //! by a declarator and `=`, `;`, `,`, `[` or `)`, or inside `sizeof( )`, is
 //! an object of that type. A member is judged by its name: it is a blocker
 //! when only structs the target keeps opaque have it, and no struct of the
@@ -28,6 +30,9 @@ pub enum Kind {
     /// Declared at the target, added to the Stable ABI at this version
     /// (a warning: it compiles, and may not load before that version).
     Early(Version),
+    /// Not in the headers; declared only by the unit's own code in a region
+    /// the target's walk skips.
+    OnlySkipped,
     /// A member of a struct the target keeps opaque.
     OpaqueMember,
     /// An object (or `sizeof`) of a struct the target keeps opaque.
@@ -46,6 +51,10 @@ pub struct Blocker {
     pub name: String,
     /// For a member, the member alone.
     pub member: Option<String>,
+    /// For a member, every struct of the full API that has it (the first
+    /// names the finding: a member is known by its name, not its object's
+    /// type).
+    pub owners: Vec<String>,
     /// An object of the struct `name` (or its `sizeof`).
     pub object: bool,
     pub file: FileId,
@@ -126,43 +135,35 @@ pub fn scan(unit: &Unit, api: &Api, abi: Abi, target: Version) -> Found {
 struct Own<'s> {
     names: HashSet<&'s str>,
     members: HashSet<&'s str>,
+    /// What it declares in the regions the walk skipped only.
+    skipped: HashSet<&'s str>,
 }
 
 fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
     let mut names = HashSet::new();
     let mut members = HashSet::new();
+    let mut skipped = HashSet::new();
     for file in &unit.files {
         names.extend(file.defines.iter().map(|d| d.name));
         names.extend(file.types.iter().copied());
         members.extend(file.members.iter().copied());
-        names.extend(declared_functions(&file.code));
+        names.extend(file.functions.iter().copied());
+        skipped.extend(file.skipped.iter().copied());
     }
-    Own { names, members }
+    Own {
+        names,
+        members,
+        skipped,
+    }
 }
 
-/// `TYPE name(` at file scope: the functions a file declares or defines
-/// (a name after a type word or `*`, not after `;` or `}`, which would be a
-/// macro call such as `PyDoc_STRVAR(doc, "...");`).
-fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
-    let mut depth = 0usize;
-    let mut names = Vec::new();
-    for (i, token) in code.iter().enumerate() {
-        match token.tok {
-            Tok::Punct("{") => depth += 1,
-            Tok::Punct("}") => depth = depth.saturating_sub(1),
-            Tok::Ident(name) if depth == 0 => {
-                let called = matches!(code.get(i + 1).map(|t| t.tok), Some(Tok::Punct("(")));
-                let after_type = i > 0
-                    && matches!(code[i - 1].tok, Tok::Ident(_) | Tok::Punct("*"))
-                    && !matches!(code[i - 1].tok, Tok::Ident("return"));
-                if called && after_type {
-                    names.push(name);
-                }
-            }
-            _ => {}
-        }
-    }
-    names
+/// A name of Python's C API by its spelling: `Py` or `_Py` then `_` or a
+/// capital (`PyUnicodeWriter`, `_Py_IsImmortal`), not a word like `Python`.
+fn is_python_name(name: &str) -> bool {
+    let rest = name.strip_prefix('_').unwrap_or(name);
+    rest.strip_prefix("Py")
+        .and_then(|after| after.chars().next())
+        .is_some_and(|next| next == '_' || next.is_ascii_uppercase())
 }
 
 struct Judge<'a, 's> {
@@ -190,6 +191,7 @@ impl Judge<'_, '_> {
                 kind,
                 name,
                 member: None,
+                owners: Vec::new(),
                 object: false,
                 file,
                 offset: token.offset,
@@ -236,6 +238,12 @@ impl Judge<'_, '_> {
                     .blockers
                     .push(blocker(Kind::HiddenByAbi3t(why), name.into())),
                 Status::FullOnly => found.blockers.push(blocker(Kind::FullOnly, name.into())),
+                // A Python name that only the unit's own code for other
+                // configurations declares (pythoncapi_compat.h's shims
+                // under `!defined(Py_LIMITED_API)`).
+                Status::Unknown if self.own.skipped.contains(name) && is_python_name(name) => {
+                    found.blockers.push(blocker(Kind::OnlySkipped, name.into()))
+                }
                 Status::Unknown => {}
             }
         }
@@ -267,6 +275,7 @@ impl Judge<'_, '_> {
             kind,
             name: name.to_string(),
             member: None,
+            owners: Vec::new(),
             object: true,
             file,
             offset,
@@ -277,17 +286,20 @@ impl Judge<'_, '_> {
         if self.own.members.contains(member) {
             return None;
         }
-        let kind = match self.api.member(member, self.abi, self.target) {
+        let status = self.api.member(member, self.abi, self.target);
+        let owners = self.api.owners(member, self.abi, &status);
+        let kind = match status {
             Status::Available { .. } | Status::Early { .. } | Status::Unknown => return None,
             Status::Newer { since } => Kind::Newer(since),
             Status::HiddenByAbi3t { why } => Kind::HiddenByAbi3t(why),
             Status::FullOnly => Kind::OpaqueMember,
         };
-        let owner = self.api.owners(member).first()?;
+        let owner = *owners.first()?;
         Some(Blocker {
             kind,
             name: format!("{owner}.{member}"),
             member: Some(member.to_string()),
+            owners: owners.iter().map(|owner| owner.to_string()).collect(),
             object: false,
             file,
             offset,

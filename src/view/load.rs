@@ -99,7 +99,7 @@ struct Loader<'r> {
 }
 
 /// Removes `.` and folds `..` without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
+fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::decl::{self, RawDecl};
-use super::load::{display_path, normalize, virtual_file};
+use super::load::{display_path, virtual_file};
 use super::parse;
 use super::pp::ir::{FileId, FileIr, Item, Resolver};
 use super::pp::lex::{self, Interner, Sym, TokKind, Token};
@@ -69,6 +69,11 @@ pub struct UnitFile<'s> {
     pub types: Vec<&'s str>,
     /// Members of the structs it defines.
     pub members: Vec<&'s str>,
+    /// The functions it declares or defines at file scope.
+    pub functions: Vec<&'s str>,
+    /// The macros, types and functions it declares in the regions the walk
+    /// skipped (a compatibility header's definitions for other versions).
+    pub skipped: Vec<&'s str>,
 }
 
 /// A macro's value at the end of a unit, and where it was defined.
@@ -95,8 +100,20 @@ pub struct Unit<'s> {
 /// A file of the sources, parsed.
 struct Parsed {
     ir: FileIr,
+    /// Its text with comments and directive lines blanked.
+    bytes: Vec<u8>,
     code: Vec<Token>,
 }
+
+/// The types and struct members a file's active code declares.
+#[derive(Debug, Default)]
+struct Declared {
+    types: Vec<String>,
+    members: Vec<String>,
+}
+
+/// The byte ranges each walk through a file skipped.
+type Passes = Vec<Vec<(u32, u32)>>;
 
 /// The sources of an extension over loaded headers; see the module's
 /// documentation.
@@ -108,8 +125,7 @@ pub struct Sources<'h> {
     /// The sources' files, numbered from `first`.
     files: Vec<Parsed>,
     first: FileId,
-    /// Every file by its (lexically normalized) path: the headers', then
-    /// the sources'.
+    /// Every file by its [`key`]: the headers', then the sources'.
     ids: HashMap<PathBuf, FileId>,
     /// The headers' directory: a file read from under it is one of the
     /// headers (`cpython/…` included directly), not the extension's.
@@ -117,6 +133,9 @@ pub struct Sources<'h> {
     /// The files read from the header directory (or the tree's
     /// `pyconfig.h`).
     header_files: std::collections::HashSet<FileId>,
+    /// What each file's active code declares, by the regions its walks
+    /// took (most walks of a file take the same).
+    declared: HashMap<(FileId, Passes), Declared>,
 }
 
 impl<'h> Sources<'h> {
@@ -128,7 +147,7 @@ impl<'h> Sources<'h> {
             .files
             .iter()
             .enumerate()
-            .map(|(id, file)| (normalize(&file.path), id))
+            .map(|(id, file)| (key(&file.path), id))
             .collect();
         Sources {
             headers,
@@ -137,8 +156,9 @@ impl<'h> Sources<'h> {
             files: Vec::new(),
             first: headers.ids.extra + 1,
             ids,
-            header_dir: normalize(&display_path(&headers.root, &headers.include)),
+            header_dir: key(&display_path(&headers.root, &headers.include)),
             header_files: Default::default(),
+            declared: HashMap::new(),
         }
     }
 
@@ -148,13 +168,13 @@ impl<'h> Sources<'h> {
     /// Errors: `path` cannot be read. (An included file that cannot be
     /// read is an error of the walk that reaches it, as in a compiler.)
     pub fn add(&mut self, path: &Path) -> Result<FileId> {
-        let key = normalize(path);
-        if let Some(&id) = self.ids.get(&key) {
+        if let Some(&id) = self.ids.get(&key(path)) {
             return Ok(id);
         }
         let bytes = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
-        let main = self.assign(key.clone());
-        let mut queue = vec![(main, key, Some(bytes))];
+        let path = clean(path);
+        let main = self.assign(path.clone());
+        let mut queue = vec![(main, path, Some(bytes))];
         let mut scanned = Vec::new();
         while let Some((id, path, bytes)) = queue.pop() {
             let bytes = match bytes.map_or_else(|| std::fs::read(&path), Ok) {
@@ -169,7 +189,7 @@ impl<'h> Sources<'h> {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             for (name, angled) in file.includes() {
                 if let Some(found) = self.find(&dir, &name, angled) {
-                    if !self.ids.contains_key(&found) {
+                    if !self.ids.contains_key(&key(&found)) {
                         let id = self.assign(found.clone());
                         queue.push((id, found, None));
                     }
@@ -182,14 +202,18 @@ impl<'h> Sources<'h> {
             let parsed = match file {
                 Ok(file) => {
                     let code = lex::tokenize(&file.code, 0, file.code.len(), &mut self.interner);
-                    let raw: Vec<RawDecl> = decl::extract(&file.code);
+                    let bytes = file.code.clone();
                     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                     let mut resolver = UnitResolver { sources: self, dir };
-                    let ir = parse::build(file, raw, id, &mut resolver);
-                    Parsed { ir, code }
+                    // Declarations are read from the active code of each
+                    // walk ([`Sources::declared`]): both sides of an `#if`
+                    // at once are often not C (`if (a) {` twice).
+                    let ir = parse::build(file, Vec::new(), id, &mut resolver);
+                    Parsed { ir, bytes, code }
                 }
                 Err(ir) => Parsed {
                     ir,
+                    bytes: Vec::new(),
                     code: Vec::new(),
                 },
             };
@@ -206,15 +230,17 @@ impl<'h> Sources<'h> {
     /// A new id for the file at `path` (filled in by [`Sources::add`]).
     fn assign(&mut self, path: PathBuf) -> FileId {
         let id = self.first + self.files.len();
-        let pyconfig = normalize(&display_path(&self.headers.root, Path::new("pyconfig.h")));
-        if path.starts_with(&self.header_dir) || path == pyconfig {
+        let found = key(&path);
+        let pyconfig = key(&display_path(&self.headers.root, Path::new("pyconfig.h")));
+        if found.starts_with(&self.header_dir) || found == pyconfig {
             self.header_files.insert(id);
         }
         self.files.push(Parsed {
             ir: FileIr::unreadable(path.clone(), "not parsed".into()),
+            bytes: Vec::new(),
             code: Vec::new(),
         });
-        self.ids.insert(path, id);
+        self.ids.insert(found, id);
         id
     }
 
@@ -230,8 +256,8 @@ impl<'h> Sources<'h> {
         candidates.push(display_path(&headers.root, &headers.include.join(name)));
         candidates
             .into_iter()
-            .map(|candidate| normalize(&candidate))
-            .find(|candidate| self.ids.contains_key(candidate) || candidate.is_file())
+            .map(|candidate| clean(&candidate))
+            .find(|candidate| candidate.is_file() || self.ids.contains_key(&key(candidate)))
     }
 
     /// The file `id` (a header's or a source's).
@@ -333,6 +359,17 @@ impl<'h> Sources<'h> {
             skipped.entry(file).or_default().push(ranges);
         }
         drop(walk);
+        for &id in &order {
+            let key = (
+                id,
+                std::mem::take(skipped.get_mut(&id).unwrap_or(&mut Vec::new())),
+            );
+            if !self.declared.contains_key(&key) {
+                let declared = self.declared_in(id, &key.1);
+                self.declared.insert(key.clone(), declared);
+            }
+            skipped.insert(id, key.1);
+        }
         let files = order
             .into_iter()
             .map(|id| self.unit_file(id, &skipped[&id]))
@@ -342,6 +379,50 @@ impl<'h> Sources<'h> {
             limited_api,
             target_abi3t,
         })
+    }
+
+    /// What the active code of the file `id` declares, given the ranges
+    /// each walk through it skipped (blanked before it is read).
+    fn declared_in(&self, id: FileId, passes: &[Vec<(u32, u32)>]) -> Declared {
+        let parsed = &self.files[id - self.first];
+        let mut text = parsed.bytes.clone();
+        // How many walks skip each byte, as the differences between
+        // neighbours: +1 where a skipped range starts, -1 where it ends.
+        let mut skipped_by_all = vec![0i64; text.len() + 1];
+        for ranges in passes {
+            for &(a, b) in ranges {
+                let (a, b) = (a as usize, (b as usize).min(text.len()));
+                if a < b {
+                    skipped_by_all[a] += 1;
+                    skipped_by_all[b] -= 1;
+                }
+            }
+        }
+        let mut depth = 0i64;
+        let all = passes.len() as i64;
+        for (i, byte) in text.iter_mut().enumerate() {
+            depth += skipped_by_all[i];
+            if depth == all && all > 0 && *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+        let mut declared = Declared::default();
+        let mut in_struct = false;
+        for raw in decl::extract(&text) {
+            match raw {
+                RawDecl::Typedef { name, .. } => declared.types.push(name),
+                RawDecl::StructBegin { key, .. } => {
+                    in_struct = true;
+                    declared.types.push(key);
+                }
+                RawDecl::Member { name, .. } | RawDecl::MemberMacro { name, .. } if in_struct => {
+                    declared.members.push(name)
+                }
+                RawDecl::StructEnd { .. } => in_struct = false,
+                _ => {}
+            }
+        }
+        declared
     }
 
     /// What the file `id` contributes, given the ranges each walk through it
@@ -362,18 +443,25 @@ impl<'h> Sources<'h> {
             offset: token.offset,
         };
         let name = |sym: Sym| self.interner.name(sym);
-        let code = parsed
+        let (code, skipped_code): (Vec<Placed>, Vec<Placed>) = parsed
             .code
             .iter()
-            .filter(|token| active(token.offset))
             .map(placed)
-            .collect();
+            .partition(|token| active(token.offset));
+        let mut skipped = declared_functions(&skipped_code);
+        skipped.extend(declared_types(&skipped_code));
+        let declared = &self.declared[&(id, passes.to_vec())];
+        let types = declared.types.iter().map(String::as_str).collect();
+        let mut members: Vec<&str> = declared.members.iter().map(String::as_str).collect();
+        members.extend(struct_members(&code));
+        members.sort_unstable();
+        members.dedup();
         let mut defines = Vec::new();
-        let mut types = Vec::new();
-        let mut members = Vec::new();
-        let mut in_active_struct = false;
         for item in &parsed.ir.items {
             match item {
+                Item::Define(definition) if !active(definition.offset) => {
+                    skipped.push(name(definition.name))
+                }
                 Item::Define(definition) if active(definition.offset) => defines.push(Definition {
                     name: name(definition.name),
                     offset: definition.offset,
@@ -385,31 +473,139 @@ impl<'h> Sources<'h> {
                         .collect(),
                     body: definition.body.iter().map(placed).collect(),
                 }),
-                Item::Typedef {
-                    name: n, offset, ..
-                } if active(*offset) => types.push(name(*n)),
-                Item::StructBegin { key, offset } => {
-                    in_active_struct = active(*offset);
-                    if in_active_struct {
-                        types.push(name(*key));
-                    }
-                }
-                Item::Member(member) | Item::MemberMacro(member) if in_active_struct => {
-                    members.push(name(*member))
-                }
-                Item::StructEnd => in_active_struct = false,
                 _ => {}
             }
         }
         UnitFile {
             id,
             path: Arc::clone(&parsed.ir.path),
+            functions: declared_functions(&code),
             code,
             defines,
             types,
             members,
+            skipped,
         }
     }
+}
+
+/// The members of every `struct { ... }` and `union { ... }` body in
+/// `code`, local ones in functions too (a declaration's last name outside
+/// brackets, or the name of a function pointer `(*name)(...)`).
+fn struct_members<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
+    let mut members = Vec::new();
+    // The brace depth of each open struct body.
+    let mut bodies: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    let mut last = None;
+    let mut pointer_name = None;
+    let mut brackets = 0usize;
+    for (i, token) in code.iter().enumerate() {
+        match token.tok {
+            Tok::Punct("{") => {
+                depth += 1;
+                let opens_body = code[..i]
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .any(|t| matches!(t.tok, Tok::Ident("struct" | "union")));
+                if opens_body {
+                    bodies.push(depth);
+                }
+                last = None;
+            }
+            Tok::Punct("}") => {
+                if bodies.last() == Some(&depth) {
+                    bodies.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Tok::Punct("(" | "[") => brackets += 1,
+            Tok::Punct(")" | "]") => brackets = brackets.saturating_sub(1),
+            Tok::Ident(name) if bodies.last() == Some(&depth) => {
+                if brackets == 0 {
+                    last = Some(name);
+                } else if matches!(code[i - 1].tok, Tok::Punct("*")) && pointer_name.is_none() {
+                    pointer_name = Some(name);
+                }
+            }
+            Tok::Punct(";" | ",") if bodies.last() == Some(&depth) => {
+                members.extend(pointer_name.take().or(last.take()));
+            }
+            _ => {}
+        }
+    }
+    members
+}
+
+/// The names `typedef ... NAME;` and `struct NAME {` declare in `code`,
+/// read by tokens (for code that is not active, where both sides of an
+/// `#if` may be there at once).
+fn declared_types<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
+    let mut names = Vec::new();
+    let mut in_typedef = false;
+    let mut last = None;
+    for (i, token) in code.iter().enumerate() {
+        match token.tok {
+            Tok::Ident("typedef") => in_typedef = true,
+            Tok::Ident("struct" | "union" | "enum") => {
+                if let (Some(Tok::Ident(name)), Some(Tok::Punct("{"))) = (
+                    code.get(i + 1).map(|t| t.tok),
+                    code.get(i + 2).map(|t| t.tok),
+                ) {
+                    names.push(name);
+                }
+            }
+            Tok::Ident(name) => last = Some(name),
+            Tok::Punct(";") => {
+                if in_typedef {
+                    names.extend(last);
+                }
+                in_typedef = false;
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// `TYPE name(` at file scope: the functions `code` declares or defines (a
+/// name after a type word or `*`, not after `;` or `}`, which would be a
+/// macro call such as `PyDoc_STRVAR(doc, "...");`).
+fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
+    let mut depth = 0usize;
+    let mut names = Vec::new();
+    for (i, token) in code.iter().enumerate() {
+        match token.tok {
+            Tok::Punct("{") => depth += 1,
+            Tok::Punct("}") => depth = depth.saturating_sub(1),
+            Tok::Ident(name) if depth == 0 => {
+                let called = matches!(code.get(i + 1).map(|t| t.tok), Some(Tok::Punct("(")));
+                let after_type = i > 0
+                    && matches!(code[i - 1].tok, Tok::Ident(_) | Tok::Punct("*"))
+                    && !matches!(code[i - 1].tok, Tok::Ident("return"));
+                if called && after_type {
+                    names.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// `path` without its `.` components, as it is shown (`..` stays: after a
+/// symbolic link it is not the parent of what precedes it).
+fn clean(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+/// What identifies a file however it is reached: its canonical path (the
+/// cleaned path when it cannot be resolved, a header that does not exist).
+fn key(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| clean(path))
 }
 
 /// Include resolution while a source's file is built (every file it can
@@ -422,7 +618,7 @@ struct UnitResolver<'a, 'h> {
 impl UnitResolver<'_, '_> {
     fn lookup(&self, name: &str, angled: bool) -> Option<FileId> {
         let found = self.sources.find(&self.dir, name, angled);
-        match found.and_then(|path| self.sources.ids.get(&path).copied()) {
+        match found.and_then(|path| self.sources.ids.get(&key(&path)).copied()) {
             Some(id) => Some(id),
             // Where the headers' own `#include "pyconfig.h"` leads (the
             // built-in default in an unconfigured tree).
