@@ -113,15 +113,15 @@ struct Owner {
 pub struct Api {
     /// The headers' own version, the newest any view has.
     pub version: Version,
-    names: HashMap<Arc<str>, Masks>,
+    names: HashMap<Arc<str>, Masks, Hasher>,
     /// Where each name is a macro (which shadows a function of the same
     /// name: its version is the macro's, not the symbol's).
-    macros: HashMap<Arc<str>, Masks>,
+    macros: HashMap<Arc<str>, Masks, Hasher>,
     /// Where each struct (by tag and typedef name) is complete.
-    complete: HashMap<Arc<str>, Masks>,
-    members: HashMap<String, Member>,
+    complete: HashMap<Arc<str>, Masks, Hasher>,
+    members: HashMap<String, Member, Hasher>,
     /// The manifest's `added` of its functions and data.
-    added: HashMap<String, Version>,
+    added: HashMap<String, Version, Hasher>,
     /// Functions and macros abi3t declares but an extension cannot use,
     /// with the struct that is the reason.
     abi3t_unusable: BTreeMap<String, String>,
@@ -137,10 +137,10 @@ impl Api {
         let none = Defines::default();
         let mut api = Api {
             version,
-            names: HashMap::new(),
-            macros: HashMap::new(),
-            complete: HashMap::new(),
-            members: HashMap::new(),
+            names: HashMap::default(),
+            macros: HashMap::default(),
+            complete: HashMap::default(),
+            members: HashMap::default(),
             added: manifest
                 .items
                 .iter()
@@ -197,6 +197,13 @@ impl Api {
             .flatten()
             .map(|(name, decl)| (name, &decl.location))
             .chain(view.structs.iter().map(|(name, def)| (name, &def.location)));
+        // Locations share their file's path: each is judged once.
+        let mut judged: HashMap<*const std::path::Path, bool, Hasher> = HashMap::default();
+        let mut in_headers = |location: &crate::diagnostic::Location| {
+            *judged
+                .entry(Arc::as_ptr(&location.path))
+                .or_insert_with(|| in_headers(location))
+        };
         for (name, location) in names {
             if in_headers(location) {
                 self.names.entry(Arc::clone(name)).or_default().add(on);
@@ -341,9 +348,13 @@ impl Api {
 /// (virtual files, `<…>`), nor `pyconfig.h` (configure's results).
 fn in_headers(location: &crate::diagnostic::Location) -> bool {
     let path = &*location.path;
-    !path.to_string_lossy().starts_with('<')
+    path.as_os_str().as_encoded_bytes().first() != Some(&b'<')
         && path.file_name().is_none_or(|name| name != "pyconfig.h")
 }
+
+/// The maps' hasher: the names are the headers' (no one chooses them to
+/// collide), and hashing them is most of reading the views.
+type Hasher = foldhash::fast::RandomState;
 
 /// The functions abi3t declares that take or return a struct extensions
 /// define under abi3 (the manifest's `'full-abi'` structs) and that abi3t

@@ -18,6 +18,7 @@
 
 pub mod api;
 pub mod codes;
+mod fuzz;
 pub mod output;
 pub mod readiness;
 pub mod replacements;
@@ -32,6 +33,8 @@ use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::version::Version;
 use crate::view::{Defines, FileId, Headers, Sources, Unit};
+
+pub use fuzz::fuzz_port;
 
 use api::Api;
 use replacements::Replacements;
@@ -179,6 +182,11 @@ impl<'h> Port<'h> {
         let first = abi.first_version();
         let (mut target, target_from) = match options.target {
             Some(target) => (target.max(first), TargetFrom::CommandLine),
+            // A source that defines neither macro has no target of its
+            // own: no walk is needed to find one.
+            None if !sources.defines_any(&["Py_LIMITED_API", "Py_TARGET_ABI3T"]) => {
+                (first, TargetFrom::Computed)
+            }
             None => {
                 let plain = sources.walk(main, &Defines::default())?;
                 match own_target(&plain, abi) {

@@ -133,16 +133,18 @@ pub fn scan(unit: &Unit, api: &Api, abi: Abi, target: Version) -> Found {
 /// The names a unit declares: its macros, types, struct members and the
 /// functions it declares or defines at file scope.
 struct Own<'s> {
-    names: HashSet<&'s str>,
-    members: HashSet<&'s str>,
+    names: HashSet<&'s str, Hasher>,
+    members: HashSet<&'s str, Hasher>,
     /// What it declares in the regions the walk skipped only.
-    skipped: HashSet<&'s str>,
+    skipped: HashSet<&'s str, Hasher>,
 }
 
+type Hasher = foldhash::fast::RandomState;
+
 fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
-    let mut names = HashSet::new();
-    let mut members = HashSet::new();
-    let mut skipped = HashSet::new();
+    let mut names = HashSet::default();
+    let mut members = HashSet::default();
+    let mut skipped = HashSet::default();
     for file in &unit.files {
         names.extend(file.defines.iter().map(|d| d.name));
         names.extend(file.types.iter().copied());

@@ -108,6 +108,8 @@ struct Parsed {
 /// The types and struct members a file's active code declares.
 #[derive(Debug, Default)]
 struct Declared {
+    /// The ranges of the file no walk took ([`inactive_ranges`]).
+    inactive: Vec<(u32, u32)>,
     types: Vec<String>,
     members: Vec<String>,
 }
@@ -172,6 +174,12 @@ impl<'h> Sources<'h> {
             return Ok(id);
         }
         let bytes = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
+        Ok(self.add_bytes(path, bytes))
+    }
+
+    /// [`Sources::add`] of a source whose text is `bytes` (not read from
+    /// `path`; what it includes is).
+    pub fn add_bytes(&mut self, path: &Path, bytes: Vec<u8>) -> FileId {
         let path = clean(path);
         let main = self.assign(path.clone());
         let mut queue = vec![(main, path, Some(bytes))];
@@ -224,7 +232,7 @@ impl<'h> Sources<'h> {
                 self.files[index] = parsed;
             }
         }
-        Ok(main)
+        main
     }
 
     /// A new id for the file at `path` (filled in by [`Sources::add`]).
@@ -268,6 +276,19 @@ impl<'h> Sources<'h> {
         } else {
             &self.files[id - self.first].ir
         }
+    }
+
+    /// Whether any of the sources' files (those of every source added so
+    /// far, not the headers) has a `#define` of one of `names`, whatever
+    /// the conditions around it.
+    pub fn defines_any(&self, names: &[&str]) -> bool {
+        let syms: Vec<Sym> = names.iter().filter_map(|n| self.interner.get(n)).collect();
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.header_files.contains(&(self.first + index)))
+            .flat_map(|(_, file)| &file.ir.items)
+            .any(|item| matches!(item, Item::Define(d) if syms.contains(&d.name)))
     }
 
     /// Where `offset` is in the file `id`.
@@ -386,27 +407,19 @@ impl<'h> Sources<'h> {
     fn declared_in(&self, id: FileId, passes: &[Vec<(u32, u32)>]) -> Declared {
         let parsed = &self.files[id - self.first];
         let mut text = parsed.bytes.clone();
-        // How many walks skip each byte, as the differences between
-        // neighbours: +1 where a skipped range starts, -1 where it ends.
-        let mut skipped_by_all = vec![0i64; text.len() + 1];
-        for ranges in passes {
-            for &(a, b) in ranges {
-                let (a, b) = (a as usize, (b as usize).min(text.len()));
-                if a < b {
-                    skipped_by_all[a] += 1;
-                    skipped_by_all[b] -= 1;
+        let inactive = inactive_ranges(passes);
+        for &(a, b) in &inactive {
+            let end = (b as usize).min(text.len());
+            for byte in text.get_mut(a as usize..end).unwrap_or_default() {
+                if *byte != b'\n' {
+                    *byte = b' ';
                 }
             }
         }
-        let mut depth = 0i64;
-        let all = passes.len() as i64;
-        for (i, byte) in text.iter_mut().enumerate() {
-            depth += skipped_by_all[i];
-            if depth == all && all > 0 && *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
-        let mut declared = Declared::default();
+        let mut declared = Declared {
+            inactive,
+            ..Declared::default()
+        };
         let mut in_struct = false;
         for raw in decl::extract(&text) {
             match raw {
@@ -429,10 +442,11 @@ impl<'h> Sources<'h> {
     /// skipped: what any walk took is active.
     fn unit_file(&self, id: FileId, passes: &[Vec<(u32, u32)>]) -> UnitFile<'_> {
         let parsed = &self.files[id - self.first];
+        let declared = &self.declared[&(id, passes.to_vec())];
+        let inactive = &declared.inactive;
         let active = |offset: u32| {
-            passes
-                .iter()
-                .any(|ranges| !ranges.iter().any(|&(a, b)| a <= offset && offset < b))
+            let after = inactive.partition_point(|&(a, _)| a <= offset);
+            after == 0 || inactive[after - 1].1 <= offset
         };
         let placed = |token: &Token| Placed {
             tok: match &token.kind {
@@ -450,7 +464,6 @@ impl<'h> Sources<'h> {
             .partition(|token| active(token.offset));
         let mut skipped = declared_functions(&skipped_code);
         skipped.extend(declared_types(&skipped_code));
-        let declared = &self.declared[&(id, passes.to_vec())];
         let types = declared.types.iter().map(String::as_str).collect();
         let mut members: Vec<&str> = declared.members.iter().map(String::as_str).collect();
         members.extend(struct_members(&code));
@@ -594,6 +607,37 @@ fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
     names
 }
 
+/// The byte ranges every pass skipped (each pass's ranges are disjoint),
+/// sorted and merged: what no walk through the file took.
+fn inactive_ranges(passes: &[Vec<(u32, u32)>]) -> Vec<(u32, u32)> {
+    let mut events: Vec<(u32, i64)> = passes
+        .iter()
+        .flatten()
+        .filter(|(a, b)| a < b)
+        .flat_map(|&(a, b)| [(a, 1), (b, -1)])
+        .collect();
+    // At one offset, ends before starts: touching ranges of one pass do
+    // not count twice.
+    events.sort_unstable();
+    let all = passes.len() as i64;
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (offset, change) in events {
+        let was = depth;
+        depth += change;
+        if depth == all && was != all {
+            start = offset;
+        } else if was == all && depth != all && start < offset {
+            match ranges.last_mut() {
+                Some(last) if last.1 == start => last.1 = offset,
+                _ => ranges.push((start, offset)),
+            }
+        }
+    }
+    ranges
+}
+
 /// `path` without its `.` components, as it is shown (`..` stays: after a
 /// symbolic link it is not the parent of what precedes it).
 fn clean(path: &Path) -> PathBuf {
@@ -715,6 +759,23 @@ mod tests {
         let unit = sources.walk(main, &Defines::default()).unwrap();
         assert_eq!(idents(&unit.files[0].code), ["int", "full"]);
         assert!(unit.limited_api.is_none());
+    }
+
+    #[test]
+    fn inactive_ranges_are_what_every_pass_skipped() {
+        // One pass: its ranges, merged where they touch.
+        assert_eq!(
+            inactive_ranges(&[vec![(0, 5), (5, 9), (20, 30)]]),
+            [(0, 9), (20, 30)]
+        );
+        // Two passes (a header included twice, its guard skipping all of it
+        // the second time): only what both skipped.
+        assert_eq!(
+            inactive_ranges(&[vec![(10, 20)], vec![(0, 100)]]),
+            [(10, 20)]
+        );
+        assert_eq!(inactive_ranges(&[vec![(10, 20)], vec![(30, 40)]]), []);
+        assert_eq!(inactive_ranges(&[vec![]]), []);
     }
 
     #[test]
