@@ -126,7 +126,7 @@ fn main() {
     let (Some(tree), Some(sdists)) = (common::cpython_tree(), sdist_sources()) else {
         return;
     };
-    let config = Config::tree(&tree, &Defines::default()).with_public_headers();
+    let config = Config::tree(&tree, &Defines::default()).for_extensions();
     let (load, headers) = {
         let start = Instant::now();
         let headers = Headers::load_with(&config).expect("the headers load");

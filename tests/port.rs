@@ -117,7 +117,7 @@ fn under_abi3t_every_static_module_definition_is_reported() {
 
 /// The full API of `tree` (every public header) as port reads it.
 fn api_of(tree: &Path) -> Api {
-    let config = Config::tree(tree, &Defines::default()).with_public_headers();
+    let config = Config::tree(tree, &Defines::default()).for_extensions();
     let headers = Headers::load_with(&config).unwrap();
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
     Api::build(&headers, &manifest).unwrap()

@@ -57,7 +57,7 @@ struct FullApi {
 }
 
 fn full_api(root: &Path) -> FullApi {
-    let config = Config::tree(root, &Defines::default()).with_public_headers();
+    let config = Config::tree(root, &Defines::default()).for_extensions();
     let headers = Headers::load_with(&config).unwrap();
     let mut api = FullApi {
         names: HashSet::new(),

@@ -22,7 +22,7 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
         Some(path) => (path.clone(), "--cpython".to_string()),
         None => (python3_include()?, "python3 on PATH".to_string()),
     };
-    let config = Config::locate(&path, &super::defines(&args.headers)?)?.with_public_headers();
+    let config = Config::locate(&path, &super::defines(&args.headers)?)?.for_extensions();
     let headers = Headers::load_with(&config)?;
     let manifest = manifest_of(&config.root, config.layout.include.as_os_str().is_empty())?;
     let port = Port::new(&headers, &manifest)?;

@@ -6,8 +6,8 @@
 //! same headers — the full API (no `Py_LIMITED_API`; from 3.13 also with
 //! `Py_GIL_DISABLED`, a free-threaded build's), the limited view at
 //! every version from 3.2 to the headers' own, and from 3.15 the abi3t
-//! view (`Py_TARGET_ABI3T`) — each including every public header (see
-//! [`crate::view::Layout::public_headers`]). What abi3t hides is what the
+//! view (`Py_TARGET_ABI3T`) — each of the headers as extensions see them (see
+//! [`crate::view::Layout::extension`]). What abi3t hides is what the
 //! abi3 view of the same version has and the abi3t view has not; the
 //! functions abi3t cannot use are those whose declaration names a struct
 //! complete in abi3 and opaque in abi3t, and the macros that call them
@@ -128,7 +128,7 @@ pub struct Api {
 }
 
 impl Api {
-    /// Reads the views of `headers` (loaded with every public header) and
+    /// Reads the views of `headers` (loaded as extensions see them, [`crate::view::Config::for_extensions`]) and
     /// the `added` of `manifest`'s functions and data.
     ///
     /// Errors: a view of the headers fails (a bad header, at its place).

@@ -97,7 +97,7 @@ pub struct Port<'h> {
 }
 
 impl<'h> Port<'h> {
-    /// Reads the views of `headers` (loaded with every public header) and
+    /// Reads the views of `headers` (loaded as extensions see them, [`crate::view::Config::for_extensions`]) and
     /// the versions of `manifest`.
     ///
     /// Errors: a bad header.

@@ -5,8 +5,9 @@
 //! `headers`, `view` and `compat` read a CPython tree's `Include/Python.h`
 //! ([`Config::tree`]); `port` reads the headers an extension is compiled
 //! with, a tree or an installed include directory ([`Config::locate`]),
-//! with every public header (an extension includes `structmember.h` or
-//! `datetime.h` itself). A platform is one more field of this value.
+//! as an extension sees them (every public header, every name C code can
+//! use: [`Config::for_extensions`]). A platform is one more field of this
+//! value.
 
 use std::path::{Path, PathBuf};
 
@@ -51,7 +52,7 @@ impl Config {
                 root: path.to_path_buf(),
                 layout: Layout {
                     include: PathBuf::new(),
-                    public_headers: false,
+                    extension: false,
                 },
                 defines: defines.clone(),
             });
@@ -62,10 +63,10 @@ impl Config {
         )))
     }
 
-    /// Each view includes every public header after `Python.h`
-    /// ([`Layout::public_headers`]).
-    pub fn with_public_headers(mut self) -> Config {
-        self.layout.public_headers = true;
+    /// The headers as an extension sees them ([`Layout::extension`]):
+    /// every public header, every name C code can use.
+    pub fn for_extensions(mut self) -> Config {
+        self.layout.extension = true;
         self
     }
 

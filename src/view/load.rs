@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::decl::{self, RawDecl};
+use super::decl::{self, RawDecl, Reach};
 use super::parse;
 use super::pp::ir::{self, FileId, FileIr, Resolver};
 use super::pp::lex::{self, Interner, Sym};
@@ -39,12 +39,15 @@ pub struct Layout {
     /// The directory holding `Python.h`: `Include` in a CPython tree, the
     /// root itself (empty) in an installed include directory.
     pub include: PathBuf,
-    /// Whether a view includes, after `Python.h`, every other header at the
-    /// top of `include` (`structmember.h`, `datetime.h`, `frameobject.h`…:
-    /// headers `Python.h` does not include, which an extension includes
-    /// itself). `pyconfig.h` and `patchlevel.h` are reached from
-    /// `Python.h` anyway.
-    pub public_headers: bool,
+    /// The headers as an extension sees them: a view includes, after
+    /// `Python.h`, every other header at the top of `include`
+    /// (`structmember.h`, `datetime.h`, `frameobject.h`…: headers `Python.h`
+    /// does not include, which an extension includes itself; `pyconfig.h`
+    /// and `patchlevel.h` are reached from `Python.h` anyway), and lists
+    /// every name C code can use ([`Reach::AllNames`]: enum constants and
+    /// `static inline` functions too). Off, the views hold what the checks
+    /// compare with the manifest, and loading costs less.
+    pub extension: bool,
 }
 
 impl Layout {
@@ -52,14 +55,14 @@ impl Layout {
     pub fn tree() -> Layout {
         Layout {
             include: PathBuf::from("Include"),
-            public_headers: false,
+            extension: false,
         }
     }
 
     /// The root-relative paths of the headers a view includes.
     fn roots(&self, root: &Path) -> Vec<PathBuf> {
         let mut roots = vec![self.include.join("Python.h")];
-        if self.public_headers {
+        if self.extension {
             let mut others: Vec<PathBuf> = std::fs::read_dir(root.join(&self.include))
                 .into_iter()
                 .flatten()
@@ -204,6 +207,11 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         default_pyconfig: DEFAULT_PYCONFIG_PLACEHOLDER,
         pyconfig: None,
     };
+    let reach = if layout.extension {
+        Reach::AllNames
+    } else {
+        Reach::Api
+    };
     let roots: Vec<FileId> = layout
         .roots(root)
         .into_iter()
@@ -234,7 +242,7 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         scanned.push(file);
     }
     let declarations: Vec<Vec<RawDecl>> = parallel::map(&scanned, |file| match file {
-        Ok(file) => decl::extract(&file.code),
+        Ok(file) => decl::extract(&file.code, reach),
         Err(_) => Vec::new(),
     });
     let mut parsed: Vec<Option<FileIr>> = Vec::new();

@@ -14,7 +14,7 @@ use super::pp::lex::{self, Interner, TokKind, Token};
 /// Parses one header's text.
 pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resolver) -> FileIr {
     let scanned = scan(path, text);
-    let raw_decls = decl::extract(&scanned.code);
+    let raw_decls = decl::extract(&scanned.code, decl::Reach::Api);
     build(scanned, raw_decls, file, resolver)
 }
 

@@ -421,7 +421,7 @@ impl<'h> Sources<'h> {
             ..Declared::default()
         };
         let mut in_struct = false;
-        for raw in decl::extract(&text) {
+        for raw in decl::extract(&text, decl::Reach::Api) {
             match raw {
                 RawDecl::Typedef { name, .. } => declared.types.push(name),
                 RawDecl::StructBegin { key, .. } => {

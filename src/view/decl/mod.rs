@@ -91,19 +91,34 @@ impl RawDecl {
     }
 }
 
-/// Every declaration in `code` (directive lines already blanked).
-pub fn extract(code: &[u8]) -> Vec<RawDecl> {
+/// Which declarations [`extract`] reads.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// What the header checks compare with the manifest: `PyAPI_FUNC` and
+    /// `PyAPI_DATA` declarations, typedefs and structs.
+    #[default]
+    Api,
+    /// Also the other names C code can use: enum constants and `static
+    /// inline` functions (what `port` judges an extension's uses by).
+    AllNames,
+}
+
+/// Every declaration in `code` (directive lines already blanked) that
+/// `reach` asks for.
+pub fn extract(code: &[u8], reach: Reach) -> Vec<RawDecl> {
     let mut decls = Vec::new();
     api_decls::find(code, &mut decls);
-    api_decls::find_inline(code, &mut decls);
-    type_declarations(code, &mut decls);
+    if reach == Reach::AllNames {
+        api_decls::find_inline(code, &mut decls);
+    }
+    type_declarations(code, reach, &mut decls);
     // Stable: a struct's begin/members/end keep their order.
     decls.sort_by_key(RawDecl::offset);
     decls
 }
 
 /// Typedefs and structs, from tree-sitter's parse of `code`.
-fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
+fn type_declarations(code: &[u8], reach: Reach, out: &mut Vec<RawDecl>) {
     // Parsing only what can hold a type keeps loading fast: most of a
     // header is function declarations and inline function bodies.
     let kept = type_statements::only_type_statements(code);
@@ -172,6 +187,7 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
         compacted: [&narrowed, &compact],
         out,
         depth: 0,
+        enumerators: reach == Reach::AllNames,
     };
     walker.visit(tree.root_node());
 }
@@ -186,6 +202,8 @@ struct TypeWalker<'a> {
     out: &'a mut Vec<RawDecl>,
     /// Recursion depth: garbage can nest arbitrarily; headers do not.
     depth: usize,
+    /// Whether enum constants are read ([`Reach::AllNames`]).
+    enumerators: bool,
 }
 
 /// Deeper syntax trees are not searched for declarations.
@@ -215,7 +233,7 @@ impl TypeWalker<'_> {
         match node.kind() {
             "type_definition" => self.type_definition(node),
             "struct_specifier" => self.struct_specifier(node, None),
-            "enumerator" => {
+            "enumerator" if self.enumerators => {
                 if let Some(name) = node.child_by_field_name("name") {
                     self.out.push(RawDecl::Enumerator {
                         name: self.text(name),
@@ -337,7 +355,7 @@ mod tests {
     use super::*;
 
     fn names(code: &str) -> Vec<String> {
-        extract(code.as_bytes())
+        extract(code.as_bytes(), Reach::AllNames)
             .into_iter()
             .map(|d| match d {
                 RawDecl::Function { name, .. } => format!("func {name}"),
