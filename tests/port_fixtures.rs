@@ -27,18 +27,7 @@ fn run(dir: &Path) -> String {
     let extra = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
     let mut args = vec!["port", "source.c", "--cpython", "../tree"];
     args.extend(extra.lines().filter(|line| !line.is_empty()));
-    let output = stable_abi(dir, &args);
-    assert!(
-        stderr(&output).is_empty(),
-        "{}: {}",
-        dir.display(),
-        stderr(&output)
-    );
-    format!(
-        "{}exit status: {}\n",
-        stdout(&output),
-        output.status.code().unwrap_or(-1)
-    )
+    common::snapshot_text(dir, &stable_abi(dir, &args))
 }
 
 fn code_dirs() -> Vec<PathBuf> {

@@ -22,9 +22,9 @@ use std::sync::Arc;
 
 use crate::abi::Abi;
 use crate::error::Result;
-use crate::manifest::{Kind, Manifest, StructAbiKind};
+use crate::manifest::Manifest;
 use crate::version::Version;
-use crate::view::{Defines, Headers, View};
+use crate::view::{abi3t_hidden_definitions, Defines, Headers, View};
 
 /// The first release with free-threaded builds (PEP 703).
 const FREE_THREADING: Version = Version::new(3, 13);
@@ -357,33 +357,16 @@ fn in_headers(location: &crate::diagnostic::Location) -> bool {
 type Hasher = foldhash::fast::RandomState;
 
 /// The functions abi3t declares that take or return a struct extensions
-/// define under abi3 (the manifest's `'full-abi'` structs) and that abi3t
-/// makes opaque (complete in the abi3 view, not in the abi3t view): an
-/// extension cannot make one under abi3t. And the macros whose replacement
-/// calls such a function, each with that struct. (`PyObject`, which abi3t
-/// also hides, is not one: extensions use it through pointers only.)
+/// define under abi3 and abi3t hides
+/// ([`crate::view::abi3t_hidden_definitions`]), and the macros whose
+/// replacement calls such a function, each with that struct.
 fn abi3t_unusable(
     headers: &Headers,
     manifest: &Manifest,
     abi3: &View,
     abi3t: &View,
 ) -> BTreeMap<String, String> {
-    let complete = |view: &View, name: &str| {
-        view.structs
-            .get(name)
-            .is_some_and(|def| def.members.is_some())
-    };
-    let hidden: Vec<&str> = manifest
-        .items
-        .iter()
-        .filter(|item| item.kind == Kind::Struct)
-        .filter(|item| {
-            item.struct_abi_kind
-                .is_some_and(|kind| Abi::Abi3.struct_kind(kind) == StructAbiKind::FullAbi)
-        })
-        .map(|item| item.name.as_str())
-        .filter(|name| complete(abi3, name) && !complete(abi3t, name))
-        .collect();
+    let hidden = abi3t_hidden_definitions(manifest, abi3, abi3t);
     let mut unusable = BTreeMap::new();
     for (name, decl) in &abi3t.functions {
         let Some(text) = headers.api_declaration(&decl.location) else {

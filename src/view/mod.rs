@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::abi::Abi;
-use crate::diagnostic::Location;
+use crate::diagnostic::{LocatedError, Location};
 use crate::error::{Error, Result};
+use crate::manifest::{Kind, Manifest, StructAbiKind};
 use crate::release::version_of_patchlevel;
 use crate::version::Version;
 
@@ -120,6 +121,40 @@ impl View {
     pub fn exposes(&self, name: &str) -> bool {
         self.symbol(name).is_some() || self.macros.contains_key(name)
     }
+}
+
+impl View {
+    /// Whether the struct `name` (a tag or a typedef name) is complete here.
+    pub fn is_complete(&self, name: &str) -> bool {
+        self.structs
+            .get(name)
+            .is_some_and(|def| def.members.is_some())
+    }
+}
+
+/// The structs extensions define under abi3 that abi3t hides: the
+/// manifest's `'full-abi'` structs (as abi3 reads the kind) that are
+/// complete in `abi3` and not in `abi3t`, views of one version
+/// (`PyModuleDef`, `PyModuleDef_Base` in 3.15). Under abi3t an extension
+/// cannot make one, so the functions that take them are of no use to it.
+/// (`PyObject`, which abi3t hides too, is `'members'`: extensions use it
+/// through pointers.)
+pub fn abi3t_hidden_definitions<'m>(
+    manifest: &'m Manifest,
+    abi3: &View,
+    abi3t: &View,
+) -> Vec<&'m str> {
+    manifest
+        .items
+        .iter()
+        .filter(|item| item.kind == Kind::Struct)
+        .filter(|item| {
+            item.struct_abi_kind
+                .is_some_and(|kind| Abi::Abi3.struct_kind(kind) == StructAbiKind::FullAbi)
+        })
+        .map(|item| item.name.as_str())
+        .filter(|name| abi3.is_complete(name) && !abi3t.is_complete(name))
+        .collect()
 }
 
 /// Which names a view lists among its macros, typedefs and structs.
@@ -445,6 +480,62 @@ impl Headers {
         self.evaluate(value, extra, &evaluation)
     }
 
+    /// A walk of these headers whose files after the tree's are `extra`
+    /// (the command line's, in the order of [`CommandLineIds`], then any
+    /// others: an extension's sources), named by `interner`; pyconfig.h
+    /// yields to the command line.
+    fn walk<'a>(&'a self, extra: &'a [&'a FileIr], interner: &'a Interner) -> Walk<'a> {
+        let mut walk = Walk::new(Source {
+            files: &self.loaded.files,
+            extra,
+            interner,
+            ranks: &self.ranks,
+            path_ranks: &self.path_ranks,
+            system: &self.loaded.system,
+            root: &self.root,
+            include: &self.include,
+            sizes: &self.sizes,
+        });
+        walk.config_file = self.loaded.pyconfig;
+        walk
+    }
+
+    /// Walks the command line as a compiler reads it: its predefined
+    /// macros, the `-D`/`-U` given at load time, then those of `extra`
+    /// (whose `-D`s are the file [`CommandLineIds::extra`]), then
+    /// `#define Py_LIMITED_API` when `limited`. What is defined then is
+    /// pinned: pyconfig.h cannot change it.
+    fn walk_command_line(
+        &self,
+        walk: &mut Walk,
+        interner: &Interner,
+        extra: &Defines,
+        limited: bool,
+    ) -> std::result::Result<(), LocatedError> {
+        let ids = self.ids;
+        walk.file(self.loaded.compiler)?;
+        walk.file(ids.defines)?;
+        let undefine = |walk: &mut Walk, names: &[String]| {
+            for name in names {
+                if let Some(sym) = interner.get(name) {
+                    walk.macros.remove(&sym);
+                    walk.pinned.insert(sym);
+                }
+            }
+        };
+        undefine(walk, &self.defines.undefines);
+        if !extra.defines.is_empty() {
+            walk.file(ids.extra)?;
+        }
+        undefine(walk, &extra.undefines);
+        if limited {
+            walk.file(ids.limited_api)?;
+        }
+        let pinned: Vec<_> = walk.macros.keys().copied().collect();
+        walk.pinned.extend(pinned);
+        Ok(())
+    }
+
     fn evaluate(&self, value: Option<u32>, extra: &Defines, how: &Evaluation) -> Result<View> {
         let version = match value {
             None => None,
@@ -510,41 +601,10 @@ impl Headers {
             interner = &extra_interner;
             extra_files.push(&extra_file);
         }
-        let source = Source {
-            files: &self.loaded.files,
-            extra: &extra_files,
-            interner,
-            ranks: &self.ranks,
-            path_ranks: &self.path_ranks,
-            system: &self.loaded.system,
-            root: &self.root,
-            include: &self.include,
-            sizes: &self.sizes,
-        };
-        let mut walk = Walk::new(source);
-        walk.config_file = self.loaded.pyconfig;
+        let mut walk = self.walk(&extra_files, interner);
         walk.tracked = self.tracked;
         walk.keep_macro_bodies = how.macro_bodies;
-        walk.file(self.loaded.compiler)?;
-        walk.file(ids.defines)?;
-        let undefine = |walk: &mut Walk, names: &[String]| {
-            for name in names {
-                if let Some(sym) = interner.get(name) {
-                    walk.macros.remove(&sym);
-                    walk.pinned.insert(sym);
-                }
-            }
-        };
-        undefine(&mut walk, &self.defines.undefines);
-        if !extra.defines.is_empty() {
-            walk.file(ids.extra)?;
-        }
-        undefine(&mut walk, &extra.undefines);
-        if limited_file.is_some() {
-            walk.file(ids.limited_api)?;
-        }
-        let pinned: Vec<_> = walk.macros.keys().copied().collect();
-        walk.pinned.extend(pinned);
+        self.walk_command_line(&mut walk, interner, extra, limited_file.is_some())?;
         let (python_h, public_headers) = self.loaded.roots.split_first().unzip();
         if let Some(&python_h) = python_h {
             walk.file(python_h)?;

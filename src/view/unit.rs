@@ -23,9 +23,8 @@ use super::load::{display_path, virtual_file};
 use super::parse;
 use super::pp::ir::{FileId, FileIr, Item, Resolver};
 use super::pp::lex::{self, Interner, Sym, TokKind, Token};
-use super::pp::walk::{Source, Walk};
 use super::{command_line_text, Defines, Headers};
-use crate::diagnostic::{LocatedError, Location};
+use crate::diagnostic::Location;
 use crate::error::{Error, Result};
 
 /// A token of a unit's active code, as [`Unit`] hands it out.
@@ -316,38 +315,11 @@ impl<'h> Sources<'h> {
         extra.push(&extra_file);
         extra.extend(self.files.iter().map(|file| &file.ir));
         let interner = &self.interner;
-        let source = Source {
-            files: &headers.loaded.files,
-            extra: &extra,
-            interner,
-            ranks: &headers.ranks,
-            path_ranks: &headers.path_ranks,
-            system: &headers.loaded.system,
-            root: &headers.root,
-            include: &headers.include,
-            sizes: &headers.sizes,
-        };
-        let mut walk = Walk::new(source);
-        walk.config_file = headers.loaded.pyconfig;
+        let mut walk = headers.walk(&extra, interner);
         walk.record_from = Some(self.first);
-        let result = (|| -> std::result::Result<(), LocatedError> {
-            walk.file(headers.loaded.compiler)?;
-            walk.file(ids.defines)?;
-            let undefine = |walk: &mut Walk, names: &[String]| {
-                for name in names {
-                    if let Some(sym) = interner.get(name) {
-                        walk.macros.remove(&sym);
-                        walk.pinned.insert(sym);
-                    }
-                }
-            };
-            undefine(&mut walk, &headers.defines.undefines);
-            walk.file(ids.extra)?;
-            undefine(&mut walk, &defines.undefines);
-            let pinned: Vec<_> = walk.macros.keys().copied().collect();
-            walk.pinned.extend(pinned);
-            walk.file(main)
-        })();
+        let result = headers
+            .walk_command_line(&mut walk, interner, defines, false)
+            .and_then(|()| walk.file(main));
         result.map_err(Error::from)?;
         let value = |name: &str| {
             let sym = interner.get(name)?;

@@ -173,6 +173,22 @@ pub fn stable_abi(dir: &Path, args: &[&str]) -> Output {
         .expect("the stable-abi binary runs")
 }
 
+/// A fixture's run as its snapshot records it: the standard output and
+/// the exit status. The standard error must be empty.
+pub fn snapshot_text(dir: &Path, output: &Output) -> String {
+    assert!(
+        stderr(output).is_empty(),
+        "{}: {}",
+        dir.display(),
+        stderr(output)
+    );
+    format!(
+        "{}exit status: {}\n",
+        stdout(output),
+        output.status.code().unwrap_or(-1)
+    )
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
