@@ -87,8 +87,9 @@ pub fn derive(manifest: &Manifest, root: &Path) -> Option<Unusable> {
     let none = Defines::default();
     let abi3 = headers.view_abi(Abi::Abi3, version, &none).ok()?;
     let abi3t = headers.view_abi(Abi::Abi3t, version, &none).ok()?;
-    let defined_by_extensions: BTreeSet<&str> =
-        abi3t_hidden_definitions(manifest, &abi3, &abi3t).into_iter().collect();
+    let defined_by_extensions: BTreeSet<&str> = abi3t_hidden_definitions(manifest, &abi3, &abi3t)
+        .into_iter()
+        .collect();
     let mut unusable = Unusable::new();
     for (name, decl) in &abi3t.functions {
         let is_function = manifest

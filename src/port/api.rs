@@ -119,6 +119,9 @@ pub struct Api {
     macros: HashMap<Arc<str>, Masks, Hasher>,
     /// Where each struct (by tag and typedef name) is complete.
     complete: HashMap<Arc<str>, Masks, Hasher>,
+    /// The members of each struct of the full API (by tag and typedef
+    /// name).
+    full_members: HashMap<Arc<str>, Vec<String>, Hasher>,
     members: HashMap<String, Member, Hasher>,
     /// The manifest's `added` of its functions and data.
     added: HashMap<String, Version, Hasher>,
@@ -128,8 +131,9 @@ pub struct Api {
 }
 
 impl Api {
-    /// Reads the views of `headers` (loaded as extensions see them, [`crate::view::Config::for_extensions`]) and
-    /// the `added` of `manifest`'s functions and data.
+    /// Reads the views of `headers` (loaded as extensions see them:
+    /// [`crate::view::Config::for_extensions`]) and the `added` of
+    /// `manifest`'s functions and data.
     ///
     /// Errors: a view of the headers fails (a bad header, at its place).
     pub fn build(headers: &Headers, manifest: &Manifest) -> Result<Api> {
@@ -140,6 +144,7 @@ impl Api {
             names: HashMap::default(),
             macros: HashMap::default(),
             complete: HashMap::default(),
+            full_members: HashMap::default(),
             members: HashMap::default(),
             added: manifest
                 .items
@@ -219,6 +224,14 @@ impl Api {
                 continue;
             };
             self.complete.entry(Arc::clone(name)).or_default().add(on);
+            if matches!(on, On::Full) {
+                let known = self.full_members.entry(Arc::clone(name)).or_default();
+                for member in members {
+                    if !known.contains(member) {
+                        known.push(member.clone());
+                    }
+                }
+            }
             for member in members {
                 let entry = self.members.entry(member.clone()).or_default();
                 entry.masks.add(on);
@@ -330,6 +343,18 @@ impl Api {
             .filter(at)
             .map(|owner| owner.name.as_str())
             .collect()
+    }
+
+    /// Whether `name` is a struct (tag or typedef name) of the full API.
+    pub fn is_struct(&self, name: &str) -> bool {
+        self.full_members.contains_key(name)
+    }
+
+    /// Whether the full API's struct `name` has `member`.
+    pub fn has_member(&self, name: &str, member: &str) -> bool {
+        self.full_members
+            .get(name)
+            .is_some_and(|members| members.iter().any(|m| m == member))
     }
 
     /// What an object (or `sizeof`) of the type `name` is: available when

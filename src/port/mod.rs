@@ -97,8 +97,9 @@ pub struct Port<'h> {
 }
 
 impl<'h> Port<'h> {
-    /// Reads the views of `headers` (loaded as extensions see them, [`crate::view::Config::for_extensions`]) and
-    /// the versions of `manifest`.
+    /// Reads the views of `headers` (loaded as extensions see them:
+    /// [`crate::view::Config::for_extensions`]) and the versions of
+    /// `manifest`.
     ///
     /// Errors: a bad header.
     pub fn new(headers: &'h Headers, manifest: &Manifest) -> Result<Port<'h>> {
@@ -144,6 +145,10 @@ impl<'h> Port<'h> {
                 )));
             }
         }
+        // The ABI asked for first: when a source cannot be preprocessed, the
+        // error is its.
+        let mut order = vec![options.abi];
+        order.extend(abis.into_iter().filter(|&abi| abi != options.abi));
         let mut report = Report::default();
         let mut sources = Sources::new(self.headers, &options.include_dirs);
         for path in expand_paths(paths, &mut report.errors) {
@@ -154,7 +159,7 @@ impl<'h> Port<'h> {
                     continue;
                 }
             };
-            for &abi in &abis {
+            for &abi in &order {
                 match self.judge(&mut sources, main, &path, abi, options) {
                     Ok(judged) if abi == options.abi => report.judged.push(judged),
                     Ok(judged) => report.other.push(judged),

@@ -159,6 +159,91 @@ fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
     }
 }
 
+/// How far back [`declared_type`] looks for a declaration, in tokens (a
+/// long function's start; the search stays linear in the source).
+const DECLARATION_WINDOW: usize = 4096;
+
+/// The type the object of the member use at `i` (`x->m`, `x.m`) was
+/// declared with, when `x` is a name and its declaration (`T *x`, `T x`,
+/// a parameter) precedes the use nearby: `T`, `*`s and qualifiers between.
+fn declared_type<'s>(tokens: &[Placed<'s>], i: usize) -> Option<&'s str> {
+    let base = i.checked_sub(2)?;
+    let name = match tokens[base].tok {
+        Tok::Ident(name) => name,
+        Tok::Punct(")") => return cast_type(tokens, base),
+        _ => return None,
+    };
+    let start = base.saturating_sub(DECLARATION_WINDOW);
+    for j in (start..base).rev() {
+        if tokens[j].tok != Tok::Ident(name) {
+            continue;
+        }
+        let declarator_end = matches!(
+            tokens.get(j + 1).map(|t| t.tok),
+            Some(Tok::Punct("=" | ";" | "," | ")" | "["))
+        );
+        if !declarator_end {
+            continue;
+        }
+        let mut k = j;
+        while k > 0
+            && matches!(
+                tokens[k - 1].tok,
+                Tok::Punct("*") | Tok::Ident("const" | "volatile" | "restrict")
+            )
+        {
+            k -= 1;
+        }
+        match k.checked_sub(1).map(|k| tokens[k].tok) {
+            Some(Tok::Ident(ty)) if !KEYWORDS.contains(&ty) || is_scalar(ty) => return Some(ty),
+            _ => continue,
+        }
+    }
+    None
+}
+
+/// The type of a cast object, `((T *)x)->m`: `T`, from the `)` before the
+/// member's `->` (at `close`).
+fn cast_type<'s>(tokens: &[Placed<'s>], close: usize) -> Option<&'s str> {
+    let mut depth = 0usize;
+    let mut open = None;
+    for j in (close.saturating_sub(DECLARATION_WINDOW)..=close).rev() {
+        match tokens[j].tok {
+            Tok::Punct(")") => depth += 1,
+            Tok::Punct("(") => {
+                depth -= 1;
+                if depth == 0 {
+                    open = Some(j);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    // `( ( T * ... ) x )`
+    let open = open?;
+    let (Some(Tok::Punct("(")), Some(Tok::Ident(ty))) = (
+        tokens.get(open + 1).map(|t| t.tok),
+        tokens.get(open + 2).map(|t| t.tok),
+    ) else {
+        return None;
+    };
+    let mut k = open + 3;
+    while matches!(tokens.get(k).map(|t| t.tok), Some(Tok::Punct("*"))) {
+        k += 1;
+    }
+    let cast = k > open + 3 && matches!(tokens.get(k).map(|t| t.tok), Some(Tok::Punct(")")));
+    cast.then_some(ty)
+}
+
+/// C's scalar type keywords: a declaration's type, though keywords.
+fn is_scalar(word: &str) -> bool {
+    matches!(
+        word,
+        "char" | "int" | "long" | "short" | "float" | "double" | "void" | "unsigned" | "signed"
+    )
+}
+
 /// A name of Python's C API by its spelling: `Py` or `_Py` then `_` or a
 /// capital (`PyUnicodeWriter`, `_Py_IsImmortal`), not a word like `Python`.
 fn is_python_name(name: &str) -> bool {
@@ -200,7 +285,10 @@ impl Judge<'_, '_> {
             };
             match previous {
                 Some(Tok::Punct("->")) => {
-                    found.blockers.extend(self.member(name, file, token.offset));
+                    let base = declared_type(tokens, i);
+                    found
+                        .blockers
+                        .extend(self.member(name, base, file, token.offset));
                     continue;
                 }
                 Some(Tok::Punct(".")) => {
@@ -209,7 +297,10 @@ impl Judge<'_, '_> {
                         before,
                         Some(Tok::Ident(_) | Tok::Punct(")") | Tok::Punct("]"))
                     ) {
-                        found.blockers.extend(self.member(name, file, token.offset));
+                        let base = declared_type(tokens, i);
+                        found
+                            .blockers
+                            .extend(self.member(name, base, file, token.offset));
                     }
                     continue;
                 }
@@ -284,7 +375,50 @@ impl Judge<'_, '_> {
         })
     }
 
-    fn member(&self, member: &str, file: FileId, offset: u32) -> Option<Blocker> {
+    /// A member use; `base` is the type its object was declared with, when
+    /// [`declared_type`] finds it.
+    fn member(
+        &self,
+        member: &str,
+        base: Option<&str>,
+        file: FileId,
+        offset: u32,
+    ) -> Option<Blocker> {
+        if let Some(base) = base {
+            // The object's type is known: a struct of the API that has the
+            // member decides, any other type (the unit's, a library's) is
+            // none of the Limited API's business.
+            if !self.api.has_member(base, member) {
+                // An API struct without it as its own (a member of a
+                // member's struct): by name; any other type: not ours.
+                return if self.api.is_struct(base) {
+                    self.by_member_name(member, file, offset)
+                } else {
+                    None
+                };
+            }
+            let kind = match self.api.complete_type(base, self.abi, self.target) {
+                Status::Available { .. } | Status::Early { .. } | Status::Unknown => return None,
+                Status::Newer { since } => Kind::Newer(since),
+                Status::HiddenByAbi3t { why } => Kind::HiddenByAbi3t(why),
+                Status::FullOnly => Kind::OpaqueMember,
+            };
+            return Some(Blocker {
+                kind,
+                name: format!("{base}.{member}"),
+                member: Some(member.to_string()),
+                owners: vec![base.to_string()],
+                object: false,
+                file,
+                offset,
+            });
+        }
+        self.by_member_name(member, file, offset)
+    }
+
+    /// A member use judged by the member's name alone: a blocker when only
+    /// structs the target keeps opaque have it, and no struct of the unit.
+    fn by_member_name(&self, member: &str, file: FileId, offset: u32) -> Option<Blocker> {
         if self.own.members.contains(member) {
             return None;
         }
@@ -306,5 +440,56 @@ impl Judge<'_, '_> {
             file,
             offset,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(code: &str) -> Vec<Placed<'_>> {
+        let mut tokens = Vec::new();
+        for (offset, word) in code.split_whitespace().enumerate() {
+            let tok = if word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                Tok::Ident(word)
+            } else {
+                let punct: &'static str = match word {
+                    "(" => "(",
+                    ")" => ")",
+                    "*" => "*",
+                    "->" => "->",
+                    "." => ".",
+                    ";" => ";",
+                    "=" => "=",
+                    "," => ",",
+                    _ => "?",
+                };
+                Tok::Punct(punct)
+            };
+            tokens.push(Placed {
+                tok,
+                offset: offset as u32,
+            });
+        }
+        tokens
+    }
+
+    #[test]
+    fn a_members_object_type_is_found_from_its_declaration_or_cast() {
+        let code =
+            placed("void f ( PyTypeObject * tp , Own * own ) { tp -> tp_free ; own -> x ; }");
+        let at = |member: &str| {
+            code.iter()
+                .position(|t| t.tok == Tok::Ident(member))
+                .unwrap()
+        };
+        assert_eq!(declared_type(&code, at("tp_free")), Some("PyTypeObject"));
+        assert_eq!(declared_type(&code, at("x")), Some("Own"));
+        let cast = placed("( ( PyUnicodeObject * ) self ) -> data");
+        assert_eq!(declared_type(&cast, 8), Some("PyUnicodeObject"));
+        let call = placed("Py_TYPE ( self ) -> tp_name");
+        assert_eq!(declared_type(&call, 5), None);
+        let unknown = placed("x -> y");
+        assert_eq!(declared_type(&unknown, 2), None);
     }
 }
