@@ -18,14 +18,17 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::decl::{self, RawDecl};
-use super::load::{display_path, virtual_file};
-use super::parse;
-use super::pp::ir::{FileId, FileIr, Item, Resolver};
-use super::pp::lex::{self, Interner, Sym, TokKind, Token};
-use super::{command_line_text, Defines, Headers};
+mod declared;
+
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
+use crate::view::decl::{self, RawDecl};
+use crate::view::load::{display_path, virtual_file};
+use crate::view::parse;
+use crate::view::pp::ir::{FileId, FileIr, Item, Resolver};
+use crate::view::pp::lex::{self, Interner, Sym, TokKind, Token};
+use crate::view::{command_line_text, Defines, Headers};
+use declared::{declared_functions, declared_types, inactive_ranges, struct_members};
 
 /// A token of a unit's active code, as [`Unit`] hands it out.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -474,142 +477,6 @@ impl<'h> Sources<'h> {
     }
 }
 
-/// The members of every `struct { ... }` and `union { ... }` body in
-/// `code`, local ones in functions too (a declaration's last name outside
-/// brackets, or the name of a function pointer `(*name)(...)`).
-fn struct_members<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
-    let mut members = Vec::new();
-    // The brace depth of each open struct body.
-    let mut bodies: Vec<usize> = Vec::new();
-    let mut depth = 0usize;
-    let mut last = None;
-    let mut pointer_name = None;
-    let mut brackets = 0usize;
-    for (i, token) in code.iter().enumerate() {
-        match token.tok {
-            Tok::Punct("{") => {
-                depth += 1;
-                let opens_body = code[..i]
-                    .iter()
-                    .rev()
-                    .take(2)
-                    .any(|t| matches!(t.tok, Tok::Ident("struct" | "union")));
-                if opens_body {
-                    bodies.push(depth);
-                }
-                last = None;
-            }
-            Tok::Punct("}") => {
-                if bodies.last() == Some(&depth) {
-                    bodies.pop();
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Tok::Punct("(" | "[") => brackets += 1,
-            Tok::Punct(")" | "]") => brackets = brackets.saturating_sub(1),
-            Tok::Ident(name) if bodies.last() == Some(&depth) => {
-                if brackets == 0 {
-                    last = Some(name);
-                } else if matches!(code[i - 1].tok, Tok::Punct("*")) && pointer_name.is_none() {
-                    pointer_name = Some(name);
-                }
-            }
-            Tok::Punct(";" | ",") if bodies.last() == Some(&depth) => {
-                members.extend(pointer_name.take().or(last.take()));
-            }
-            _ => {}
-        }
-    }
-    members
-}
-
-/// The names `typedef ... NAME;` and `struct NAME {` declare in `code`,
-/// read by tokens (for code that is not active, where both sides of an
-/// `#if` may be there at once).
-fn declared_types<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
-    let mut names = Vec::new();
-    let mut in_typedef = false;
-    let mut last = None;
-    for (i, token) in code.iter().enumerate() {
-        match token.tok {
-            Tok::Ident("typedef") => in_typedef = true,
-            Tok::Ident("struct" | "union" | "enum") => {
-                if let (Some(Tok::Ident(name)), Some(Tok::Punct("{"))) = (
-                    code.get(i + 1).map(|t| t.tok),
-                    code.get(i + 2).map(|t| t.tok),
-                ) {
-                    names.push(name);
-                }
-            }
-            Tok::Ident(name) => last = Some(name),
-            Tok::Punct(";") => {
-                if in_typedef {
-                    names.extend(last);
-                }
-                in_typedef = false;
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
-/// `TYPE name(` at file scope: the functions `code` declares or defines (a
-/// name after a type word or `*`, not after `;` or `}`, which would be a
-/// macro call such as `PyDoc_STRVAR(doc, "...");`).
-fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
-    let mut depth = 0usize;
-    let mut names = Vec::new();
-    for (i, token) in code.iter().enumerate() {
-        match token.tok {
-            Tok::Punct("{") => depth += 1,
-            Tok::Punct("}") => depth = depth.saturating_sub(1),
-            Tok::Ident(name) if depth == 0 => {
-                let called = matches!(code.get(i + 1).map(|t| t.tok), Some(Tok::Punct("(")));
-                let after_type = i > 0
-                    && matches!(code[i - 1].tok, Tok::Ident(_) | Tok::Punct("*"))
-                    && !matches!(code[i - 1].tok, Tok::Ident("return"));
-                if called && after_type {
-                    names.push(name);
-                }
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
-/// The byte ranges every pass skipped (each pass's ranges are disjoint),
-/// sorted and merged: what no walk through the file took.
-fn inactive_ranges(passes: &[Vec<(u32, u32)>]) -> Vec<(u32, u32)> {
-    let mut events: Vec<(u32, i64)> = passes
-        .iter()
-        .flatten()
-        .filter(|(a, b)| a < b)
-        .flat_map(|&(a, b)| [(a, 1), (b, -1)])
-        .collect();
-    // At one offset, ends before starts: touching ranges of one pass do
-    // not count twice.
-    events.sort_unstable();
-    let all = passes.len() as i64;
-    let mut ranges: Vec<(u32, u32)> = Vec::new();
-    let mut depth = 0;
-    let mut start = 0;
-    for (offset, change) in events {
-        let was = depth;
-        depth += change;
-        if depth == all && was != all {
-            start = offset;
-        } else if was == all && depth != all && start < offset {
-            match ranges.last_mut() {
-                Some(last) if last.1 == start => last.1 = offset,
-                _ => ranges.push((start, offset)),
-            }
-        }
-    }
-    ranges
-}
-
 /// `path` without its `.` components, as it is shown (`..` stays: after a
 /// symbolic link it is not the parent of what precedes it).
 fn clean(path: &Path) -> PathBuf {
@@ -658,108 +525,5 @@ impl Resolver for UnitResolver<'_, '_> {
     }
 }
 
-/// Whether a `Placed` list mentions `name` (for tests).
 #[cfg(test)]
-fn idents<'s>(tokens: &[Placed<'s>]) -> Vec<&'s str> {
-    tokens
-        .iter()
-        .filter_map(|t| match t.tok {
-            Tok::Ident(name) => Some(name),
-            _ => None,
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tree() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let include = dir.path().join("Include");
-        std::fs::create_dir(&include).unwrap();
-        std::fs::write(
-            include.join("patchlevel.h"),
-            "#define PY_MINOR_VERSION 13\n",
-        )
-        .unwrap();
-        std::fs::write(
-            include.join("Python.h"),
-            "#ifndef Py_LIMITED_API\n#define FULL_ONLY 1\n#endif\n#define Py_TRUE 1\n",
-        )
-        .unwrap();
-        std::fs::write(include.join("extra.h"), "#define EXTRA 1\n").unwrap();
-        dir
-    }
-
-    #[test]
-    fn a_unit_keeps_the_active_code_of_its_files() {
-        let dir = tree();
-        let headers = Headers::load(dir.path(), &Defines::default()).unwrap();
-        let src = dir.path().join("src");
-        std::fs::create_dir(&src).unwrap();
-        std::fs::write(
-            src.join("local.h"),
-            "#ifndef LOCAL_H\n#define LOCAL_H\ntypedef struct { int own; } Own;\n#endif\n",
-        )
-        .unwrap();
-        std::fs::write(
-            src.join("mod.c"),
-            "#include <Python.h>\n#include \"local.h\"\n#include \"local.h\"\n\
-             #include \"extra.h\"\n#include <stdio.h>\n\
-             #ifdef FULL_ONLY\nint full;\n#else\nint limited;\n#endif\n\
-             #if EXTRA\n#define USE(o) o->tp_name\n#endif\n",
-        )
-        .unwrap();
-        let mut sources = Sources::new(&headers, &[]);
-        let main = sources.add(&src.join("mod.c")).unwrap();
-        assert_eq!(sources.add(&src.join("./mod.c")).unwrap(), main);
-
-        let limited = Defines::define("Py_LIMITED_API", "0x030A0000");
-        let unit = sources.walk(main, &limited).unwrap();
-        assert_eq!(unit.files.len(), 2, "{:?}", unit.files);
-        let main_file = &unit.files[0];
-        assert_eq!(idents(&main_file.code), ["int", "limited"]);
-        assert_eq!(main_file.defines[0].name, "USE");
-        assert_eq!(idents(&main_file.defines[0].body), ["o", "tp_name"]);
-        assert!(unit.files[1].types.contains(&"Own"));
-        assert_eq!(unit.files[1].members, ["own"]);
-        let value = unit.limited_api.unwrap();
-        assert_eq!(value.value, 0x030A0000);
-        assert!(!value.in_unit);
-
-        let unit = sources.walk(main, &Defines::default()).unwrap();
-        assert_eq!(idents(&unit.files[0].code), ["int", "full"]);
-        assert!(unit.limited_api.is_none());
-    }
-
-    #[test]
-    fn inactive_ranges_are_what_every_pass_skipped() {
-        // One pass: its ranges, merged where they touch.
-        assert_eq!(
-            inactive_ranges(&[vec![(0, 5), (5, 9), (20, 30)]]),
-            [(0, 9), (20, 30)]
-        );
-        // Two passes (a header included twice, its guard skipping all of it
-        // the second time): only what both skipped.
-        assert_eq!(
-            inactive_ranges(&[vec![(10, 20)], vec![(0, 100)]]),
-            [(10, 20)]
-        );
-        assert_eq!(inactive_ranges(&[vec![(10, 20)], vec![(30, 40)]]), []);
-        assert_eq!(inactive_ranges(&[vec![]]), []);
-    }
-
-    #[test]
-    fn errors_are_located() {
-        let dir = tree();
-        let headers = Headers::load(dir.path(), &Defines::default()).unwrap();
-        let path = dir.path().join("bad.c");
-        std::fs::write(&path, "#include \"Python.h\"\n#include \"missing.h\"\n").unwrap();
-        let mut sources = Sources::new(&headers, &[]);
-        let main = sources.add(&path).unwrap();
-        let error = sources.walk(main, &Defines::default()).unwrap_err();
-        assert!(error.to_string().contains("bad.c:2:1"), "{error}");
-        assert!(sources.add(&dir.path().join("nothing.c")).is_err());
-    }
-}
+mod tests;
