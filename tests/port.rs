@@ -245,3 +245,56 @@ fn an_include_directory_serves_as_well_as_a_tree() {
     assert_eq!(from_tree.1["findings"], from_include.1["findings"]);
     assert_eq!(from_include.1["headers"]["version"], "3.15");
 }
+
+#[test]
+fn audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi() {
+    let test = "audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi";
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("spam.c");
+    std::fs::write(
+        &source,
+        "void *PyUnicode_New(long, unsigned);\nvoid *PyType_GetName(void *);\n\
+         void *PyLong_FromLong(long);\n\
+         void *spam(void *t) { PyUnicode_New(1, 127); PyLong_FromLong(1); return PyType_GetName(t); }\n",
+    )
+    .unwrap();
+    let module = dir.path().join("spam.cpython-313-x86_64-linux-gnu.so");
+    let built = std::process::Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&module)
+        .arg(&source)
+        .status();
+    if !built.is_ok_and(|status| status.success()) {
+        common::skip::<()>(test, "no C compiler to build an extension with");
+        return;
+    }
+    let output = stable_abi(repo(), &["audit", "--readiness", module.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("1 Python symbol(s) outside the Stable ABI, 2 in it: PyUnicode_New"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Py_LIMITED_API 0x030b0000 (3.11), for PyType_GetName"),
+        "{text}"
+    );
+    assert!(
+        text.contains("macros, struct member access and static types"),
+        "{text}"
+    );
+    let json = stable_abi(
+        repo(),
+        &[
+            "audit",
+            "--readiness",
+            "--format",
+            "json",
+            module.to_str().unwrap(),
+        ],
+    );
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(document["readiness"][0]["outside"][0], "PyUnicode_New");
+    assert_eq!(document["readiness"][0]["minimum_version"], "3.11");
+    assert_eq!(document["findings"][0]["check"], "not-stable-abi");
+}
