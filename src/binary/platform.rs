@@ -306,6 +306,23 @@ impl FeatureOverrides {
     }
 }
 
+/// `detected`, or, when the file names no platform, the platform a wheel's
+/// platform tags name (`manylinux_2_28_x86_64`, `musllinux_1_2_aarch64`,
+/// `linux_x86_64`, `android_24_arm64_v8a`: Linux) with that evidence.
+pub fn from_wheel_tag(detected: Detected, tags: &[String]) -> Detected {
+    if detected.platform != UnnamedElf {
+        return detected;
+    }
+    let linux = ["manylinux", "musllinux", "linux_", "android_"];
+    match tags
+        .iter()
+        .find(|tag| linux.iter().any(|prefix| tag.starts_with(prefix)))
+    {
+        Some(tag) => Detected::new(Linux, format!("the wheel's platform tag {tag}")),
+        None => detected,
+    }
+}
+
 /// One feature macro as assumed for a binary, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Assumed {
