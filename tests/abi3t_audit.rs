@@ -443,7 +443,9 @@ fn a_linux_module_importing_a_windows_item_fails() {
 }
 
 #[test]
-fn abi3t_module_using_a_module_def_function_fails() {
+fn abi3t_module_using_a_module_def_function_is_warned() {
+    // With a PyModExport_ hook, 3.15+ never calls PyInit_: a module-definition
+    // function may serve older Pythons (PEP 803's shim), so it is a warning.
     let source = MODEXPORT.replace(
         "return PyLong_FromLong(42);",
         "return PyModule_Create2(NULL, 3);",
@@ -455,13 +457,17 @@ fn abi3t_module_using_a_module_def_function_fails() {
         name_tag: "cp315-abi3t",
         wheel_tag: "cp315-abi3t",
     };
-    let Some((code, json, text)) = wheel.audit("abi3t_module_using_a_module_def_function_fails")
+    let Some((code, json, text)) =
+        wheel.audit("abi3t_module_using_a_module_def_function_is_warned")
     else {
         return;
     };
-    assert_eq!(code, Some(1), "{text}");
-    assert_eq!(checks(&json), ["abi3t-unusable"], "{text}");
-    assert!(text.contains("imports PyModule_Create2, which takes or returns a PyModuleDef"));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(checks(&json), Vec::<String>::new(), "{text}");
+    assert!(
+        text.contains("warning: abi3t: imports PyModule_Create2, which needs a PyModuleDef, opaque under abi3t"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -331,7 +331,7 @@ impl FileName {
 /// The module-definition functions of PEP 803's "practically unusable in
 /// abi3t" list: a `PyInit_` hook that imports one defines its module with
 /// a static `PyModuleDef`.
-const MODULE_DEFINITION: [&str; 3] = [
+pub const MODULE_DEFINITION: [&str; 3] = [
     "PyModuleDef_Init",
     "PyModule_Create2",
     "PyModule_FromDefAndSpec2",
