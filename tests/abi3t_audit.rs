@@ -489,3 +489,81 @@ fn the_builtin_abi3t_unusable_list_is_the_derivation() {
     assert_eq!(derived["PyModule_Create2"], "PyModuleDef");
     assert!(!derived.contains_key("PyModule_FromSlotsAndSpec"));
 }
+
+#[test]
+fn a_target_beyond_the_table_gets_warnings_not_failures() {
+    // The built-in table knows 3.15: for a 3.16 target, a symbol it does not
+    // list may be one 3.16 added (unknown-to-table, a warning); for 3.15 it
+    // is outside the Stable ABI.
+    let test = "a_target_beyond_the_table_gets_warnings_not_failures";
+    let dir = tempfile::tempdir().unwrap();
+    let source = "typedef struct _object PyObject;\n\
+                  extern PyObject *PyFuture_New(void);\n\
+                  extern PyObject *Py_HashBuffer(const void *, long);\n\
+                  PyObject *PyInit_spam(void) { Py_HashBuffer(0, 0); return PyFuture_New(); }\n";
+    let Some(so) = build(test, dir.path(), "spam.abi3.so", source, "-DUNUSED") else {
+        return;
+    };
+    std::fs::write(dir.path().join("spam.abi3.so"), so).unwrap();
+    let run = |target: &str| {
+        let output = common::stable_abi(
+            dir.path(),
+            &[
+                "audit",
+                "spam.abi3.so",
+                "--target",
+                target,
+                "--format",
+                "json",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let found: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["severity"].as_str().unwrap(),
+                    f["check"].as_str().unwrap(),
+                    f["name"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (output.status.code(), found, json)
+    };
+    let (code, found, json) = run("3.16");
+    assert_eq!(code, Some(0), "{json}");
+    assert_eq!(found, ["warning unknown-to-table PyFuture_New"], "{json}");
+    let notes = json["inputs"][0]["notes"].to_string();
+    assert!(
+        notes.contains("newer than the Stable ABI this table knows (3.15)"),
+        "{notes}"
+    );
+    let text = common::stdout(&common::stable_abi(
+        dir.path(),
+        &["audit", "spam.abi3.so", "--target", "3.16"],
+    ));
+    assert!(
+        text.contains("warning: PyFuture_New is unknown to this table (3.15); pass --manifest"),
+        "{text}"
+    );
+    let (code, found, json) = run("3.15");
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(
+        found,
+        [
+            "error not-stable-abi PyFuture_New",
+            "error version-mismatch Py_HashBuffer"
+        ],
+        "{json}"
+    );
+    // version-mismatch's JSON says which version is needed.
+    let mismatch = &json["findings"].as_array().unwrap()[1];
+    assert_eq!(
+        mismatch["versions"],
+        serde_json::json!(["3.16"]),
+        "{mismatch}"
+    );
+}
