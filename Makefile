@@ -32,7 +32,7 @@ SAMPLE_FILES := \
 	--ctypes-test $(SAMPLE_OUT)/test_stable_abi_ctypes.py \
 	--testcapi-feature-macros $(SAMPLE_OUT)/_testcapi_feature_macros.inc
 
-.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
+.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench fetch-wheels
 
 build:
 	$(if $(TARGET_DIR),,$(error `$(CARGO) metadata` did not name cargo's target directory))
@@ -41,6 +41,13 @@ build:
 
 test:
 	$(CARGO) test --locked
+
+# The real-wheel corpus of tests/corpus/wheels.toml (pinned by sha256), with
+# pip, into $${STABLE_ABI_WHEELS:-~/.cache/stable-abi/wheels} (and abi3info into
+# $${STABLE_ABI_DATA:-~/.cache/stable-abi/data}); a rerun downloads nothing.
+PYTHON ?= python3
+fetch-wheels:
+	$(PYTHON) tests/corpus/fetch.py
 
 # The README's two commands on a fresh clone with CARGO_TARGET_DIR elsewhere,
 # and both install paths (minutes: CI runs it, `make test` leaves it out).
