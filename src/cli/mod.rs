@@ -74,6 +74,29 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
 }
 
+/// A usage error (exit status 2) printed as clap prints its own, with the
+/// usage of the subcommand that was run: the command line is what is wrong.
+pub fn usage_error(cli: &Cli, message: impl std::fmt::Display) -> clap::Error {
+    let kind = clap::error::ErrorKind::ValueValidation;
+    let mut command = Cli::command();
+    command.build();
+    let name = match &cli.command {
+        None => None,
+        Some(Command::Headers(_)) => Some("headers"),
+        Some(Command::View(_)) => Some("view"),
+        Some(Command::Library(_)) => Some("library"),
+        Some(Command::Audit(_)) => Some("audit"),
+        Some(Command::Explain(_)) => Some("explain"),
+        Some(Command::Compat(_)) => Some("compat"),
+        Some(Command::Add(_)) => Some("add"),
+        Some(Command::PreCommit(_)) => Some("pre-commit"),
+    };
+    match name.and_then(|name| command.find_subcommand_mut(name)) {
+        Some(subcommand) => subcommand.error(kind, message),
+        None => command.error(kind, message),
+    }
+}
+
 /// "Release in effect: …" for the manifest and `--release` among `args`.
 fn release_note(args: &[OsString]) -> String {
     let args: Vec<String> = args

@@ -60,7 +60,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     let parsed = Manifest::load_with(path, Rules::beyond_drop_in_for_tree(path, strict))?;
     for warning in &parsed.warnings {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     Ok(parsed.manifest)
 }
