@@ -35,10 +35,17 @@ pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 pub const DEFAULT_MANIFEST: &str = crate::manifest::MANIFEST_IN_TREE;
 
 const EXIT_CODES: &str = "\
-Exit status:
+Exit status (every command):
   0  everything checked is in order (or every file was generated)
   1  a check failed: a stale generated file, or a finding
-  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad header)";
+  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad
+     header), or a file or the output cannot be written (read-only, missing directory, special
+     file, full disk)
+  A closed standard output (`| head -1`) ends a run quietly with status 0.
+
+Writing: a file is written only when its content changes, atomically (a temporary file renamed
+over it), through a symbolic link (the link is kept); `-` or /dev/stdout is standard output;
+a device, a FIFO or a missing directory is an error. SIGINT/SIGTERM leave no temporary file.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -306,6 +313,7 @@ pub struct HeadersArgs {
     pub baseline: Option<PathBuf>,
 
     /// Write the current findings to FILE as the new baseline, and succeed
+    /// (atomically, only if it changes; `-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
