@@ -41,11 +41,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        errln!(
-            "{} {accepted} accepted break(s) to {}",
-            written.verb(),
-            path.display()
-        );
+        super::say_written(written, accepted, "accepted break(s)", path);
         return Ok(Outcome::Success);
     }
     let findings = match &args.accepted {

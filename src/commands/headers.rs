@@ -22,11 +22,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        errln!(
-            "{} {accepted} accepted finding(s) to {}",
-            written.verb(),
-            path.display()
-        );
+        super::say_written(written, accepted, "accepted finding(s)", path);
         return Ok(Outcome::Success);
     }
     let findings = apply_baseline(findings, args.baseline.as_deref())?;

@@ -65,6 +65,19 @@ fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     Ok(parsed.manifest)
 }
 
+/// Says on stderr what a `--write-…` flag did with `count` `what`s.
+fn say_written(written: crate::write::Written, count: usize, what: &str, path: &Path) {
+    match written {
+        crate::write::Written::Unchanged => {
+            errln!(
+                "{} already holds these {count} {what} (unchanged)",
+                path.display()
+            )
+        }
+        _ => errln!("wrote {count} {what} to {}", path.display()),
+    }
+}
+
 /// Standard output, buffered: a report of hundreds of lines is then a few
 /// writes, not one per line. Flush it before writing to stderr, and to
 /// see its errors.

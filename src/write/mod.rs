@@ -50,17 +50,6 @@ pub enum Written {
     Stdout,
 }
 
-impl Written {
-    /// What was done, for a message: `wrote`, or `kept (unchanged)` for a file that
-    /// already had the content.
-    pub fn verb(self) -> &'static str {
-        match self {
-            Written::Unchanged => "kept (unchanged)",
-            Written::Replaced | Written::Stdout => "wrote",
-        }
-    }
-}
-
 /// Writes `content` to the file at `path` by the rules above.
 ///
 /// Errors (each naming `path`, nothing written): a target that is not a
