@@ -1,6 +1,7 @@
 //! `stable-abi add` at its edges: values that cannot be written, names
 //! refused at the command line, CRLF and BOM manifests, two `add`s at once.
 
+mod common;
 mod writer_common;
 
 use std::process::{Command, Stdio};

@@ -4,6 +4,7 @@
 //! Real signals to a real child process, sent once the child is seen
 //! writing.
 
+mod common;
 mod writer_common;
 
 use std::os::unix::process::ExitStatusExt;

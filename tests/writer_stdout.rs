@@ -4,6 +4,7 @@
 //! write the output is an error on stderr with exit status 2. Never a
 //! panic.
 
+mod common;
 mod writer_common;
 
 use std::os::fd::{FromRawFd, OwnedFd};

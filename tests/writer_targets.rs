@@ -4,6 +4,7 @@
 //! longer than PATH_MAX. Each case asserts the exit status, the message
 //! with its place, and that the files are byte-identical with their mtimes.
 
+mod common;
 mod writer_common;
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};

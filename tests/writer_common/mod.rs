@@ -1,33 +1,22 @@
 //! Shared by the tests of what the tool writes (`writer_*.rs`): a scratch
 //! copy of this repository's sample tree with its four generated files in
 //! CPython's places, and a record of files to show that nothing changed.
+//! A test using it also declares `mod common;`, whose helpers it shares.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
 /// The generated files at their default paths, as `--generate-all` writes
 /// them.
-pub const GENERATED: [&str; 4] = [
-    "PC/python3dll.c",
-    "Doc/data/stable_abi.dat",
-    "Lib/test/test_stable_abi_ctypes.py",
-    "Modules/_testcapi_feature_macros.inc",
-];
+pub use crate::common::GENERATED_FILES as GENERATED;
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_stable-abi")
 }
 
 /// Runs the binary in `dir`.
-pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the stable-abi binary runs")
-}
+pub use crate::common::stable_abi as run;
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -46,7 +35,7 @@ pub fn sample_tree() -> (tempfile::TempDir, PathBuf) {
         tree.join("Misc/stable_abi.toml"),
     )
     .unwrap();
-    copy_dir(&repo.join("Include"), &tree.join("Include"));
+    crate::common::copy_tree(&repo.join("Include"), &tree.join("Include"));
     for file in GENERATED {
         std::fs::create_dir_all(tree.join(file).parent().unwrap()).unwrap();
     }
@@ -56,19 +45,6 @@ pub fn sample_tree() -> (tempfile::TempDir, PathBuf) {
         age(&tree.join(file));
     }
     (dir, tree)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Sets the file's mtime an hour back.
