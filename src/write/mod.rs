@@ -11,7 +11,7 @@
 //!   is synced, takes the target's permission bits (and, for root, its
 //!   owner), and is renamed over the target. A reader sees the old file or
 //!   the new one, never a part; an interrupted run (SIGINT, SIGTERM,
-//!   SIGHUP, `ulimit -f`) leaves no temporary file ([`cleanup`]).
+//!   SIGHUP, `ulimit -f`) leaves no temporary file (see `cleanup.rs`).
 //! - **A symbolic link is written through**: its final target is replaced
 //!   (in the target's directory) and the link is kept, as `open(path, 'w')`
 //!   in CPython's script does.
