@@ -293,18 +293,21 @@ pub fn render(manifest: &Manifest, additions: Option<&Additions>) -> String {
 
 /// Writes the table for `manifest` (with `additions` merged in) to `path`
 /// and, when the manifest's tree has 3.15+ headers, the abi3t-unusable list
-/// beside it (`abi3t_unusable.txt`, written atomically and only when it
-/// changes).
+/// beside it (`abi3t_unusable.txt`); each through [`crate::write::file`]
+/// (atomically, only when it changes).
+///
+/// Errors: a manifest with no items ([`crate::generate::require_items`]),
+/// a write that fails ([`crate::write::file`]).
 pub fn write(manifest: &Manifest, additions: Option<&Additions>, path: &Path) -> crate::Result<()> {
-    std::fs::write(path, render(manifest, additions))
-        .map_err(|err| crate::Error::io(path, "cannot write the table", err))?;
+    crate::generate::require_items(manifest)?;
+    crate::write::file(path, render(manifest, additions).as_bytes())?;
     if let Some(list) = unusable::derive(manifest, &manifest.root()) {
         let newest = manifest
             .newest_version()
             .map_or_else(|| "-".to_string(), |v| v.to_string());
         let source = format!("a manifest of newest version {newest} and its tree's headers");
         let beside = path.with_file_name("abi3t_unusable.txt");
-        crate::generate::update_file(&beside, &unusable::render(&list, &source), true)?;
+        crate::write::file(&beside, unusable::render(&list, &source).as_bytes())?;
     }
     Ok(())
 }

@@ -36,10 +36,17 @@ pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 pub const DEFAULT_MANIFEST: &str = crate::manifest::MANIFEST_IN_TREE;
 
 const EXIT_CODES: &str = "\
-Exit status:
+Exit status (every command):
   0  everything checked is in order (or every file was generated)
   1  a check failed: a stale generated file, or a finding
-  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad header)";
+  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad
+     header), or a file or the output cannot be written (read-only, missing directory, special
+     file, full disk)
+  A closed standard output (`| head -1`) ends a run quietly with status 0.
+
+Writing: a file is written only when its content changes, atomically (a temporary file renamed
+over it), through a symbolic link (the link is kept); `-` or /dev/stdout is standard output;
+a device, a FIFO or a missing directory is an error. SIGINT/SIGTERM leave no temporary file.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -73,6 +80,29 @@ pub fn parse() -> Cli {
     }
     let matches = command.get_matches_from(args);
     Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// A usage error (exit status 2) printed as clap prints its own, with the
+/// usage of the subcommand that was run: the command line is what is wrong.
+pub fn usage_error(cli: &Cli, message: impl std::fmt::Display) -> clap::Error {
+    let kind = clap::error::ErrorKind::ValueValidation;
+    let mut command = Cli::command();
+    command.build();
+    let name = match &cli.command {
+        None => None,
+        Some(Command::Headers(_)) => Some("headers"),
+        Some(Command::View(_)) => Some("view"),
+        Some(Command::Library(_)) => Some("library"),
+        Some(Command::Audit(_)) => Some("audit"),
+        Some(Command::Explain(_)) => Some("explain"),
+        Some(Command::Compat(_)) => Some("compat"),
+        Some(Command::Add(_)) => Some("add"),
+        Some(Command::PreCommit(_)) => Some("pre-commit"),
+    };
+    match name.and_then(|name| command.find_subcommand_mut(name)) {
+        Some(subcommand) => subcommand.error(kind, message),
+        None => command.error(kind, message),
+    }
 }
 
 /// "Release in effect: …" for the manifest and `--release` among `args`.
@@ -284,6 +314,7 @@ pub struct HeadersArgs {
     pub baseline: Option<PathBuf>,
 
     /// Write the current findings to FILE as the new baseline, and succeed
+    /// (atomically, only if it changes; `-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 

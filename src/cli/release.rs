@@ -66,6 +66,7 @@ pub struct CompatArgs {
     pub accepted: Option<PathBuf>,
 
     /// Write the current breaks to FILE as accepted, and succeed
+    /// (atomically, only if it changes; `-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
 
@@ -84,7 +85,9 @@ pub const ADD_KINDS: [&str; 6] = ["function", "data", "macro", "const", "typedef
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
+    after_help = "The manifest is locked while it is read and replaced (two adds at once both \
+                  land), and appended in its own line endings (CRLF, a BOM kept).\n\n\
+                  Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
                   a private name without --abi-only, ...) or an unreadable manifest."
 )]
 pub struct AddArgs {

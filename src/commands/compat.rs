@@ -10,8 +10,8 @@ use crate::compat::headers::{compare_headers, HeaderTree};
 use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::Result;
-use crate::generate::update_file;
 use crate::view::{Defines, Headers};
+use crate::write;
 use crate::Outcome;
 
 /// The comment at the top of an accepted-breaks file.
@@ -28,23 +28,20 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     let old = Side::resolve(&args.baseline, repo, args.strict)?;
     let new = Side::resolve(&args.new, repo, args.strict)?;
     for warning in old.warnings.iter().chain(&new.warnings) {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     let mut findings = compare_manifests(&old, &new);
     if !args.manifest_only {
         findings.extend(header_findings(&old, &new)?);
     }
     if let Some(path) = &args.write_accepted {
-        update_file(
-            path,
-            &Baseline::render_with(ACCEPTED_HEADER, &findings),
-            true,
-        )?;
+        let text = Baseline::render_with(ACCEPTED_HEADER, &findings);
+        let written = write::file(path, text.as_bytes())?;
         let accepted = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        eprintln!("wrote {accepted} accepted break(s) to {}", path.display());
+        super::say_written(written, accepted, "accepted break(s)", path);
         return Ok(Outcome::Success);
     }
     let findings = match &args.accepted {
@@ -62,7 +59,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
 /// says so).
 fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Finding>> {
     let (Some(old_root), Some(new_root)) = (old.header_root()?, new.header_root()?) else {
-        eprintln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
+        errln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
         return Ok(Vec::new());
     };
     let profile = Defines::default();

@@ -6,8 +6,9 @@ use std::io::Write;
 use crate::checks::{apply_baseline, run_checks, Baseline, Context};
 use crate::cli::HeadersArgs;
 use crate::diagnostic::{print_findings, Severity};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::view::Headers;
+use crate::write;
 use crate::Outcome;
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
@@ -16,13 +17,12 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let context = Context::build(&manifest, &headers)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {
-        std::fs::write(path, Baseline::render(&findings))
-            .map_err(|err| Error::io(path, "cannot write the baseline", err))?;
+        let written = write::file(path, Baseline::render(&findings).as_bytes())?;
         let accepted = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        eprintln!("wrote {accepted} accepted finding(s) to {}", path.display());
+        super::say_written(written, accepted, "accepted finding(s)", path);
         return Ok(Outcome::Success);
     }
     let findings = apply_baseline(findings, args.baseline.as_deref())?;

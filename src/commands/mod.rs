@@ -60,9 +60,22 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     let parsed = Manifest::load_with(path, Rules::beyond_drop_in_for_tree(path, strict))?;
     for warning in &parsed.warnings {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     Ok(parsed.manifest)
+}
+
+/// Says on stderr what a `--write-…` flag did with `count` `what`s.
+fn say_written(written: crate::write::Written, count: usize, what: &str, path: &Path) {
+    match written {
+        crate::write::Written::Unchanged => {
+            errln!(
+                "{} already holds these {count} {what} (unchanged)",
+                path.display()
+            )
+        }
+        _ => errln!("wrote {count} {what} to {}", path.display()),
+    }
 }
 
 /// Standard output, buffered: a report of hundreds of lines is then a few
