@@ -47,7 +47,7 @@ fn cases() -> Vec<Vec<String>> {
     for format in ["text", "json", "sarif"] {
         cases.push(vec!["headers", "--manifest", m, "--format", format]);
         cases.push(vec!["library", bin, "--manifest", m, "--format", format]);
-        cases.push(vec!["audit", bin, "--format", format]);
+        cases.push(vec!["audit", "m.abi3.so", "--format", format]);
         cases.push(vec![
             "compat",
             "--baseline",
@@ -64,10 +64,12 @@ fn cases() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The sample tree with a stale generated file and an older manifest
-/// (`old.toml`) that `compat` finds a break in.
+/// The sample tree with a stale generated file, an older manifest
+/// (`old.toml`) that `compat` finds a break in, and an extension module for
+/// `audit` (this binary, named `m.abi3.so`: an ELF importing no Python symbol).
 fn tree() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, tree) = sample_tree();
+    std::fs::copy(bin(), tree.join("m.abi3.so")).unwrap();
     std::fs::write(tree.join("Doc/data/stable_abi.dat"), "stale\n").unwrap();
     let manifest = std::fs::read_to_string(tree.join("Misc/stable_abi.toml")).unwrap();
     std::fs::write(
