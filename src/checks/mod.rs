@@ -48,6 +48,7 @@ mod baseline;
 mod guard_constant;
 mod ifdef;
 mod missing;
+mod platforms;
 mod structs;
 mod too_early;
 mod unlisted;
@@ -66,6 +67,7 @@ use crate::view::{
 };
 
 pub use baseline::{apply_baseline, Baseline, STALE_BASELINE, STALE_BASELINE_CODE};
+pub use platforms::{each_platform, merge as merge_platforms, run_on_platforms};
 pub use unlisted::at_version as unlisted_at;
 pub use versions::{format_versions, parse_versions};
 

@@ -22,6 +22,7 @@ use crate::abi::Abi;
 use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
+use crate::platform::Platform;
 use crate::release::Release;
 use crate::version::Version;
 
@@ -292,6 +293,10 @@ pub struct HeadersArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// The platform whose view of the headers is checked, or all of them
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value = "linux")]
+    pub platform: Platforms,
+
     #[command(flatten)]
     pub headers: HeaderOptions,
 }
@@ -324,6 +329,10 @@ pub struct ViewArgs {
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
     pub abi: Abi,
+
+    /// The platform whose view of the headers is listed
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value_t)]
+    pub platform: Platform,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -358,6 +367,70 @@ impl ValueEnum for Format {
                 PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs")
             }
         })
+    }
+}
+
+/// `--platform linux|windows|macos`, for the domain's [`Platform`].
+impl ValueEnum for Platform {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Platform::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Platform::Linux => PossibleValue::new("linux")
+                .help("gcc and configure's pyconfig.h (what stable_abi.py checks)"),
+            Platform::Windows => PossibleValue::new("windows").help("MSVC and PC/pyconfig.h (x64)"),
+            Platform::Macos => PossibleValue::new("macos")
+                .alias("apple")
+                .help("Apple clang and configure's pyconfig.h (arm64)"),
+        })
+    }
+}
+
+/// `--platform` of `headers` and `pre-commit`: one platform, or all of them
+/// with their findings merged.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Platforms {
+    One(Platform),
+    All,
+}
+
+impl Default for Platforms {
+    fn default() -> Self {
+        Platforms::One(Platform::default())
+    }
+}
+
+impl Platforms {
+    /// The platforms to check, in [`Platform::ALL`] order.
+    pub fn platforms(self) -> Vec<Platform> {
+        match self {
+            Platforms::One(platform) => vec![platform],
+            Platforms::All => Platform::ALL.to_vec(),
+        }
+    }
+}
+
+impl ValueEnum for Platforms {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [Platforms; 4] = [
+            Platforms::One(Platform::Linux),
+            Platforms::One(Platform::Windows),
+            Platforms::One(Platform::Macos),
+            Platforms::All,
+        ];
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            Platforms::One(platform) => platform.to_possible_value(),
+            Platforms::All => Some(
+                PossibleValue::new("all")
+                    .help("every platform, the findings merged (each names the platforms it is on, when not all)"),
+            ),
+        }
     }
 }
 
