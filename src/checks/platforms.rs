@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Severity};
 use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::platform::Platform;
@@ -24,7 +24,9 @@ pub fn run_on_platforms<'m>(
     headers: &Headers,
     platforms: &[Platform],
 ) -> Result<(Vec<Finding>, Vec<Context<'m>>)> {
-    each_platform(manifest, headers, platforms, run_checks)
+    each_platform(manifest, headers, platforms, |_, context| {
+        run_checks(context)
+    })
 }
 
 /// `findings` of each platform's [`Context`], merged ([`merge`]), and the
@@ -35,22 +37,23 @@ pub fn each_platform<'m>(
     manifest: &'m Manifest,
     headers: &Headers,
     platforms: &[Platform],
-    findings: impl Fn(&Context) -> Vec<Finding>,
+    findings: impl Fn(Platform, &Context) -> Vec<Finding>,
 ) -> Result<(Vec<Finding>, Vec<Context<'m>>)> {
     let mut found = Vec::new();
     let mut contexts = Vec::new();
     for &platform in platforms {
         let context = Context::build(manifest, &headers.with_platform(platform))?;
-        found.push((platform, findings(&context)));
+        found.push((platform, findings(platform, &context)));
         contexts.push(context);
     }
     Ok((merge(found), contexts))
 }
 
 /// One finding for each group of equal findings (equal but for the
-/// platform), in the order of the checks ([`CHECKS`]), then by name, ABI
-/// and platforms. A finding that only some of the platforms show says
-/// which, in [`Finding::platforms`] and in a note.
+/// platform and the severity, which is the gravest of the group's), in the
+/// order of the checks ([`CHECKS`]), then by name, ABI and platforms. A
+/// finding that only some of the platforms show says which, in
+/// [`Finding::platforms`] and in a note.
 pub fn merge(found: Vec<(Platform, Vec<Finding>)>) -> Vec<Finding> {
     let run: Vec<Platform> = found.iter().map(|(platform, _)| *platform).collect();
     if run.len() == 1 {
@@ -65,7 +68,11 @@ pub fn merge(found: Vec<(Platform, Vec<Finding>)>) -> Vec<Finding> {
         for finding in findings {
             let key = identity(&finding);
             match index.get(&key) {
-                Some(&at) => merged[at].platforms.push(platform),
+                Some(&at) => {
+                    let group = &mut merged[at];
+                    group.platforms.push(platform);
+                    group.severity = group.severity.min(finding.severity);
+                }
                 None => {
                     index.insert(key, merged.len());
                     let mut finding = finding;
@@ -108,8 +115,10 @@ pub fn merge(found: Vec<(Platform, Vec<Finding>)>) -> Vec<Finding> {
 }
 
 /// What makes two findings the same finding on two platforms: all but the
-/// platform (the text shows the place, message and notes).
+/// platform and the severity (the text shows the place, message and notes).
 fn identity(finding: &Finding) -> String {
+    let mut finding = finding.clone();
+    finding.severity = Severity::Error;
     format!(
         "{finding}\u{0}{}\u{0}{:?}\u{0}{:?}",
         finding.name, finding.versions, finding.abi
@@ -170,6 +179,15 @@ mod tests {
             merged[1].notes[0].message,
             "only on linux and macos (not on windows)"
         );
+    }
+
+    #[test]
+    fn the_gravest_severity_of_a_group_wins() {
+        let merged = merge(vec![
+            (Platform::Linux, vec![too_early("PyA", 4)]),
+            (Platform::Windows, vec![too_early("PyA", 4).as_warning()]),
+        ]);
+        assert_eq!(merged, [too_early("PyA", 4)]);
     }
 
     #[test]
