@@ -141,3 +141,35 @@ fn linux_is_the_default_and_the_same_as_before() {
         assert!(!common::stdout(&default).contains("only on"), "{format}");
     }
 }
+
+/// The header side and the binary side agree on which feature macros each
+/// platform defines: what each platform's view of the headers defines is
+/// what `library` and `audit` assume for its binaries
+/// (`binary::platform::PLATFORM_TABLE`), macro by macro.
+#[test]
+fn each_platforms_view_defines_the_feature_macros_its_binaries_assume() {
+    use stable_abi::binary::platform::{Platform as Binary, PLATFORM_TABLE};
+    use stable_abi::platform::Platform;
+    use stable_abi::view::{Defines, Headers};
+    for tree in common::generation_trees("feature_macros_agree") {
+        let headers = Headers::load(&tree, &Defines::default()).unwrap();
+        for (platform, binary) in [
+            (Platform::Linux, Binary::Linux),
+            (Platform::Windows, Binary::Windows),
+            (Platform::Macos, Binary::Apple),
+        ] {
+            let headers = headers.with_platform(platform);
+            let version = headers.python_version();
+            let view = headers.view(Some(version), &Defines::default()).unwrap();
+            for rule in PLATFORM_TABLE {
+                assert_eq!(
+                    view.macros.contains_key(rule.name),
+                    rule.platforms.contains(&binary),
+                    "{platform} {}: {}",
+                    rule.name,
+                    rule.source
+                );
+            }
+        }
+    }
+}

@@ -28,6 +28,8 @@
 //!       "message": "PyEval_GetFrameBuiltins is declared for …",
 //!       "notes": [{"location": {"path": "…", "line": 1, "column": 1} | null,
 //!                  "message": "…"}],
+//!       "platforms": ["windows"],        // only with --platform all, when not
+//!                                        // every platform shows the finding
 //!       "path": "Include/ceval.h",       // null when the finding has no place
 //!       "line": 25,
 //!       "column": 24
@@ -38,7 +40,9 @@
 //! ```
 //!
 //! Findings come sorted by check (in [`CHECKS`] order), then by name; there
-//! is one finding per check and name, its versions grouped. Accepted
+//! is one finding per check and name, its versions grouped (with several
+//! platforms, one per group of platforms that show it alike:
+//! [`merge_platforms`]). Accepted
 //! findings (the `--baseline`) are left out; stale baseline entries follow
 //! as `stale-baseline` warnings located in the baseline file. Paths are as
 //! the manifest path given makes them (relative when it is relative).

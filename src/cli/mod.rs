@@ -254,9 +254,11 @@ fn headers_help() -> String {
          A version 3.N is every Py_LIMITED_API value 0x03NN0000…0x03NNFFFF (3.2: also 3):\n\
          too-early counts a declaration visible for any of them, missing one hidden for any.\n\n\
          From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.\n\
-         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.\n\
-         `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
-         --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
+         --platform all checks the Linux, Windows and macOS views of the headers (parsed\n\
+         once); a finding only some of them show names them.\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`\n\
+         (e.g. `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it\n\
+         with --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
          Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
         codes::help_table("headers")
     )
