@@ -187,11 +187,7 @@ fn a_tree_without_pc_reads_the_built_in_windows_configuration() {
         return;
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let copy = scratch.path().join("cpython");
-    for part in ["Include", "Misc"] {
-        common::copy_tree(&tree.join(part), &copy.join(part));
-    }
+    let (_scratch, copy) = common::scratch_copy(&tree, &["Include", "Misc"]);
     assert!(!copy.join("PC").exists());
     let problems = differences(&windows_headers(&copy, mingw()), &manifest);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

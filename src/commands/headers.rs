@@ -16,7 +16,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let config = super::config(platforms[0], &args.headers)?;
     // Parsed once; each platform's views are evaluated from the one parse.
     let headers = Headers::load(&manifest.root(), &config)?;
-    let (findings, contexts) = run_on_platforms(&manifest, &headers, &platforms)?;
+    let findings = run_on_platforms(&manifest, &headers, &platforms)?;
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::render(&findings))
             .map_err(|err| Error::io(path, "cannot write the baseline", err))?;
@@ -32,7 +32,7 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;
     let outcome = Outcome::of(&findings);
-    super::free_at_exit((contexts, headers, findings));
+    super::free_at_exit((headers, findings));
     super::free_at_exit(manifest);
     Ok(outcome)
 }

@@ -73,7 +73,7 @@ fn check_headers(manifest: &Manifest, platforms: &[Platform], out: &mut dyn Writ
     let headers = Headers::load(&manifest.root(), &Defines::default())?;
     let baseline = manifest.path.with_file_name(BASELINE);
     let findings = if baseline.is_file() {
-        let (findings, _) = each_platform(manifest, &headers, platforms, |_, context| {
+        let findings = each_platform(manifest, &headers, platforms, |_, context| {
             run_checks(context)
         })?;
         apply_baseline(findings, Some(&baseline), platforms)?
@@ -81,15 +81,14 @@ fn check_headers(manifest: &Manifest, platforms: &[Platform], out: &mut dyn Writ
         // stable_abi.py's verdicts are of the Linux view: the other
         // platforms' findings warn, unless Linux is not checked.
         let linux = platforms.contains(&Platform::Linux);
-        let (findings, _) = each_platform(manifest, &headers, platforms, |platform, context| {
+        each_platform(manifest, &headers, platforms, |platform, context| {
             let findings = header_findings(context);
             if !linux || platform == Platform::Linux {
                 findings
             } else {
                 findings.into_iter().map(Finding::as_warning).collect()
             }
-        })?;
-        findings
+        })?
     };
     print_findings(out, "headers", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
