@@ -64,7 +64,7 @@ regen-limited-abi: build
 
 check-limited-abi: build
 	"$(BIN)" Misc/stable_abi.toml $(SAMPLE_FILES) --unixy-check --baseline $(HEADERS_BASELINE)
-	"$(BIN)" headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
+	"$(BIN)" headers --manifest Misc/stable_abi.toml --platform all --baseline $(HEADERS_BASELINE)
 else
 regen-limited-abi: build
 	cd $(CPYTHON) && "$(BIN)" --generate-all Misc/stable_abi.toml
@@ -75,8 +75,8 @@ regen-limited-abi: build
 check-limited-abi: build
 	cd $(CPYTHON) && "$(BIN)" --all Misc/stable_abi.toml
 	@if [ -f $(HEADERS_BASELINE) ]; then \
-		echo "cd $(CPYTHON) && $(BIN) headers --baseline $(abspath $(HEADERS_BASELINE))"; \
-		cd $(CPYTHON) && "$(BIN)" headers --baseline $(abspath $(HEADERS_BASELINE)); \
+		echo "cd $(CPYTHON) && $(BIN) headers --platform all --baseline $(abspath $(HEADERS_BASELINE))"; \
+		cd $(CPYTHON) && "$(BIN)" headers --platform all --baseline $(abspath $(HEADERS_BASELINE)); \
 	else \
 		echo "note: no $(HEADERS_BASELINE): header findings are warnings;" \
 		     "run 'make baseline-limited-abi CPYTHON=$(CPYTHON)' to accept today's and fail on new ones"; \
@@ -84,7 +84,7 @@ check-limited-abi: build
 endif
 
 baseline-limited-abi: build
-	cd $(TREE) && "$(BIN)" headers --write-baseline $(abspath $(HEADERS_BASELINE))
+	cd $(TREE) && "$(BIN)" headers --platform all --write-baseline $(abspath $(HEADERS_BASELINE))
 
 # The binary built above, copied to $(DESTDIR)$(PREFIX)/bin as `make install`
 # does elsewhere: no second build, and no cargo bookkeeping files in PREFIX.

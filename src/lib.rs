@@ -6,7 +6,8 @@
 //! given `Py_LIMITED_API`, which the header [`checks`] compare with the
 //! manifest; [`binary`] reads libraries and extension modules; findings are
 //! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
-//! distinguishes the two Stable ABIs, abi3 and abi3t; every file the tool
+//! distinguishes the two Stable ABIs, abi3 and abi3t, and [`platform`] the
+//! platforms whose view of the headers is checked; every file the tool
 //! writes goes through [`write`].
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
@@ -50,6 +51,7 @@ pub mod generate;
 pub mod manifest;
 pub mod output;
 pub mod parallel;
+pub mod platform;
 pub mod pyfmt;
 pub mod release;
 pub mod version;

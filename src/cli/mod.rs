@@ -22,6 +22,7 @@ use crate::abi::Abi;
 use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
+use crate::platform::Platform;
 use crate::release::Release;
 use crate::version::Version;
 
@@ -283,9 +284,11 @@ fn headers_help() -> String {
          A version 3.N is every Py_LIMITED_API value 0x03NN0000…0x03NNFFFF (3.2: also 3):\n\
          too-early counts a declaration visible for any of them, missing one hidden for any.\n\n\
          From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.\n\
-         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.\n\
-         `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
-         --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
+         --platform all checks the Linux, Windows and macOS views of the headers (parsed\n\
+         once); a finding only some of them show names them.\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`\n\
+         (e.g. `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it\n\
+         with --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
          Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
         codes::help_table("headers")
     )
@@ -323,6 +326,10 @@ pub struct HeadersArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// The platform whose view of the headers is checked, or all of them
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value = "linux")]
+    pub platform: Platforms,
+
     #[command(flatten)]
     pub headers: HeaderOptions,
 }
@@ -355,6 +362,10 @@ pub struct ViewArgs {
     /// The Stable ABI: abi3, or abi3t (free-threaded, PEP 803; 3.15 and later)
     #[arg(long, value_enum, default_value_t)]
     pub abi: Abi,
+
+    /// The platform whose view of the headers is listed
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value_t)]
+    pub platform: Platform,
 
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -389,6 +400,70 @@ impl ValueEnum for Format {
                 PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs")
             }
         })
+    }
+}
+
+/// `--platform linux|windows|macos`, for the domain's [`Platform`].
+impl ValueEnum for Platform {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Platform::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Platform::Linux => PossibleValue::new("linux")
+                .help("gcc and configure's pyconfig.h (what stable_abi.py checks)"),
+            Platform::Windows => PossibleValue::new("windows").help("MSVC and PC/pyconfig.h (x64)"),
+            Platform::Macos => PossibleValue::new("macos")
+                .alias("apple")
+                .help("Apple clang and configure's pyconfig.h (arm64)"),
+        })
+    }
+}
+
+/// `--platform` of `headers` and `pre-commit`: one platform, or all of them
+/// with their findings merged.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Platforms {
+    One(Platform),
+    All,
+}
+
+impl Default for Platforms {
+    fn default() -> Self {
+        Platforms::One(Platform::default())
+    }
+}
+
+impl Platforms {
+    /// The platforms to check, in [`Platform::ALL`] order.
+    pub fn platforms(self) -> Vec<Platform> {
+        match self {
+            Platforms::One(platform) => vec![platform],
+            Platforms::All => Platform::ALL.to_vec(),
+        }
+    }
+}
+
+impl ValueEnum for Platforms {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [Platforms; 4] = [
+            Platforms::One(Platform::Linux),
+            Platforms::One(Platform::Windows),
+            Platforms::One(Platform::Macos),
+            Platforms::All,
+        ];
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            Platforms::One(platform) => platform.to_possible_value(),
+            Platforms::All => Some(
+                PossibleValue::new("all")
+                    .help("every platform, the findings merged (each names the platforms it is on, when not all)"),
+            ),
+        }
     }
 }
 

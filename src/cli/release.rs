@@ -78,6 +78,10 @@ pub struct CompatArgs {
     /// Compare the manifests only, not the headers
     #[arg(long)]
     pub manifest_only: bool,
+
+    /// The platform whose view of both sides' headers is compared
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value_t)]
+    pub platform: crate::platform::Platform,
 }
 
 /// The kinds `add` appends (a feature macro needs `doc` and `windows`).
@@ -138,4 +142,8 @@ pub struct PreCommitArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
+
+    /// The platform whose view of the headers is checked, or all of them
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value = "linux")]
+    pub platform: super::Platforms,
 }

@@ -10,7 +10,8 @@ use crate::compat::headers::{compare_headers, HeaderTree};
 use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::Result;
-use crate::view::{Defines, Headers};
+use crate::platform::Platform;
+use crate::view::{Config, Defines, Headers};
 use crate::write;
 use crate::Outcome;
 
@@ -32,7 +33,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     }
     let mut findings = compare_manifests(&old, &new);
     if !args.manifest_only {
-        findings.extend(header_findings(&old, &new)?);
+        findings.extend(header_findings(&old, &new, args.platform)?);
     }
     if let Some(path) = &args.write_accepted {
         let text = Baseline::render_with(ACCEPTED_HEADER, &findings);
@@ -45,7 +46,7 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let findings = match &args.accepted {
-        Some(path) => Baseline::load(path)?.apply(findings),
+        Some(path) => Baseline::load(path)?.apply(findings, &[args.platform]),
         None => findings,
     };
     let mut stdout = super::stdout();
@@ -57,14 +58,21 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
 /// The header-level findings, when both sides have headers (a bare
 /// manifest has none: then only the manifests are compared, and a note
 /// says so).
-fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Finding>> {
+fn header_findings(
+    old: &Side,
+    new: &Side,
+    platform: Platform,
+) -> Result<Vec<crate::diagnostic::Finding>> {
     let (Some(old_root), Some(new_root)) = (old.header_root()?, new.header_root()?) else {
         errln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
         return Ok(Vec::new());
     };
-    let profile = Defines::default();
-    let old_headers = Headers::load(&old_root.root, &profile)?;
-    let new_headers = Headers::load(&new_root.root, &profile)?;
+    let config = Config {
+        platform,
+        defines: Defines::default(),
+    };
+    let old_headers = Headers::load(&old_root.root, &config)?;
+    let new_headers = Headers::load(&new_root.root, &config)?;
     compare_headers(
         &Pair { old, new },
         &HeaderTree {

@@ -33,7 +33,8 @@ use std::path::Path;
 use crate::cli::{Cli, Command, HeaderOptions};
 use crate::error::Result;
 use crate::manifest::{Manifest, Rules};
-use crate::view::Defines;
+use crate::platform::Platform;
+use crate::view::{Config, Defines};
 use crate::Outcome;
 
 /// Runs the command the command line names.
@@ -101,4 +102,12 @@ fn free_at_exit<T>(value: T) {
 /// The header view's flags as the view's [`Defines`].
 fn defines(options: &HeaderOptions) -> Result<Defines> {
     Defines::parse(&options.define, &options.undefine)
+}
+
+/// `--platform` and the header view's flags as the view's [`Config`].
+fn config(platform: Platform, options: &HeaderOptions) -> Result<Config> {
+    Ok(Config {
+        platform,
+        defines: defines(options)?,
+    })
 }

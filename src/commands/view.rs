@@ -36,7 +36,10 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     }
     let exact = limited_api_value(args)?;
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    let headers = Headers::load(
+        &manifest.root(),
+        &super::config(args.platform, &args.headers)?,
+    )?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(
             "{} begins with {} (PEP 803): there is no {} {}",
