@@ -23,7 +23,7 @@ use stable_abi::abi::Abi;
 use stable_abi::manifest::Manifest;
 use stable_abi::port::{Options, Port};
 use stable_abi::version::Version;
-use stable_abi::view::{Config, Defines, Headers};
+use stable_abi::view::{Config, Headers};
 
 /// The sources of `tests/sdists.txt` in the cache, or `None` (said why).
 fn sdist_sources() -> Option<Vec<PathBuf>> {
@@ -126,10 +126,10 @@ fn main() {
     let (Some(tree), Some(sdists)) = (common::cpython_tree(), sdist_sources()) else {
         return;
     };
-    let config = Config::tree(&tree, &Defines::default()).for_extensions();
+    let config = Config::default().for_extensions();
     let (load, headers) = {
         let start = Instant::now();
-        let headers = Headers::load_with(&config).expect("the headers load");
+        let headers = Headers::load(&tree, &config).expect("the headers load");
         (start.elapsed(), headers)
     };
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).expect("the manifest");

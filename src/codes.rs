@@ -39,6 +39,7 @@ fn collect() -> Vec<&'static Code> {
         &checks::STALE_BASELINE_CODE,
         &library::MISSING_EXPORT,
         &problems::NOT_STABLE_ABI,
+        &problems::UNKNOWN_TO_TABLE,
         &problems::VERSION_MISMATCH,
         &problems::VERSION_SPECIFIC_LIBPYTHON,
         &claims::TAG_MISMATCH,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::abi::Abi;
 use crate::code::Code;
 use crate::output;
+use crate::platform::Platform;
 use crate::version::Version;
 
 /// A place in a file; line and column count from 1. Ordered by path, then
@@ -239,6 +240,11 @@ pub struct Finding {
     /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abi: Option<Abi>,
+    /// The platforms whose view of the headers shows it, when the run read
+    /// several and not all of them do (`headers --platform all`); empty
+    /// otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<Platform>,
 }
 
 impl Finding {
@@ -253,6 +259,7 @@ impl Finding {
             message: message.into(),
             notes: Vec::new(),
             abi: None,
+            platforms: Vec::new(),
         }
     }
 
@@ -273,6 +280,12 @@ impl Finding {
     /// The finding is about `abi`.
     pub fn abi(mut self, abi: Abi) -> Self {
         self.abi = Some(abi);
+        self
+    }
+
+    /// Only `platforms`' views of the headers show the finding.
+    pub fn platforms(mut self, platforms: &[Platform]) -> Self {
+        self.platforms = platforms.to_vec();
         self
     }
 

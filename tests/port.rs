@@ -11,7 +11,7 @@ use stable_abi::abi::Abi;
 use stable_abi::manifest::Manifest;
 use stable_abi::port::api::{Api, Status};
 use stable_abi::port::replacements::Replacements;
-use stable_abi::view::{Config, Defines, Headers};
+use stable_abi::view::{Config, Headers};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -117,8 +117,8 @@ fn under_abi3t_every_static_module_definition_is_reported() {
 
 /// The full API of `tree` (every public header) as port reads it.
 fn api_of(tree: &Path) -> Api {
-    let config = Config::tree(tree, &Defines::default()).for_extensions();
-    let headers = Headers::load_with(&config).unwrap();
+    let config = Config::default().for_extensions();
+    let headers = Headers::load(tree, &config).unwrap();
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
     Api::build(&headers, &manifest).unwrap()
 }

@@ -57,8 +57,8 @@ struct FullApi {
 }
 
 fn full_api(root: &Path) -> FullApi {
-    let config = Config::tree(root, &Defines::default()).for_extensions();
-    let headers = Headers::load_with(&config).unwrap();
+    let config = Config::default().for_extensions();
+    let headers = Headers::load(root, &config).unwrap();
     let mut api = FullApi {
         names: HashSet::new(),
         structs: BTreeMap::new(),

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::{codes_help, Format, HeaderOptions};
 use crate::abi::Abi;
+use crate::platform::Platform;
 use crate::version::Version;
 
 #[derive(Args, Debug)]
@@ -37,6 +38,10 @@ pub struct PortArgs {
     /// (default: those of the python3 on PATH)
     #[arg(long, value_name = "TREE")]
     pub cpython: Option<PathBuf>,
+
+    /// The platform whose view of the headers the sources are judged by
+    #[arg(long, value_enum, default_value_t)]
+    pub platform: Platform,
 
     /// Add a directory to the include search path, like the compiler's -I
     #[arg(short = 'I', value_name = "DIR")]

@@ -14,7 +14,7 @@ use crate::manifest::{Manifest, Rules, MANIFEST_IN_TREE};
 use crate::port::output::{self, HeadersUsed};
 use crate::port::summary::summarize;
 use crate::port::{readiness, Options, Port};
-use crate::view::{Config, Headers};
+use crate::view::{Config, Headers, Layout};
 use crate::Outcome;
 
 pub fn run(args: &PortArgs) -> Result<Outcome> {
@@ -22,9 +22,13 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
         Some(path) => (path.clone(), "--cpython".to_string()),
         None => (python3_include()?, "python3 on PATH".to_string()),
     };
-    let config = Config::locate(&path, &super::defines(&args.headers)?)?.for_extensions();
-    let headers = Headers::load_with(&config)?;
-    let manifest = manifest_of(&config.root, config.layout.include.as_os_str().is_empty())?;
+    let config = Config {
+        layout: Layout::locate(&path)?,
+        ..super::config(args.platform, &args.headers)?
+    }
+    .for_extensions();
+    let headers = Headers::load(&path, &config)?;
+    let manifest = manifest_of(&path, config.layout.include.as_os_str().is_empty())?;
     let port = Port::new(&headers, &manifest)?;
     let options = Options {
         abi: args.abi,
@@ -63,9 +67,8 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
     output::print(&mut out, &report, &summaries, &used, args.abi, args.format)?;
     out.flush()?;
     if !report.errors.is_empty() {
-        let mut stderr = std::io::stderr().lock();
         for error in &report.errors {
-            writeln!(stderr, "{error}")?;
+            errln!("{error}");
         }
         return Err(Error::other(format!(
             "{} source(s) could not be read or preprocessed",

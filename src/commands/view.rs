@@ -36,7 +36,10 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     }
     let exact = limited_api_value(args)?;
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    let headers = Headers::load(
+        &manifest.root(),
+        &super::config(args.platform, &args.headers)?,
+    )?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(
             "{} begins with {} (PEP 803): there is no {} {}",
@@ -59,12 +62,8 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     let written = write_entries(&mut out, &entries, limited, args.abi, args.format);
     super::free_at_exit((entries, view, headers));
     super::free_at_exit(manifest);
-    match written.and_then(|()| out.flush()) {
-        // `stable-abi view 3.9 | head` is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        result => {
-            result?;
-            Ok(Outcome::Success)
-        }
-    }
+    // A closed pipe (`stable-abi view 3.9 | head`) ends the run quietly
+    // in `main`, as for every command.
+    written.and_then(|()| out.flush())?;
+    Ok(Outcome::Success)
 }

@@ -62,7 +62,8 @@ pub fn assess(path: PathBuf, data: &[u8], table: &AbiTable) -> Readiness {
     };
     for symbol in &binary.imports {
         match classify(table, symbol, Version::FIRST) {
-            Some(Verdict::NotStable) => readiness.outside.push(symbol.clone()),
+            // (Unknown is beyond the table's knowledge, never so at 3.2.)
+            Some(Verdict::NotStable | Verdict::Unknown) => readiness.outside.push(symbol.clone()),
             Some(Verdict::NeedsNewer(version)) => {
                 readiness.stable += 1;
                 if version > readiness.minimum_version {

@@ -16,6 +16,7 @@ impl Headers {
     /// declaration surrounds it.
     pub fn api_declaration(&self, location: &Location) -> Option<&str> {
         let file = self
+            .parse
             .loaded
             .files
             .iter()

@@ -10,27 +10,42 @@ use super::decl::{self, RawDecl, Reach};
 use super::parse;
 use super::pp::ir::{self, FileId, FileIr, Resolver};
 use super::pp::lex::{self, Interner, Sym};
-use super::profile;
+use super::profile::{self, Config, PROFILES};
 use crate::parallel;
+use crate::platform::Platform;
 
-/// The parsed headers and the virtual files that stand for the compiler,
-/// the system headers and (when absent) pyconfig.h.
+/// The parsed headers and the virtual files that stand for each platform's
+/// compiler, system headers and (when absent) `pyconfig.h`.
 pub struct Loaded {
     pub files: Vec<FileIr>,
     pub interner: Interner,
     /// `Python.h`, then the other headers a view includes ([`Layout`]).
     pub roots: Vec<FileId>,
-    pub compiler: FileId,
-    pub system: HashMap<String, FileId>,
-    /// The file `#include "pyconfig.h"` leads to.
+    /// The number of the tree's files: they come first in `files`, the
+    /// built-in ones after.
+    pub tree_files: usize,
+    /// The file `#include "pyconfig.h"` leads to in the parse (configure's,
+    /// or the built-in stand-in): each platform reads its own there.
     pub pyconfig: Option<FileId>,
-    /// The built-in stand-in for a missing pyconfig.h.
-    pub default_pyconfig: FileId,
-    /// Every name some `#define` of the loaded headers (or pyconfig.h)
-    /// introduces.
-    pub tree_defined: HashSet<Sym>,
+    /// Each platform's files, in [`Platform::ALL`] order.
+    pub platforms: Vec<PlatformFiles>,
     /// The headers not loaded, for the names they define.
     pub unreached: Unreached,
+}
+
+/// The files of one platform's profile.
+pub struct PlatformFiles {
+    /// What its compiler predefines.
+    pub compiler: FileId,
+    /// Its system headers, by the name `#include <...>` gives.
+    pub system: HashMap<String, FileId>,
+    /// The `pyconfig.h` it reads (the tree's or a built-in one).
+    pub config: Option<FileId>,
+    /// The built-in stand-in for a missing `pyconfig.h`.
+    pub builtin_config: FileId,
+    /// Every name some `#define` of the loaded headers, of this platform's
+    /// `pyconfig.h` or of its built-in stand-in introduces.
+    pub tree_defined: HashSet<Sym>,
 }
 
 /// Where the headers are, relative to the root paths are shown from.
@@ -50,6 +65,12 @@ pub struct Layout {
     pub extension: bool,
 }
 
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout::tree()
+    }
+}
+
 impl Layout {
     /// A CPython tree's: `Include/Python.h` alone.
     pub fn tree() -> Layout {
@@ -57,6 +78,29 @@ impl Layout {
             include: PathBuf::from("Include"),
             extension: false,
         }
+    }
+
+    /// The layout of the headers at `path`: a CPython tree (a directory
+    /// with `Include/Python.h`; `pyconfig.h` at its root when it is
+    /// configured) or an include directory holding `Python.h` (an
+    /// installed Python's `sysconfig.get_paths()["include"]`).
+    ///
+    /// Errors: `path` holds neither (a usage error naming what was looked
+    /// for).
+    pub fn locate(path: &Path) -> crate::Result<Layout> {
+        if path.join("Include").join("Python.h").is_file() {
+            return Ok(Layout::tree());
+        }
+        if path.join("Python.h").is_file() {
+            return Ok(Layout {
+                include: PathBuf::new(),
+                extension: false,
+            });
+        }
+        Err(crate::Error::usage(format!(
+            "{}: neither a CPython tree (Include/Python.h) nor an include directory (Python.h)",
+            path.display()
+        )))
     }
 
     /// The root-relative paths of the headers a view includes.
@@ -217,6 +261,12 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         .into_iter()
         .map(|path| loader.id_of(path))
         .collect();
+    // The Windows build's pyconfig.h is read with the headers (it includes
+    // no header of the tree), so that every platform's view shares the parse.
+    let windows_config = profile::WINDOWS_PYCONFIG_IN_TREE
+        .iter()
+        .find(|path| root.join(path).is_file())
+        .map(|path| loader.id_of(PathBuf::from(path)));
     // Find every reachable file first (cheap), then extract declarations
     // from all of them in parallel (the costly part), then build.
     let mut scanned: Vec<Result<parse::Scanned, FileIr>> = Vec::new();
@@ -269,7 +319,13 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
-    finish(files, loader.interner, roots, loader.pyconfig, unreached)
+    finish(
+        files,
+        loader.interner,
+        roots,
+        [loader.pyconfig, windows_config],
+        unreached,
+    )
 }
 
 /// The headers under `Include/` that `Python.h` does not reach
@@ -392,39 +448,96 @@ pub fn load_text(text: &[u8]) -> Loaded {
         vec![file],
         resolver.0,
         vec![0],
-        Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+        [Some(DEFAULT_PYCONFIG_PLACEHOLDER), None],
         Unreached::none(),
     )
 }
 
-/// Adds the built-in files after the tree's.
+/// Adds the built-in files of every platform after the tree's.
+/// `configs` are the tree's configure `pyconfig.h` (or the placeholder of
+/// the built-in one) and the Windows build's, when the tree has them.
 fn finish(
     mut files: Vec<FileIr>,
     mut interner: Interner,
     roots: Vec<FileId>,
-    pyconfig: Option<FileId>,
+    configs: [Option<FileId>; 2],
     unreached: Unreached,
 ) -> Loaded {
-    let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
-        let id = files.len();
-        files.push(virtual_file(name, text, id, &mut interner));
-        id
-    };
-    let tree_defined = defined_names(&files);
-    let compiler = add("<built-in>", profile::COMPILER, &mut files);
-    let default_pyconfig = add(
-        "<default pyconfig.h>",
-        profile::DEFAULT_PYCONFIG,
-        &mut files,
+    let tree_files = files.len();
+    let [pyconfig, windows_config] = configs;
+    let is_config = |id: FileId| configs.contains(&Some(id));
+    let headers_defined = defined_names(
+        files
+            .iter()
+            .enumerate()
+            .filter(|&(id, _)| !is_config(id))
+            .map(|(_, file)| file),
     );
-    let mut tree_defined = tree_defined;
-    tree_defined.extend(defined_names(&files[default_pyconfig..=default_pyconfig]));
-    let mut system = HashMap::new();
-    for (name, text) in profile::SYSTEM_HEADERS {
-        let id = add(&format!("<{name}>"), text, &mut files);
-        system.insert(name.to_string(), id);
+    // Built-in texts shared by several platforms (glibc's headers) are one
+    // file each.
+    let mut builtins: HashMap<(String, *const u8), FileId> = HashMap::new();
+    let mut add = |name: String, text: &'static str, files: &mut Vec<FileIr>| {
+        *builtins
+            .entry((name.clone(), text.as_ptr()))
+            .or_insert_with(|| {
+                let id = files.len();
+                files.push(virtual_file(&name, text, id, &mut interner));
+                id
+            })
+    };
+    let mut platforms = Vec::new();
+    for profile in &PROFILES {
+        let compiler = add("<built-in>".into(), profile.compiler.predefined, &mut files);
+        let (config, builtin_config) = match profile.config {
+            Config::Configure => {
+                let builtin = add(
+                    "<default pyconfig.h>".into(),
+                    profile::CONFIGURE_PYCONFIG,
+                    &mut files,
+                );
+                let config = pyconfig.map(|id| {
+                    if id == DEFAULT_PYCONFIG_PLACEHOLDER {
+                        builtin
+                    } else {
+                        id
+                    }
+                });
+                (config, builtin)
+            }
+            Config::Windows => {
+                let builtin = add(
+                    "<default PC/pyconfig.h>".into(),
+                    profile::WINDOWS_PYCONFIG,
+                    &mut files,
+                );
+                (Some(windows_config.unwrap_or(builtin)), builtin)
+            }
+        };
+        let system = profile
+            .system_headers
+            .iter()
+            .map(|&(name, text)| (name.to_string(), add(format!("<{name}>"), text, &mut files)))
+            .collect();
+        let mut tree_defined = headers_defined.clone();
+        // As gcc's `-dM` is filtered: by the headers' and pyconfig.h's
+        // names (the built-in one's too, so that a tree with and without
+        // pyconfig.h list the same).
+        let configs = config.into_iter().chain([builtin_config]);
+        tree_defined.extend(defined_names(configs.map(|id| &files[id])));
+        platforms.push(PlatformFiles {
+            compiler,
+            system,
+            config,
+            builtin_config,
+            tree_defined,
+        });
     }
+    debug_assert!(PROFILES
+        .iter()
+        .zip(Platform::ALL)
+        .all(|(profile, platform)| profile.platform == platform));
     // Point includes of the missing pyconfig.h at the built-in one.
+    let configure_builtin = platforms[Platform::Linux as usize].builtin_config;
     for file in &mut files {
         for item in &mut file.items {
             if let ir::Item::Include {
@@ -433,14 +546,14 @@ fn finish(
             } = item
             {
                 if *target == Some(DEFAULT_PYCONFIG_PLACEHOLDER) {
-                    *target = Some(default_pyconfig);
+                    *target = Some(configure_builtin);
                 }
             }
         }
     }
     let pyconfig = pyconfig.map(|id| {
         if id == DEFAULT_PYCONFIG_PLACEHOLDER {
-            default_pyconfig
+            configure_builtin
         } else {
             id
         }
@@ -449,19 +562,17 @@ fn finish(
         files,
         interner,
         roots,
-        compiler,
-        system,
+        tree_files,
         pyconfig,
-        default_pyconfig,
-        tree_defined,
+        platforms,
         unreached,
     }
 }
 
 /// The names `#define`d anywhere in `files`.
-fn defined_names(files: &[FileIr]) -> HashSet<Sym> {
+fn defined_names<'f>(files: impl IntoIterator<Item = &'f FileIr>) -> HashSet<Sym> {
     files
-        .iter()
+        .into_iter()
         .flat_map(|file| &file.items)
         .filter_map(|item| match item {
             ir::Item::Define(definition) => Some(definition.name),
@@ -473,6 +584,17 @@ fn defined_names(files: &[FileIr]) -> HashSet<Sym> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tree_or_an_include_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Layout::locate(dir.path()).is_err());
+        std::fs::write(dir.path().join("Python.h"), "").unwrap();
+        assert_eq!(Layout::locate(dir.path()).unwrap().include, PathBuf::new());
+        std::fs::create_dir(dir.path().join("Include")).unwrap();
+        std::fs::write(dir.path().join("Include/Python.h"), "").unwrap();
+        assert_eq!(Layout::locate(dir.path()).unwrap(), Layout::tree());
+    }
 
     #[test]
     fn defined_names_are_the_names_of_define_directives() {

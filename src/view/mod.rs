@@ -6,7 +6,6 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
-mod config;
 mod decl;
 mod declarations;
 mod defines;
@@ -26,6 +25,7 @@ use std::sync::Arc;
 use crate::abi::Abi;
 use crate::diagnostic::{LocatedError, Location};
 use crate::error::{Error, Result};
+use crate::platform::Platform;
 use crate::release::version_of_patchlevel;
 use crate::version::Version;
 
@@ -34,8 +34,8 @@ use pp::ir::FileIr;
 use pp::lex::{self, Interner};
 use pp::walk::{self, Source, TableSizes, Walk};
 use pp::{expand, expr};
+use profile::Profile;
 
-pub use config::Config;
 pub use declarations::abi3t_hidden_definitions;
 pub use defines::Defines;
 pub use fuzz::fuzz_view;
@@ -148,10 +148,57 @@ impl Listing {
     }
 }
 
-/// Every header reachable from `Include/Python.h`, parsed once.
+/// How the headers are read: where they are and which of them a view
+/// includes ([`Layout`]: a CPython tree's `Include/Python.h` by default),
+/// the platform's profile, with the command line's `-D`/`-U` on top of it.
+/// The one configuration value of [`Headers::load`] (a `&Defines` alone is
+/// this for a Linux tree).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub platform: Platform,
+    pub defines: Defines,
+    pub layout: Layout,
+}
+
+impl Config {
+    /// The headers as an extension sees them ([`Layout::extension`]):
+    /// every public header, every name C code can use.
+    pub fn for_extensions(mut self) -> Config {
+        self.layout.extension = true;
+        self
+    }
+}
+
+impl From<&Defines> for Config {
+    fn from(defines: &Defines) -> Config {
+        Config {
+            platform: Platform::default(),
+            defines: defines.clone(),
+            layout: Layout::default(),
+        }
+    }
+}
+
+impl From<&Config> for Config {
+    fn from(config: &Config) -> Config {
+        config.clone()
+    }
+}
+
+/// Every header reachable from `Include/Python.h`, parsed once, and read
+/// as one platform sees them ([`Headers::platform`]). The parse is shared:
+/// [`Headers::with_platform`] reads the same headers for another platform
+/// without parsing them again.
+#[derive(Clone)]
 pub struct Headers {
+    parse: Arc<Parse>,
+    platform: Platform,
+}
+
+/// What every platform's views share.
+struct Parse {
     root: PathBuf,
-    /// Where `Python.h` is, relative to `root`.
+    /// Where `Python.h` is, relative to `root` ([`Layout::include`]).
     include: PathBuf,
     loaded: Loaded,
     /// The names of the parse (taken out of `loaded`), shared with the
@@ -166,8 +213,9 @@ pub struct Headers {
     defines: Defines,
     /// The ids of the command line's files.
     ids: CommandLineIds,
-    /// The `#define`s of the command line (including the profile's `-D`s).
-    command_line: FileIr,
+    /// For each platform, the `#define`s of the command line (the
+    /// profile's `-D`s and the user's).
+    command_lines: Vec<FileIr>,
     /// `#define Py_LIMITED_API <V>` for each version, 3.2 first.
     limited: Vec<FileIr>,
     /// The name `Py_LIMITED_API`, when the headers use it.
@@ -256,27 +304,23 @@ fn read_python_version(root: &Path, include: &Path) -> Result<Version> {
 }
 
 impl Headers {
-    /// Parses the headers of the CPython tree at `root` with the `-D`/`-U`
-    /// of `defines` applied after the platform profile.
+    /// Parses the headers of the CPython tree at `root` (and the Windows
+    /// build's `PC/pyconfig.h`, for that platform), to be read as
+    /// `config` says: for its platform, with its `-D`/`-U` applied after
+    /// the platform's profile. A `&Defines` is the Linux configuration.
     ///
     /// Errors: `Include/patchlevel.h` cannot be read or has no
     /// `PY_MINOR_VERSION`. (A bad header is an error of [`Headers::view`],
     /// where it is evaluated.)
-    pub fn load(root: &Path, defines: &Defines) -> Result<Headers> {
-        Headers::load_with(&Config::tree(root, defines))
-    }
-
-    /// Parses the headers `config` says, with its `-D`/`-U` applied after
-    /// the platform profile.
-    ///
-    /// Errors: the `patchlevel.h` beside `Python.h` cannot be read or has
-    /// no `PY_MINOR_VERSION`.
-    pub fn load_with(config: &Config) -> Result<Headers> {
-        let version = read_python_version(&config.root, &config.layout.include)?;
-        let loaded = load::load(&config.root, &config.layout);
-        let mut headers = Headers::from_loaded(&config.root, loaded, version, &config.defines);
-        headers.include = config.layout.include.clone();
-        Ok(headers)
+    pub fn load(root: &Path, config: impl Into<Config>) -> Result<Headers> {
+        let config = config.into();
+        let version = read_python_version(root, &config.layout.include)?;
+        Ok(Headers::from_loaded(
+            root,
+            load::load(root, &config.layout),
+            version,
+            &config,
+        ))
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at
@@ -286,22 +330,28 @@ impl Headers {
     pub fn from_text(text: &[u8]) -> Headers {
         let newest = crate::generate::editions::NEWEST_KNOWN.version();
         let loaded = load::load_text(text);
-        Headers::from_loaded(Path::new("."), loaded, newest, &Defines::default())
+        Headers::from_loaded(Path::new("."), loaded, newest, &Config::default())
     }
 
-    fn from_loaded(root: &Path, mut loaded: Loaded, version: Version, user: &Defines) -> Headers {
-        let mut defines: Vec<(String, String)> = profile::COMMAND_LINE
-            .iter()
-            .map(|&(name, value)| (name.to_string(), value.to_string()))
-            .collect();
-        defines.extend(user.defines.iter().cloned());
+    fn from_loaded(root: &Path, mut loaded: Loaded, version: Version, config: &Config) -> Headers {
         let ids = CommandLineIds::after(loaded.files.len());
-        let command_line = load::virtual_file(
-            "<command line>",
-            &command_line_text(&defines),
-            ids.defines,
-            &mut loaded.interner,
-        );
+        let command_lines = Platform::ALL
+            .into_iter()
+            .map(|platform| {
+                let mut defines: Vec<(String, String)> = Profile::of(platform)
+                    .command_line
+                    .iter()
+                    .map(|&(name, value)| (name.to_string(), value.to_string()))
+                    .collect();
+                defines.extend(config.defines.defines.iter().cloned());
+                load::virtual_file(
+                    "<command line>",
+                    &command_line_text(&defines),
+                    ids.defines,
+                    &mut loaded.interner,
+                )
+            })
+            .collect();
         let limited = Version::FIRST
             .up_to(version)
             .into_iter()
@@ -320,27 +370,48 @@ impl Headers {
         let ranks = interner.ranks();
         let sizes = TableSizes::of(&loaded.files);
         let path_ranks = walk::path_ranks(&loaded.files);
-        Headers {
+        let parse = Parse {
             root: root.to_path_buf(),
-            include: PathBuf::from("Include"),
+            include: config.layout.include.clone(),
             loaded,
             interner,
             ranks,
             path_ranks,
             version,
-            defines: user.clone(),
+            defines: config.defines.clone(),
             ids,
-            command_line,
+            command_lines,
             limited,
             tracked,
             sizes,
+        };
+        Headers {
+            parse: Arc::new(parse),
+            platform: config.platform,
         }
+    }
+
+    /// The same headers, read as `platform` sees them (the parse is
+    /// shared, not repeated; the `-D`/`-U` of the load apply).
+    pub fn with_platform(&self, platform: Platform) -> Headers {
+        Headers {
+            parse: Arc::clone(&self.parse),
+            platform,
+        }
+    }
+
+    /// The platform whose view of the headers the views are.
+    pub fn platform(&self) -> Platform {
+        self.platform
     }
 
     /// A [`Listing`] of `names` (and of no other name the headers know).
     pub fn listing_of<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> Listing {
-        let mut listed = vec![false; self.ranks.len()];
-        for sym in names.into_iter().filter_map(|name| self.interner.get(name)) {
+        let mut listed = vec![false; self.parse.ranks.len()];
+        for sym in names
+            .into_iter()
+            .filter_map(|name| self.parse.interner.get(name))
+        {
             listed[sym as usize] = true;
         }
         Listing::Only(listed)
@@ -348,12 +419,12 @@ impl Headers {
 
     /// The tree's own version, from `Include/patchlevel.h`.
     pub fn python_version(&self) -> Version {
-        self.version
+        self.parse.version
     }
 
     /// The tree this was loaded from.
     pub fn root(&self) -> &Path {
-        &self.root
+        &self.parse.root
     }
 
     /// The view of one Stable ABI at one version: for abi3t, as with
@@ -421,29 +492,40 @@ impl Headers {
         self.evaluate(value, extra, &evaluation)
     }
 
-    /// A walk of these headers whose files after the tree's are `extra`
-    /// (the command line's, in the order of [`CommandLineIds`], then any
-    /// others: an extension's sources), named by `interner`; pyconfig.h
-    /// yields to the command line.
+    /// A walk of these headers, as this platform reads them, whose files
+    /// after the tree's are `extra` (the command line's, in the order of
+    /// [`CommandLineIds`], then any others: an extension's sources), named
+    /// by `interner`; the platform's pyconfig.h yields to the command line.
     fn walk<'a>(&'a self, extra: &'a [&'a FileIr], interner: &'a Interner) -> Walk<'a> {
+        let parse = &*self.parse;
+        let platform = &parse.loaded.platforms[self.platform as usize];
         let mut walk = Walk::new(Source {
-            files: &self.loaded.files,
+            files: &parse.loaded.files,
             extra,
             interner,
-            ranks: &self.ranks,
-            path_ranks: &self.path_ranks,
-            system: &self.loaded.system,
-            root: &self.root,
-            include: &self.include,
-            sizes: &self.sizes,
+            ranks: &parse.ranks,
+            path_ranks: &parse.path_ranks,
+            system: &platform.system,
+            compiler: Profile::of(self.platform).compiler,
+            pyconfig_include: parse.loaded.pyconfig,
+            root: &parse.root,
+            include: &parse.include,
+            sizes: &parse.sizes,
         });
-        walk.config_file = self.loaded.pyconfig;
+        walk.config_file = platform.config;
         walk
     }
 
-    /// Walks the command line as a compiler reads it: its predefined
-    /// macros, the `-D`/`-U` given at load time, then those of `extra`
-    /// (whose `-D`s are the file [`CommandLineIds::extra`]), then
+    /// This platform's command line, in the order of [`CommandLineIds`]:
+    /// the profile's and the load's `-D`s, in [`Source::extra`]'s first two
+    /// places.
+    fn command_line(&self) -> &FileIr {
+        &self.parse.command_lines[self.platform as usize]
+    }
+
+    /// Walks the command line as a compiler reads it: the platform's
+    /// predefined macros, the `-D`/`-U` given at load time, then those of
+    /// `extra` (whose `-D`s are the file [`CommandLineIds::extra`]), then
     /// `#define Py_LIMITED_API` when `limited`. What is defined then is
     /// pinned: pyconfig.h cannot change it.
     fn walk_command_line(
@@ -453,8 +535,8 @@ impl Headers {
         extra: &Defines,
         limited: bool,
     ) -> std::result::Result<(), LocatedError> {
-        let ids = self.ids;
-        walk.file(self.loaded.compiler)?;
+        let ids = self.parse.ids;
+        walk.file(self.parse.loaded.platforms[self.platform as usize].compiler)?;
         walk.file(ids.defines)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
             for name in names {
@@ -464,7 +546,7 @@ impl Headers {
                 }
             }
         };
-        undefine(walk, &self.defines.undefines);
+        undefine(walk, &self.parse.defines.undefines);
         if !extra.defines.is_empty() {
             walk.file(ids.extra)?;
         }
@@ -481,18 +563,18 @@ impl Headers {
         let version = match value {
             None => None,
             Some(value) => match Version::of_limited_api_value(value) {
-                Some(v) if v <= self.version => Some(v),
+                Some(v) if v <= self.parse.version => Some(v),
                 Some(v) => {
                     return Err(Error::other(format!(
                         "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
-                        self.version
+                        self.parse.version
                     )))
                 }
                 None => {
                     return Err(Error::other(format!(
                         "Py_LIMITED_API {value:#010x} selects no version: expected \
                          0x03NN0000…0x03NNFFFF (N from 2 to {}) or 3",
-                        self.version.minor
+                        self.parse.version.minor
                     )))
                 }
             },
@@ -500,16 +582,16 @@ impl Headers {
         // Names new to the headers can only come from `extra`: they go to
         // an interner layered over the shared one, which stays as is.
         let mut local_interner;
-        let mut interner: &Interner = &self.interner;
+        let mut interner: &Interner = &self.parse.interner;
         // In the order of `CommandLineIds`.
-        let ids = self.ids;
+        let ids = self.parse.ids;
         let exact_file;
         let limited_file = match (version, value) {
             (Some(v), Some(value)) if value == v.limited_api_value() => {
-                Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
+                Some(&self.parse.limited[usize::from(v.minor - Version::FIRST.minor)])
             }
             (_, Some(value)) => {
-                local_interner = Interner::over(Arc::clone(&self.interner));
+                local_interner = Interner::over(Arc::clone(&self.parse.interner));
                 let text = format!("#define Py_LIMITED_API {value:#x}\n");
                 exact_file = load::virtual_file(
                     "<command line>",
@@ -522,14 +604,17 @@ impl Headers {
             }
             _ => None,
         };
-        let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
-        extra_files.push(limited_file.unwrap_or(&self.command_line));
+        let parse = &*self.parse;
+        let platform = &parse.loaded.platforms[self.platform as usize];
+        let command_line = self.command_line();
+        let mut extra_files: Vec<&FileIr> = vec![command_line];
+        extra_files.push(limited_file.unwrap_or(command_line));
         let extra_file;
         let mut extra_interner;
         if !extra.defines.is_empty() {
             // Layered over the exact value's interner when there is one.
-            extra_interner = if std::ptr::eq(interner, &*self.interner) {
-                Interner::over(Arc::clone(&self.interner))
+            extra_interner = if std::ptr::eq(interner, &*self.parse.interner) {
+                Interner::over(Arc::clone(&self.parse.interner))
             } else {
                 interner.clone()
             };
@@ -543,10 +628,10 @@ impl Headers {
             extra_files.push(&extra_file);
         }
         let mut walk = self.walk(&extra_files, interner);
-        walk.tracked = self.tracked;
+        walk.tracked = self.parse.tracked;
         walk.keep_macro_bodies = how.macro_bodies;
         self.walk_command_line(&mut walk, interner, extra, limited_file.is_some())?;
-        let (python_h, public_headers) = self.loaded.roots.split_first().unzip();
+        let (python_h, public_headers) = parse.loaded.roots.split_first().unzip();
         if let Some(&python_h) = python_h {
             walk.file(python_h)?;
         }
@@ -556,23 +641,23 @@ impl Headers {
         for &header in public_headers.unwrap_or_default() {
             let _ = walk.file(header);
         }
-        let compiler = self.loaded.compiler;
-        let default_pyconfig = self.loaded.default_pyconfig;
+        let tree_files = parse.loaded.tree_files;
+        let builtin_config = platform.builtin_config;
         // The macros of the headers and pyconfig.h, of the command line's
         // `-D`s, and those that come from the compiler or a system header
         // but that a header also defines (`#ifndef INT_MAX`...), as
         // `gcc -dM` lists them. (`Py_LIMITED_API` itself is the question
         // asked, not part of the answer.)
-        let tree_defined = &self.loaded.tree_defined;
+        let tree_defined = &platform.tree_defined;
         let mut view = walk.into_view(
             |sym| how.listing.lists(sym),
             |file, sym| {
-                file < compiler
-                    || file == default_pyconfig
+                file < tree_files
+                    || file == builtin_config
                     || file == ids.defines
                     || file == ids.extra
                     || tree_defined.contains(&sym)
-                    || self.loaded.unreached.defines(interner.name(sym))
+                    || self.parse.loaded.unreached.defines(interner.name(sym))
             },
         );
         view.limited = version;

@@ -7,6 +7,7 @@ use std::sync::{Arc, LazyLock};
 
 use super::ir::Macro;
 use super::lex::{self, Interner, Sym, TokKind, Token};
+use crate::view::profile::{self, Compiler};
 
 /// The macros defined at a point of the walk.
 pub type MacroTable<'a> = HashMap<Sym, &'a Macro, BuildSymHasher>;
@@ -80,6 +81,13 @@ impl PTok {
 pub trait Oracle {
     /// `__has_include("name")` / `__has_include(<name>)`.
     fn has_include(&self, name: &str, system: bool) -> bool;
+
+    /// The compiler that answers `defined(__has_attribute)`,
+    /// `__has_attribute(x)` and `__has_builtin(x)`: gcc 12 unless the
+    /// platform's profile says otherwise.
+    fn compiler(&self) -> &'static Compiler {
+        &profile::GCC
+    }
 }
 
 /// Expansion of one `#if` expression.
@@ -93,7 +101,8 @@ pub struct Expander<'t, 'a> {
     depth: usize,
 }
 
-/// The `__has_*` operators, and what the built-in compiler answers.
+/// The `__has_*` operators the expander answers (through the [`Oracle`]'s
+/// compiler).
 const HAS_OPERATORS: [&str; 6] = [
     "__has_attribute",
     "__has_builtin",
@@ -102,24 +111,6 @@ const HAS_OPERATORS: [&str; 6] = [
     "__has_cpp_attribute",
     "__has_include",
 ];
-
-/// The operators gcc 12 reports as defined (`#ifdef __has_attribute` is
-/// true). `__has_feature` is not one: gcc 12 lacks it, and the headers
-/// define a fallback for it.
-pub const BUILTIN_DEFINED: [&str; 6] = [
-    "__has_attribute",
-    "__has_builtin",
-    "__has_c_attribute",
-    "__has_cpp_attribute",
-    "__has_include",
-    "__has_include_next",
-];
-
-/// Whether `name` is one of [`BUILTIN_DEFINED`]. (Asked of every name an
-/// `#ifdef` finds undefined, include guards first: most are not `__has`.)
-pub fn is_builtin_defined(name: &str) -> bool {
-    name.starts_with("__has") && BUILTIN_DEFINED.contains(&name)
-}
 
 /// Whether `name` is one of [`HAS_OPERATORS`].
 fn is_has_operator(name: &str) -> bool {
@@ -190,7 +181,10 @@ impl<'t, 'a> Expander<'t, 'a> {
                     _ => return None,
                 };
                 let defined = self.macros.contains_key(&operand)
-                    || is_builtin_defined(self.interner.name(operand));
+                    || self
+                        .oracle
+                        .compiler()
+                        .defines_operator(self.interner.name(operand));
                 output.push(truth(defined));
                 continue;
             }
@@ -303,7 +297,11 @@ impl<'t, 'a> Expander<'t, 'a> {
         {
             return Err("missing ')' after \"defined\"".into());
         }
-        Ok(self.macros.contains_key(&sym) || is_builtin_defined(self.interner.name(sym)))
+        Ok(self.macros.contains_key(&sym)
+            || self
+                .oracle
+                .compiler()
+                .defines_operator(self.interner.name(sym)))
     }
 
     /// `__has_attribute(x)` and friends, answered for the built-in compiler.
@@ -340,11 +338,11 @@ impl<'t, 'a> Expander<'t, 'a> {
                     .has_include(spelled.trim_start_matches('<').trim_end_matches('>'), true),
             },
             "__has_attribute" | "__has_c_attribute" => {
-                crate::view::profile::has_attribute(&argument)
+                self.oracle.compiler().has_attribute(&argument)
             }
-            "__has_builtin" => crate::view::profile::has_builtin(&spelled),
-            // gcc 12, which the default profile describes, has no sanitizer
-            // enabled and answers no `__has_feature`.
+            "__has_builtin" => self.oracle.compiler().has_builtin(&spelled),
+            // No profile enables a sanitizer: every `__has_feature` the
+            // headers ask (of clang) is false.
             _ => false,
         })
     }

@@ -147,6 +147,7 @@ impl<'h> Sources<'h> {
     /// `-I` (after the including file's directory, before the headers).
     pub fn new(headers: &'h Headers, include_dirs: &[PathBuf]) -> Sources<'h> {
         let ids = headers
+            .parse
             .loaded
             .files
             .iter()
@@ -156,11 +157,11 @@ impl<'h> Sources<'h> {
         Sources {
             headers,
             include_dirs: include_dirs.to_vec(),
-            interner: Interner::over(Arc::clone(&headers.interner)),
+            interner: Interner::over(Arc::clone(&headers.parse.interner)),
             files: Vec::new(),
-            first: headers.ids.extra + 1,
+            first: headers.parse.ids.extra + 1,
             ids,
-            header_dir: key(&display_path(&headers.root, &headers.include)),
+            header_dir: key(&display_path(&headers.parse.root, &headers.parse.include)),
             header_files: Default::default(),
             declared: HashMap::new(),
         }
@@ -241,7 +242,10 @@ impl<'h> Sources<'h> {
     fn assign(&mut self, path: PathBuf) -> FileId {
         let id = self.first + self.files.len();
         let found = key(&path);
-        let pyconfig = key(&display_path(&self.headers.root, Path::new("pyconfig.h")));
+        let pyconfig = key(&display_path(
+            &self.headers.parse.root,
+            Path::new("pyconfig.h"),
+        ));
         if found.starts_with(&self.header_dir) || found == pyconfig {
             self.header_files.insert(id);
         }
@@ -262,8 +266,11 @@ impl<'h> Sources<'h> {
             candidates.push(dir.join(name));
         }
         candidates.extend(self.include_dirs.iter().map(|d| d.join(name)));
-        candidates.push(display_path(&headers.root, Path::new(name)));
-        candidates.push(display_path(&headers.root, &headers.include.join(name)));
+        candidates.push(display_path(&headers.parse.root, Path::new(name)));
+        candidates.push(display_path(
+            &headers.parse.root,
+            &headers.parse.include.join(name),
+        ));
         candidates
             .into_iter()
             .map(|candidate| clean(&candidate))
@@ -272,7 +279,7 @@ impl<'h> Sources<'h> {
 
     /// The file `id` (a header's or a source's).
     fn file(&self, id: FileId) -> &FileIr {
-        let files = &self.headers.loaded.files;
+        let files = &self.headers.parse.loaded.files;
         if id < files.len() {
             &files[id]
         } else {
@@ -307,14 +314,14 @@ impl<'h> Sources<'h> {
     /// with the include stack.
     pub fn walk(&mut self, main: FileId, defines: &Defines) -> Result<Unit<'_>> {
         let headers = self.headers;
-        let ids = headers.ids;
+        let ids = headers.parse.ids;
         let extra_file = virtual_file(
             "<command line>",
             &command_line_text(&defines.defines),
             ids.extra,
             &mut self.interner,
         );
-        let mut extra: Vec<&FileIr> = vec![&headers.command_line, &headers.command_line];
+        let mut extra: Vec<&FileIr> = vec![headers.command_line(), headers.command_line()];
         extra.push(&extra_file);
         extra.extend(self.files.iter().map(|file| &file.ir));
         let interner = &self.interner;
@@ -329,8 +336,8 @@ impl<'h> Sources<'h> {
             let (value, file, offset) = walk.macro_value(sym)?;
             let location = if file >= self.first {
                 self.location(file, offset)
-            } else if file < headers.loaded.files.len() {
-                headers.loaded.files[file].location(offset)
+            } else if file < headers.parse.loaded.files.len() {
+                headers.parse.loaded.files[file].location(offset)
             } else {
                 Location::new("<command line>", 1, 1)
             };
@@ -505,7 +512,7 @@ impl UnitResolver<'_, '_> {
             Some(id) => Some(id),
             // Where the headers' own `#include "pyconfig.h"` leads (the
             // built-in default in an unconfigured tree).
-            None if name == "pyconfig.h" => self.sources.headers.loaded.pyconfig,
+            None if name == "pyconfig.h" => self.sources.headers.parse.loaded.pyconfig,
             None => None,
         }
     }
