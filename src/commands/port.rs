@@ -61,6 +61,7 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
     let used = HeadersUsed {
         path: path.display().to_string(),
         version: headers.python_version(),
+        platform: args.platform,
         from,
     };
     let mut out = super::stdout();

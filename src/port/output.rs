@@ -1,7 +1,8 @@
 //! How `port` prints its report: like a compiler (each finding, then a line
 //! per source and the summary per ABI), as the JSON envelope, or as SARIF.
 //!
-//! JSON adds to the envelope: `headers` (`path`, `version`, `from`), `abi`
+//! JSON adds to the envelope: `headers` (`path`, `version`, `platform`,
+//! `from`), `abi`
 //! (the ABI of the findings), `minimum_version` (of that ABI, once the
 //! replacements are made), `sources` (`path`, `abi`, `target`,
 //! `target_from`, `uses`), `abis` (per ABI the summary of
@@ -18,6 +19,7 @@ use serde_json::json;
 use crate::abi::Abi;
 use crate::diagnostic::{print_findings, Finding, Format};
 use crate::output;
+use crate::platform::Platform;
 use crate::version::Version;
 
 use super::summary::AbiSummary;
@@ -28,6 +30,8 @@ use super::{Judged, Report, TargetFrom};
 pub struct HeadersUsed {
     pub path: String,
     pub version: Version,
+    /// The platform whose view of them is read (`--platform`).
+    pub platform: Platform,
     /// `--cpython`, or `python3 on PATH`.
     pub from: String,
 }
@@ -79,8 +83,8 @@ pub fn print(
             }
             writeln!(
                 out,
-                "headers: {} (CPython {}, from {})",
-                headers.path, headers.version, headers.from
+                "headers: {} (CPython {}, as {} reads them, from {})",
+                headers.path, headers.version, headers.platform, headers.from
             )?;
             for judged in &report.judged {
                 writeln!(
