@@ -93,6 +93,10 @@ const ABI3T: &str = "-DPy_TARGET_ABI3T=0x030F0000";
 const ABI3: &str = "-DPy_LIMITED_API=0x030F0000";
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_with_modexport_passes() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -116,6 +120,10 @@ fn abi3t_module_with_modexport_passes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_with_only_pyinit_fails() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -132,6 +140,10 @@ fn abi3t_module_with_only_pyinit_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
     let wheel = Wheel {
         file_name: "spam.abi3.so",
@@ -158,6 +170,10 @@ fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_claimed_for_3_13_fails() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -174,6 +190,10 @@ fn abi3t_claimed_for_3_13_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
     let wheel = Wheel {
         file_name: "spam.abi3.so",
@@ -193,6 +213,10 @@ fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn wheel_file_and_name_must_agree() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -209,6 +233,10 @@ fn wheel_file_and_name_must_agree() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn a_linux_module_importing_a_windows_item_fails() {
     let dir = tempfile::tempdir().unwrap();
     let test = "a_linux_module_importing_a_windows_item_fails";
@@ -238,6 +266,10 @@ fn a_linux_module_importing_a_windows_item_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_using_a_module_def_function_fails() {
     let source = MODEXPORT.replace(
         "return PyLong_FromLong(42);",
@@ -260,6 +292,7 @@ fn abi3t_module_using_a_module_def_function_fails() {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn the_builtin_abi3t_unusable_list_is_the_derivation() {
     let Some(tree) = common::abi3t_tree("the_builtin_abi3t_unusable_list_is_the_derivation") else {
         return;

@@ -68,6 +68,7 @@ fn sample_generated_files_follow_the_release() {
 }
 
 #[test]
+#[cfg_attr(not(python311), ignore = "needs python3 >= 3.11")]
 fn sample_ctypes_test_is_valid_python() {
     let path = repo().join("Misc/generated/test_stable_abi_ctypes.py");
     let source = std::fs::read_to_string(&path).unwrap();
@@ -93,8 +94,9 @@ fn sample_ctypes_test_is_valid_python() {
             child.wait_with_output().unwrap()
         }
         Err(err) => {
-            common::skip::<()>(
+            common::missing::<()>(
                 "sample_ctypes_test_is_valid_python",
+                "python311",
                 format!("no python3 ({err})"),
             );
             return;
