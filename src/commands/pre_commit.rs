@@ -6,18 +6,13 @@ use std::io::Write;
 
 use crate::error::Result;
 
-use crate::checks::run_checks;
-use crate::checks::{apply_baseline, Context};
+use crate::checks::Context;
 use crate::cli::PreCommitArgs;
-use crate::diagnostic::{has_errors, print_findings, Format};
-use crate::dropin::header_findings;
+use crate::dropin::{BaselineChoice, HeaderReport};
 use crate::generate::{update_file, Update};
 use crate::manifest::Manifest;
 use crate::view::Defines;
 use crate::Outcome;
-
-/// The baseline's place beside the manifest.
-const BASELINE: &str = "stable_abi_baseline.txt";
 
 pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, false)?;
@@ -65,17 +60,14 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     Ok(ok)
 }
 
-/// Every header check at every version against the baseline beside the
-/// manifest; without one, the checks of `stable_abi.py` decide and the
-/// others warn (as `--unixy-check` does).
+/// Every header check at every version, reported as `--unixy-check` does
+/// ([`HeaderReport`]): with the baseline beside the manifest, every finding
+/// it does not accept fails; without one, the checks of `stable_abi.py`
+/// decide and the others are one summary line.
 fn check_headers(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     let context = Context::for_tree(manifest, &Defines::default())?;
-    let baseline = manifest.path.with_file_name(BASELINE);
-    let findings = if baseline.is_file() {
-        apply_baseline(run_checks(&context), Some(&baseline))?
-    } else {
-        header_findings(&context)
-    };
-    print_findings(out, "headers", &findings, Format::Text)?;
-    Ok(!has_errors(&findings))
+    let baseline = BaselineChoice::Beside.resolve(&manifest.path);
+    let report = HeaderReport::new(&context, baseline.as_deref(), false)?;
+    report.print(out, &manifest.path, false)?;
+    Ok(report.passed())
 }
