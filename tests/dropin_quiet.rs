@@ -209,6 +209,51 @@ fn on_3_13_15_the_tool_prints_what_its_script_prints() {
     prints_what_the_script_prints(&tree, &CHECK);
     prints_what_the_script_prints(&tree, &["--generate-all", "Misc/stable_abi.toml"]);
     verbose_shows_every_finding(&tree);
+    with_the_baseline_only_new_findings_show(&tree);
+}
+
+/// With today's findings accepted in `Misc/stable_abi_baseline.txt` (found
+/// beside the manifest), `--all` prints nothing at all; after a one-item
+/// manifest edit, the stale file's diff and the one new finding, which
+/// fails.
+fn with_the_baseline_only_new_findings_show(tree: &Tree) {
+    let written = tree.tool(&[
+        "headers",
+        "--write-baseline",
+        "Misc/stable_abi_baseline.txt",
+    ]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let all = tree.tool(&["--all", "Misc/stable_abi.toml"]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    assert_eq!((stdout(&all), stderr(&all)), (String::new(), String::new()));
+
+    common::edit(
+        &tree.root,
+        "Misc/stable_abi.toml",
+        "[function.PyObject_Call]\n    added = '3.2'",
+        "[function.PyObject_Call]\n    added = '3.3'",
+    );
+    let all = tree.tool(&["--all", "Misc/stable_abi.toml"]);
+    let (out, err) = (stdout(&all), stderr(&all));
+    assert_eq!(all.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.starts_with("File Doc/data/stable_abi.dat differs from expected!\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n+func,PyObject_Call,3.3,,\n"), "{out}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].ends_with(
+            "PyObject_Call is declared for Py_LIMITED_API 3.2 but was added in 3.3 [too-early]"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(": warning: "), "{err}");
+    assert!(
+        err.contains("did not succeed: doc_list, unixy_check"),
+        "{err}"
+    );
 }
 
 #[test]

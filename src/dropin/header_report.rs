@@ -15,14 +15,15 @@
 //!   beside the manifest), every finding it does not accept is an error,
 //!   as `stable-abi headers --baseline` has it: the tree has accepted
 //!   today's findings, so a new one is a regression. Its stale entries are
-//!   warnings.
+//!   warnings; the checks' own warnings (which a baseline does not hold,
+//!   and which never fail) are printed with `--verbose` only.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::checks::{apply_baseline, run_checks, Context, STALE_BASELINE};
-use crate::diagnostic::{has_errors, print_findings, Finding, Format};
+use crate::diagnostic::{has_errors, print_findings, Finding, Format, Severity};
 use crate::error::Result;
 
 /// The header findings of one run, as they are printed.
@@ -37,6 +38,8 @@ pub struct HeaderReport {
     pub accepted: usize,
     /// The baseline applied, if any.
     pub baseline: Option<PathBuf>,
+    /// Whether every finding is shown (`--verbose`).
+    pub verbose: bool,
 }
 
 impl HeaderReport {
@@ -66,6 +69,7 @@ impl HeaderReport {
                 summarized,
                 accepted: 0,
                 baseline: None,
+                verbose,
             });
         };
         // Every check's findings, as `headers --write-baseline` writes them
@@ -78,13 +82,19 @@ impl HeaderReport {
             .collect();
         let every: Vec<Finding> = only_verdicts.into_iter().chain(checks).collect();
         let total = every.len();
-        let shown = apply_baseline(every, Some(path))?;
+        let mut shown = apply_baseline(every, Some(path))?;
         let kept = shown.iter().filter(|f| f.check != STALE_BASELINE).count();
+        if !verbose {
+            // A check's warning never fails and is no regression (a
+            // baseline holds errors only): `headers` lists them.
+            shown.retain(|f| f.severity == Severity::Error || f.check == STALE_BASELINE);
+        }
         Ok(HeaderReport {
             shown,
             summarized: 0,
             accepted: total.saturating_sub(kept),
             baseline: Some(path.to_path_buf()),
+            verbose,
         })
     }
 
@@ -94,24 +104,30 @@ impl HeaderReport {
     }
 
     /// Prints the findings shown, then one line about those summarized (or,
-    /// with `verbose`, those the baseline accepted). `manifest` is the
+    /// when verbose, those the baseline accepted). `manifest` is the
     /// manifest as the command line named it, for the commands the line
-    /// suggests.
-    pub fn print(&self, out: &mut dyn Write, manifest: &Path, verbose: bool) -> io::Result<()> {
+    /// suggests; `verbose_flag` says whether the command has `--verbose`.
+    pub fn print(
+        &self,
+        out: &mut dyn Write,
+        manifest: &Path,
+        verbose_flag: bool,
+    ) -> io::Result<()> {
         print_findings(out, "headers", &self.shown, Format::Text)?;
         if self.summarized > 0 {
             writeln!(
                 out,
                 "note: {} stable_abi.py does not check (older Py_LIMITED_API versions, more \
-                 checks), not errors without a baseline: `{}` (or --verbose) lists them; \
+                 checks), not errors without a baseline: `{}`{} lists them; \
                  `{} --write-baseline {}` accepts them",
                 plural(self.summarized, "header finding"),
                 headers_command(manifest),
+                if verbose_flag { " (or --verbose)" } else { "" },
                 headers_command(manifest),
                 super::baseline_beside(manifest).display(),
             )?;
         }
-        if let (true, Some(baseline)) = (verbose, &self.baseline) {
+        if let (true, Some(baseline)) = (self.verbose, &self.baseline) {
             writeln!(
                 out,
                 "note: {} accepted by {}",
@@ -152,7 +168,6 @@ fn headers_command(manifest: &Path) -> String {
 mod tests {
     use super::*;
     use crate::checks::fixture::{context, manifest, v, views, ViewBuilder};
-    use crate::diagnostic::Severity;
 
     /// PyOld is missing at 3.13 (a verdict) and also at 3.12 (beyond the
     /// reference's checks, but the same name: left out); PyNew is declared
@@ -181,7 +196,7 @@ mod tests {
             HeaderReport::new(&context, baseline.map(|_| path.as_path()), verbose).unwrap();
         let mut out = Vec::new();
         report
-            .print(&mut out, Path::new("Misc/stable_abi.toml"), verbose)
+            .print(&mut out, Path::new("Misc/stable_abi.toml"), true)
             .unwrap();
         (report, String::from_utf8(out).unwrap(), dir)
     }

@@ -42,7 +42,7 @@ pub fn check(
     let context = context?;
     let report = HeaderReport::new(&context, baseline, verbose)?;
     let mut stderr = std::io::stderr().lock();
-    report.print(&mut stderr, &manifest.path, verbose)?;
+    report.print(&mut stderr, &manifest.path, true)?;
     let headers_ok = report.passed();
 
     let library_ok = check_library(manifest, &context, &libraries?, &mut stderr)?;
