@@ -157,8 +157,19 @@ fn sample_headers_pass_with_their_baseline() {
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
     assert!(!out.contains("[stale-baseline]"), "{out}");
+    // The baseline beside the manifest is the one used by default.
+    let beside = stable_abi(repo(), &["headers", "--manifest", "Misc/stable_abi.toml"]);
+    assert_eq!(beside.status.code(), Some(0), "{}", stdout(&beside));
     // Without the baseline the accepted defect is reported.
-    let plain = stable_abi(repo(), &["headers", "--manifest", "Misc/stable_abi.toml"]);
+    let plain = stable_abi(
+        repo(),
+        &[
+            "headers",
+            "--manifest",
+            "Misc/stable_abi.toml",
+            "--no-baseline",
+        ],
+    );
     assert_eq!(plain.status.code(), Some(1));
     assert!(stdout(&plain).contains("[too-early]"));
 }
