@@ -158,6 +158,16 @@ fn prints_what_the_script_prints(tree: &Tree, args: &[&str]) {
     }
 }
 
+/// On a tree in order: `--all`, the check of the four files and
+/// `--generate-all` print what the script prints, and `--verbose` every
+/// finding.
+fn quiet_when_right(tree: &Tree) {
+    prints_what_the_script_prints(tree, &["--all", "Misc/stable_abi.toml"]);
+    prints_what_the_script_prints(tree, &CHECK);
+    prints_what_the_script_prints(tree, &["--generate-all", "Misc/stable_abi.toml"]);
+    verbose_shows_every_finding(tree);
+}
+
 /// Every header finding is in `--all --verbose` (on stderr): each finding
 /// of `stable-abi headers --no-baseline`, by its name and check, and the
 /// summary line of `--all` counts those beyond the script's checks.
@@ -205,10 +215,7 @@ fn on_3_13_15_the_tool_prints_what_its_script_prints() {
     let Some(tree) = Tree::new(test, "3.13.15", "stable_abi-3.13.py", "13") else {
         return;
     };
-    prints_what_the_script_prints(&tree, &["--all", "Misc/stable_abi.toml"]);
-    prints_what_the_script_prints(&tree, &CHECK);
-    prints_what_the_script_prints(&tree, &["--generate-all", "Misc/stable_abi.toml"]);
-    verbose_shows_every_finding(&tree);
+    quiet_when_right(&tree);
     with_the_baseline_only_new_findings_show(&tree);
 }
 
@@ -296,8 +303,5 @@ fn on_3_15_2_in_order_the_tool_prints_what_its_script_prints() {
     let regenerated = tree.script(&["--generate-all", "Misc/stable_abi.toml"]);
     assert!(regenerated.status.success(), "{}", stderr(&regenerated));
 
-    prints_what_the_script_prints(&tree, &["--all", "Misc/stable_abi.toml"]);
-    prints_what_the_script_prints(&tree, &CHECK);
-    prints_what_the_script_prints(&tree, &["--generate-all", "Misc/stable_abi.toml"]);
-    verbose_shows_every_finding(&tree);
+    quiet_when_right(&tree);
 }
