@@ -8,7 +8,7 @@
 //! them. A release tree has some, so a clean run is reached by accepting
 //! them (`--write-baseline`), after which only new ones fail; what runs on
 //! every build or commit (`--all`, `pre-commit`) passes on such a tree
-//! without a baseline, as `stable_abi.py` does, and say how to write one.
+//! without a baseline, as `stable_abi.py` does, and says how to write one.
 
 use std::io::Write;
 
@@ -41,7 +41,6 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let mut stdout = super::stdout();
     print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;
-
     let outcome = Outcome::of(&findings);
     super::free_at_exit((context, headers, findings));
     super::free_at_exit(manifest);
