@@ -177,10 +177,31 @@ pub struct DropinArgs {
     #[command(flatten)]
     pub headers: HeaderOptions,
 
-    /// Accepted header findings (see `stable-abi headers --help`): not
-    /// reported by --unixy-check
+    /// Accepted header findings (see `stable-abi headers --help`); default:
+    /// Misc/stable_abi_baseline.txt beside the manifest, if it exists. With a
+    /// baseline, --unixy-check fails on every header finding it does not accept
     #[arg(long, value_name = "FILE", help_heading = "Header view")]
     pub baseline: Option<PathBuf>,
+
+    /// Use no baseline, even if there is one beside the manifest
+    #[arg(long, conflicts_with = "baseline", help_heading = "Header view")]
+    pub no_baseline: bool,
+
+    /// Print every header finding of --unixy-check, not one line for those
+    /// beyond stable_abi.py's checks
+    #[arg(short = 'v', long, help_heading = "Header view")]
+    pub verbose: bool,
+
+    /// Check the headers of --unixy-check as this platform sees them too, or
+    /// all of them (Linux's view, stable_abi.py's, is always checked)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PLATFORM",
+        default_value = "linux",
+        help_heading = "Header view"
+    )]
+    pub platform: Platforms,
 
     /// Follow this CPython release instead of the tree's
     /// Include/patchlevel.h (e.g. 3.13.5; 3.N is its newest micro)
@@ -293,8 +314,10 @@ fn headers_help() -> String {
          once); a finding only some of them show names them.\n\
          Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`\n\
          (e.g. `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it\n\
-         with --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
-         Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
+         with --write-baseline; stale lines are reported as `stale-baseline` warnings. The one\n\
+         beside the manifest, Misc/stable_abi_baseline.txt, applies when it exists.\n\n\
+         Exit status: 0 no error finding, 1 an error finding (a defect; a release tree has\n\
+         some until its baseline accepts them), 2 an input error.",
         codes::help_table("headers")
     )
 }
@@ -317,9 +340,14 @@ pub struct HeadersArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 
-    /// Accepted findings: those listed in FILE are not reported
+    /// Accepted findings: those listed in FILE are not reported (default:
+    /// Misc/stable_abi_baseline.txt beside the manifest, if it exists)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Use no baseline, even if there is one beside the manifest: list every finding
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
 
     /// Write the current findings to FILE as the new baseline, and succeed
     /// (atomically, only if it changes; `-` for standard output)
