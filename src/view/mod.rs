@@ -43,9 +43,9 @@ pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
 pub use load::Layout;
 pub use pp::expr::{Constant, Use as ConstantUse};
 pub use pp::ir::FileId;
-pub use pp::walk::MAX_INCLUDE_DEPTH;
+pub use pp::walk::{Place, VersionGuard, MAX_INCLUDE_DEPTH};
 pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
-pub use unit::{Definition, MacroValue, Placed, Sources, Tok, Unit, UnitFile};
+pub use unit::{Definition, MacroValue, Placed, Sources, SystemInclude, Tok, Unit, UnitFile};
 
 /// A map by C name. It iterates in insertion order, which for a view of
 /// the headers is name order. The names are shared with the headers'
@@ -90,8 +90,13 @@ pub struct View {
     /// The Stable ABI the view is of (abi3 for the full API).
     pub abi: Abi,
     /// The replacement of each macro in `macros`, token by token; kept for
-    /// abi3t views only (to see which macros reach into hidden structs).
+    /// abi3t views (to see which macros reach into hidden structs) and
+    /// when asked ([`Headers::view_abi_with_bodies`]).
     pub macro_bodies: BTreeMap<String, Vec<String>>,
+    /// The system headers `Python.h` includes (`#include <stdio.h>`), each
+    /// with the directive, in the order the walk reached them (a header
+    /// as often as it is included).
+    pub system_includes: Vec<(String, Location)>,
     /// `PyAPI_FUNC(type) name(...)`
     pub functions: ByName<Decl>,
     /// `PyAPI_DATA(type) name;`
@@ -433,22 +438,43 @@ impl Headers {
     /// `Py_TARGET_ABI3T` is given). `extra` is applied on top of the
     /// profile. A version before the ABI's first is an error.
     pub fn view_abi(&self, abi: Abi, version: Version, extra: &Defines) -> Result<View> {
+        self.view_abi_keeping(abi, version, extra, abi == Abi::Abi3t)
+    }
+
+    /// [`Headers::view_abi`] with [`View::macro_bodies`] kept, for abi3 too
+    /// (what each macro expands to: `port` follows them).
+    pub fn view_abi_with_bodies(
+        &self,
+        abi: Abi,
+        version: Version,
+        extra: &Defines,
+    ) -> Result<View> {
+        self.view_abi_keeping(abi, version, extra, true)
+    }
+
+    fn view_abi_keeping(
+        &self,
+        abi: Abi,
+        version: Version,
+        extra: &Defines,
+        macro_bodies: bool,
+    ) -> Result<View> {
         if version < abi.first_version() {
             return Err(Error::other(format!(
                 "{abi} begins with {} (PEP 803); there is no {abi} {version}",
                 abi.first_version()
             )));
         }
+        let how = Evaluation {
+            macro_bodies,
+            ..Evaluation::default()
+        };
         let mut view = if abi == Abi::Abi3 {
-            self.view(Some(version), extra)?
+            self.evaluate(Some(version.limited_api_value()), extra, &how)?
         } else {
             let mut extra = extra.clone();
             extra.defines.extend(abi.defines(version));
-            let bodies = Evaluation {
-                macro_bodies: true,
-                ..Evaluation::default()
-            };
-            self.evaluate(Some(version.limited_api_value()), &extra, &bodies)?
+            self.evaluate(Some(version.limited_api_value()), &extra, &how)?
         };
         view.abi = abi;
         Ok(view)
@@ -635,6 +661,14 @@ impl Headers {
         if let Some(&python_h) = python_h {
             walk.file(python_h)?;
         }
+        let reached = std::mem::take(&mut walk.system_includes);
+        let system_includes = reached
+            .into_iter()
+            .filter_map(|(name, place)| {
+                let &(file, offset) = place.last()?;
+                Some((name, walk.location(file, offset)))
+            })
+            .collect();
         // A public header that does not preprocess on its own (3.15's
         // pydtrace.h in a tree configured with dtrace, which includes a
         // generated file) adds what it defined before the error.
@@ -662,6 +696,7 @@ impl Headers {
         );
         view.limited = version;
         view.limited_value = value;
+        view.system_includes = system_includes;
         Ok(view)
     }
 }

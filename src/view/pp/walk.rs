@@ -145,6 +145,44 @@ pub struct Walk<'a> {
     /// its text in groups not taken (from a conditional directive to the
     /// next of its group).
     pub passes: Vec<(FileId, Vec<(u32, u32)>)>,
+    /// The macro whose comparisons [`Walk::version_guards`] records in the
+    /// recorded files (`PY_VERSION_HEX`, the headers' version).
+    pub version_macro: Option<Sym>,
+    /// The branches of recorded files the walk took where a condition of
+    /// their group compared [`Walk::version_macro`] with a constant.
+    pub version_guards: Vec<VersionGuard>,
+    /// Every `#include <name>` the walk reached (whether or not the
+    /// platform's profile has the header), in order: the name, and where
+    /// ([`Place`]: its last step is the directive).
+    pub system_includes: Vec<(String, Place)>,
+    /// Where the walk first entered each recorded file: the `#include`
+    /// directives that led to it.
+    pub entered: HashMap<FileId, Place>,
+    /// A file whose entering the walk notes in [`Walk::watched_entered`]
+    /// (the headers' `Python.h`, for a unit).
+    pub watch: Option<FileId>,
+    pub watched_entered: bool,
+}
+
+/// A place in a translation unit: the `#include` directives (file and
+/// offset) that lead to it, outermost first, then the file and offset
+/// itself. Compared as vectors, places are in the order a compiler reads
+/// them.
+pub type Place = Vec<(FileId, u32)>;
+
+/// A branch taken because of the headers' version: `#if PY_VERSION_HEX >=
+/// 0x030D0000` and what it encloses, up to the group's next directive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionGuard {
+    pub file: FileId,
+    /// The byte range of the branch, from its directive.
+    pub range: (u32, u32),
+    /// The directive whose condition compared the version (the group's
+    /// first that did).
+    pub directive: u32,
+    /// The constants the group's evaluated conditions compare the version
+    /// with.
+    pub constants: Vec<Constant>,
 }
 
 struct IncludeOracle<'w, 'a> {
@@ -188,6 +226,12 @@ impl<'a> Walk<'a> {
             scratch: Vec::new(),
             record_from: None,
             passes: Vec::new(),
+            version_macro: None,
+            version_guards: Vec::new(),
+            system_includes: Vec::new(),
+            entered: HashMap::new(),
+            watch: None,
+            watched_entered: false,
         }
     }
 
@@ -244,8 +288,12 @@ impl<'a> Walk<'a> {
         if self.once.contains(&id) {
             return Ok(());
         }
+        self.watched_entered |= self.watch == Some(id);
         let pass = self.record_from.filter(|&first| id >= first).map(|_| {
             self.passes.push((id, Vec::new()));
+            if !self.entered.contains_key(&id) {
+                self.entered.insert(id, self.stack.clone());
+            }
             self.passes.len() - 1
         });
         let items = &file.items;
@@ -253,18 +301,30 @@ impl<'a> Walk<'a> {
         while i < items.len() {
             i = match &items[i] {
                 Item::If { cond, next, offset } => {
+                    // The constants the headers' version meets in the
+                    // group's conditions (recorded files only).
+                    let mut versions = pass.and(self.version_macro).map(|_| (*offset, Vec::new()));
                     let taken = match cond {
                         Cond::Ifdef(sym) => self.is_defined(*sym),
                         Cond::Ifndef(sym) => !self.is_defined(*sym),
-                        Cond::If(tokens) => self.condition(id, *offset, tokens)?,
+                        Cond::If(tokens) => {
+                            self.condition(id, *offset, tokens, versions.as_mut())?
+                        }
                     };
-                    if taken {
-                        i + 1
+                    let branch = if taken {
+                        i
                     } else {
-                        let resume = self.next_branch(id, *next)?;
-                        self.skip(pass, file, i, resume - 1);
-                        resume
+                        self.next_branch(id, *next, versions.as_mut())? - 1
+                    };
+                    if let Some((directive, constants)) = versions {
+                        if !constants.is_empty() {
+                            self.version_guard(id, branch, directive, constants);
+                        }
                     }
+                    if !taken {
+                        self.skip(pass, file, i, branch);
+                    }
+                    branch + 1
                 }
                 // Reached from a taken branch: the rest of the group is skipped.
                 Item::Elif { next, .. } | Item::Else { next, .. } => {
@@ -306,8 +366,14 @@ impl<'a> Walk<'a> {
     }
 
     /// From a branch that was not taken, finds the one that is (evaluating
-    /// `#elif`s) and returns where to continue.
-    fn next_branch(&mut self, id: FileId, mut j: usize) -> Result<usize, LocatedError> {
+    /// `#elif`s) and returns where to continue; `versions` as in
+    /// [`Walk::condition`].
+    fn next_branch(
+        &mut self,
+        id: FileId,
+        mut j: usize,
+        mut versions: Option<&mut (u32, Vec<Constant>)>,
+    ) -> Result<usize, LocatedError> {
         let items = &self.source.file(id).items;
         loop {
             match items.get(j) {
@@ -316,7 +382,7 @@ impl<'a> Walk<'a> {
                     next,
                     offset,
                 }) => {
-                    if self.condition(id, *offset, tokens)? {
+                    if self.condition(id, *offset, tokens, versions.as_deref_mut())? {
                         return Ok(j + 1);
                     }
                     j = *next;
@@ -326,11 +392,15 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Whether the `#if`/`#elif` at `offset` is true. With `versions`, the
+    /// constants it compares [`Walk::version_macro`] with are added to
+    /// them (and the directive, when the first to).
     fn condition(
         &mut self,
         id: FileId,
         offset: u32,
         tokens: &[Token],
+        versions: Option<&mut (u32, Vec<Constant>)>,
     ) -> Result<bool, LocatedError> {
         let oracle = IncludeOracle { walk: &self.source };
         let mut expander = Expander::new(&self.macros, self.source.interner, &oracle);
@@ -345,7 +415,51 @@ impl<'a> Walk<'a> {
         for constant in self.scratch.drain(..) {
             self.guard_constants.insert((id, offset, constant));
         }
+        let version = self
+            .version_macro
+            .filter(|&sym| expanded.iter().any(|token| token.expanded_from(sym)));
+        if let (Some(version), Some((directive, constants))) = (version, versions) {
+            let mut found = Vec::new();
+            // Evaluated above: no error now.
+            let _ = expr::evaluate_tracking(&expanded, Some(version), &mut found);
+            if constants.is_empty() {
+                *directive = offset;
+            }
+            constants.extend(found);
+        }
         Ok(value.is_true())
+    }
+
+    /// Records that the branch at `items[branch]` of `file` was taken
+    /// where its group's conditions compared the headers' version with
+    /// `constants` (the first such condition at `directive`).
+    fn version_guard(
+        &mut self,
+        file: FileId,
+        branch: usize,
+        directive: u32,
+        constants: Vec<Constant>,
+    ) {
+        let items = &self.source.file(file).items;
+        let end = |index: usize| {
+            items
+                .get(index)
+                .and_then(Item::offset)
+                .unwrap_or(self.source.file(file).text.len() as u32)
+        };
+        let next = match items.get(branch) {
+            Some(Item::If { next, .. } | Item::Elif { next, .. } | Item::Else { next, .. }) => {
+                *next
+            }
+            // The group's `#endif`: no branch taken.
+            _ => return,
+        };
+        self.version_guards.push(VersionGuard {
+            file,
+            range: (end(branch), end(next)),
+            directive,
+            constants,
+        });
     }
 
     /// The value of the macro `sym` as `#if sym` computes it, and the
@@ -380,10 +494,15 @@ impl<'a> Walk<'a> {
             Include::Quoted { name, target: None } => {
                 return Err(self.error(id, offset, format!("'{name}' file not found")));
             }
-            Include::System(name) => match self.source.system.get(name) {
-                Some(&system) if self.systems_seen.insert(system) => system,
-                _ => return Ok(()),
-            },
+            Include::System(name) => {
+                let mut place = self.stack.clone();
+                place.push((id, offset));
+                self.system_includes.push((name.clone(), place));
+                match self.source.system.get(name) {
+                    Some(&system) if self.systems_seen.insert(system) => system,
+                    _ => return Ok(()),
+                }
+            }
             Include::Other => {
                 return Err(self.error(
                     id,
@@ -458,7 +577,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn location(&self, file: FileId, offset: u32) -> Location {
+    pub fn location(&self, file: FileId, offset: u32) -> Location {
         self.source.file(file).location(offset)
     }
 
@@ -576,6 +695,7 @@ impl<'a> Walk<'a> {
             guard_constants,
             abi: Default::default(),
             macro_bodies,
+            system_includes: Vec::new(),
             functions: names(&self.functions),
             data: names(&self.data),
             enumerators: names(&self.enumerators),

@@ -27,6 +27,7 @@ use crate::view::load::{display_path, virtual_file};
 use crate::view::parse;
 use crate::view::pp::ir::{FileId, FileIr, Item, Resolver};
 use crate::view::pp::lex::{self, Interner, Sym, TokKind, Token};
+use crate::view::pp::walk::{Place, VersionGuard};
 use crate::view::{command_line_text, Defines, Headers};
 use declared::{declared_functions, declared_types, inactive_ranges, struct_members};
 
@@ -97,6 +98,47 @@ pub struct Unit<'s> {
     pub limited_api: Option<MacroValue>,
     /// `Py_TARGET_ABI3T` at the end.
     pub target_abi3t: Option<MacroValue>,
+    /// Whether the unit includes `Python.h` (the walk reached it).
+    pub python_h: bool,
+    /// Every system header the walk reached (`#include <stdio.h>`, the
+    /// headers' and the unit's own), each where first: sorted by name.
+    pub system_includes: Vec<SystemInclude>,
+    /// Where the walk first entered each of the unit's files
+    /// ([`Unit::place`]).
+    pub entered: HashMap<FileId, Place>,
+    /// The branches of the unit's files taken because of the headers'
+    /// version (`#if PY_VERSION_HEX >= 0x030D0000`).
+    pub version_guards: Vec<VersionGuard>,
+}
+
+impl Unit<'_> {
+    /// The place of `offset` in the unit's file `file`, as a compiler
+    /// reads the unit (`None` for a file the walk did not enter).
+    pub fn place(&self, file: FileId, offset: u32) -> Option<Place> {
+        let mut place = self.entered.get(&file)?.clone();
+        place.push((file, offset));
+        Some(place)
+    }
+
+    /// Whether the walk reached `#include <header>` before `place`.
+    pub fn includes_before(&self, header: &str, place: &Place) -> bool {
+        match self
+            .system_includes
+            .binary_search_by(|include| include.name.as_str().cmp(header))
+        {
+            Ok(at) => self.system_includes[at].place < *place,
+            Err(_) => false,
+        }
+    }
+}
+
+/// An `#include <name>` a unit's walk reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemInclude {
+    pub name: String,
+    pub place: Place,
+    /// The directive is in one of the unit's files (not the headers').
+    pub own: bool,
 }
 
 /// A file of the sources, parsed.
@@ -327,6 +369,8 @@ impl<'h> Sources<'h> {
         let interner = &self.interner;
         let mut walk = headers.walk(&extra, interner);
         walk.record_from = Some(self.first);
+        walk.version_macro = interner.get("PY_VERSION_HEX");
+        walk.watch = headers.parse.loaded.roots.first().copied();
         let result = headers
             .walk_command_line(&mut walk, interner, defines, false)
             .and_then(|()| walk.file(main));
@@ -352,6 +396,28 @@ impl<'h> Sources<'h> {
         let mut skipped: HashMap<FileId, Vec<Vec<(u32, u32)>>> = HashMap::new();
         let mut order = Vec::new();
         let passes = std::mem::take(&mut walk.passes);
+        let python_h = walk.watched_entered;
+        let first = self.first;
+        let header_files = &self.header_files;
+        let mut system_includes: Vec<SystemInclude> = std::mem::take(&mut walk.system_includes)
+            .into_iter()
+            .map(|(name, place)| {
+                let file = place.last().map(|&(file, _)| file);
+                SystemInclude {
+                    name,
+                    own: file.is_some_and(|file| file >= first && !header_files.contains(&file)),
+                    place,
+                }
+            })
+            .collect();
+        // The first place of each (a stable sort keeps the walk's order).
+        system_includes.sort_by(|a, b| a.name.cmp(&b.name));
+        system_includes.dedup_by(|later, first| later.name == first.name);
+        let entered = std::mem::take(&mut walk.entered);
+        let version_guards = std::mem::take(&mut walk.version_guards)
+            .into_iter()
+            .filter(|guard| !header_files.contains(&guard.file))
+            .collect();
         for (file, ranges) in passes {
             if self.header_files.contains(&file) {
                 continue;
@@ -381,6 +447,10 @@ impl<'h> Sources<'h> {
             files,
             limited_api,
             target_abi3t,
+            python_h,
+            system_includes,
+            entered,
+            version_guards,
         })
     }
 
