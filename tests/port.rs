@@ -298,3 +298,72 @@ fn audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi() {
     assert_eq!(document["readiness"][0]["minimum_version"], "3.11");
     assert_eq!(document["findings"][0]["check"], "not-stable-abi");
 }
+
+/// The lines of `text` with any `path:line:col: ` before their message
+/// left out, trimmed.
+fn without_places(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            let line = line.trim();
+            ["error: ", "warning: ", "note: "]
+                .iter()
+                .filter_map(|kind| line.find(kind).map(|at| &line[at..]))
+                .min_by_key(|rest| std::cmp::Reverse(rest.len()))
+                .unwrap_or(line)
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
+fn every_codes_example_is_what_port_prints_for_it() {
+    let test = "every_codes_example_is_what_port_prints_for_it";
+    let Some(tree) = shared_tree(test, "3.15.2") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for code in stable_abi::port::codes::CODES {
+        // `Example (ARGS):`, the code (indented), then what port prints.
+        let (head, example) = code.doc.split_once("\nExample").expect("an example");
+        assert!(head.contains("Why it matters"), "{}", code.name);
+        let (args, body) = example.split_once("):\n").expect("Example (ARGS):");
+        let args: Vec<&str> = args.trim_start_matches(" (").split_whitespace().collect();
+        let lines: Vec<&str> = body.lines().collect();
+        let split = lines
+            .iter()
+            .position(|line| line.trim_start().starts_with("error:"))
+            .expect("the example's error");
+        let code_lines: Vec<&str> = lines[..split].iter().map(|l| l.trim()).collect();
+        let expected: Vec<&str> = lines[split..].iter().map(|l| l.trim()).collect();
+        let source = dir.path().join(format!("{}.c", code.name));
+        let code_text = code_lines.join("\n");
+        let text = if code_text.starts_with("static") {
+            format!("#include \"Python.h\"\n{code_text}\n")
+        } else {
+            format!(
+                "#include \"Python.h\"\nvoid example(PyObject *s, PyObject *self, \
+                 PyTypeObject *tp)\n{{\n{code_text}\n}}\n"
+            )
+        };
+        std::fs::write(&source, text).unwrap();
+        let mut all = vec!["port", source.to_str().unwrap(), "--cpython"];
+        all.push(tree.to_str().unwrap());
+        all.extend(&args);
+        let output = stable_abi(dir.path(), &all);
+        let printed = without_places(&stdout(&output));
+        // The example's lines, one after another, among what port printed.
+        let first = printed
+            .iter()
+            .position(|line| line == expected[0])
+            .unwrap_or_else(|| panic!("{}: {:?} not in {printed:#?}", code.name, expected[0]));
+        for (i, line) in expected.iter().enumerate() {
+            assert_eq!(
+                printed.get(first + i).map(String::as_str),
+                Some(*line),
+                "{}: {printed:#?}",
+                code.name
+            );
+        }
+    }
+}

@@ -125,8 +125,16 @@ fn missing_in(message: &str) -> Option<Missing> {
     Some(Missing::Name(strip(name)))
 }
 
-/// The (file, missing name) pairs of gcc's diagnostics on `source`.
-fn gcc_missing(source: &Path, tree: &Path, defines: &[&str]) -> BTreeSet<(PathBuf, Missing)> {
+/// The (file, missing name) pairs of gcc's diagnostics on `source`, each
+/// with the macros (and the files where they are used) whose expansion the
+/// diagnostic is in (gcc's "note: in expansion of macro 'M'", when the name
+/// is in a header's macro: 3.13's `PySequence_Fast_GET_SIZE` expands to
+/// `PyList_GET_SIZE`).
+fn gcc_missing(
+    source: &Path,
+    tree: &Path,
+    defines: &[&str],
+) -> BTreeMap<(PathBuf, Missing), Vec<(PathBuf, String)>> {
     let output = Command::new("gcc")
         .env("LC_ALL", "C")
         .arg("-fsyntax-only")
@@ -138,9 +146,10 @@ fn gcc_missing(source: &Path, tree: &Path, defines: &[&str]) -> BTreeSet<(PathBu
         .output()
         .expect("gcc runs");
     let text = String::from_utf8_lossy(&output.stderr);
-    let mut found = BTreeSet::new();
+    let mut found: BTreeMap<(PathBuf, Missing), Vec<(PathBuf, String)>> = BTreeMap::new();
+    let mut last: Option<(PathBuf, Missing)> = None;
     for line in text.lines() {
-        // path:line:col: error|warning: message
+        // path:line:col: error|warning|note: message
         let mut parts = line.splitn(5, ':');
         let (Some(path), Some(_), Some(_), Some(kind), Some(message)) = (
             parts.next(),
@@ -151,11 +160,20 @@ fn gcc_missing(source: &Path, tree: &Path, defines: &[&str]) -> BTreeSet<(PathBu
         ) else {
             continue;
         };
-        if !matches!(kind.trim(), "error" | "warning") {
-            continue;
-        }
-        if let Some(missing) = missing_in(message) {
-            found.insert((canonical(Path::new(path)), missing));
+        match kind.trim() {
+            "error" | "warning" => {
+                last = missing_in(message).map(|missing| (canonical(Path::new(path)), missing));
+                if let Some(key) = &last {
+                    found.entry(key.clone()).or_default();
+                }
+            }
+            "note" if message.contains("in expansion of macro") => {
+                if let (Some(key), Some(name)) = (&last, quoted(message).first()) {
+                    let via = (canonical(Path::new(path)), name.to_string());
+                    found.entry(key.clone()).or_default().push(via);
+                }
+            }
+            _ => {}
         }
     }
     found
@@ -165,8 +183,17 @@ fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The names of port's findings on `source`, by file.
-fn port_findings(source: &Path, tree: &Path, args: &[&str]) -> BTreeSet<(PathBuf, String)> {
+/// One of port's findings: its file, name, code and line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    path: PathBuf,
+    name: String,
+    check: String,
+    line: u64,
+}
+
+/// Port's findings on `source`.
+fn port_findings(source: &Path, tree: &Path, args: &[&str]) -> BTreeSet<Found> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut all = vec![
         "port",
@@ -189,11 +216,11 @@ fn port_findings(source: &Path, tree: &Path, args: &[&str]) -> BTreeSet<(PathBuf
         .as_array()
         .unwrap()
         .iter()
-        .map(|finding| {
-            (
-                canonical(Path::new(finding["path"].as_str().unwrap())),
-                finding["name"].as_str().unwrap().to_string(),
-            )
+        .map(|finding| Found {
+            path: canonical(Path::new(finding["path"].as_str().unwrap())),
+            name: finding["name"].as_str().unwrap().to_string(),
+            check: finding["check"].as_str().unwrap().to_string(),
+            line: finding["line"].as_u64().unwrap(),
         })
         .collect()
 }
@@ -206,14 +233,20 @@ fn recall(test: &str, tree: &Path, defines: &[&str], args: &[&str], sources: &[P
     for source in sources {
         let found = port_findings(source, tree, args);
         let named = |file: &Path, name: &str| {
-            found.iter().any(|(path, finding)| {
-                path == file
-                    && (finding == name
-                        || finding.rsplit_once('.').is_some_and(|(_, m)| m == name)
-                        || finding.split_once('.').is_some_and(|(s, _)| s == name))
-            })
+            found.iter().any(
+                |Found {
+                     path,
+                     name: finding,
+                     ..
+                 }| {
+                    path == file
+                        && (finding == name
+                            || finding.rsplit_once('.').is_some_and(|(_, m)| m == name)
+                            || finding.split_once('.').is_some_and(|(s, _)| s == name))
+                },
+            )
         };
-        for (file, missing) in gcc_missing(source, tree, defines) {
+        for ((file, missing), expansions) in gcc_missing(source, tree, defines) {
             let hit = match &missing {
                 Missing::Name(name) if api.names.contains(name) => named(&file, name),
                 Missing::Member { owner, member }
@@ -223,6 +256,9 @@ fn recall(test: &str, tree: &Path, defines: &[&str], args: &[&str], sources: &[P
                 }
                 _ => continue,
             };
+            // Or by a finding on the macro of a header it is in, where the
+            // source uses it.
+            let hit = hit || expansions.iter().any(|(file, name)| named(file, name));
             total += 1;
             if hit {
                 recalled += 1;
@@ -240,6 +276,116 @@ fn recall(test: &str, tree: &Path, defines: &[&str], args: &[&str], sources: &[P
     assert!(
         ratio >= 0.98,
         "{test}: recall {ratio:.3} < 0.98; missed: {missed:#?}"
+    );
+}
+
+/// Whether `line` (1-based) of `file` is in a `#define` (a line that
+/// starts one, or continues one with `\\`).
+fn in_definition(file: &Path, line: u64) -> bool {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut at = line as usize - 1;
+    while at > 0 && lines[at - 1].trim_end().ends_with('\\') {
+        at -= 1;
+    }
+    lines
+        .get(at)
+        .is_some_and(|first| first.trim_start().starts_with('#'))
+}
+
+/// port's `missing-include` against gcc: every name of the C library that
+/// gcc finds undeclared (`implicit declaration of function 'exit'`,
+/// `'errno' undeclared`) is among port's findings of the code in the same
+/// file; and every name port reports is one gcc finds undeclared in the
+/// source, unless port's use is in a macro's definition (which gcc judges
+/// only where it is expanded).
+fn missing_includes(test: &str, tree: &Path, defines: &[&str], args: &[&str], sources: &[PathBuf]) {
+    let system = stable_abi::port::system::SystemNames::builtin();
+    let (mut total, mut reported) = (0, 0);
+    let mut missed = Vec::new();
+    let mut extra = Vec::new();
+    for source in sources {
+        let found: Vec<Found> = port_findings(source, tree, args)
+            .into_iter()
+            .filter(|found| found.check == "missing-include")
+            .collect();
+        let gcc = gcc_missing(source, tree, defines);
+        let gcc_names: BTreeSet<&str> = gcc
+            .keys()
+            .filter_map(|(_, missing)| match missing {
+                Missing::Name(name) if system.get(name).is_some() => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        for ((file, missing), expansions) in &gcc {
+            let Missing::Name(name) = missing else {
+                continue;
+            };
+            if system.get(name).is_none() {
+                continue;
+            }
+            total += 1;
+            let hit = found.iter().any(|found| {
+                &found.name == name
+                    && (found.path == *file || expansions.iter().any(|(f, _)| *f == found.path))
+            });
+            if hit {
+                reported += 1;
+            } else {
+                missed.push(format!("{}: {name}", file.display()));
+            }
+        }
+        for found in &found {
+            if !gcc_names.contains(found.name.as_str()) && !in_definition(&found.path, found.line) {
+                extra.push(format!(
+                    "{}:{}: {}",
+                    found.path.display(),
+                    found.line,
+                    found.name
+                ));
+            }
+        }
+    }
+    eprintln!("{test}: {reported}/{total} of gcc's; missed: {missed:#?}; not gcc's: {extra:#?}");
+    assert!(
+        total >= 10,
+        "{test}: too few of gcc's names to judge ({total})"
+    );
+    assert!(missed.is_empty(), "{test}: missed {missed:#?}");
+    assert!(extra.is_empty(), "{test}: not gcc's {extra:#?}");
+}
+
+#[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2, gcc)),
+    ignore = "needs ../shared/cpython/3.13.15, ../shared/cpython/3.15.2 and gcc on PATH"
+)]
+fn missing_includes_are_the_c_library_names_gcc_finds_undeclared() {
+    let test = "missing_includes_are_the_c_library_names_gcc_finds_undeclared";
+    let Some(sources) = sdist_sources(test) else {
+        return;
+    };
+    let (Some(()), Some(old), Some(new)) = (
+        gcc_present(test),
+        common::shared_tree(test, "3.13.15"),
+        common::abi3t_tree(test),
+    ) else {
+        return;
+    };
+    // 3.13 leaves out <ctype.h> and <unistd.h> as well as 3.11's.
+    missing_includes(
+        test,
+        &old,
+        &["-DPy_LIMITED_API=0x030D0000"],
+        &["--target", "3.13"],
+        &sources,
+    );
+    missing_includes(
+        test,
+        &new,
+        &["-DPy_TARGET_ABI3T=0x030F0000"],
+        &["--abi", "abi3t", "--target", "3.15"],
+        &sources,
     );
 }
 

@@ -18,6 +18,11 @@ use crate::view::{Config, Headers, Layout};
 use crate::Outcome;
 
 pub fn run(args: &PortArgs) -> Result<Outcome> {
+    // A path that is not there is an input error before any work: nothing
+    // is judged, so nothing is summarized.
+    if let Some(missing) = args.paths.iter().find(|path| !path.exists()) {
+        return Err(Error::file(missing, "no such file or directory"));
+    }
     let (path, from) = match &args.cpython {
         Some(path) => (path.clone(), "--cpython".to_string()),
         None => (python3_include()?, "python3 on PATH".to_string()),
@@ -41,12 +46,13 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let report = port.run(&paths, &options)?;
-    let mut summaries = vec![summarize(
+    let mut summaries = Vec::new();
+    summaries.push(summarize(
         args.abi,
         &report.judged,
         &port.api,
         &port.replacements,
-    )];
+    ));
     if !report.other.is_empty() || port.abis().len() > 1 {
         let other = port.abis().into_iter().find(|&abi| abi != args.abi);
         if let Some(other) = other {
@@ -64,6 +70,11 @@ pub fn run(args: &PortArgs) -> Result<Outcome> {
         platform: args.platform,
         from,
     };
+    // A source that could not be read or preprocessed leaves the summary
+    // without it: the findings of the others are printed, no summary.
+    if !report.errors.is_empty() {
+        summaries.clear();
+    }
     let mut out = super::stdout();
     output::print(&mut out, &report, &summaries, &used, args.abi, args.format)?;
     out.flush()?;

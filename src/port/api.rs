@@ -46,6 +46,24 @@ impl Masks {
         }
     }
 
+    fn remove(&mut self, abi: Abi, version: Version) {
+        match abi {
+            Abi::Abi3 => self.abi3 &= !bit(version),
+            Abi::Abi3t => self.abi3t &= !bit(version),
+        }
+    }
+
+    /// These masks less the versions before `added` (kept where `keep`
+    /// has them).
+    fn from(self, added: Version, keep: Masks) -> Masks {
+        let before = bit(added) - 1;
+        Masks {
+            full: self.full,
+            abi3: self.abi3 & !(before & !keep.abi3),
+            abi3t: self.abi3t & !(before & !keep.abi3t),
+        }
+    }
+
     fn add(&mut self, on: On) {
         match on {
             On::Full => self.full = true,
@@ -114,9 +132,16 @@ pub struct Api {
     /// The headers' own version, the newest any view has.
     pub version: Version,
     names: HashMap<Arc<str>, Masks, Hasher>,
-    /// Where each name is a macro (which shadows a function of the same
-    /// name: its version is the macro's, not the symbol's).
-    macros: HashMap<Arc<str>, Masks, Hasher>,
+    /// Where each name is a macro or a static inline function: a use
+    /// imports no symbol (a macro shadows a function of the same name),
+    /// so the manifest's `added` of a function of that name does not
+    /// apply there (`Py_TYPE` is a macro up to 3.13, a function from
+    /// 3.14).
+    symbolless: HashMap<Arc<str>, Masks, Hasher>,
+    /// The macros a limited view defines but cannot expand: each with the
+    /// names outside that view its replacement reaches (through the
+    /// view's own macros), from the newest view where it is so.
+    expands: HashMap<Arc<str>, Vec<String>, Hasher>,
     /// Where each struct (by tag and typedef name) is complete.
     complete: HashMap<Arc<str>, Masks, Hasher>,
     /// The members of each struct of the full API (by tag and typedef
@@ -128,6 +153,9 @@ pub struct Api {
     /// Functions and macros abi3t declares but an extension cannot use,
     /// with the struct that is the reason.
     abi3t_unusable: BTreeMap<String, String>,
+    /// The system headers `Python.h` includes: in which views, and where
+    /// the full API's includes each (its first directive).
+    system_includes: BTreeMap<String, (Masks, Option<crate::diagnostic::Location>)>,
 }
 
 impl Api {
@@ -142,7 +170,8 @@ impl Api {
         let mut api = Api {
             version,
             names: HashMap::default(),
-            macros: HashMap::default(),
+            symbolless: HashMap::default(),
+            expands: HashMap::default(),
             complete: HashMap::default(),
             full_members: HashMap::default(),
             members: HashMap::default(),
@@ -153,6 +182,7 @@ impl Api {
                 .filter_map(|item| Some((item.name.clone(), item.added?)))
                 .collect(),
             abi3t_unusable: BTreeMap::new(),
+            system_includes: BTreeMap::new(),
         };
         api.add(&headers.view(None, &none)?, On::Full);
         // The full API of free-threaded builds too (`PyUnstable_Module_SetGIL`
@@ -165,7 +195,7 @@ impl Api {
         let mut newest = BTreeMap::new();
         for abi in Abi::ALL {
             for v in abi.versions(version) {
-                let view = headers.view_abi(abi, v, &none)?;
+                let view = headers.view_abi_with_bodies(abi, v, &none)?;
                 api.add(&view, On::Limited(abi, v));
                 if v == version {
                     newest.insert(abi, view);
@@ -214,9 +244,24 @@ impl Api {
                 self.names.entry(Arc::clone(name)).or_default().add(on);
             }
         }
-        for (name, decl) in &view.macros {
+        for (header, location) in &view.system_includes {
+            let entry = self.system_includes.entry(header.clone()).or_default();
+            entry.0.add(on);
+            if matches!(on, On::Full) && entry.1.is_none() {
+                entry.1 = Some(location.clone());
+            }
+        }
+        for (name, decl) in view.macros.iter().chain(&view.inline_functions) {
             if in_headers(&decl.location) {
-                self.macros.entry(Arc::clone(name)).or_default().add(on);
+                self.symbolless.entry(Arc::clone(name)).or_default().add(on);
+            }
+        }
+        if let On::Limited(abi, version) = on {
+            for (name, outside) in self.unexpandable(view) {
+                if let Some(masks) = self.names.get_mut(name) {
+                    masks.remove(abi, version);
+                }
+                self.expands.insert(Arc::from(name), outside);
             }
         }
         for (name, def) in &view.structs {
@@ -251,6 +296,46 @@ impl Api {
         }
     }
 
+    /// The macros of a limited `view` whose replacement reaches a name the
+    /// full API has and the view has not (3.13's `PySequence_Fast_GET_SIZE`
+    /// expands to `PyList_GET_SIZE`): followed through the view's own
+    /// macros, leaving out members (after `->` or `.`). A compiler given
+    /// such a macro under `Py_LIMITED_API` reports the names it reaches, at
+    /// the use. Each comes with those names.
+    fn unexpandable<'v>(&self, view: &'v View) -> Vec<(&'v str, Vec<String>)> {
+        let in_view = |name: &str| {
+            [
+                &view.functions,
+                &view.data,
+                &view.enumerators,
+                &view.inline_functions,
+                &view.macros,
+                &view.typedefs,
+            ]
+            .iter()
+            .any(|map| map.contains_key(name))
+                || view.structs.contains_key(name)
+        };
+        let full_only =
+            |name: &str| !in_view(name) && self.names.get(name).is_some_and(|masks| masks.full);
+        // The names outside the view that each macro reaches, by macro;
+        // computed depth first, once (a macro met again while its own
+        // reach is being computed adds nothing: C does not expand it
+        // again).
+        let mut reach: HashMap<&str, Vec<String>, Hasher> = HashMap::default();
+        let mut unexpandable = Vec::new();
+        for (name, decl) in &view.macros {
+            if !in_headers(&decl.location) {
+                continue;
+            }
+            let outside = macro_reach(name, view, &full_only, &mut reach);
+            if !outside.is_empty() {
+                unexpandable.push((&**name, outside));
+            }
+        }
+        unexpandable
+    }
+
     /// The status of `masks` for `abi` at `target` (see [`Status`]).
     fn status(&self, masks: Masks, abi: Abi, target: Version) -> Status {
         let mask = masks.of(abi);
@@ -279,14 +364,27 @@ impl Api {
 
     /// What `name` (a function, data, macro, typedef or struct tag) is for
     /// an extension built for `abi` at `target`.
+    ///
+    /// A version where a limited view declares it counts when the name is
+    /// a macro or a static inline function there, or the manifest's
+    /// `added` (of a function or data of that name) is not after it: the
+    /// oldest version at which the name is usable is read from the views,
+    /// the manifest only saying from when a symbol is exported. Declared at
+    /// `target` before its `added`, it is [`Status::Early`].
     pub fn name(&self, name: &str, abi: Abi, target: Version) -> Status {
-        let Some(&masks) = self.names.get(name) else {
+        let Some(&declared) = self.names.get(name) else {
             return Status::Unknown;
         };
-        let status = self.status(masks, abi, target);
         let added = self.added.get(name).copied();
-        match (status, added) {
-            (Status::Available { since }, _) if abi == Abi::Abi3t => {
+        let usable = match added {
+            Some(added) => {
+                let symbolless = self.symbolless.get(name).copied().unwrap_or_default();
+                declared.from(added, symbolless)
+            }
+            None => declared,
+        };
+        match self.status(usable, abi, target) {
+            Status::Available { since } if abi == Abi::Abi3t => {
                 match self.abi3t_unusable.get(name) {
                     Some(why) => Status::HiddenByAbi3t {
                         why: Some(why.clone()),
@@ -294,27 +392,51 @@ impl Api {
                     None => Status::Available { since },
                 }
             }
-            (Status::Available { since }, Some(added)) if added > target => {
-                let macro_at_target = self
-                    .macros
-                    .get(name)
-                    .is_some_and(|masks| masks.of(abi) & bit(target) != 0);
-                if macro_at_target {
-                    // The macro is what the source calls (`Py_NewRef` to
-                    // `_Py_NewRef`): the symbol is not imported.
-                    Status::Available { since }
-                } else {
-                    Status::Early { added }
-                }
-            }
-            (Status::Available { since }, Some(added)) => Status::Available {
-                since: since.max(added),
+            Status::Available { since } => Status::Available { since },
+            status => match added {
+                Some(added) if declared.of(abi) & bit(target) != 0 => Status::Early { added },
+                _ => status,
             },
-            (Status::Newer { since }, Some(added)) => Status::Newer {
-                since: since.max(added),
-            },
-            (status, _) => status,
         }
+    }
+
+    /// Where `Python.h` includes the system header `header` (`stdio.h`)
+    /// for the full API: its first `#include <stdio.h>`, when it does.
+    pub fn full_api_includes(&self, header: &str) -> Option<&crate::diagnostic::Location> {
+        self.system_includes
+            .get(header)
+            .and_then(|(masks, location)| location.as_ref().filter(|_| masks.full))
+    }
+
+    /// Whether `Python.h` includes the system header `header` for `abi` at
+    /// `version`.
+    pub fn includes(&self, header: &str, abi: Abi, version: Version) -> bool {
+        self.system_includes
+            .get(header)
+            .is_some_and(|(masks, _)| masks.of(abi) & bit(version) != 0)
+    }
+
+    /// The first version of `abi` at which `Python.h` stops including the
+    /// system header `header`, when it includes it at the ABI's first
+    /// version (`None`: it never does, or always does).
+    pub fn includes_below(&self, header: &str, abi: Abi) -> Option<Version> {
+        let (masks, _) = self.system_includes.get(header)?;
+        let mask = masks.of(abi);
+        let mut version = abi.first_version();
+        if mask & bit(version) == 0 {
+            return None;
+        }
+        while mask & bit(version) != 0 {
+            version = Version::new(3, version.minor + 1);
+        }
+        (version <= self.version).then_some(version)
+    }
+
+    /// The names outside the Limited API that the macro `name` reaches when
+    /// a limited view defines it ([`Api::name`] says it is not usable
+    /// there).
+    pub fn expands_to(&self, name: &str) -> Option<&[String]> {
+        self.expands.get(name).map(Vec::as_slice)
     }
 
     /// What `->member` / `.member` is: available when a struct complete for
@@ -366,6 +488,47 @@ impl Api {
             None => Status::Unknown,
         }
     }
+}
+
+/// The names outside `view` (those `full_only` says the full API alone
+/// has) that the macro `name` reaches, through the view's macros; memoized
+/// in `reach`.
+fn macro_reach<'v>(
+    name: &'v str,
+    view: &'v View,
+    full_only: &dyn Fn(&str) -> bool,
+    reach: &mut HashMap<&'v str, Vec<String>, Hasher>,
+) -> Vec<String> {
+    if let Some(known) = reach.get(name) {
+        return known.clone();
+    }
+    // Met again below this macro: nothing.
+    reach.insert(name, Vec::new());
+    let mut outside: Vec<String> = Vec::new();
+    if let Some((_, body)) = view.macro_bodies.get_key_value(name) {
+        let mut previous: Option<&str> = None;
+        for token in body {
+            let member = matches!(previous, Some("->" | "."));
+            previous = Some(token);
+            if member || token == name {
+                continue;
+            }
+            let found = if let Some((macro_name, _)) = view.macros.get_key_value(token.as_str()) {
+                macro_reach(macro_name, view, full_only, reach)
+            } else if full_only(token) {
+                vec![token.clone()]
+            } else {
+                continue;
+            };
+            for name in found {
+                if !outside.contains(&name) {
+                    outside.push(name);
+                }
+            }
+        }
+    }
+    reach.insert(name, outside.clone());
+    outside
 }
 
 /// Whether a view's entry comes from the headers: not the compiler's

@@ -12,6 +12,7 @@ use crate::view::{Defines, Headers, Sources};
 
 use super::api::Api;
 use super::scan;
+use super::system::SystemNames;
 
 /// Headers for the fuzzer: the fixtures' miniature tree in one text.
 const HEADERS: &str = "#define PyAPI_FUNC(T) T\n\
@@ -32,6 +33,7 @@ pub fn fuzz_port(bytes: &[u8]) {
     let Ok(api) = Api::build(&headers, &manifest) else {
         return;
     };
+    let system = SystemNames::builtin();
     let mut sources = Sources::new(&headers, &[]);
     let main = sources.add_bytes(Path::new("fuzz.c"), bytes.to_vec());
     for abi in Abi::ALL {
@@ -41,7 +43,7 @@ pub fn fuzz_port(bytes: &[u8]) {
         }
         let defines = Defines::define("Py_LIMITED_API", &format!("{:#x}", target.hex()));
         if let Ok(unit) = sources.walk(main, &defines) {
-            scan::scan(&unit, &api, abi, target);
+            scan::scan(&unit, &api, &system, abi, target);
         }
     }
 }

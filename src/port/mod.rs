@@ -18,12 +18,14 @@
 
 pub mod api;
 pub mod codes;
+pub mod fix;
 mod fuzz;
 pub mod output;
 pub mod readiness;
 pub mod replacements;
 pub mod scan;
 pub mod summary;
+pub mod system;
 
 use std::path::{Path, PathBuf};
 
@@ -37,8 +39,10 @@ use crate::view::{Defines, FileId, Headers, Sources, Unit};
 pub use fuzz::fuzz_port;
 
 use api::Api;
+use fix::Fix;
 use replacements::Replacements;
 use scan::{Blocker, Found, Kind};
+use system::SystemNames;
 
 /// What to port, and for what.
 #[derive(Clone, Debug)]
@@ -94,6 +98,7 @@ pub struct Port<'h> {
     headers: &'h Headers,
     pub api: Api,
     pub replacements: Replacements,
+    pub system: SystemNames,
 }
 
 impl<'h> Port<'h> {
@@ -107,6 +112,7 @@ impl<'h> Port<'h> {
             headers,
             api: Api::build(headers, manifest)?,
             replacements: Replacements::builtin(),
+            system: SystemNames::builtin(),
         })
     }
 
@@ -209,12 +215,13 @@ impl<'h> Port<'h> {
         // A computed target is walked again at the version the names need,
         // until that version holds (a source may test Py_LIMITED_API).
         let mut rounds = 0;
+        let scan = |unit: &Unit, target| scan::scan(unit, &self.api, &self.system, abi, target);
         let found = loop {
             let unit = sources.walk(main, &abi_defines(abi, target))?;
             if target_from != TargetFrom::Computed || rounds == 3 {
-                break scan::scan(&unit, &self.api, abi, target);
+                break scan(&unit, target);
             }
-            let newest = scan::scan(&unit, &self.api, abi, self.api.version);
+            let newest = scan(&unit, self.api.version);
             let needed = newest
                 .needs
                 .values()
@@ -223,7 +230,7 @@ impl<'h> Port<'h> {
                 .unwrap_or(first)
                 .max(first);
             if needed == target {
-                break scan::scan(&unit, &self.api, abi, target);
+                break scan(&unit, target);
             }
             target = needed;
             rounds += 1;
@@ -253,7 +260,14 @@ impl<'h> Port<'h> {
         let (code, message) = match (&blocker.kind, &blocker.member) {
             (Kind::FullOnly, _) => (
                 &codes::FULL_API_ONLY,
-                format!("{name} is not in the Limited API (the full API declares it)"),
+                match self.api.expands_to(name) {
+                    Some(outside) => format!(
+                        "{name} is defined under Py_LIMITED_API, but expands to {}, which the \
+                         Limited API does not have (the full API declares them)",
+                        outside.join(" and ")
+                    ),
+                    None => format!("{name} is not in the Limited API (the full API declares it)"),
+                },
             ),
             (Kind::OnlySkipped, _) => (
                 &codes::FULL_API_ONLY,
@@ -305,25 +319,56 @@ impl<'h> Port<'h> {
                     (None, None, false) => format!("{name} is hidden by abi3t (abi3 has it)"),
                 },
             ),
-        };
-        let note = match (self.replacements.get(name), &blocker.kind) {
-            (Some(replacement), _) => format!(
-                "instead: {} ({abi} {}; {})",
-                replacement.text,
-                replacement.needs(&self.api, abi).0,
-                replacement.source
+            (Kind::MissingInclude(headers), _) => (
+                &codes::MISSING_INCLUDE,
+                format!(
+                    "{name} is declared by {}, which the source does not include: Python.h \
+                     includes it for the full API, not for {abi} {target}",
+                    headers
+                        .iter()
+                        .map(|h| format!("<{h}>"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
             ),
-            (None, Kind::Newer(since) | Kind::Early(since)) => format!(
-                "raise the target to {since}, or keep the use under \
-                 #if Py_LIMITED_API+0 >= {:#010x}",
-                since.hex()
-            ),
-            (None, _) => format!("no direct replacement in {limited}"),
         };
         let mut finding = Finding::error(code.name, name.clone(), message)
             .at(Some(sources.location(blocker.file, blocker.offset)))
-            .note(None, note)
             .abi(abi);
+        // Where the headers or the source say why, first.
+        match (&blocker.kind, blocker.guard) {
+            (Kind::MissingInclude(headers), _) => {
+                for header in headers {
+                    if let Some(at) = self.api.full_api_includes(header) {
+                        let below = match self.api.includes_below(header, abi) {
+                            Some(version) => format!(" or below {version}"),
+                            None => String::new(),
+                        };
+                        finding = finding.note(
+                            Some(at.clone()),
+                            format!(
+                                "Python.h includes <{header}> here only without \
+                                 Py_LIMITED_API{below}"
+                            ),
+                        );
+                    }
+                }
+            }
+            (Kind::Newer(_), Some(guard)) => {
+                finding = finding.note(
+                    Some(sources.location(blocker.file, guard.directive)),
+                    format!(
+                        "the use is under this #if on PY_VERSION_HEX: the version of the \
+                         headers ({}), not the target's, so it is compiled for {target} too",
+                        self.api.version
+                    ),
+                );
+            }
+            _ => {}
+        }
+        for note in Fix::of(blocker, &self.replacements).notes(&self.api, abi, limited) {
+            finding = finding.note(None, note);
+        }
         match blocker.kind {
             Kind::Newer(since) => finding = finding.versions(vec![since]),
             Kind::Early(added) => finding = finding.versions(vec![added]).as_warning(),

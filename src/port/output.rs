@@ -66,7 +66,9 @@ pub fn findings(report: &Report) -> Vec<Finding> {
         .collect()
 }
 
-/// Prints the report; `summaries` has the ABI asked for first.
+/// Prints the report; `summaries` has the ABI asked for first, and is
+/// empty when a source could not be judged (then only the findings are
+/// printed: in JSON, without `abis` and `minimum_version`).
 pub fn print(
     out: &mut dyn Write,
     report: &Report,
@@ -80,6 +82,9 @@ pub fn print(
         Format::Text => {
             for finding in &findings {
                 writeln!(out, "{finding}")?;
+            }
+            if summaries.is_empty() {
+                return Ok(());
             }
             writeln!(
                 out,
@@ -109,7 +114,6 @@ pub fn print(
             Ok(())
         }
         Format::Json => {
-            let selected = &summaries[0];
             let sources: Vec<_> = report
                 .judged
                 .iter()
@@ -132,18 +136,22 @@ pub fn print(
                     )
                 })
                 .collect();
-            let document = output::Report::new("port", &findings)
+            let mut document = output::Report::new("port", &findings)
                 .with("headers", headers)
                 .with("abi", abi)
-                .with("minimum_version", selected.minimum_version)
-                .with("sources", sources)
-                .with("abis", abis)
-                .with_counts(json!({
-                    "sources": selected.sources,
-                    "blockers": selected.blockers,
-                    "uses": selected.uses,
-                    "with_replacement": selected.with_replacement,
-                }));
+                .with("sources", sources);
+            if let Some(selected) = summaries.first() {
+                document = document
+                    .with("minimum_version", selected.minimum_version)
+                    .with("abis", abis)
+                    .with_counts(json!({
+                        "sources": selected.sources,
+                        "blockers": selected.blockers,
+                        "uses": selected.uses,
+                        "with_replacement": selected.with_replacement,
+                        "warnings": selected.warnings,
+                    }));
+            }
             output::write_json(out, &document)
         }
         Format::Sarif(_) => print_findings(out, "port", &findings, format),

@@ -14,38 +14,53 @@ pub const BUILTIN: &str = include_str!("replacements.toml");
 /// One replacement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replacement {
-    /// What to write instead (code, or a sentence).
+    /// What to write instead (code, or a sentence): what the version the
+    /// code needs once replaced is computed from.
     pub text: String,
+    /// Other ways, which may need a later version (`PyList_GetItemRef`
+    /// for `PyList_GET_ITEM`, where `PyList_GetItem` does): each is
+    /// offered with its own version, and does not raise the minimum.
+    pub alternatives: Vec<String>,
     /// Where the advice comes from (a URL).
     pub source: String,
 }
 
 impl Replacement {
-    /// The names in [`Replacement::text`] that may be Python API names:
-    /// identifiers, less those ending in `_` (a prefix such as
-    /// `PyModExport_<name>` or `Py_nb_...`).
+    /// The names in [`Replacement::text`] that may be Python API names
+    /// ([`names_in`]).
     pub fn names(&self) -> Vec<&str> {
-        self.text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|word| word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
-            .filter(|word| !word.ends_with('_'))
-            .collect()
+        names_in(&self.text)
     }
 
     /// The version of `abi` the replacement needs, and the name that sets
-    /// it: the newest first version of the Limited API names it uses (the
-    /// ABI's first version, and no name, when it uses none).
+    /// it ([`needs_of`] its text; not its alternatives).
     pub fn needs(&self, api: &Api, abi: Abi) -> (Version, Option<&str>) {
-        let mut needs = (abi.first_version(), None);
-        for name in self.names() {
-            if let Status::Available { since } = api.name(name, abi, api.version) {
-                if since > needs.0 {
-                    needs = (since, Some(name));
-                }
+        needs_of(&self.text, api, abi)
+    }
+}
+
+/// The identifiers of `text` that may be Python API names, less those
+/// ending in `_` (a prefix such as `PyModExport_<name>` or `Py_nb_...`).
+pub fn names_in(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .filter(|word| !word.ends_with('_'))
+        .collect()
+}
+
+/// The version of `abi` that the code `text` needs, and the name that sets
+/// it: the newest first version of the Limited API names it uses (the
+/// ABI's first version, and no name, when it uses none).
+pub fn needs_of<'t>(text: &'t str, api: &Api, abi: Abi) -> (Version, Option<&'t str>) {
+    let mut needs = (abi.first_version(), None);
+    for name in names_in(text) {
+        if let Status::Available { since } = api.name(name, abi, api.version) {
+            if since > needs.0 {
+                needs = (since, Some(name));
             }
         }
-        needs
     }
+    needs
 }
 
 /// Every replacement, by finding name.
@@ -62,7 +77,7 @@ impl Replacements {
     }
 
     /// Reads the data: a table per name with string fields `use` and
-    /// `source`.
+    /// `source`, and optionally `or`, an array of strings.
     ///
     /// Errors: the text is not TOML, or an entry lacks a field or has one
     /// of another type or name (the message names the entry).
@@ -83,12 +98,25 @@ impl Replacements {
             };
             if let Some((key, _)) = table
                 .iter()
-                .find(|(key, _)| !["use", "source"].contains(key))
+                .find(|(key, _)| !["use", "or", "source"].contains(key))
             {
                 return Err(format!("[{name}] has an unknown field `{key}`"));
             }
+            let alternatives = match table.get("or") {
+                None => Vec::new(),
+                Some(value) => value
+                    .as_array()
+                    .and_then(|array| {
+                        array
+                            .iter()
+                            .map(|item| item.as_str().map(str::to_string))
+                            .collect::<Option<Vec<String>>>()
+                    })
+                    .ok_or_else(|| format!("[{name}] needs `or` as an array of strings"))?,
+            };
             let replacement = Replacement {
                 text: field("use")?,
+                alternatives,
                 source: field("source")?,
             };
             by_name.insert(name.to_string(), replacement);
@@ -127,8 +155,13 @@ mod tests {
         assert_eq!(entry.names(), ["PyType_GetSlot", "tp", "Py_tp_free"]);
         let prefix = Replacement {
             text: "PyModExport_<name> and Py_nb_...".into(),
+            alternatives: Vec::new(),
             source: String::new(),
         };
+        // An alternative is kept apart from what the version is read from.
+        let entry = data.get("PyList_GET_ITEM").unwrap();
+        assert_eq!(entry.names(), ["PyList_GetItem", "l", "i"]);
+        assert!(entry.alternatives[0].starts_with("PyList_GetItemRef"));
         assert_eq!(prefix.names(), ["name", "and"]);
     }
 
@@ -142,6 +175,10 @@ mod tests {
                 "unknown field `hint`",
             ),
             ("A = 1\n", "[A] is not a table"),
+            (
+                "[A]\nuse = 'x'\nsource = 's'\nor = 'y'\n",
+                "[A] needs `or` as an array of strings",
+            ),
         ] {
             let error = Replacements::parse(text).unwrap_err();
             assert!(error.contains(expected), "{text:?}: {error}");

@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::abi::Abi;
 use crate::version::Version;
-use crate::view::{FileId, Placed, Tok, Unit};
+use crate::view::{ConstantUse, FileId, Placed, Tok, Unit};
 
 use super::api::{Api, Status};
+use super::system::SystemNames;
 
 /// What a use is, when it blocks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +41,10 @@ pub enum Kind {
     /// abi3 has it and abi3t hides it; the struct that is the reason, when
     /// not the name itself.
     HiddenByAbi3t(Option<String>),
+    /// A name of the C library that these system headers declare, which
+    /// `Python.h` includes for the full API and not for the target, and
+    /// the unit does not include itself.
+    MissingInclude(Vec<String>),
 }
 
 /// One blocking use.
@@ -57,15 +62,31 @@ pub struct Blocker {
     pub owners: Vec<String>,
     /// An object of the struct `name` (or its `sizeof`).
     pub object: bool,
+    /// For a name newer than the target, the `#if` on the headers' version
+    /// the use is under, when it asks for that name's version or a later
+    /// one ([`Guard`]).
+    pub guard: Option<Guard>,
     pub file: FileId,
     pub offset: u32,
+}
+
+/// A branch taken because the headers' version (`PY_VERSION_HEX`, not the
+/// target) is at least `version`: the source's own way of keeping a use
+/// for newer Pythons, which under `Py_LIMITED_API` tests the wrong
+/// version.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    pub version: Version,
+    /// The directive that compares the version, in the use's file.
+    pub directive: u32,
 }
 
 /// What one unit uses.
 #[derive(Clone, Debug, Default)]
 pub struct Found {
     pub blockers: Vec<Blocker>,
-    /// The Limited API names used, each with the version it needs.
+    /// The Limited API names used, each with the version it needs (not
+    /// counting uses under a [`Guard`] that asks for that version).
     pub needs: BTreeMap<String, Version>,
 }
 
@@ -112,13 +133,17 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Judges the uses of `unit` for `abi` at `target`.
-pub fn scan(unit: &Unit, api: &Api, abi: Abi, target: Version) -> Found {
+pub fn scan(unit: &Unit, api: &Api, system: &SystemNames, abi: Abi, target: Version) -> Found {
     let own = own_names(unit);
+    let guards = guards(unit, api.version);
+    let headers = Headers::of(unit, api, system, abi, target);
     let judge = Judge {
         api,
         abi,
         target,
         own: &own,
+        guards: &guards,
+        headers: headers.as_ref(),
     };
     let mut found = Found::default();
     for file in &unit.files {
@@ -157,6 +182,157 @@ fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
         members,
         skipped,
     }
+}
+
+/// The C library headers of a unit: those it relies on `Python.h` for and
+/// does not get.
+struct Headers<'a, 's> {
+    system: &'a SystemNames,
+    unit: &'a Unit<'s>,
+    /// Per header of the data: `Python.h` includes it for the full API,
+    /// and not for the ABI at the target.
+    dropped: Vec<bool>,
+    /// The names the unit declares as variables or parameters (which may
+    /// be named like the C library's: `int index`).
+    locals: HashSet<&'s str, Hasher>,
+}
+
+impl<'a, 's> Headers<'a, 's> {
+    /// `None` when the unit does not include `Python.h`, or `Python.h`
+    /// includes for `abi` at `target` every header it includes for the
+    /// full API (nothing to report).
+    fn of(
+        unit: &'a Unit<'s>,
+        api: &Api,
+        system: &'a SystemNames,
+        abi: Abi,
+        target: Version,
+    ) -> Option<Headers<'a, 's>> {
+        if !unit.python_h {
+            return None;
+        }
+        let dropped: Vec<bool> = system
+            .headers
+            .iter()
+            .map(|header| {
+                api.full_api_includes(header).is_some() && !api.includes(header, abi, target)
+            })
+            .collect();
+        if !dropped.contains(&true) {
+            return None;
+        }
+        let mut locals = HashSet::default();
+        for file in &unit.files {
+            locals.extend(local_declarators(&file.code));
+        }
+        Some(Headers {
+            system,
+            unit,
+            dropped,
+            locals,
+        })
+    }
+
+    /// The headers a use of `name` at `i` of `tokens` (at `offset` of
+    /// `file`) misses: those that declare it and that the unit relies on
+    /// `Python.h` for, when no header the unit has included by then
+    /// declares it, and the use is one of that name (a call, for a
+    /// function; not a variable of the unit's).
+    fn missing(
+        &self,
+        name: &str,
+        tokens: &[Placed],
+        i: usize,
+        file: FileId,
+    ) -> Option<Vec<String>> {
+        let found = self.system.get(name)?;
+        if !found.headers.iter().any(|&h| self.dropped[h]) {
+            return None;
+        }
+        let call = matches!(tokens.get(i + 1).map(|t| t.tok), Some(Tok::Punct("(")));
+        if (found.function && !call) || self.locals.contains(name) {
+            return None;
+        }
+        // A header of the name that the unit includes before the use (a
+        // header included later does not declare it for the use), or a
+        // header of its own the data does not describe (a library's, which
+        // may include anything: <SystemConfiguration/SystemConfiguration.h>).
+        let place = self.unit.place(file, tokens[i].offset)?;
+        let headers = &self.system.headers;
+        let unknown = self.unit.system_includes.iter().any(|include| {
+            include.own && include.place < place && self.system.header(&include.name).is_none()
+        });
+        if unknown
+            || found
+                .headers
+                .iter()
+                .any(|&h| self.unit.includes_before(&headers[h], &place))
+        {
+            return None;
+        }
+        let missing: Vec<String> = found
+            .headers
+            .iter()
+            .filter(|&&h| self.dropped[h])
+            .map(|&h| headers[h].clone())
+            .collect();
+        (!missing.is_empty()).then_some(missing)
+    }
+}
+
+/// The names `code` declares as variables or parameters: a name after a
+/// type (a name, or `*`) and before `=`, `;`, `,`, `)` or `[`.
+fn local_declarators<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
+    let mut names = Vec::new();
+    for (i, token) in code.iter().enumerate().skip(1) {
+        let Tok::Ident(name) = token.tok else {
+            continue;
+        };
+        let after_type = match code[i - 1].tok {
+            Tok::Ident(word) => !KEYWORDS.contains(&word) || is_scalar(word),
+            Tok::Punct("*") => true,
+            _ => false,
+        };
+        let declarator_end = matches!(
+            code.get(i + 1).map(|t| t.tok),
+            Some(Tok::Punct("=" | ";" | "," | ")" | "["))
+        );
+        if after_type && declarator_end {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The unit's branches taken because of the headers' version, each with
+/// the version it asks for: the newest `PY_VERSION_HEX >= c` (or `> c`,
+/// `< c` for an `#else`...) its group's conditions compare with, among
+/// those the headers (`headers`) reach. A constant after the headers'
+/// version is left out: the branch taken is the one for older headers.
+fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
+    unit.version_guards
+        .iter()
+        .filter_map(|branch| {
+            let version = branch
+                .constants
+                .iter()
+                .filter_map(|constant| {
+                    let at = match constant.usage {
+                        ConstantUse::From => constant.value,
+                        ConstantUse::After => constant.value.saturating_add(1),
+                        _ => return None,
+                    };
+                    let version = Version::of_limited_api_value(u32::try_from(at).ok()?)?;
+                    (version <= headers).then_some(version)
+                })
+                .max()?;
+            let guard = Guard {
+                version,
+                directive: branch.directive,
+            };
+            Some((branch.file, branch.range, guard))
+        })
+        .collect()
 }
 
 /// How far back [`declared_type`] looks for a declaration, in tokens (a
@@ -258,9 +434,23 @@ struct Judge<'a, 's> {
     abi: Abi,
     target: Version,
     own: &'a Own<'s>,
+    guards: &'a [(FileId, (u32, u32), Guard)],
+    headers: Option<&'a Headers<'a, 's>>,
 }
 
 impl Judge<'_, '_> {
+    /// The guard on the headers' version a use at `offset` of `file` is
+    /// under, when it asks for `since` or later (the newest, when several).
+    fn guard(&self, file: FileId, offset: u32, since: Version) -> Option<Guard> {
+        self.guards
+            .iter()
+            .filter(|(f, (start, end), guard)| {
+                *f == file && *start <= offset && offset < *end && guard.version >= since
+            })
+            .map(|(.., guard)| *guard)
+            .max_by_key(|guard| guard.version)
+    }
+
     /// Judges a run of tokens (a file's code or a macro's body, whose
     /// `params` are not names).
     fn tokens(&self, file: FileId, tokens: &[Placed], params: &[&str], found: &mut Found) {
@@ -280,6 +470,7 @@ impl Judge<'_, '_> {
                 member: None,
                 owners: Vec::new(),
                 object: false,
+                guard: None,
                 file,
                 offset: token.offset,
             };
@@ -311,15 +502,18 @@ impl Judge<'_, '_> {
             }
             match self.api.name(name, self.abi, self.target) {
                 Status::Available { since } => {
-                    let need = found.needs.entry(name.to_string()).or_insert(since);
-                    *need = (*need).max(since);
+                    if self.guard(file, token.offset, since).is_none() {
+                        let need = found.needs.entry(name.to_string()).or_insert(since);
+                        *need = (*need).max(since);
+                    }
                     if self.is_object(tokens, i) {
                         found.blockers.extend(self.object(name, file, token.offset));
                     }
                 }
-                Status::Newer { since } => found
-                    .blockers
-                    .push(blocker(Kind::Newer(since), name.into())),
+                Status::Newer { since } => found.blockers.push(Blocker {
+                    guard: self.guard(file, token.offset, since),
+                    ..blocker(Kind::Newer(since), name.into())
+                }),
                 Status::Early { added } => {
                     let need = found.needs.entry(name.to_string()).or_insert(added);
                     *need = (*need).max(added);
@@ -337,7 +531,15 @@ impl Judge<'_, '_> {
                 Status::Unknown if self.own.skipped.contains(name) && is_python_name(name) => {
                     found.blockers.push(blocker(Kind::OnlySkipped, name.into()))
                 }
-                Status::Unknown => {}
+                // A name of the C library that Python.h no longer brings.
+                Status::Unknown => {
+                    let missing = self.headers.and_then(|h| h.missing(name, tokens, i, file));
+                    if let Some(headers) = missing {
+                        found
+                            .blockers
+                            .push(blocker(Kind::MissingInclude(headers), name.into()));
+                    }
+                }
             }
         }
     }
@@ -370,6 +572,7 @@ impl Judge<'_, '_> {
             member: None,
             owners: Vec::new(),
             object: true,
+            guard: None,
             file,
             offset,
         })
@@ -409,6 +612,7 @@ impl Judge<'_, '_> {
                 member: Some(member.to_string()),
                 owners: vec![base.to_string()],
                 object: false,
+                guard: None,
                 file,
                 offset,
             });
@@ -437,6 +641,7 @@ impl Judge<'_, '_> {
             member: Some(member.to_string()),
             owners: owners.iter().map(|owner| owner.to_string()).collect(),
             object: false,
+            guard: None,
             file,
             offset,
         })

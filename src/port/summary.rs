@@ -9,9 +9,11 @@ use serde::Serialize;
 use crate::abi::Abi;
 use crate::version::Version;
 
+use crate::diagnostic::Severity;
+
 use super::api::Api;
+use super::fix::Fix;
 use super::replacements::Replacements;
-use super::scan::Kind;
 use super::Judged;
 
 /// One blocker (a finding name under one code), over every source.
@@ -19,13 +21,20 @@ use super::Judged;
 pub struct Blocker {
     pub name: String,
     pub check: &'static str,
+    /// `error`, or `warning` (the use compiles; see the code's doc).
+    pub severity: Severity,
     pub uses: usize,
     /// What to use instead, and where that advice comes from.
     pub replacement: Option<String>,
     pub source: Option<String>,
-    /// The version of the ABI the replacement (or, for a name newer than
-    /// the target, the name itself) needs.
+    /// The version of the ABI the code needs for this blocker once it is
+    /// fixed: of the replacement, or for a name newer than the target
+    /// (kept, the target raised), of the name; none for a fix that needs
+    /// no version (an `#include`, an `#if` to test `Py_LIMITED_API`).
     pub version: Option<Version>,
+    /// Whether there is a fix ([`Fix::exists`]).
+    #[serde(skip)]
+    pub fixed: bool,
     /// The name of the replacement that sets [`Blocker::version`].
     #[serde(skip)]
     pub because: Option<String>,
@@ -36,22 +45,28 @@ pub struct Blocker {
 pub struct AbiSummary {
     pub abi: Abi,
     pub sources: usize,
-    /// Distinct blockers (by code and name), and their uses.
+    /// Distinct blockers (by code and name) among the errors, and their
+    /// uses: what keeps the sources from building for the ABI.
     pub blockers: usize,
     pub uses: usize,
     /// Blockers with a direct replacement (a name newer than the target
     /// counts: raising the target is its replacement), and their uses.
     pub with_replacement: usize,
     pub uses_with_replacement: usize,
-    /// The names of the blockers without one.
+    /// Distinct warnings (they build, and may not load before a version),
+    /// and their uses.
+    pub warnings: usize,
+    pub warning_uses: usize,
+    /// The names of the blockers without a replacement.
     pub without_replacement: Vec<String>,
     /// The lowest version of the ABI the code needs once every replacement
-    /// is made: the newest of the versions the names it keeps need, the
-    /// replacements need, and the ABI's first.
+    /// is made: the newest of the versions the names it keeps need (a use
+    /// under an `#if` on the headers' version that asks for it left out),
+    /// the replacements need, and the ABI's first.
     pub minimum_version: Version,
     /// What sets [`AbiSummary::minimum_version`] (none: the ABI's first).
     pub minimum_because: Option<String>,
-    /// Per blocker, most used first.
+    /// Per blocker and warning, most used first.
     pub names: Vec<Blocker>,
 }
 
@@ -74,44 +89,59 @@ pub fn summarize(
             raise(since, name);
         }
         for (blocker, finding) in source.found.blockers.iter().zip(&source.findings) {
+            let fix = Fix::of(blocker, replacements);
+            let (version, because) = fix.version(api, abi).unzip();
             let entry = names
                 .entry((finding.check, blocker.name.clone()))
-                .or_insert_with(|| {
-                    let replacement = replacements.get(&blocker.name);
-                    let needs = replacement.map(|r| r.needs(api, abi));
-                    let (version, because) = match blocker.kind {
-                        Kind::Newer(since) | Kind::Early(since) => (Some(since), None),
-                        _ => (needs.map(|n| n.0), needs.and_then(|n| n.1)),
-                    };
-                    Blocker {
-                        name: blocker.name.clone(),
-                        check: finding.check,
-                        uses: 0,
-                        replacement: replacement.map(|r| r.text.clone()),
-                        source: replacement.map(|r| r.source.clone()),
-                        version,
-                        because: because.map(str::to_string),
-                    }
+                .or_insert_with(|| Blocker {
+                    name: blocker.name.clone(),
+                    check: finding.check,
+                    severity: finding.severity,
+                    uses: 0,
+                    replacement: None,
+                    source: None,
+                    version: None,
+                    fixed: true,
+                    because: None,
                 });
             entry.uses += 1;
+            entry.fixed &= fix.exists();
+            if entry.replacement.is_none() {
+                entry.replacement = fix.text();
+                entry.source = fix.source().map(str::to_string);
+            }
+            // Uses fixed in several ways need the newest of their versions.
+            if version > entry.version {
+                entry.version = version;
+                entry.because = because.flatten();
+            }
         }
     }
     let mut names: Vec<Blocker> = names.into_values().collect();
     names.sort_by(|a, b| b.uses.cmp(&a.uses).then(a.name.cmp(&b.name)));
     let mut without_replacement = Vec::new();
-    let (mut with_replacement, mut uses_with_replacement) = (0, 0);
+    let (mut blockers, mut uses, mut with_replacement, mut uses_with_replacement) = (0, 0, 0, 0);
+    let (mut warnings, mut warning_uses) = (0, 0);
     for blocker in &names {
-        match blocker.version {
-            Some(version) => {
-                with_replacement += 1;
-                uses_with_replacement += blocker.uses;
-                let because = match &blocker.because {
-                    Some(name) => format!("{name} (replacing {})", blocker.name),
-                    None => blocker.name.clone(),
-                };
-                raise(version, &because);
-            }
-            None => without_replacement.push(blocker.name.clone()),
+        if let Some(version) = blocker.version {
+            let because = match &blocker.because {
+                Some(name) => format!("{name} (replacing {})", blocker.name),
+                None => blocker.name.clone(),
+            };
+            raise(version, &because);
+        }
+        if blocker.severity != Severity::Error {
+            warnings += 1;
+            warning_uses += blocker.uses;
+            continue;
+        }
+        blockers += 1;
+        uses += blocker.uses;
+        if blocker.fixed {
+            with_replacement += 1;
+            uses_with_replacement += blocker.uses;
+        } else {
+            without_replacement.push(blocker.name.clone());
         }
     }
     without_replacement.sort();
@@ -119,10 +149,12 @@ pub fn summarize(
     AbiSummary {
         abi,
         sources: judged.len(),
-        blockers: names.len(),
-        uses: names.iter().map(|b| b.uses).sum(),
+        blockers,
+        uses,
         with_replacement,
         uses_with_replacement,
+        warnings,
+        warning_uses,
         without_replacement,
         minimum_version: minimum.0,
         minimum_because: minimum.1,
@@ -143,6 +175,12 @@ impl AbiSummary {
             self.with_replacement,
             self.uses_with_replacement,
         );
+        if self.warnings > 0 {
+            text.push_str(&format!(
+                "; {} warning(s) in {} use(s)",
+                self.warnings, self.warning_uses
+            ));
+        }
         let value = match self.abi {
             Abi::Abi3 => "Py_LIMITED_API",
             Abi::Abi3t => "Py_TARGET_ABI3T",
