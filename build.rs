@@ -6,7 +6,7 @@
 //!
 //! Under `CI=true` every cfg is set: there, a missing dataset fails its
 //! tests. The probe runs again when a watched file changes or goes, when
-//! `STABLE_ABI_CPYTHON`, `CI` or `CC` change; data that appears later is
+//! `STABLE_ABI_CPYTHON`, `STABLE_ABI_SDISTS`, `HOME`, `CI` or `CC` change; data that appears later is
 //! noticed by `tests/test_data.rs`, which asks for a rebuild.
 //!
 //! Nothing of the tool itself depends on these cfgs.

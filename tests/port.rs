@@ -32,6 +32,10 @@ fn port_json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_extensions, shared_3_13_15, shared_3_15_2)),
+    ignore = "needs ../shared/extensions, ../shared/cpython/3.13.15 and ../shared/cpython/3.15.2"
+)]
 fn cpythons_limited_modules_have_no_error_under_their_own_limited_api() {
     let test = "cpythons_limited_modules_have_no_error_under_their_own_limited_api";
     let Some(sources) = limited_sources(test) else {
@@ -70,6 +74,10 @@ fn cpythons_limited_modules_have_no_error_under_their_own_limited_api() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_extensions, shared_3_15_2)),
+    ignore = "needs ../shared/extensions and ../shared/cpython/3.15.2"
+)]
 fn under_abi3t_every_static_module_definition_is_reported() {
     let test = "under_abi3t_every_static_module_definition_is_reported";
     let (Some(sources), Some(tree)) = (limited_sources(test), shared_tree(test, "3.15.2")) else {
@@ -124,6 +132,10 @@ fn api_of(tree: &Path) -> Api {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2)),
+    ignore = "needs ../shared/cpython/3.13.15 and ../shared/cpython/3.15.2"
+)]
 fn every_replacement_names_what_the_headers_have() {
     let test = "every_replacement_names_what_the_headers_have";
     let (Some(old), Some(new)) = (shared_tree(test, "3.13.15"), shared_tree(test, "3.15.2")) else {
@@ -247,6 +259,7 @@ fn an_include_directory_serves_as_well_as_a_tree() {
 }
 
 #[test]
+#[cfg_attr(not(c_compiler), ignore = "needs a C compiler ($CC, else cc)")]
 fn audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi() {
     let test = "audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi";
     let dir = tempfile::tempdir().unwrap();
@@ -259,13 +272,17 @@ fn audit_readiness_lists_what_a_binary_imports_outside_the_stable_abi() {
     )
     .unwrap();
     let module = dir.path().join("spam.cpython-313-x86_64-linux-gnu.so");
-    let built = std::process::Command::new("cc")
+    let built = std::process::Command::new(common::data::c_compiler())
         .args(["-shared", "-fPIC", "-o"])
         .arg(&module)
         .arg(&source)
         .status();
     if !built.is_ok_and(|status| status.success()) {
-        common::skip::<()>(test, "no C compiler to build an extension with");
+        common::missing::<()>(
+            test,
+            "c_compiler",
+            "no C compiler to build an extension with",
+        );
         return;
     }
     let output = stable_abi(repo(), &["audit", "--readiness", module.to_str().unwrap()]);

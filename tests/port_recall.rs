@@ -22,33 +22,6 @@ use std::process::Command;
 
 use stable_abi::view::{Config, Defines, Headers};
 
-/// The sources of `tests/sdists.txt`, in the cache; `None` (skipped, or a
-/// failure under CI) when one is missing.
-fn sdist_sources(test: &str) -> Option<Vec<PathBuf>> {
-    let cache = match std::env::var_os("STABLE_ABI_SDISTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/stable-abi/sdists"),
-    };
-    let list = include_str!("sdists.txt");
-    let mut sources = Vec::new();
-    for line in list
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        for source in line.split_whitespace().skip(2) {
-            let path = cache.join(source);
-            if !path.is_file() {
-                return common::skip(
-                    test,
-                    format!("{} is missing: run `make fetch-sdists`", path.display()),
-                );
-            }
-            sources.push(path);
-        }
-    }
-    Some(sources)
-}
-
 /// What the full API of a tree declares: its names, and its structs'
 /// members (by struct name).
 struct FullApi {
@@ -357,12 +330,12 @@ fn missing_includes(test: &str, tree: &Path, defines: &[&str], args: &[&str], so
 
 #[test]
 #[cfg_attr(
-    not(all(shared_3_13_15, shared_3_15_2, gcc)),
-    ignore = "needs ../shared/cpython/3.13.15, ../shared/cpython/3.15.2 and gcc on PATH"
+    not(all(shared_3_13_15, shared_3_15_2, gcc, sdists)),
+    ignore = "needs ../shared/cpython/3.13.15, ../shared/cpython/3.15.2, gcc on PATH and the sources of tests/sdists.txt (`make fetch-sdists`)"
 )]
 fn missing_includes_are_the_c_library_names_gcc_finds_undeclared() {
     let test = "missing_includes_are_the_c_library_names_gcc_finds_undeclared";
-    let Some(sources) = sdist_sources(test) else {
+    let Some(sources) = common::sdist_sources(test) else {
         return;
     };
     let (Some(()), Some(old), Some(new)) = (
@@ -392,14 +365,18 @@ fn missing_includes_are_the_c_library_names_gcc_finds_undeclared() {
 fn gcc_present(test: &str) -> Option<()> {
     match Command::new("gcc").arg("--version").output() {
         Ok(output) if output.status.success() => Some(()),
-        _ => common::skip(test, "no gcc on PATH"),
+        _ => common::missing(test, "gcc", "no gcc on PATH"),
     }
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, gcc, sdists)),
+    ignore = "needs ../shared/cpython/3.13.15, gcc on PATH and the sources of tests/sdists.txt (`make fetch-sdists`)"
+)]
 fn recall_of_gccs_names_for_abi3() {
     let test = "recall_of_gccs_names_for_abi3";
-    let Some(sources) = sdist_sources(test) else {
+    let Some(sources) = common::sdist_sources(test) else {
         return;
     };
     let (Some(()), Some(tree)) = (gcc_present(test), common::shared_tree(test, "3.13.15")) else {
@@ -415,9 +392,13 @@ fn recall_of_gccs_names_for_abi3() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, gcc, sdists)),
+    ignore = "needs ../shared/cpython/3.15.2, gcc on PATH and the sources of tests/sdists.txt (`make fetch-sdists`)"
+)]
 fn recall_of_gccs_names_for_abi3t() {
     let test = "recall_of_gccs_names_for_abi3t";
-    let Some(sources) = sdist_sources(test) else {
+    let Some(sources) = common::sdist_sources(test) else {
         return;
     };
     let (Some(()), Some(tree)) = (gcc_present(test), common::abi3t_tree(test)) else {

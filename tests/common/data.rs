@@ -13,8 +13,12 @@ use std::process::Command;
 /// one path, or several separated as in `PATH` (`:`, on Windows `;`).
 pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
 
+/// The environment variable that names the sdists' cache (`make
+/// fetch-sdists` fills it), else `~/.cache/stable-abi/sdists`.
+pub const SDISTS_ENV: &str = "STABLE_ABI_SDISTS";
+
 /// The environment variables whose change changes what is at hand.
-pub const ENV: [&str; 3] = [CPYTHON_ENV, "CI", "CC"];
+pub const ENV: [&str; 5] = [CPYTHON_ENV, SDISTS_ENV, "HOME", "CI", "CC"];
 
 /// One thing some tests need that is not in this repository.
 pub struct Need {
@@ -75,7 +79,7 @@ impl Probe {
 }
 
 /// Every need, by cfg.
-pub const NEEDS: [Need; 11] = [
+pub const NEEDS: [Need; 12] = [
     Need {
         cfg: "cpython_tree",
         what: "a CPython tree: ../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON",
@@ -151,6 +155,19 @@ pub const NEEDS: [Need; 11] = [
         required_under_ci: always,
     },
     Need {
+        cfg: "sdists",
+        what: "the sources of tests/sdists.txt (`make fetch-sdists`)",
+        probe: |repo| {
+            Probe::all(
+                sdist_sources(repo)
+                    .into_iter()
+                    .map(Probe::file)
+                    .chain([Probe::file(repo.join(SDISTS_LIST))]),
+            )
+        },
+        required_under_ci: always,
+    },
+    Need {
         cfg: "python311",
         what: "python3 >= 3.11 on PATH",
         probe: |_| Probe::tool(python().is_some()),
@@ -180,6 +197,35 @@ const MANIFEST: &str = "Misc/stable_abi.toml";
 /// `Include/patchlevel.h`'s line of the tree the content-specific tests
 /// are about.
 pub const REFERENCE_PY_VERSION: &str = "#define PY_VERSION              \"3.13.15\"";
+
+/// The list of the sdists the tests compile: per line, `name==version
+/// sha256 source...` (the sources relative to the cache).
+pub const SDISTS_LIST: &str = "tests/sdists.txt";
+
+/// Where `make fetch-sdists` unpacks the sdists: `$STABLE_ABI_SDISTS`, else
+/// `~/.cache/stable-abi/sdists` (none without a home).
+pub fn sdists_cache() -> Option<PathBuf> {
+    match std::env::var_os(SDISTS_ENV) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => Some(PathBuf::from(std::env::var_os("HOME")?).join(".cache/stable-abi/sdists")),
+    }
+}
+
+/// The sources of [`SDISTS_LIST`] in [`sdists_cache`], whether or not they
+/// are there (none when the list or the cache's place cannot be read).
+pub fn sdist_sources(repo: &Path) -> Vec<PathBuf> {
+    let (Ok(list), Some(cache)) = (
+        std::fs::read_to_string(repo.join(SDISTS_LIST)),
+        sdists_cache(),
+    ) else {
+        return Vec::new();
+    };
+    list.lines()
+        .filter(|line| !line.starts_with('#'))
+        .flat_map(|line| line.split_whitespace().skip(2))
+        .map(|source| cache.join(source))
+        .collect()
+}
 
 /// The shared data beside the repository at `repo`: `repo/../shared`.
 pub fn shared(repo: &Path) -> PathBuf {

@@ -22,7 +22,7 @@
 //! ([`reference_tree`], [`scratch_cpython`], `expected/` of 3.13.15),
 //! `shared_3_13_15` and `shared_3_15_2` ([`shared_tree`], [`abi3t_tree`]),
 //! `shared_reference`, `shared_manifests`, `shared_releases`,
-//! `shared_extensions` ([`shared_dir`]), `python311` ([`python`]), `gcc`
+//! `shared_extensions` ([`shared_dir`]), `sdists` ([`sdist_sources`]), `python311` ([`python`]), `gcc`
 //! and `c_compiler` (`tests/cc`). Without its data such a test is then
 //! *ignored*, with the reason, in the test runner's summary (and `make test`
 //! counts them). A test that is not declared so and finds its data missing
@@ -68,6 +68,7 @@ pub fn built_with(cfg: &str) -> bool {
         "shared_manifests" => cfg!(shared_manifests),
         "shared_releases" => cfg!(shared_releases),
         "shared_extensions" => cfg!(shared_extensions),
+        "sdists" => cfg!(sdists),
         "python311" => cfg!(python311),
         "gcc" => cfg!(gcc),
         "c_compiler" => cfg!(c_compiler),
@@ -159,6 +160,21 @@ pub fn shared_tree(test: &str, release: &str) -> Option<PathBuf> {
         &format!("shared_{}", release.replace('.', "_")),
         format!("no CPython {release} tree at {}", path.display()),
     )
+}
+
+/// The sources of `tests/sdists.txt` in the sdists' cache (`make
+/// fetch-sdists`), or `None` as [`missing`] says. Need: `sdists`.
+pub fn sdist_sources(test: &str) -> Option<Vec<PathBuf>> {
+    let sources = data::sdist_sources(repo());
+    match sources.iter().find(|path| !path.is_file()) {
+        _ if sources.is_empty() => missing(test, "sdists", "tests/sdists.txt lists no source"),
+        Some(gone) => missing(
+            test,
+            "sdists",
+            format!("{} is missing: run `make fetch-sdists`", gone.display()),
+        ),
+        None => Some(sources),
+    }
 }
 
 /// A Python 3.11 or newer (it has `tomllib`, which CPython's
