@@ -29,14 +29,27 @@ pub enum Fix<'r> {
 }
 
 impl<'r> Fix<'r> {
-    /// The fix of `blocker`: its name's replacement when the data has one
-    /// (unless the use is under a [`Guard`]: then the `#if` is what to
-    /// change), else what its kind says.
-    pub fn of(blocker: &'r Blocker, replacements: &'r Replacements) -> Fix<'r> {
+    /// The fix of `blocker` for `abi`: its name's replacement when the data
+    /// has one (unless the use is under a [`Guard`]: then the `#if` is what
+    /// to change), else what its kind says. For a name newer than the
+    /// target, the replacement only when it needs an older version than
+    /// the name (`PyType_GetModuleByDef`, 3.13, is not replaced by 3.15's
+    /// `PyType_GetModuleByToken`: raising the target to 3.13 does less).
+    pub fn of(
+        blocker: &'r Blocker,
+        replacements: &'r Replacements,
+        api: &Api,
+        abi: Abi,
+    ) -> Fix<'r> {
         match (&blocker.kind, blocker.guard) {
             (Kind::MissingInclude(headers), _) => Fix::Include(headers),
             (Kind::Newer(_), Some(guard)) => Fix::Guard(guard),
             (kind, _) => match (replacements.get(&blocker.name), kind) {
+                (Some(replacement), Kind::Newer(since) | Kind::Early(since))
+                    if replacement.needs(api, abi).0 >= *since =>
+                {
+                    Fix::Raise(*since)
+                }
                 (Some(replacement), _) => Fix::Replace(replacement),
                 (None, Kind::Newer(since) | Kind::Early(since)) => Fix::Raise(*since),
                 (None, _) => Fix::None,

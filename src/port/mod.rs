@@ -366,7 +366,9 @@ impl<'h> Port<'h> {
             }
             _ => {}
         }
-        for note in Fix::of(blocker, &self.replacements).notes(&self.api, abi, limited) {
+        for note in
+            Fix::of(blocker, &self.replacements, &self.api, abi).notes(&self.api, abi, limited)
+        {
             finding = finding.note(None, note);
         }
         match blocker.kind {

@@ -89,7 +89,7 @@ pub fn summarize(
             raise(since, name);
         }
         for (blocker, finding) in source.found.blockers.iter().zip(&source.findings) {
-            let fix = Fix::of(blocker, replacements);
+            let fix = Fix::of(blocker, replacements, api, abi);
             let (version, because) = fix.version(api, abi).unzip();
             let entry = names
                 .entry((finding.check, blocker.name.clone()))
