@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod dropin;
 pub mod error;
 pub mod generate;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod parallel;

@@ -106,7 +106,7 @@ fn key_of(finding: &Finding) -> Key {
 impl Baseline {
     /// Reads a baseline file; errors name the file and line.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_to_string(path)
             .map_err(|err| Error::io(path, "cannot read the baseline", err))?;
         Ok(Baseline::parse(&text, path)?)
     }

@@ -17,7 +17,7 @@ use crate::Outcome;
 
 pub fn run(args: &AddArgs) -> Result<Outcome> {
     let path = &args.manifest;
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_to_string(path)
         .map_err(|err| Error::io(path, "cannot read the manifest", err))?;
     let manifest = Manifest::parse(&text, path)?;
     let root = tree_root(path);
@@ -71,7 +71,7 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
 /// The release of the tree at `root`, from `Include/patchlevel.h`.
 fn tree_release(root: &Path) -> Result<Version> {
     let patchlevel = root.join(PATCHLEVEL_H);
-    std::fs::read_to_string(&patchlevel)
+    crate::input::read_to_string(&patchlevel)
         .ok()
         .and_then(|text| version_of_patchlevel(&text))
         .ok_or_else(|| {

@@ -72,7 +72,8 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
             let abi = library_abi(path);
-            eprintln!("{}: exports the whole Stable ABI ({abi})", path.display());
+            let path = crate::output::escape::path(path);
+            eprintln!("{path}: exports the whole Stable ABI ({abi})");
         }
     }
     Ok(outcome)
