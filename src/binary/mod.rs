@@ -18,17 +18,22 @@
 pub mod audit;
 pub mod claims;
 pub mod classify;
+pub mod inputs;
 pub mod library;
 pub mod mapped;
 pub mod names;
 pub mod not_on_platform;
+mod pe;
+pub mod plan;
 pub mod platform;
 pub mod problems;
 pub mod report;
+pub mod sparse;
 pub mod symbols;
 pub mod table;
 pub mod unusable;
 pub mod wheel;
+mod zipped;
 
 pub use library::{
     check_libraries, default_libraries, library_findings, library_report, print_assumptions,

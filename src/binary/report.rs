@@ -100,7 +100,7 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
     if report.error.is_some() {
         return Ok(()); // reported on stderr by `print_errors`
     }
-    let path = report.path.display();
+    let path = output::escape::path(&report.path);
     let target = match (report.target, report.target_from) {
         (Some(target), Some("default")) => format!("target Python {target} (the default)"),
         (Some(target), Some(from)) => format!("target Python {target} (from the {from})"),
@@ -182,7 +182,11 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
     let mut count = 0;
     for report in reports {
         if let Some(message) = &report.error {
-            writeln!(err, "{}: error: {message}", report.path.display())?;
+            writeln!(
+                err,
+                "{}: error: {message}",
+                output::escape::path(&report.path)
+            )?;
             count += 1;
         }
         for extension in &report.extensions {
@@ -190,7 +194,7 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
                 writeln!(
                     err,
                     "{}: {}: error: {message}",
-                    report.path.display(),
+                    output::escape::path(&report.path),
                     extension.name
                 )?;
                 count += 1;
