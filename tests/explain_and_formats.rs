@@ -58,6 +58,19 @@ fn headers_speak_the_envelope_and_sarif() {
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());
     assert_eq!(results[0]["ruleId"], findings[0]["check"]);
+    // Every location is an RFC 3986 URI reference, relative here.
+    for result in results {
+        for location in ["locations", "relatedLocations"] {
+            for place in result[location].as_array().into_iter().flatten() {
+                let uri = place["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+                let parsed =
+                    fluent_uri::UriRef::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+                assert!(parsed.scheme().is_none(), "{uri}");
+            }
+        }
+    }
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         findings[0]["path"]

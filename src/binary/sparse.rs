@@ -156,6 +156,14 @@ pub struct View<'a> {
     len: u64,
 }
 
+impl View<'_> {
+    /// How many bytes of the whole file are kept (what reading it holds in
+    /// memory).
+    pub fn kept(self) -> u64 {
+        self.image.kept()
+    }
+}
+
 impl<'a> ReadRef<'a> for View<'a> {
     fn len(self) -> Result<u64, ()> {
         Ok(self.len)

@@ -203,4 +203,38 @@ mod tests {
             .get("region")
             .is_none());
     }
+
+    #[test]
+    fn uris_are_rfc_3986_references_of_the_exact_bytes() {
+        let cases: Vec<(std::path::PathBuf, &str)> = vec![
+            (
+                "HEAD:Misc/stable_abi.toml".into(),
+                "./HEAD:Misc/stable_abi.toml",
+            ),
+            (
+                "dist/a b#c?.whl/x%.so".into(),
+                "dist/a%20b%23c%3F.whl/x%25.so",
+            ),
+            ("x/m.so\n\x1b[2K\r".into(), "x/m.so%0A%1B%5B2K%0D"),
+            ("/tmp/ü.so".into(), "file:///tmp/%C3%BC.so"),
+        ];
+        #[cfg(unix)]
+        let cases = {
+            use std::os::unix::ffi::OsStrExt;
+            let mut cases = cases;
+            let raw = std::ffi::OsStr::from_bytes(b"bad\xff.so");
+            cases.push((raw.into(), "bad%FF.so"));
+            cases
+        };
+        for (path, expected) in cases {
+            let uri = uri(&path);
+            assert_eq!(uri, expected);
+            let parsed = fluent_uri::UriRef::parse(uri.as_str()).unwrap();
+            assert_eq!(
+                parsed.scheme().is_some(),
+                expected.starts_with("file:"),
+                "{uri}"
+            );
+        }
+    }
 }
