@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use stable_abi::binary::audit::{audit_extension, read_extension};
 use stable_abi::binary::read_binary;
-use stable_abi::binary::sparse::{read_in_memory, Limits};
+use stable_abi::binary::stream::{read_in_memory, Limits};
 use stable_abi::binary::table::AbiTable;
 use stable_abi::version::Version;
 

@@ -29,6 +29,7 @@ pub mod platform;
 pub mod problems;
 pub mod report;
 pub mod sparse;
+pub mod stream;
 pub mod symbols;
 pub mod table;
 pub mod unusable;

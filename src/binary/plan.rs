@@ -5,8 +5,9 @@
 //! - ELF: the file header, the program headers, the dynamic segment and the
 //!   note segments (they are read in the first pass; the section headers
 //!   that also locate them come last), the section headers and the bytes
-//!   just before them (where GNU ld writes the section names), then the
-//!   sections they point to: the dynamic symbol table and its strings, the
+//!   just before them (where GNU ld writes the section names), the bytes
+//!   around `\0.shstrtab\0` (where lld writes them), then the sections the
+//!   headers point to: the dynamic symbol table and its strings, the
 //!   dynamic section, the notes and the section names (for a file without
 //!   dynamic symbols, the static symbol table).
 //! - Mach-O: the header and load commands, then the symbol table (in
@@ -15,7 +16,7 @@
 //! - PE: the headers and section table, the export directory and the COFF
 //!   symbol table (if any); the import tables are followed entry by entry
 //!   by the reader itself (what it misses is fetched, see
-//!   [`super::sparse::read`]).
+//!   [`super::stream::read`]).
 //! - A static archive or COFF object (not found in wheels): all of it.
 //!
 //! A plan may ask for less than a reader needs (the reader's misses are
@@ -30,6 +31,7 @@ use object::read::pe::ImageNtHeaders;
 use object::{FileKind, LittleEndian as LE, ReadRef};
 
 use super::sparse::{Data, View};
+use super::stream::{Plan, Watch};
 
 /// What is asked for before anything is known: enough for any format's
 /// magic and first headers.
@@ -39,19 +41,26 @@ const FIRST: u64 = 4096;
 /// fetched when the reader misses their end).
 const SYMBOL_NAME: u64 = 256;
 
+/// The bytes kept on each side of `.shstrtab` in an ELF's section names
+/// (a real table is a few hundred bytes).
+const SECTION_NAMES: u64 = 16 << 10;
+
 /// The bytes before an ELF's section headers kept with them: GNU ld writes
 /// the section names (`.shstrtab`) right before the headers.
 const BEFORE_SECTION_HEADERS: u64 = 64 << 10;
 
 /// The ranges of `data` the readers need, given what is kept of it.
-pub fn needed(data: View) -> Vec<Range<u64>> {
+pub fn needed(data: View) -> Plan {
     let mut want = Wants::default();
     plan(data, 0, &mut want, true);
-    want.0
+    Plan {
+        ranges: want.0,
+        watch: want.1,
+    }
 }
 
 #[derive(Default)]
-struct Wants(Vec<Range<u64>>);
+struct Wants(Vec<Range<u64>>, Option<Watch>);
 
 impl Wants {
     fn add(&mut self, base: u64, offset: u64, size: u64) {
@@ -141,6 +150,16 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
     };
     want.add(base, shoff, shentsize * count as u64);
     let Ok(sections) = header.sections(endian, data) else {
+        // Until the section headers are read, where the names are is not
+        // known: lld writes them between the static symbol table and its
+        // strings, megabytes before the headers. They are found by their
+        // own name, which every linker puts in them.
+        want.1 = Some(Watch {
+            pattern: b"\0.shstrtab\0",
+            before: SECTION_NAMES,
+            after: SECTION_NAMES,
+            until: shoff,
+        });
         return;
     };
     let section_range = |index: usize, want: &mut Wants| {

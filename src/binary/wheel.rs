@@ -4,7 +4,7 @@
 //! The zip's central directory lists the members; the `WHEEL` file is
 //! inflated (at most [`METADATA_LIMIT`] bytes); each extension module is
 //! streamed through the inflater (flate2 on zlib-rs) and only the pieces
-//! its tables are in are kept ([`super::sparse`], [`super::plan`]), so the
+//! its tables are in are kept ([`super::stream`], [`super::plan`]), so the
 //! memory an audit needs does not grow with the members' size.
 //!
 //! A wheel is refused, with what it is, when reading it would cost more
@@ -19,7 +19,8 @@ use std::io::{self, Read};
 use std::ops::Range;
 
 use crate::binary::names::is_extension_name;
-use crate::binary::sparse::{self, Limits, Stream, View};
+use crate::binary::sparse::View;
+use crate::binary::stream::{self, Limits, Plan, Stream};
 use crate::binary::zipped::{self, Method};
 
 pub use crate::binary::zipped::Source;
@@ -154,7 +155,7 @@ pub const METADATA_LIMIT: u64 = 1 << 20;
 /// (a real extension's are kilobytes to a few megabytes).
 pub const KEEP_LIMIT: u64 = 32 << 20;
 
-/// How often one member may be streamed (see [`sparse::read`]).
+/// How often one member may be streamed (see [`stream::read`]).
 const PASSES: usize = 4;
 
 /// An extension module in a wheel, as its central directory entry says.
@@ -299,7 +300,7 @@ impl<S: Source> Wheel<S> {
     pub fn read_with<T>(
         &self,
         member: &Member,
-        plan: &dyn Fn(View) -> Vec<Range<u64>>,
+        plan: &dyn Fn(View) -> Plan,
         parse: &dyn Fn(View) -> T,
     ) -> Result<T, String> {
         let mut open = || self.stream(member);
@@ -307,9 +308,9 @@ impl<S: Source> Wheel<S> {
             keep: KEEP_LIMIT,
             passes: PASSES,
         };
-        sparse::read(member.size, &mut open, plan, parse, limits).map_err(|err| match err {
-            sparse::ReadError::Io(err) => format!("corrupt wheel (zip) member: {err}"),
-            sparse::ReadError::Limit(message) => format!("not read: {message}"),
+        stream::read(member.size, &mut open, plan, parse, limits).map_err(|err| match err {
+            stream::ReadError::Io(err) => format!("corrupt wheel (zip) member: {err}"),
+            stream::ReadError::Limit(message) => format!("not read: {message}"),
         })
     }
 
@@ -446,11 +447,11 @@ mod tests {
                     use object::ReadRef;
                     view.read_bytes_at(0, member.size).map(<[u8]>::to_vec)
                 };
-                let bytes = wheel.read_with(
-                    member,
-                    &|_| std::iter::once(0..member.size).collect(),
-                    &whole,
-                );
+                let all = |_: View| Plan {
+                    ranges: std::iter::once(0..member.size).collect(),
+                    watch: None,
+                };
+                let bytes = wheel.read_with(member, &all, &whole);
                 (member.name.clone(), bytes.map(|b| b.unwrap_or_default()))
             })
             .collect()

@@ -10,7 +10,7 @@
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 
-use crate::binary::sparse::Stream;
+use crate::binary::stream::Stream;
 
 /// Bytes readable at any offset from several threads at once: the wheel
 /// file (positioned reads), or bytes in memory.
@@ -126,6 +126,7 @@ pub fn stream<'a, S: Source>(
             crc: crc32fast::Hasher::new(),
             crc32,
             ended: false,
+            scratch: Vec::new(),
         }),
     }
 }
@@ -214,7 +215,12 @@ struct Inflate<'a, S> {
     crc: crc32fast::Hasher,
     crc32: u32,
     ended: bool,
+    /// Where skipped bytes are inflated to.
+    scratch: Vec<u8>,
 }
+
+/// The bytes inflated at a time when skipping.
+const SCRATCH: usize = 1 << 17;
 
 impl<S: Source> Stream for Inflate<'_, S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -255,7 +261,8 @@ impl<S: Source> Stream for Inflate<'_, S> {
     }
 
     fn skip(&mut self, mut count: u64) -> io::Result<()> {
-        let mut scratch = [0u8; 1 << 14];
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(SCRATCH, 0);
         while count > 0 {
             let want = count.min(scratch.len() as u64) as usize;
             match self.read(&mut scratch[..want])? {
@@ -263,11 +270,13 @@ impl<S: Source> Stream for Inflate<'_, S> {
                 n => count -= n as u64,
             }
         }
+        self.scratch = scratch;
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let mut scratch = [0u8; 1 << 14];
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(SCRATCH, 0);
         while self.read(&mut scratch)? > 0 {}
         if self.out != self.size {
             return Err(invalid(format!(
