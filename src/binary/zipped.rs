@@ -253,8 +253,13 @@ impl<S: Source> Stream for Inflate<'_, S> {
             if made > 0 {
                 return Ok(made);
             }
-            if used == 0 && self.available.is_empty() && self.raw.range.is_empty() {
-                return Err(invalid("the deflate stream is cut short".into()));
+            if used == 0 && !self.ended {
+                // Nothing inflated from the input at hand: either it is all
+                // used (read more, unless the member's bytes are done) or
+                // the inflater is stuck on it.
+                if !self.available.is_empty() || self.raw.range.is_empty() {
+                    return Err(invalid("the deflate stream is cut short".into()));
+                }
             }
         }
         Ok(0)
