@@ -191,7 +191,7 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -223,14 +223,20 @@ mod tests {
         assert!(read_limited(&path, 2048).is_ok());
     }
 
+    /// Makes a FIFO at `path` (for the tests).
+    #[cfg(unix)]
+    pub(crate) fn make_fifo(path: &Path) {
+        let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string; mkfifo only creates the file.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_fifo_is_refused_without_waiting_for_a_writer() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.toml");
-        let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-        // SAFETY: a valid C string; mkfifo only creates the file.
-        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        make_fifo(&path);
         let err = read(&path).unwrap_err();
         assert_eq!(not_regular(&err), Some(NotRegular::Fifo));
         assert_eq!(err.to_string(), "is a FIFO, not a regular file");

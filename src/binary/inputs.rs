@@ -206,9 +206,7 @@ mod tests {
     fn a_fifo_found_by_a_walk_is_skipped_and_one_named_is_unreadable() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("p.abi3.so");
-        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid C string; mkfifo only creates the file.
-        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        crate::input::tests::make_fifo(&fifo);
         let found = collect(&[dir.path().to_path_buf()]);
         assert_eq!(
             found,

@@ -37,35 +37,14 @@ pub(super) fn read<'a, Pe: ImageNtHeaders, R: Data<'a>>(data: R) -> Result<Binar
     };
     // Every imported DLL is needed, even one imported only by ordinal,
     // and delay-loaded ones too.
-    if let Some(directory) = directories.get(object::pe::IMAGE_DIRECTORY_ENTRY_IMPORT) {
-        let mut at = directory.virtual_address.get(LE);
-        loop {
-            let descriptor: &ImageImportDescriptor = image.at(at, "import descriptor")?;
-            if descriptor.is_null() {
-                break;
-            }
-            let dll = image.string(descriptor.name.get(LE), "imported DLL name")?;
-            binary.needed.insert(library_name(dll));
-            let mut thunks = descriptor.original_first_thunk.get(LE);
-            if thunks == 0 {
-                thunks = descriptor.first_thunk.get(LE);
-            }
-            image.names::<Pe>(thunks, &mut binary)?;
-            at = next(at, size_of::<ImageImportDescriptor>())?;
-        }
+    use object::pe::{IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT, IMAGE_DIRECTORY_ENTRY_IMPORT};
+    if let Some(directory) = directories.get(IMAGE_DIRECTORY_ENTRY_IMPORT) {
+        image
+            .imports::<Pe, ImageImportDescriptor>(directory.virtual_address.get(LE), &mut binary)?;
     }
-    if let Some(directory) = directories.get(object::pe::IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT) {
-        let mut at = directory.virtual_address.get(LE);
-        loop {
-            let descriptor: &ImageDelayloadDescriptor = image.at(at, "delay-load descriptor")?;
-            if descriptor.is_null() {
-                break;
-            }
-            let dll = image.string(descriptor.dll_name_rva.get(LE), "delay-loaded DLL name")?;
-            binary.needed.insert(library_name(dll));
-            image.names::<Pe>(descriptor.import_name_table_rva.get(LE), &mut binary)?;
-            at = next(at, size_of::<ImageDelayloadDescriptor>())?;
-        }
+    if let Some(directory) = directories.get(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT) {
+        let at = directory.virtual_address.get(LE);
+        image.imports::<Pe, ImageDelayloadDescriptor>(at, &mut binary)?;
     }
     Ok(binary)
 }
@@ -73,6 +52,50 @@ pub(super) fn read<'a, Pe: ImageNtHeaders, R: Data<'a>>(data: R) -> Result<Binar
 fn next(at: u32, size: usize) -> Result<u32, BinaryError> {
     at.checked_add(size as u32)
         .ok_or_else(|| BinaryError("truncated or corrupt PE file: import table past 4 GiB".into()))
+}
+
+/// An entry of an import directory: a DLL and the table of names imported
+/// from it.
+trait Descriptor: Pod {
+    /// What it is, for messages.
+    const WHAT: &'static str;
+    /// The entry that ends the directory.
+    fn is_end(&self) -> bool;
+    /// The address of the DLL's name.
+    fn dll(&self) -> u32;
+    /// The address of the import name table.
+    fn names(&self) -> u32;
+}
+
+impl Descriptor for ImageImportDescriptor {
+    const WHAT: &'static str = "import descriptor";
+    fn is_end(&self) -> bool {
+        self.is_null()
+    }
+    fn dll(&self) -> u32 {
+        self.name.get(LE)
+    }
+    fn names(&self) -> u32 {
+        // The lookup table, else (in some old linkers' output) the
+        // address table, which holds the same before binding.
+        match self.original_first_thunk.get(LE) {
+            0 => self.first_thunk.get(LE),
+            table => table,
+        }
+    }
+}
+
+impl Descriptor for ImageDelayloadDescriptor {
+    const WHAT: &'static str = "delay-load descriptor";
+    fn is_end(&self) -> bool {
+        self.is_null()
+    }
+    fn dll(&self) -> u32 {
+        self.dll_name_rva.get(LE)
+    }
+    fn names(&self) -> u32 {
+        self.import_name_table_rva.get(LE)
+    }
 }
 
 /// The image's bytes by relative virtual address.
@@ -112,6 +135,24 @@ impl<'a, R: Data<'a>> Image<'_, 'a, R> {
                     "truncated or corrupt PE file: the {what} at {rva:#x} does not end in its section"
                 ))
             })
+    }
+
+    /// The DLLs and names of the import directory at `rva`.
+    fn imports<Pe: ImageNtHeaders, D: Descriptor>(
+        &self,
+        mut rva: u32,
+        binary: &mut Binary,
+    ) -> Result<(), BinaryError> {
+        loop {
+            let descriptor: &D = self.at(rva, D::WHAT)?;
+            if descriptor.is_end() {
+                return Ok(());
+            }
+            let dll = self.string(descriptor.dll(), "DLL name")?;
+            binary.needed.insert(library_name(dll));
+            self.names::<Pe>(descriptor.names(), binary)?;
+            rva = next(rva, size_of::<D>())?;
+        }
     }
 
     /// The names of the import name table at `rva` (ordinals have none).

@@ -518,31 +518,24 @@ mod tests {
         );
     }
 
+    /// Why the one member of a small deflated wheel, with a field of its
+    /// entries changed (see [`patch`]), cannot be read.
+    fn corrupt_member(central_offset: usize, local_offset: usize, value: &[u8]) -> String {
+        let member = [("m.abi3.so", &b"twelve bytes"[..])];
+        let mut bytes = wheel_of(&member, zip::CompressionMethod::Deflated);
+        patch(&mut bytes, central_offset, local_offset, value);
+        let wheel = read_wheel(bytes).unwrap();
+        contents(&wheel).remove(0).1.unwrap_err()
+    }
+
     #[test]
     fn a_member_shorter_than_declared_or_with_a_wrong_crc_is_corrupt() {
-        let mut bytes = wheel_of(
-            &[("m.abi3.so", b"twelve bytes")],
-            zip::CompressionMethod::Deflated,
-        );
-        patch(&mut bytes, 24, 22, &20u32.to_le_bytes());
-        let err = contents(&read_wheel(bytes).unwrap())
-            .remove(0)
-            .1
-            .unwrap_err();
-        assert!(
-            err.contains("ends after 12 bytes, before the 20 its header declares"),
-            "{err}"
-        );
-        let mut bytes = wheel_of(
-            &[("m.abi3.so", b"twelve bytes")],
-            zip::CompressionMethod::Deflated,
-        );
-        // CRC-32: central directory offset 16, local header 14.
-        patch(&mut bytes, 16, 14, &0xdeadbeef_u32.to_le_bytes());
-        let err = contents(&read_wheel(bytes).unwrap())
-            .remove(0)
-            .1
-            .unwrap_err();
+        // The size: central directory offset 24, local header 22.
+        let err = corrupt_member(24, 22, &20u32.to_le_bytes());
+        let says = "ends after 12 bytes, before the 20 its header declares";
+        assert!(err.contains(says), "{err}");
+        // The CRC-32: central directory offset 16, local header 14.
+        let err = corrupt_member(16, 14, &0xdeadbeef_u32.to_le_bytes());
         assert!(err.contains("CRC-32"), "{err}");
     }
 
