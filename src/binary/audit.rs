@@ -279,10 +279,7 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
             return report;
         }
     };
-    let filename = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let filename = escape::path(path.file_name().map_or(path, Path::new));
     let filename = filename.as_ref();
     let from_name = WheelTag::from_filename(filename);
     report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref())

@@ -11,7 +11,7 @@ use object::read::pe::{ImageNtHeaders, ImageThunkData, SectionTable};
 use object::{pod::Pod, LittleEndian as LE};
 
 use super::sparse::Data;
-use super::symbols::{c_name, corrupt, library_name, Binary, BinaryError, BinaryFormat};
+use super::symbols::{c_name, corrupt, library_name, Binary, BinaryError, BinaryFormat, Errors};
 
 /// Reads a PE image's exports and imports.
 pub(super) fn read<'a, Pe: ImageNtHeaders, R: Data<'a>>(data: R) -> Result<Binary, BinaryError> {
@@ -38,15 +38,16 @@ pub(super) fn read<'a, Pe: ImageNtHeaders, R: Data<'a>>(data: R) -> Result<Binar
     // Every imported DLL is needed, even one imported only by ordinal,
     // and delay-loaded ones too.
     use object::pe::{IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT, IMAGE_DIRECTORY_ENTRY_IMPORT};
+    let mut errors = Errors::default();
     if let Some(directory) = directories.get(IMAGE_DIRECTORY_ENTRY_IMPORT) {
-        image
-            .imports::<Pe, ImageImportDescriptor>(directory.virtual_address.get(LE), &mut binary)?;
+        let at = directory.virtual_address.get(LE);
+        image.imports::<Pe, ImageImportDescriptor>(at, &mut binary, &mut errors)?;
     }
     if let Some(directory) = directories.get(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT) {
         let at = directory.virtual_address.get(LE);
-        image.imports::<Pe, ImageDelayloadDescriptor>(at, &mut binary)?;
+        image.imports::<Pe, ImageDelayloadDescriptor>(at, &mut binary, &mut errors)?;
     }
-    Ok(binary)
+    errors.or(binary)
 }
 
 fn next(at: u32, size: usize) -> Result<u32, BinaryError> {
@@ -137,20 +138,24 @@ impl<'a, R: Data<'a>> Image<'_, 'a, R> {
             })
     }
 
-    /// The DLLs and names of the import directory at `rva`.
+    /// The DLLs and names of the import directory at `rva`. A name that
+    /// cannot be read is kept in `errors` and the reading goes on (see
+    /// [`Errors`]); a table that cannot be read ends it.
     fn imports<Pe: ImageNtHeaders, D: Descriptor>(
         &self,
         mut rva: u32,
         binary: &mut Binary,
+        errors: &mut Errors,
     ) -> Result<(), BinaryError> {
         loop {
             let descriptor: &D = self.at(rva, D::WHAT)?;
             if descriptor.is_end() {
                 return Ok(());
             }
-            let dll = self.string(descriptor.dll(), "DLL name")?;
-            binary.needed.insert(library_name(dll));
-            self.names::<Pe>(descriptor.names(), binary)?;
+            if let Some(dll) = errors.keep(self.string(descriptor.dll(), "DLL name")) {
+                binary.needed.insert(library_name(dll));
+            }
+            self.names::<Pe>(descriptor.names(), binary, errors)?;
             rva = next(rva, size_of::<D>())?;
         }
     }
@@ -160,6 +165,7 @@ impl<'a, R: Data<'a>> Image<'_, 'a, R> {
         &self,
         mut rva: u32,
         binary: &mut Binary,
+        errors: &mut Errors,
     ) -> Result<(), BinaryError> {
         loop {
             let thunk: Pe::ImageThunkData = *self.at(rva, "import name table entry")?;
@@ -168,8 +174,8 @@ impl<'a, R: Data<'a>> Image<'_, 'a, R> {
             }
             if !thunk.is_ordinal() {
                 // A hint (two bytes), then the name.
-                let name = self.string(next(thunk.address(), 2)?, "imported name")?;
-                if let Some(name) = c_name(name, false) {
+                let name = self.string(next(thunk.address(), 2)?, "imported name");
+                if let Some(name) = errors.keep(name).and_then(|name| c_name(name, false)) {
                     binary.imports.insert(name);
                 }
             }

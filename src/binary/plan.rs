@@ -53,20 +53,29 @@ const BEFORE_SECTION_HEADERS: u64 = 64 << 10;
 pub fn needed(data: View) -> Plan {
     let mut want = Wants::default();
     plan(data, 0, &mut want, true);
-    Plan {
-        ranges: want.0,
-        watch: want.1,
+    want.0
+}
+
+/// The plan being made.
+#[derive(Default)]
+struct Wants(Plan);
+
+impl Wants {
+    /// Wants `size` bytes at `offset` of the part at `base`, which may
+    /// lead the plan to more.
+    fn add(&mut self, base: u64, offset: u64, size: u64) {
+        self.0.ranges.push(range(base, offset, size));
+    }
+
+    /// Wants bytes that lead to nothing more (see [`Plan::leaves`]).
+    fn leaf(&mut self, base: u64, offset: u64, size: u64) {
+        self.0.leaves.push(range(base, offset, size));
     }
 }
 
-#[derive(Default)]
-struct Wants(Vec<Range<u64>>, Option<Watch>);
-
-impl Wants {
-    fn add(&mut self, base: u64, offset: u64, size: u64) {
-        let start = base.saturating_add(offset);
-        self.0.push(start..start.saturating_add(size));
-    }
+fn range(base: u64, offset: u64, size: u64) -> Range<u64> {
+    let start = base.saturating_add(offset);
+    start..start.saturating_add(size)
 }
 
 fn plan(data: View, base: u64, want: &mut Wants, top: bool) {
@@ -96,7 +105,7 @@ fn plan(data: View, base: u64, want: &mut Wants, top: bool) {
         }
         FileKind::Pe32 => pe::<object::pe::ImageNtHeaders32>(data, base, want),
         FileKind::Pe64 => pe::<object::pe::ImageNtHeaders64>(data, base, want),
-        FileKind::Archive | FileKind::Coff | FileKind::CoffBig => want.add(base, 0, len),
+        FileKind::Archive | FileKind::Coff | FileKind::CoffBig => want.leaf(base, 0, len),
         // Nested universal binaries and other kinds are refused by the
         // reader, from their first bytes.
         _ => {}
@@ -129,7 +138,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
             let kind = segment.p_type(endian);
             if kind == object::elf::PT_DYNAMIC || kind == object::elf::PT_NOTE {
                 let (offset, size) = segment.file_range(endian);
-                want.add(base, offset, size);
+                want.leaf(base, offset, size);
             }
         }
     }
@@ -138,7 +147,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
         return;
     }
     let shentsize = u64::from(header.e_shentsize(endian));
-    want.add(
+    want.leaf(
         base,
         shoff.saturating_sub(BEFORE_SECTION_HEADERS),
         BEFORE_SECTION_HEADERS.min(shoff),
@@ -154,7 +163,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
         // known: lld writes them between the static symbol table and its
         // strings, megabytes before the headers. They are found by their
         // own name, which every linker puts in them.
-        want.1 = Some(Watch {
+        want.0.watch = Some(Watch {
             pattern: b"\0.shstrtab\0",
             before: SECTION_NAMES,
             after: SECTION_NAMES,
@@ -168,7 +177,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
             .ok()
             .and_then(|section| section.file_range(endian))
         {
-            want.add(base, offset, size);
+            want.leaf(base, offset, size);
         }
     };
     if let Ok(names) = header.shstrndx(endian, data) {
@@ -227,7 +236,7 @@ fn macho<Mach: MachHeader<Endian = object::Endianness>>(data: View, base: u64, w
             let stab = kind & object::macho::N_STAB != 0;
             let undefined = kind & object::macho::N_TYPE == object::macho::N_UNDF;
             if !stab && (undefined || kind & object::macho::N_EXT != 0) {
-                want.add(base, stroff + u64::from(nlist.n_strx(endian)), SYMBOL_NAME);
+                want.leaf(base, stroff + u64::from(nlist.n_strx(endian)), SYMBOL_NAME);
             }
         }
     }
@@ -248,7 +257,7 @@ fn pe<Pe: ImageNtHeaders>(data: View, base: u64, want: &mut Wants) {
     };
     if let Some(export) = directories.get(object::pe::IMAGE_DIRECTORY_ENTRY_EXPORT) {
         if let Ok((offset, size)) = export.file_range(&sections) {
-            want.add(base, offset.into(), size.into());
+            want.leaf(base, offset.into(), size.into());
         }
     }
     // The COFF symbol table (rare in images), which the platform
@@ -260,7 +269,7 @@ fn pe<Pe: ImageNtHeaders>(data: View, base: u64, want: &mut Wants) {
         let strings = symbols + u64::from(header.number_of_symbols.get(LE)) * 18;
         want.add(base, symbols, strings - symbols + 4);
         if let Ok(size) = data.read_at::<object::U32Bytes<LE>>(strings) {
-            want.add(base, strings, size.get(LE).into());
+            want.leaf(base, strings, size.get(LE).into());
         }
     }
 }

@@ -16,6 +16,7 @@
 //! Bounds: at most [`Limits::keep`] bytes are kept and [`Limits::passes`]
 //! passes made, whatever the member says; both are errors past that.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::ops::Range;
 
@@ -35,8 +36,11 @@ pub trait Stream {
 /// What to keep of a member, given what is kept so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// Byte ranges to keep.
+    /// Byte ranges to keep whose content may lead the plan to more (headers,
+    /// load commands, tables of pointers).
     pub ranges: Vec<Range<u64>>,
+    /// Byte ranges to keep that lead to nothing more (strings, symbols).
+    pub leaves: Vec<Range<u64>>,
     /// A pattern to look for in the bytes going by.
     pub watch: Option<Watch>,
 }
@@ -82,45 +86,94 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// The ranges to keep: sorted and joined.
+/// Disjoint ranges, joined where they touch, by start: each operation
+/// costs the logarithm of their number.
 #[derive(Default, Debug)]
-struct Wanted(Vec<Range<u64>>);
+struct Ranges {
+    by_start: BTreeMap<u64, u64>,
+    total: u64,
+}
 
-impl Wanted {
-    fn add(&mut self, range: Range<u64>) -> bool {
-        if range.start >= range.end {
-            return false;
+impl Ranges {
+    fn add(&mut self, range: Range<u64>) {
+        let (mut start, mut end) = (range.start, range.end);
+        if start >= end {
+            return;
         }
-        let covered = self
-            .0
-            .iter()
-            .any(|r| r.start <= range.start && range.end <= r.end);
-        if covered {
-            return false;
-        }
-        self.0.push(range);
-        self.0.sort_by_key(|r| r.start);
-        let mut joined: Vec<Range<u64>> = Vec::with_capacity(self.0.len());
-        for range in self.0.drain(..) {
-            match joined.last_mut() {
-                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-                _ => joined.push(range),
+        // The ranges it touches: the one before it, and those starting in it.
+        if let Some((&before, &before_end)) = self.by_start.range(..=start).next_back() {
+            if before_end >= start {
+                start = before;
+                end = end.max(before_end);
             }
         }
-        self.0 = joined;
-        true
+        let touched: Vec<(u64, u64)> = self
+            .by_start
+            .range(start..=end)
+            .map(|(&s, &e)| (s, e))
+            .collect();
+        for (s, e) in touched {
+            self.by_start.remove(&s);
+            self.total -= e - s;
+            end = end.max(e);
+        }
+        self.by_start.insert(start, end);
+        self.total += end - start;
     }
 
-    fn total(&self) -> u64 {
-        self.0.iter().map(|r| r.end - r.start).sum()
+    /// Removes `range`; returns whether a range ended inside it.
+    fn remove(&mut self, range: Range<u64>) -> bool {
+        let mut ended = false;
+        let first = self
+            .by_start
+            .range(..range.start)
+            .next_back()
+            .filter(|(_, &e)| e > range.start)
+            .map(|(&s, _)| s);
+        let overlapping: Vec<(u64, u64)> = first
+            .into_iter()
+            .chain(self.by_start.range(range.start..range.end).map(|(&s, _)| s))
+            .map(|s| (s, self.by_start[&s]))
+            .collect();
+        for (s, e) in overlapping {
+            self.by_start.remove(&s);
+            self.total -= e - s;
+            if s < range.start {
+                self.by_start.insert(s, range.start);
+                self.total += range.start - s;
+            }
+            if e > range.end {
+                self.by_start.insert(range.end, e);
+                self.total += e - range.end;
+            } else {
+                ended = true;
+            }
+        }
+        ended
+    }
+
+    /// The first range, or part of one, from `pos` on.
+    fn first_from(&self, pos: u64) -> Option<Range<u64>> {
+        if let Some((_, &e)) = self
+            .by_start
+            .range(..=pos)
+            .next_back()
+            .filter(|(_, &e)| e > pos)
+        {
+            return Some(pos..e);
+        }
+        self.by_start.range(pos..).next().map(|(&s, &e)| s..e)
     }
 }
 
-/// One pass over the member: where it is, what it has kept, what it
+/// One pass over the member: where it is, what it still wants, what it
 /// watches for.
 struct Pass<'a> {
     image: &'a mut Image,
-    wanted: &'a mut Wanted,
+    /// The bytes wanted and not kept yet.
+    wanted: &'a mut Ranges,
+    /// Of those, the ones that may lead the plan to more.
+    structural: &'a mut Ranges,
     len: u64,
     pos: u64,
     watch: Option<Watch>,
@@ -132,62 +185,63 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    /// Asks the plan (and, when it asks for nothing new, the parser) what
-    /// to keep.
-    fn replan<T>(&mut self, plan: &dyn Fn(View) -> Plan, parse: &dyn Fn(View) -> T) {
-        let planned = plan(self.image.view());
-        self.watch = planned.watch;
-        let mut added = false;
-        for range in planned.ranges.into_iter().chain(self.image.take_misses()) {
-            added |= self
-                .wanted
-                .add(range.start.min(self.len)..range.end.min(self.len));
-        }
-        if !added {
-            parse(self.image.view());
-            for range in self.image.take_misses() {
-                self.wanted.add(range);
+    /// Wants what is not kept of `range`.
+    fn want(&mut self, range: Range<u64>, structural: bool) {
+        let range = range.start.min(self.len)..range.end.min(self.len);
+        for part in self.image.missing(range) {
+            if structural {
+                self.structural.add(part.clone());
             }
+            self.wanted.add(part);
         }
     }
 
-    /// The first part of a wanted range not kept yet, from `pos` on.
-    fn next(&self) -> Option<Range<u64>> {
-        let pos = self.pos;
-        self.wanted
-            .0
-            .iter()
-            .flat_map(|range| self.image.missing(range.start.max(pos)..range.end.max(pos)))
-            .next()
+    /// Asks the plan, and with `trial` the parser, what to keep.
+    fn replan<T>(&mut self, plan: &dyn Fn(View) -> Plan, parse: &dyn Fn(View) -> T, trial: bool) {
+        let planned = plan(self.image.view());
+        self.watch = planned.watch;
+        for range in planned.ranges {
+            self.want(range, true);
+        }
+        for range in planned.leaves {
+            self.want(range, false);
+        }
+        if trial {
+            parse(self.image.view());
+        }
+        // What the plan and the parser read and was not there.
+        for range in self.image.take_misses() {
+            self.want(range, true);
+        }
     }
 
     fn watching(&self) -> bool {
-        self.hits < WATCH_HITS && self.watch.as_ref().is_some_and(|w| self.pos < w.until)
+        self.hits < WATCH_HITS
+            && self
+                .watch
+                .as_ref()
+                .is_some_and(|w| self.pos < w.until.min(self.len))
     }
 
     /// Keeps what is wanted of `bytes`, the bytes at `pos`, and looks in
-    /// them for what is watched. Returns whether a wanted range ended in
-    /// them.
+    /// them for what is watched. Returns whether a structural range ended
+    /// in them.
     fn take(&mut self, bytes: &[u8]) -> bool {
         let end = self.pos + bytes.len() as u64;
-        let mut completed = false;
-        let parts: Vec<Range<u64>> = self
-            .wanted
-            .0
-            .iter()
-            .filter(|r| r.start < end && r.end > self.pos)
-            .inspect(|r| completed |= r.end <= end)
-            .flat_map(|r| self.image.missing(r.start.max(self.pos)..r.end.min(end)))
-            .collect();
-        for part in parts {
-            let at = (part.start - self.pos) as usize..(part.end - self.pos) as usize;
-            self.image.insert(part.start, &bytes[at]);
+        let mut at = self.pos;
+        while let Some(part) = self.wanted.first_from(at).filter(|p| p.start < end) {
+            let part = part.start..part.end.min(end);
+            let slice = (part.start - self.pos) as usize..(part.end - self.pos) as usize;
+            self.image.insert(part.start, &bytes[slice]);
+            at = part.end;
         }
+        self.wanted.remove(self.pos..end);
+        let ended = self.structural.remove(self.pos..end);
         if self.watching() {
             self.look(bytes);
         }
         self.pos = end;
-        completed
+        ended
     }
 
     /// The watch over `bytes` (at `pos`), with the tail before them.
@@ -213,13 +267,16 @@ impl Pass<'_> {
             }
             self.hits += 1;
             let keep = hit.saturating_sub(watch.before)..(hit + watch.after).min(self.len);
-            // What went by is kept from here; the rest is wanted ahead.
+            // What went by is kept from here; the rest is wanted ahead (or,
+            // before the tail, in the next pass).
             let here = keep.start.max(start)..keep.end.min(self.pos + bytes.len() as u64);
             for part in self.image.missing(here) {
                 let at = (part.start - start) as usize..(part.end - start) as usize;
                 self.image.insert(part.start, &seen[at]);
+                self.wanted.remove(part.clone());
+                self.structural.remove(part);
             }
-            self.wanted.add(keep);
+            self.want(keep, false);
         }
         let end = start + seen.len() as u64;
         self.searched = end.saturating_sub(watch.pattern.len() as u64 - 1);
@@ -232,11 +289,13 @@ impl Pass<'_> {
 /// `plan` asks for and what `parse` missed, and returns what `parse` makes
 /// of the kept pieces once it misses nothing.
 ///
-/// `plan` is called on what is kept so far each time a wanted range is
-/// complete, and may ask for ranges ahead (read in the same pass) or behind
-/// (read in the next). The first pass reads the member to its end, so its
-/// size and checksum are checked ([`Stream::finish`]); later passes stop
-/// after the last byte wanted.
+/// The plan is asked again when a structural range it asked for is kept,
+/// and, with a trial parse, when nothing wanted is left ahead; so each
+/// level of pointers costs one parse, whatever the number of pointers (the
+/// readers go on past a missing name, so one parse finds them all). What is
+/// wanted behind is read in the next pass. The first pass reads the member
+/// to its end, so its size and checksum are checked ([`Stream::finish`]);
+/// later passes stop after the last byte wanted.
 pub fn read<'s, T>(
     len: u64,
     open: &mut dyn FnMut() -> io::Result<Box<dyn Stream + 's>>,
@@ -245,13 +304,15 @@ pub fn read<'s, T>(
     limits: Limits,
 ) -> Result<T, ReadError> {
     let mut image = Image::new(len);
-    let mut wanted = Wanted::default();
+    let mut wanted = Ranges::default();
+    let mut structural = Ranges::default();
     let mut buf = vec![0u8; 1 << 18];
     for number in 0..limits.passes {
         let mut stream = open().map_err(ReadError::Io)?;
         let mut pass = Pass {
             image: &mut image,
             wanted: &mut wanted,
+            structural: &mut structural,
             len,
             pos: 0,
             watch: None,
@@ -259,33 +320,37 @@ pub fn read<'s, T>(
             tail: Vec::new(),
             searched: 0,
         };
-        let mut planned = false;
+        // Plan again: after a structural range is kept; with a trial
+        // parse: when nothing is wanted ahead and something came since.
+        let (mut replan, mut fresh) = (true, true);
         loop {
-            if !planned {
-                pass.replan(plan, parse);
-                if pass.wanted.total() > limits.keep {
+            let next = pass.wanted.first_from(pass.pos);
+            let dry = next.is_none() && !pass.watching();
+            if replan || (dry && fresh) {
+                pass.replan(plan, parse, dry);
+                (replan, fresh) = (false, !dry);
+                if pass.image.kept() + pass.wanted.total > limits.keep {
                     return Err(ReadError::Limit(format!(
                         "reading its symbol tables would keep {} bytes of it in memory, \
                          more than the {} allowed",
-                        pass.wanted.total(),
+                        pass.image.kept() + pass.wanted.total,
                         crate::input::human_size(limits.keep)
                     )));
                 }
-                planned = true;
+                continue;
             }
-            let next = pass.next();
             let watching = pass.watching();
             // How far to read now: to the end of the next wanted part, or
             // (watching) on through what is skipped otherwise.
-            let until = match (&next, watching) {
-                (None, false) => break,
-                (Some(next), false) if next.start > pass.pos => {
+            let until = match next {
+                None if !watching => break,
+                Some(next) if !watching && next.start > pass.pos => {
                     stream.skip(next.start - pass.pos).map_err(ReadError::Io)?;
                     pass.pos = next.start;
                     continue;
                 }
-                (Some(next), false) => next.end,
-                (_, true) => pass.watch.as_ref().map_or(len, |w| w.until.min(len)),
+                Some(next) if !watching => next.end,
+                _ => pass.watch.as_ref().map_or(len, |w| w.until.min(len)),
             };
             let want = (until - pass.pos).clamp(1, buf.len() as u64) as usize;
             let got = stream.read(&mut buf[..want]).map_err(ReadError::Io)?;
@@ -298,21 +363,24 @@ pub fn read<'s, T>(
                     ),
                 )));
             }
-            if pass.take(&buf[..got]) {
-                planned = false;
-            }
+            replan |= pass.take(&buf[..got]);
+            fresh = true;
         }
         if number == 0 {
             stream.finish().map_err(ReadError::Io)?;
         }
         let result = parse(image.view());
+        let misses = image.take_misses();
         let mut more = false;
-        for range in image.take_misses() {
-            if !image.missing(range.clone()).is_empty() {
-                wanted.add(range);
+        for range in misses {
+            for part in image.missing(range) {
+                structural.add(part.clone());
+                wanted.add(part);
                 more = true;
             }
         }
+        // The parse is the judge: what the plan asked for and the parse did
+        // not need is not fetched.
         if !more {
             return Ok(result);
         }
@@ -407,11 +475,11 @@ mod tests {
     fn what_the_parser_missed_behind_is_read_in_a_second_pass() {
         let mut bytes = vec![0u8; 100_000];
         bytes[..8].copy_from_slice(&99_996u64.to_le_bytes());
-        bytes[99_996..].copy_from_slice(&50u32.to_le_bytes());
-        bytes[50..54].copy_from_slice(&7u32.to_le_bytes());
+        bytes[99_996..].copy_from_slice(&50_000u32.to_le_bytes());
+        bytes[50_000..50_004].copy_from_slice(&7u32.to_le_bytes());
         let plan = |_: View| Plan {
             ranges: std::iter::once(0..8).collect(),
-            watch: None,
+            ..Plan::default()
         };
         let (result, passes) = stream_read(&bytes, &plan, &toy_parse);
         assert_eq!(result.unwrap(), Some(7));
@@ -423,7 +491,7 @@ mod tests {
         let bytes = vec![0u8; 4 << 20];
         let plan = |_: View| Plan {
             ranges: std::iter::once(0..(3 << 20)).collect(),
-            watch: None,
+            ..Plan::default()
         };
         let (result, _) = stream_read(&bytes, &plan, &|_| ());
         let err = result.unwrap_err().to_string();
@@ -442,6 +510,7 @@ mod tests {
             bytes[at + 8..at + 12].copy_from_slice(&7u32.to_le_bytes());
             let plan = |_: View| Plan {
                 ranges: vec![0..8, 599_996..600_000],
+                leaves: Vec::new(),
                 watch: Some(Watch {
                     pattern: b"<marker>",
                     before: 16,
@@ -518,5 +587,61 @@ mod tests {
             "kept {kept} of {}",
             bytes.len()
         );
+    }
+
+    /// A Mach-O object importing `count` symbols of `length` characters.
+    fn macho_importing(count: usize, length: usize) -> Vec<u8> {
+        use object::write::{Object, Symbol, SymbolSection};
+        use object::{
+            Architecture, BinaryFormat, Endianness, SymbolFlags, SymbolKind, SymbolScope,
+        };
+        let mut obj = Object::new(
+            BinaryFormat::MachO,
+            Architecture::X86_64,
+            Endianness::Little,
+        );
+        for i in 0..count {
+            obj.add_symbol(Symbol {
+                name: format!("Py{i:0>width$}", width = length - 2).into_bytes(),
+                value: 0,
+                size: 0,
+                kind: SymbolKind::Text,
+                scope: SymbolScope::Dynamic,
+                weak: false,
+                section: SymbolSection::Undefined,
+                flags: SymbolFlags::None,
+            });
+        }
+        obj.write().unwrap()
+    }
+
+    #[test]
+    fn thousands_of_long_names_cost_one_parse_each_level_not_one_each() {
+        let bytes = macho_importing(5000, 600);
+        let parses = std::cell::Cell::new(0);
+        let parse = |view: View| {
+            parses.set(parses.get() + 1);
+            crate::binary::symbols::read(view)
+        };
+        let reached = std::cell::RefCell::new(Vec::new());
+        let mut open = || -> io::Result<Box<dyn Stream + '_>> {
+            reached.borrow_mut().push(0);
+            Ok(Box::new(Counted {
+                inner: Memory {
+                    bytes: &bytes,
+                    at: 0,
+                },
+                reached: &reached,
+            }))
+        };
+        let limits = Limits {
+            keep: 64 << 20,
+            passes: 4,
+        };
+        let plan = &super::super::plan::needed;
+        let binary = read(bytes.len() as u64, &mut open, plan, &parse, limits).unwrap();
+        assert_eq!(binary.unwrap().imports.len(), 5000);
+        assert_eq!(reached.borrow().len(), 1, "one pass");
+        assert!(parses.get() <= 6, "{} parses", parses.get());
     }
 }

@@ -106,6 +106,34 @@ pub(super) fn corrupt(format: &str) -> impl Fn(object::Error) -> BinaryError + '
     move |err| BinaryError(format!("truncated or corrupt {format} file: {err}"))
 }
 
+/// The first of the errors that reading went on past: a name that cannot
+/// be read does not end the reading of the others, so one parse of a
+/// streamed member's kept pieces notes every name it misses
+/// ([`super::stream`]); the result is still that first error.
+#[derive(Default)]
+pub(super) struct Errors(Option<BinaryError>);
+
+impl Errors {
+    /// The value, or `None` after keeping the error.
+    pub(super) fn keep<T>(&mut self, result: Result<T, BinaryError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.0.get_or_insert(err);
+                None
+            }
+        }
+    }
+
+    /// `binary`, unless an error was kept.
+    pub(super) fn or(self, binary: Binary) -> Result<Binary, BinaryError> {
+        match self.0 {
+            Some(err) => Err(err),
+            None => Ok(binary),
+        }
+    }
+}
+
 /// Where the bytes being read are: at the top, in a universal binary's
 /// slice, or in an archive's member. Decides which containers may nest.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -198,21 +226,18 @@ fn read_symbols<'data>(
     macho: bool,
 ) -> Result<Binary, BinaryError> {
     let mut binary = Binary::empty(format);
+    let mut errors = Errors::default();
     for symbol in file.symbols() {
         if symbol.is_local() {
             continue;
         }
-        let raw = symbol
-            .name_bytes()
-            .map_err(corrupt("symbol table of the"))?;
-        binary.add(
-            raw,
-            macho,
-            symbol.is_undefined(),
-            symbol.is_definition() || symbol.is_common(),
-        );
+        let name = symbol.name_bytes().map_err(corrupt("symbol table of the"));
+        if let Some(raw) = errors.keep(name) {
+            let defined = symbol.is_definition() || symbol.is_common();
+            binary.add(raw, macho, symbol.is_undefined(), defined);
+        }
     }
-    Ok(binary)
+    errors.or(binary)
 }
 
 impl Binary {
@@ -248,15 +273,16 @@ fn read_elf<'a, Elf: FileHeader<Endian = object::Endianness>, R: Data<'a>>(
             .symbols(endian, data, object::elf::SHT_SYMTAB)
             .map_err(&elf)?;
     }
+    let mut errors = Errors::default();
     for symbol in table.iter() {
         if symbol.is_local() {
             continue;
         }
-        let raw = symbol
-            .name(endian, table.strings())
-            .map_err(corrupt("symbol table of the ELF"))?;
-        let defined = symbol.is_definition(endian) || symbol.is_common(endian);
-        binary.add(raw, false, symbol.is_undefined(endian), defined);
+        let name = symbol.name(endian, table.strings());
+        if let Some(raw) = errors.keep(name.map_err(corrupt("symbol table of the ELF"))) {
+            let defined = symbol.is_definition(endian) || symbol.is_common(endian);
+            binary.add(raw, false, symbol.is_undefined(endian), defined);
+        }
     }
     if let Some((entries, link)) = sections.dynamic(endian, data).map_err(&elf)? {
         let strings = sections.strings(endian, data, link).map_err(&elf)?;
@@ -268,12 +294,14 @@ fn read_elf<'a, Elf: FileHeader<Endian = object::Endianness>, R: Data<'a>>(
                 })?;
                 let name = strings.get(offset).map_err(|()| {
                     BinaryError("truncated or corrupt ELF file: DT_NEEDED name".into())
-                })?;
-                binary.needed.insert(library_name(name));
+                });
+                if let Some(name) = errors.keep(name) {
+                    binary.needed.insert(library_name(name));
+                }
             }
         }
     }
-    Ok(binary)
+    errors.or(binary)
 }
 
 fn read_macho<'data, Mach: MachHeader<Endian = object::Endianness>, R: Data<'data>>(

@@ -449,7 +449,7 @@ mod tests {
                 };
                 let all = |_: View| Plan {
                     ranges: std::iter::once(0..member.size).collect(),
-                    watch: None,
+                    ..Plan::default()
                 };
                 let bytes = wheel.read_with(member, &all, &whole);
                 (member.name.clone(), bytes.map(|b| b.unwrap_or_default()))
