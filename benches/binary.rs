@@ -2,8 +2,8 @@
 //! - the library check on `libpython3.13.a` (target: at most 20 ms) and on
 //!   `libpython3.13.so.1.0`;
 //! - the audit of a directory of wheels built here with the C compiler;
-//! - when `abi3audit` is installed, both tools on the same wheels, and the
-//!   ratio (target: at least 20 times faster);
+//! - with abi3audit (found as below), both tools on the same wheels, and
+//!   the ratio (target: at least 20 times faster);
 //! - the audit of every real wheel of the corpus (`make fetch-wheels`, in
 //!   `$STABLE_ABI_WHEELS`, else `~/.cache/stable-abi/wheels`): wall time and
 //!   peak memory (target: at most 64 MB whatever the wheels' size), and
@@ -142,7 +142,14 @@ fn audit_benchmark(tree: &Path) {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    let theirs = || Command::new("abi3audit").args(&wheel_paths).output();
+    let program = match abi3audit() {
+        Ok(program) => program,
+        Err(why) => {
+            println!("{why}: no comparison with abi3audit");
+            return;
+        }
+    };
+    let theirs = || Command::new(&program).args(&wheel_paths).output();
     match theirs() {
         Ok(output) if output.status.code().is_some() => {
             let theirs_time = median(3, || {
@@ -157,7 +164,7 @@ fn audit_benchmark(tree: &Path) {
                 theirs_time.as_secs_f64() / ours_time.as_secs_f64()
             );
         }
-        _ => println!("abi3audit not installed (pip install abi3audit): no comparison"),
+        _ => println!("{} does not run: no comparison", program.display()),
     }
 }
 
