@@ -131,7 +131,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
     let phoff: u64 = header.e_phoff(endian).into();
     let phentsize = u64::from(header.e_phentsize(endian));
     if let Ok(phnum) = header.phnum(endian, data) {
-        want.add(base, phoff, phentsize * phnum as u64);
+        want.add(base, phoff, phentsize.saturating_mul(phnum as u64));
     }
     if let Ok(segments) = header.program_headers(endian, data) {
         for segment in segments {
@@ -157,7 +157,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: View, base: u64, want
     let Ok(count) = header.shnum(endian, data) else {
         return;
     };
-    want.add(base, shoff, shentsize * count as u64);
+    want.add(base, shoff, shentsize.saturating_mul(count as u64));
     let Ok(sections) = header.sections(endian, data) else {
         // Until the section headers are read, where the names are is not
         // known: lld writes them between the static symbol table and its
@@ -267,9 +267,43 @@ fn pe<Pe: ImageNtHeaders>(data: View, base: u64, want: &mut Wants) {
     let symbols = u64::from(header.pointer_to_symbol_table.get(LE));
     if symbols != 0 {
         let strings = symbols + u64::from(header.number_of_symbols.get(LE)) * 18;
+        // (At most 2^32 + 2^32 * 18: no overflow.)
         want.add(base, symbols, strings - symbols + 4);
         if let Ok(size) = data.read_at::<object::U32Bytes<LE>>(strings) {
             want.leaf(base, strings, size.get(LE).into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::binary::audit::read_extension;
+    use crate::binary::stream::{read_in_memory, Limits};
+
+    /// Inputs the fuzz targets found, each read streamed as it is whole.
+    #[test]
+    fn inputs_found_by_fuzzing_are_read_streamed_as_whole() {
+        // An ELF with no section count in its header, whose first section
+        // header (which then holds the count) says 2^64-1: the count times
+        // the header size overflowed.
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0o\0".to_vec();
+        elf.resize(32, 0);
+        elf.extend_from_slice(&[64, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0]);
+        elf.extend_from_slice(&[0, 0, 0, 0, 64, 0, 56, 0, 255, 255, 64, 0, 0, 0, 0, 0]);
+        elf.resize(76, 0);
+        elf.resize(133, 255);
+        elf.resize(185, 0);
+        let limits = Limits {
+            keep: 64 << 20,
+            passes: 16,
+        };
+        let inputs: Vec<Vec<u8>> = vec![elf];
+        for input in &inputs {
+            let streamed = read_in_memory(input, &|view| read_extension(view), limits);
+            let whole = read_extension(input.as_slice());
+            if let Ok(streamed) = streamed {
+                assert_eq!(streamed.map(|(b, _)| b), whole.map(|(b, _)| b));
+            }
         }
     }
 }

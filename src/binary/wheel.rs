@@ -222,7 +222,9 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             extensions.push(member);
         }
     }
-    let declared: u64 = extensions.iter().map(|m| m.size).sum();
+    let declared = extensions
+        .iter()
+        .fold(0u64, |sum, m| sum.saturating_add(m.size));
     if let Some(member) = extensions.iter().find(|m| m.size > MEMBER_LIMIT) {
         return Err(format!(
             "{}: declares {} inflated, more than the {} a member may be",

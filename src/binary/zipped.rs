@@ -194,7 +194,7 @@ impl<S: Source> Stream for Stored<'_, S> {
         if left != self.size - self.at {
             return Err(invalid(format!(
                 "stored with {} bytes where its header declares {}",
-                self.at + left,
+                self.at.saturating_add(left),
                 self.size
             )));
         }
