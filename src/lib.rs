@@ -4,9 +4,10 @@
 //! generated from it are in [`generate`]; [`dropin`] reproduces
 //! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a
 //! given `Py_LIMITED_API`, which the header [`checks`] compare with the
-//! manifest; [`binary`] reads libraries and extension modules; findings are
-//! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
-//! distinguishes the two Stable ABIs, abi3 and abi3t.
+//! manifest; [`binary`] reads libraries and extension modules; every input
+//! file is opened by [`input`]; findings are reported by [`diagnostic`] and
+//! [`output`], errors are one [`Error`]; [`abi`] says what distinguishes the
+//! two Stable ABIs, abi3 and abi3t.
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
 //! modules that know clap.
