@@ -44,6 +44,10 @@ fn platform_lines(baseline: &str) -> Vec<&str> {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn windows_findings_of_3_13_15_are_pinned() {
     let Some((dir, tree)) = common::scratch_cpython("windows_findings", &PARTS) else {
         return;
@@ -94,6 +98,10 @@ fn windows_findings_of_3_13_15_are_pinned() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn a_finding_of_one_platform_names_it() {
     let Some((_dir, tree)) = common::scratch_cpython("finding_names_platform", &PARTS) else {
         return;
@@ -126,6 +134,10 @@ fn a_finding_of_one_platform_names_it() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn linux_is_the_default_and_the_same_as_before() {
     let Some((_dir, tree)) = common::scratch_cpython("linux_default", &PARTS) else {
         return;
@@ -147,6 +159,10 @@ fn linux_is_the_default_and_the_same_as_before() {
 /// what `library` and `audit` assume for its binaries
 /// (`binary::platform::PLATFORM_TABLE`), macro by macro.
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn each_platforms_view_defines_the_feature_macros_its_binaries_assume() {
     use stable_abi::binary::platform::{Platform as Binary, PLATFORM_TABLE};
     use stable_abi::platform::Platform;

@@ -339,7 +339,9 @@ pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let need = match name {
+    // The need is named by the first component: `releases/3.15.2` is
+    // `shared_releases`, `extensions/...` `shared_extensions`.
+    let need = match name.split('/').next().unwrap_or(name) {
         "cpython" => "shared_3_13_15".to_string(),
         other => format!("shared_{other}"),
     };
