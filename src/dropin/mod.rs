@@ -147,7 +147,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
     if request.dump {
-        for line in manifest::dump(&manifest) {
+        for line in manifest::dump_in_order(&manifest, edition.dump_order) {
             println!("{line}");
         }
         let round_trip = manifest::check_round_trip(&manifest, rules);

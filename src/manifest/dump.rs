@@ -9,11 +9,17 @@ use toml_edit::{Item as TomlItem, Value};
 use super::{Item, Kind, Manifest, Rules, StructAbiKind, Windows};
 use crate::pyfmt::repr_str;
 
-/// The manifest's items as TOML lines: kinds in registration order, items in
-/// file order within a kind, fields that differ from their default only.
+/// The manifest's items as TOML lines: kinds in [`Kind::DUMP_ORDER`], items
+/// in file order within a kind, fields that differ from their default only.
 pub fn dump(manifest: &Manifest) -> Vec<String> {
+    dump_in_order(manifest, &Kind::DUMP_ORDER)
+}
+
+/// [`dump`] with the kinds in `order`, which differs between releases'
+/// scripts ([`Kind::DUMP_ORDER_3_14`]).
+pub fn dump_in_order(manifest: &Manifest, order: &[Kind]) -> Vec<String> {
     let mut lines = Vec::new();
-    for kind in Kind::DUMP_ORDER {
+    for &kind in order {
         for item in manifest.items.iter().filter(|item| item.kind == kind) {
             dump_item(item, &mut lines);
         }

@@ -20,7 +20,7 @@ use crate::generate::editions;
 use crate::release::Release;
 use crate::version::Version;
 
-pub use dump::{check_round_trip, dump};
+pub use dump::{check_round_trip, dump, dump_in_order};
 pub use parse::{is_c_identifier, Parsed};
 
 /// What a manifest may say: the fields and values a release's
@@ -90,8 +90,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in the order the reference tool registers them (which is
-    /// the order `--dump` emits them in).
+    /// Every kind, in the order the 3.11–3.13 scripts register them (their
+    /// `itemclass` decorators run bottom-up), which is the order their
+    /// `--dump` emits them in.
     pub const DUMP_ORDER: [Kind; 7] = [
         Kind::Typedef,
         Kind::Const,
@@ -100,6 +101,20 @@ impl Kind {
         Kind::Function,
         Kind::FeatureMacro,
         Kind::Struct,
+    ];
+
+    /// [`Kind::DUMP_ORDER`] of the 3.14 script (3.15's is the same): `macro`
+    /// items got a class of their own there (`Macro`, which adds
+    /// `is_static_inline_function`), defined and registered after the
+    /// others, so `--dump` prints them last.
+    pub const DUMP_ORDER_3_14: [Kind; 7] = [
+        Kind::Typedef,
+        Kind::Const,
+        Kind::Data,
+        Kind::Function,
+        Kind::FeatureMacro,
+        Kind::Struct,
+        Kind::Macro,
     ];
 
     pub fn as_str(self) -> &'static str {
