@@ -147,10 +147,9 @@ pub fn run(request: &Request) -> Result<Outcome> {
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
     if request.dump {
-        for line in manifest::dump_in_order(&manifest, edition.dump_order) {
-            println!("{line}");
-        }
-        let round_trip = manifest::check_round_trip(&manifest, rules);
+        let text = manifest::dump_text(&manifest, edition.dump_order);
+        print!("{text}");
+        let round_trip = manifest::check_dump(&manifest, &text, rules);
         if let Err(message) = &round_trip {
             eprintln!("{}: error: {message}", request.manifest.display());
         }

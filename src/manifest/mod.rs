@@ -20,7 +20,7 @@ use crate::generate::editions;
 use crate::release::Release;
 use crate::version::Version;
 
-pub use dump::{check_round_trip, dump, dump_in_order};
+pub use dump::{check_dump, check_round_trip, dump, dump_text};
 pub use parse::{is_c_identifier, Parsed};
 
 /// What a manifest may say: the fields and values a release's
@@ -390,7 +390,7 @@ impl Manifest {
     /// manifests are written in); other text goes through `toml_edit`.
     #[doc(hidden)]
     pub fn reads_plainly(text: &str) -> bool {
-        plain::tables(text).is_some()
+        plain::reads(text)
     }
 
     /// A manifest with no items.
@@ -423,10 +423,14 @@ impl Manifest {
 
     /// The item named `name` (the first, should two have it).
     pub fn get(&self, name: &str) -> Option<&Item> {
-        let index = self
-            .by_name
-            .find(name_hash(name), |&index| self.items[index].name == name)?;
-        Some(&self.items[*index])
+        self.index_of(name).map(|index| &self.items[index])
+    }
+
+    /// The index in `items` of [`Manifest::get`]'s item.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name
+            .find(name_hash(name), |&index| self.items[index].name == name)
+            .copied()
     }
 
     /// The CPython tree the manifest belongs to: the grandparent of
