@@ -386,6 +386,19 @@ impl Manifest {
         parse::parse_by_document(text, path, rules)
     }
 
+    /// [`Manifest::parse_with`] with the plain reader reading chunks of
+    /// about `chunk` bytes (1 MiB otherwise): the fuzz target checks that
+    /// the size of the chunks changes nothing.
+    #[doc(hidden)]
+    pub fn parse_in_chunks(
+        text: &str,
+        path: &Path,
+        rules: Rules,
+        chunk: usize,
+    ) -> crate::Result<Parsed> {
+        parse::parse_in_chunks(text, path, rules, chunk)
+    }
+
     /// Whether the plain reader reads `text` (the TOML subset CPython's
     /// manifests are written in); other text goes through `toml_edit`.
     #[doc(hidden)]

@@ -43,11 +43,21 @@ pub struct Parsed {
 }
 
 pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed> {
+    parse_in_chunks(text, path, rules, plain::CHUNK)
+}
+
+/// [`parse`], the plain reader reading chunks of about `chunk` bytes.
+pub(super) fn parse_in_chunks(
+    text: &str,
+    path: &Path,
+    rules: Rules,
+    chunk: usize,
+) -> Result<Parsed> {
     // Most manifests are in the subset the plain reader knows, which reads
     // them chunk by chunk; any other TOML, and every TOML error, goes
     // through `toml_edit`'s document.
     let mut reader = Reader::new(text, path, rules);
-    let gave_way = match plain::read(text, |tables| reader.add(&tables)) {
+    let gave_way = match plain::read_in_chunks(text, chunk, |tables| reader.add(&tables)) {
         Ok(()) => return reader.finish(),
         Err(gave_way) => gave_way,
     };

@@ -27,7 +27,7 @@ use super::tables::{Field, ItemTable, KindTable, Tables, Value};
 /// manifest took eight times its size in memory. Each chunk ends before a
 /// line that begins with `[` (a header, in the subset), so a chunk never
 /// ends inside a value of the subset.
-const CHUNK: usize = 1 << 20;
+pub(super) const CHUNK: usize = 1 << 20;
 
 /// Why the plain reader gave way to `toml_edit`: what the caller asks it,
 /// at what cost.
@@ -60,7 +60,7 @@ pub(super) fn read<'a>(text: &'a str, each: impl FnMut(Tables<'a>)) -> Result<()
 }
 
 /// [`read`] in chunks of about `chunk` bytes.
-fn read_in_chunks<'a>(
+pub(super) fn read_in_chunks<'a>(
     text: &'a str,
     chunk: usize,
     mut each: impl FnMut(Tables<'a>),
