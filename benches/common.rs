@@ -57,6 +57,53 @@ pub fn ratio(slow: Duration, fast: Duration) -> String {
     format!("{:.1}x", slow.as_secs_f64() / fast.as_secs_f64().max(1e-9))
 }
 
+/// What one run of a process cost.
+#[derive(Clone, Copy)]
+pub struct Sample {
+    pub wall: Duration,
+    pub cpu: Duration,
+    /// Peak resident memory, in KiB.
+    pub peak_kib: u64,
+    pub exit: i32,
+}
+
+fn duration(time: libc::timeval) -> Duration {
+    Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+}
+
+/// Runs `program args` in `dir` once, its output discarded.
+// The child is reaped by `wait4` (which also gives its resource usage),
+// not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+pub fn run_once(dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Sample {
+    let start = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("{}: {err}", program.display()));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain system call on our own child, with valid out-pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    Sample {
+        wall,
+        cpu: duration(usage.ru_utime) + duration(usage.ru_stime),
+        peak_kib: usage.ru_maxrss as u64,
+        exit: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+    }
+}
+
 #[path = "../tests/common/mod.rs"]
 mod test_support;
 
