@@ -149,7 +149,7 @@ fn generate_check_dump(text: &str, release: &str) -> Result<(), String> {
     let rules = Rules {
         static_inline_macros: release.starts_with("3.14"),
         abi3t_opaque: false,
-        newer: false,
+        ..Rules::ALL_KNOWN
     };
     let path = Path::new("Misc/stable_abi.toml");
     let original = Manifest::parse_with(text, path, rules).map_err(|err| err.to_string())?;

@@ -137,6 +137,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         static_inline_macros: edition.static_inline_macros,
         abi3t_opaque: false,
         newer: fit == Fit::Newer && !request.strict,
+        ..Rules::ALL_KNOWN
     };
     let parsed = Manifest::load_with(&request.manifest, rules)?;
     for warning in &parsed.warnings {

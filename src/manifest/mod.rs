@@ -36,6 +36,35 @@ pub struct Rules {
     /// pass through to the generated files as the release's own script
     /// writes them. Otherwise they are errors.
     pub newer: bool,
+    /// Why [`Rules::newer`] passes what the tool does not know through, as
+    /// its warnings say.
+    pub because: PassThrough,
+}
+
+/// Why what the tool does not know of a manifest is a warning, not an
+/// error ([`Rules::newer`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PassThrough {
+    /// The release is newer than every one the tool knows (CPython main):
+    /// what it adds passes through as its own `stable_abi.py` writes it.
+    NewerRelease,
+    /// `compat` compares what the tool knows of two releases, whichever
+    /// they are, and leaves the rest out of the comparison.
+    Comparison,
+}
+
+impl PassThrough {
+    /// What a warning adds to its message.
+    pub fn explained(self) -> &'static str {
+        match self {
+            PassThrough::NewerRelease => {
+                "the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it"
+            }
+            PassThrough::Comparison => {
+                "compat compares what the tool knows and leaves this out"
+            }
+        }
+    }
 }
 
 impl Rules {
@@ -45,6 +74,7 @@ impl Rules {
         static_inline_macros: true,
         abi3t_opaque: true,
         newer: false,
+        because: PassThrough::NewerRelease,
     };
 
     /// The rules of the commands beyond the drop-in (headers, view,

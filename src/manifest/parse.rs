@@ -296,9 +296,8 @@ impl<'a> Reader<'a> {
     fn unknown(&mut self, at: usize, message: impl Into<String>) {
         let mut message = message.into();
         if self.rules.newer {
-            message.push_str(
-                "; the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it (--strict: an error)",
-            );
+            let why = self.rules.because.explained();
+            message.push_str(&format!("; {why} (--strict: an error)"));
             let warning = LocatedError::new(self.location(at), message);
             self.warnings.push(warning);
         } else {
