@@ -135,3 +135,35 @@ fn command_line_feature_macro_counts_as_defined() {
         serde_json::json!(["3.2", "3.3", "3.4", "3.5", "3.6"])
     );
 }
+
+#[test]
+fn a_feature_macro_the_headers_define_themselves_is_a_located_warning() {
+    let test = "a_feature_macro_the_headers_define_themselves_is_a_located_warning";
+    let Some(tree) = common::reference_tree(test) else {
+        return;
+    };
+    // pythread.h defines PY_HAVE_THREAD_NATIVE_ID itself on Linux: -U
+    // cannot take it away, so its item is not checked; the warning is where
+    // the headers define it, in text and in SARIF.
+    let output = common::stable_abi(&tree, &["headers"]);
+    let stdout = common::stdout(&output);
+    let warning = stdout
+        .lines()
+        .find(|l| l.contains("PY_HAVE_THREAD_NATIVE_ID cannot be toggled"))
+        .expect("the warning");
+    assert!(
+        warning.starts_with("Include/pythread.h:46:9: warning: "),
+        "{warning}"
+    );
+    let output = common::stable_abi(&tree, &["headers", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["name"] == "PY_HAVE_THREAD_NATIVE_ID")
+        .expect("the SARIF result");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "Include/pythread.h");
+    assert_eq!(location["region"]["startLine"], 46);
+}

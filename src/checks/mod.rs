@@ -140,7 +140,16 @@ pub struct Context<'a> {
     /// For each feature macro, the view at the current version with that
     /// macro toggled (`-D` when it is undefined, `-U` when defined); or why
     /// the headers could not be evaluated that way.
-    pub toggled: BTreeMap<String, Result<View, String>>,
+    pub toggled: BTreeMap<String, Result<View, Untoggled>>,
+}
+
+/// Why the headers could not be evaluated with a feature macro toggled.
+#[derive(Clone, Debug)]
+pub struct Untoggled {
+    pub reason: String,
+    /// Where the headers undo the toggle (their own `#define` of the
+    /// macro), when that is why.
+    pub location: Option<Location>,
 }
 
 impl<'a> Context<'a> {
@@ -217,7 +226,10 @@ impl<'a> Context<'a> {
                 };
                 let view = headers
                     .view_listing(Some(current), &toggle, listing(current))
-                    .map_err(|err| format!("{err:#}"))
+                    .map_err(|err| Untoggled {
+                        reason: format!("{err:#}"),
+                        location: None,
+                    })
                     .and_then(|view| toggle_took_effect(view, name, *defined));
                 (name.clone(), view)
             })
@@ -357,12 +369,12 @@ pub struct Ranges {
 /// The toggled view, unless the headers themselves undo a `-U` (a header
 /// that `#define`s the feature macro, like `PY_HAVE_THREAD_NATIVE_ID` in
 /// `pythread.h`): comparing with such a view would report bogus findings.
-fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, String> {
+fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, Untoggled> {
     match view.macros.get(name) {
-        Some(decl) if was_defined => Err(format!(
-            "-U {name} has no effect: the headers define it themselves at {}",
-            decl.location
-        )),
+        Some(decl) if was_defined => Err(Untoggled {
+            reason: format!("-U {name} has no effect: the headers define it themselves here"),
+            location: Some(decl.location.clone()),
+        }),
         _ => Ok(view),
     }
 }
