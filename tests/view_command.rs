@@ -148,3 +148,53 @@ fn bad_headers_exit_2_with_a_location() {
         "{stderr}"
     );
 }
+
+/// A 3.11-like tree whose `structmember.h` (outside `Python.h`'s graph)
+/// defines `PyMemberDef` and declares `PyMember_GetOne`.
+fn outside_fixture() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/view/outside"
+    ))
+}
+
+#[test]
+fn public_headers_outside_python_h_that_provide_an_item_are_in_the_view() {
+    let output = common::stable_abi(outside_fixture(), &["view", "3.11"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let text = common::stdout(&output);
+    assert!(
+        text.contains(
+            "Include/structmember.h:4:8: struct PyMemberDef (in the manifest since 3.2) \
+             { name, type, offset, flags, doc }"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Include/structmember.h:14:24: function PyMember_GetOne"),
+        "{text}"
+    );
+    assert!(text.contains("macro T_INT (not in the manifest)"), "{text}");
+    // marshal.h provides only an abi_only item, datetime.h none.
+    assert!(!text.contains("Py_MARSHAL_H"), "{text}");
+    assert!(!text.contains("PyDateTime_IMPORT"), "{text}");
+
+    // So the header checks find PyMemberDef complete and PyMember_GetOne
+    // declared at every version.
+    let output = common::stable_abi(outside_fixture(), &["headers"]);
+    let report = common::stdout(&output);
+    assert!(!report.contains("PyMemberDef"), "{report}");
+    assert!(!report.contains("PyMember_GetOne"), "{report}");
+    // The drop-in's --unixy-check, like stable_abi.py's gcc run, reads
+    // Python.h alone: there PyMember_GetOne is not declared.
+    let output = common::stable_abi(
+        outside_fixture(),
+        &["Misc/stable_abi.toml", "--unixy-check"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    let err = common::stderr(&output);
+    assert!(
+        err.contains("PyMember_GetOne is not declared in \"Include/Python.h\""),
+        "{err}"
+    );
+}

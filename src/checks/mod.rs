@@ -154,7 +154,10 @@ pub struct Untoggled {
 
 impl<'a> Context<'a> {
     /// Parses the headers of the manifest's tree with `defines` (`-D`/`-U`)
-    /// and evaluates them at every version ([`Context::build`]).
+    /// and evaluates them at every version ([`Context::build`]): `Python.h`
+    /// alone, as the drop-in's `--unixy-check` and `stable_abi.py` see them
+    /// (`stable-abi headers` adds the public headers outside its graph that
+    /// provide an item, [`Headers::include_outside`]).
     ///
     /// Errors: the tree's version cannot be read, or a header is bad at
     /// some version (located, with its include stack).

@@ -12,7 +12,8 @@ use crate::Outcome;
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    let mut headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
+    headers.include_outside(&|name| manifest.in_limited_api(name));
     let context = Context::build(&manifest, &headers)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {

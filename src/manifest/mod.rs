@@ -469,6 +469,12 @@ impl Manifest {
         self.index_of(name).map(|index| &self.items[index])
     }
 
+    /// Whether `name` is an item of the Limited API (listed, not
+    /// `abi_only`).
+    pub fn in_limited_api(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|item| !item.abi_only)
+    }
+
     /// The index in `items` of [`Manifest::get`]'s item.
     fn index_of(&self, name: &str) -> Option<usize> {
         self.by_name

@@ -30,6 +30,10 @@ pub struct Loaded {
     pub tree_defined: HashSet<Sym>,
     /// The headers not loaded, for the names they define.
     pub unreached: Unreached,
+    /// The public headers `Python.h` does not include (the files directly
+    /// in `Include/` it cannot reach, `structmember.h`...), in path order:
+    /// loaded, and walked after `Python.h` when a view asks for them.
+    pub outside: Vec<FileId>,
 }
 
 /// The loader's side of parsing: where `#include "name"` leads, like a
@@ -153,9 +157,22 @@ pub fn load(root: &Path) -> Loaded {
     };
     let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
     // Find every reachable file first (cheap), then extract declarations
-    // from all of them in parallel (the costly part), then build.
+    // from all of them in parallel (the costly part), then build. The
+    // public headers outside Python.h's graph come once it is read.
     let mut scanned: Vec<Result<parse::Scanned, FileIr>> = Vec::new();
-    while let Some(id) = loader.queue.pop_front() {
+    let mut outside: Option<Vec<FileId>> = None;
+    loop {
+        let Some(id) = loader.queue.pop_front() else {
+            if outside.is_some() {
+                break;
+            }
+            let reached = loader.paths.clone();
+            let public = public_headers(root)
+                .into_iter()
+                .filter(|path| !reached.contains(path));
+            outside = Some(public.map(|path| loader.id_of(path)).collect());
+            continue;
+        };
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
         let file = match std::fs::read(root.join(&relative)) {
@@ -203,7 +220,25 @@ pub fn load(root: &Path) -> Loaded {
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
-    finish(files, loader.interner, python_h, loader.pyconfig, unreached)
+    let mut loaded = finish(files, loader.interner, python_h, loader.pyconfig, unreached);
+    loaded.outside = outside.unwrap_or_default();
+    loaded
+}
+
+/// The public headers of the tree: the `.h` files directly in `Include/`
+/// (not `cpython/` or `internal/`), root-relative, in path order.
+fn public_headers(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root.join("Include")) else {
+        return Vec::new();
+    };
+    let mut headers: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| Path::new("Include").join(entry.file_name()))
+        .filter(|path| path.extension().is_some_and(|e| e == "h"))
+        .collect();
+    headers.sort();
+    headers
 }
 
 /// The headers under `Include/` that `Python.h` does not reach
@@ -373,6 +408,7 @@ fn finish(
         }
     });
     Loaded {
+        outside: Vec::new(),
         files,
         interner,
         python_h,

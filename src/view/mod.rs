@@ -166,6 +166,9 @@ pub struct Headers {
     tracked: Option<lex::Sym>,
     /// What each walk reserves.
     sizes: TableSizes,
+    /// The public headers outside `Python.h`'s graph walked after it
+    /// ([`Headers::include_outside`]).
+    after_python_h: Vec<FileId>,
 }
 
 /// How one view is evaluated.
@@ -317,7 +320,51 @@ impl Headers {
             limited,
             tracked,
             sizes,
+            after_python_h: Vec::new(),
         }
+    }
+
+    /// Makes the public headers that `Python.h` does not include (files
+    /// directly in `Include/`) part of every view when they define or
+    /// declare a name `listed` says is a Limited API item (the callers:
+    /// one the manifest lists, not `abi_only`): extensions include such a
+    /// header beside `Python.h` to use the item, so what it exposes under
+    /// `Py_LIMITED_API` is the version's Limited API too. They are walked
+    /// after `Python.h`, in path order, as an extension includes them.
+    ///
+    /// Where the rule comes from: the manifest lists what the Limited API
+    /// has, and a header that provides a listed item is where extensions
+    /// get it. CPython 3.11's `structmember.h` defines `PyMemberDef` and
+    /// declares `PyMember_GetOne`; CPython gh-99014 (3.12) moved them into
+    /// `Python.h`'s graph because "Stable ABI extensions in the wild use
+    /// `structmember.h`" (its 3.12+ copy says it "must be included
+    /// individually"). Headers that provide no listed item stay out:
+    /// `datetime.h`, `marshal.h` (its functions are `abi_only`, declared
+    /// only outside the Limited API), 3.12+'s `structmember.h` (its aliases
+    /// name items `descrobject.h` defines); so the views of the 3.13.15 and
+    /// 3.15.2 trees are what `Python.h` alone gives.
+    pub fn include_outside(&mut self, listed: &dyn Fn(&str) -> bool) {
+        let interner = &self.interner;
+        let provides = |file: &FileIr| {
+            file.items.iter().any(|item| {
+                let sym = match item {
+                    ir::Item::Define(definition) => definition.name,
+                    ir::Item::Function { name, .. }
+                    | ir::Item::Data { name, .. }
+                    | ir::Item::Typedef { name, .. } => *name,
+                    ir::Item::StructBegin { key, .. } => *key,
+                    _ => return false,
+                };
+                listed(interner.name(sym))
+            })
+        };
+        self.after_python_h = self
+            .loaded
+            .outside
+            .iter()
+            .copied()
+            .filter(|&id| provides(&self.loaded.files[id]))
+            .collect();
     }
 
     /// A [`Listing`] of `names` (and of no other name the headers know).
@@ -504,6 +551,9 @@ impl Headers {
         let pinned: Vec<_> = walk.macros.keys().copied().collect();
         walk.pinned.extend(pinned);
         walk.file(self.loaded.python_h)?;
+        for &outside in &self.after_python_h {
+            walk.file(outside)?;
+        }
         let compiler = self.loaded.compiler;
         let default_pyconfig = self.loaded.default_pyconfig;
         // The macros of the headers and pyconfig.h, of the command line's
