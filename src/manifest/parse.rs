@@ -173,8 +173,7 @@ pub(super) fn parse_by_document(text: &str, path: &Path, rules: Rules) -> Result
 
 /// `text` as a `toml_edit` document, or its TOML error at its location.
 fn parse_document<'a>(text: &'a str, path: &Path) -> Result<ImDocument<&'a str>> {
-    document_error(text, |offset| offset, text, path)?;
-    Ok(ImDocument::parse(text).expect("parsed without error just now"))
+    ImDocument::parse(text).map_err(|err| located(&err, |offset| offset, text, path))
 }
 
 /// `toml_edit`'s error in `fragment`, a part of `text` (or made of parts of
@@ -185,18 +184,28 @@ fn document_error(
     text: &str,
     path: &Path,
 ) -> Result<()> {
-    let Err(err) = ImDocument::parse(fragment) else {
-        return Ok(());
-    };
+    match ImDocument::parse(fragment) {
+        Ok(_) => Ok(()),
+        Err(err) => Err(located(&err, in_text, text, path)),
+    }
+}
+
+/// A TOML error at its place in `text`.
+fn located(
+    err: &toml_edit::TomlError,
+    in_text: impl Fn(usize) -> usize,
+    text: &str,
+    path: &Path,
+) -> crate::Error {
     let offset = in_text(err.span().map_or(0, |span| span.start));
-    Err(LocatedError::new(
+    LocatedError::new(
         Location::of_offset(path, text, offset.min(text.len())),
         format!(
             "invalid TOML: {}",
             err.message().trim_end().replace('\n', ": ")
         ),
     )
-    .into())
+    .into()
 }
 
 /// The fields each kind may have under `rules`.
