@@ -118,7 +118,7 @@ pub(super) fn read_in_chunks<'a>(
 /// Where the chunk that starts at `start` ends: at the first line from
 /// `chunk` bytes on that begins with `[`, or at the end of the text.
 fn chunk_end(text: &str, start: usize, chunk: usize) -> usize {
-    let from = start + chunk.max(1);
+    let from = start.saturating_add(chunk.max(1));
     if from >= text.len() {
         return text.len();
     }
