@@ -157,7 +157,7 @@ impl<'a> Context<'a> {
     /// and evaluates them at every version ([`Context::build`]): `Python.h`
     /// alone, as the drop-in's `--unixy-check` and `stable_abi.py` see them
     /// (`stable-abi headers` adds the public headers outside its graph that
-    /// provide an item, [`Headers::include_outside`]).
+    /// provide an item, [`Headers::load_with_outside`]).
     ///
     /// Errors: the tree's version cannot be read, or a header is bad at
     /// some version (located, with its include stack).

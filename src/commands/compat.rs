@@ -66,10 +66,12 @@ fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Find
         return Ok(Vec::new());
     };
     let profile = Defines::default();
-    let mut old_headers = Headers::load(&old_root.root, &profile)?;
-    old_headers.include_outside(&|name| old.manifest.in_limited_api(name));
-    let mut new_headers = Headers::load(&new_root.root, &profile)?;
-    new_headers.include_outside(&|name| new.manifest.in_limited_api(name));
+    let old_headers = Headers::load_with_outside(&old_root.root, &profile, &|name| {
+        old.manifest.in_limited_api(name)
+    })?;
+    let new_headers = Headers::load_with_outside(&new_root.root, &profile, &|name| {
+        new.manifest.in_limited_api(name)
+    })?;
     compare_headers(
         &Pair { old, new },
         &HeaderTree {

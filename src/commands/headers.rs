@@ -12,8 +12,9 @@ use crate::Outcome;
 
 pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let mut headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
-    headers.include_outside(&|name| manifest.in_limited_api(name));
+    let defines = super::defines(&args.headers)?;
+    let listed = |name: &str| manifest.in_limited_api(name);
+    let headers = Headers::load_with_outside(&manifest.root(), &defines, &listed)?;
     let context = Context::build(&manifest, &headers)?;
     let findings = run_checks(&context);
     if let Some(path) = &args.write_baseline {

@@ -36,8 +36,9 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     }
     let exact = limited_api_value(args)?;
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let mut headers = Headers::load(&manifest.root(), &super::defines(&args.headers)?)?;
-    headers.include_outside(&|name| manifest.in_limited_api(name));
+    let defines = super::defines(&args.headers)?;
+    let listed = |name: &str| manifest.in_limited_api(name);
+    let headers = Headers::load_with_outside(&manifest.root(), &defines, &listed)?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(
             "{} begins with {} (PEP 803): there is no {} {}",

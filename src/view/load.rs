@@ -30,9 +30,9 @@ pub struct Loaded {
     pub tree_defined: HashSet<Sym>,
     /// The headers not loaded, for the names they define.
     pub unreached: Unreached,
-    /// The public headers `Python.h` does not include (the files directly
-    /// in `Include/` it cannot reach, `structmember.h`...), in path order:
-    /// loaded, and walked after `Python.h` when a view asks for them.
+    /// The public headers `Python.h` does not include (files directly in
+    /// `Include/`) that may provide a listed name ([`load`]), in path
+    /// order: loaded, to be walked after `Python.h` when they do.
     pub outside: Vec<FileId>,
 }
 
@@ -138,8 +138,11 @@ pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner)
     )
 }
 
-/// Reads and parses everything `Include/Python.h` can reach.
-pub fn load(root: &Path) -> Loaded {
+/// Reads and parses everything `Include/Python.h` can reach, and the
+/// public headers outside its graph whose text may define or declare a
+/// name `listed` says is wanted ([`may_provide`]: only those are parsed,
+/// for none is on most trees).
+pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
@@ -166,11 +169,22 @@ pub fn load(root: &Path) -> Loaded {
             if outside.is_some() {
                 break;
             }
-            let reached = loader.paths.clone();
-            let public = public_headers(root)
-                .into_iter()
-                .filter(|path| !reached.contains(path));
-            outside = Some(public.map(|path| loader.id_of(path)).collect());
+            let candidates = listed.map_or_else(Vec::new, |listed| {
+                public_headers(root)
+                    .into_iter()
+                    .filter(|path| {
+                        !loader.ids.contains_key(path)
+                            && std::fs::read(root.join(path))
+                                .is_ok_and(|text| may_provide(&text, listed))
+                    })
+                    .collect()
+            });
+            outside = Some(
+                candidates
+                    .into_iter()
+                    .map(|path| loader.id_of(path))
+                    .collect(),
+            );
             continue;
         };
         let relative = loader.paths[id].clone();
@@ -223,6 +237,78 @@ pub fn load(root: &Path) -> Loaded {
     let mut loaded = finish(files, loader.interner, python_h, loader.pyconfig, unreached);
     loaded.outside = outside.unwrap_or_default();
     loaded
+}
+
+/// Whether `text` may define or declare a name `listed` wants, as the
+/// view's items do: `#define NAME`, `struct NAME {`, the name after
+/// `PyAPI_FUNC(...)` or `PyAPI_DATA(...)`, a name before `;` or `)` in a
+/// `typedef`. A scan of tokens, not a parse (comments and conditions are
+/// not told apart): it decides what is parsed, and the parsed items decide
+/// what is walked.
+fn may_provide(text: &[u8], listed: &dyn Fn(&str) -> bool) -> bool {
+    /// Where a `PyAPI_FUNC(type) name` is read.
+    #[derive(Copy, Clone, PartialEq)]
+    enum Api {
+        Outside,
+        /// After `PyAPI_FUNC`, before its `(`.
+        Opening,
+        /// Within its parentheses, this deep.
+        Inside(usize),
+        /// After them: the next name is declared.
+        Name,
+    }
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let next_byte = |at: usize| {
+        text[at..]
+            .iter()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+    };
+    let mut at = 0;
+    let mut previous: &[u8] = b"";
+    let mut api = Api::Outside;
+    let mut in_typedef = false;
+    while at < text.len() {
+        let byte = text[at];
+        if !(byte.is_ascii_alphabetic() || byte == b'_') {
+            api = match (byte, api) {
+                (b'(', Api::Opening) => Api::Inside(1),
+                (b'(', Api::Inside(depth)) => Api::Inside(depth + 1),
+                (b')', Api::Inside(1)) => Api::Name,
+                (b')', Api::Inside(depth)) => Api::Inside(depth - 1),
+                (b';', _) => {
+                    in_typedef = false;
+                    Api::Outside
+                }
+                _ => api,
+            };
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < text.len() && is_name(text[at]) {
+            at += 1;
+        }
+        let name = &text[start..at];
+        let next = next_byte(at);
+        let defining = api == Api::Name
+            || previous == b"define"
+            || (previous == b"struct" && next == Some(b'{'))
+            || (in_typedef && matches!(next, Some(b';' | b')')));
+        if defining && std::str::from_utf8(name).is_ok_and(listed) {
+            return true;
+        }
+        api = match (name, api) {
+            (b"PyAPI_FUNC" | b"PyAPI_DATA", _) => Api::Opening,
+            (_, Api::Name | Api::Opening) => Api::Outside,
+            _ => api,
+        };
+        if name == b"typedef" {
+            in_typedef = true;
+        }
+        previous = name;
+    }
+    false
 }
 
 /// The public headers of the tree: the `.h` files directly in `Include/`
@@ -443,5 +529,38 @@ mod tests {
                      #undef E\n/* # define F */\n#define G_1\n#define\n#";
         // A directive's `#` comes first on its line (after blanks only).
         assert_eq!(defined_names_in(text), ["A", "B", "G_1"]);
+    }
+
+    #[test]
+    fn a_header_may_provide_what_it_defines_or_declares() {
+        let listed = |name: &str| {
+            [
+                "PyMemberDef",
+                "PyMember_GetOne",
+                "Py_T_SHORT",
+                "PyCapsule_Import",
+                "Py_ssize_t",
+                "visitproc",
+            ]
+            .contains(&name)
+        };
+        let may = |text: &str| may_provide(text.as_bytes(), &listed);
+        // 3.11's structmember.h: a struct definition, a declaration.
+        assert!(may("struct PyMemberDef {\n    const char *name;\n};"));
+        assert!(may(
+            "PyAPI_FUNC(PyObject *) PyMember_GetOne(const char *, PyMemberDef *);"
+        ));
+        assert!(may("PyAPI_DATA(PyObject *)\nPyMember_GetOne;"));
+        assert!(may("#  define Py_T_SHORT 0"));
+        assert!(may("typedef long Py_ssize_t;"));
+        assert!(may("typedef int (*visitproc)(PyObject *, void *);"));
+        // 3.13's structmember.h names items it does not define; datetime.h
+        // calls one in a macro; a parameter's type is not what is declared.
+        assert!(!may(
+            "#define T_SHORT Py_T_SHORT\n#define X (Py_T_SHORT | 1)"
+        ));
+        assert!(!may("#define PyDateTime_IMPORT PyCapsule_Import(\"x\", 0)"));
+        assert!(!may("PyAPI_FUNC(int) PyOther(PyMemberDef *, Py_ssize_t);"));
+        assert!(!may("struct PyMemberDef;\nstruct PyMemberDef *p;"));
     }
 }

@@ -260,7 +260,7 @@ impl Headers {
         let version = read_python_version(root)?;
         Ok(Headers::from_loaded(
             root,
-            load::load(root),
+            load::load(root, None),
             version,
             defines,
         ))
@@ -324,13 +324,13 @@ impl Headers {
         }
     }
 
-    /// Makes the public headers that `Python.h` does not include (files
-    /// directly in `Include/`) part of every view when they define or
-    /// declare a name `listed` says is a Limited API item (the callers:
-    /// one the manifest lists, not `abi_only`): extensions include such a
-    /// header beside `Python.h` to use the item, so what it exposes under
-    /// `Py_LIMITED_API` is the version's Limited API too. They are walked
-    /// after `Python.h`, in path order, as an extension includes them.
+    /// [`Headers::load`], and the public headers that `Python.h` does not
+    /// include (files directly in `Include/`) that define or declare a name
+    /// `listed` says is a Limited API item (the callers: one the manifest
+    /// lists, not `abi_only`) become part of every view, walked after
+    /// `Python.h` in path order, as an extension includes them beside it
+    /// to use the item: what such a header exposes under `Py_LIMITED_API`
+    /// is the version's Limited API too.
     ///
     /// Where the rule comes from: the manifest lists what the Limited API
     /// has, and a header that provides a listed item is where extensions
@@ -343,8 +343,17 @@ impl Headers {
     /// only outside the Limited API), 3.12+'s `structmember.h` (its aliases
     /// name items `descrobject.h` defines); so the views of the 3.13.15 and
     /// 3.15.2 trees are what `Python.h` alone gives.
-    pub fn include_outside(&mut self, listed: &dyn Fn(&str) -> bool) {
-        let interner = &self.interner;
+    ///
+    /// Errors: as [`Headers::load`].
+    pub fn load_with_outside(
+        root: &Path,
+        defines: &Defines,
+        listed: &dyn Fn(&str) -> bool,
+    ) -> Result<Headers> {
+        let version = read_python_version(root)?;
+        let loaded = load::load(root, Some(listed));
+        let mut headers = Headers::from_loaded(root, loaded, version, defines);
+        let interner = &headers.interner;
         let provides = |file: &FileIr| {
             file.items.iter().any(|item| {
                 let sym = match item {
@@ -358,13 +367,14 @@ impl Headers {
                 listed(interner.name(sym))
             })
         };
-        self.after_python_h = self
+        headers.after_python_h = headers
             .loaded
             .outside
             .iter()
             .copied()
-            .filter(|&id| provides(&self.loaded.files[id]))
+            .filter(|&id| provides(&headers.loaded.files[id]))
             .collect();
+        Ok(headers)
     }
 
     /// A [`Listing`] of `names` (and of no other name the headers know).
