@@ -32,7 +32,7 @@ SAMPLE_FILES := \
 	--ctypes-test $(SAMPLE_OUT)/test_stable_abi_ctypes.py \
 	--testcapi-feature-macros $(SAMPLE_OUT)/_testcapi_feature_macros.inc
 
-.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench
+.PHONY: build test test-fresh-clone lint regen-limited-abi check-limited-abi baseline-limited-abi install bench fetch-wheels
 
 build:
 	$(if $(TARGET_DIR),,$(error `$(CARGO) metadata` did not name cargo's target directory))
@@ -41,6 +41,13 @@ build:
 
 test:
 	$(CARGO) test --locked
+
+# The real-wheel corpus of tests/corpus/wheels.toml (pinned by sha256), with
+# pip, into $${STABLE_ABI_WHEELS:-~/.cache/stable-abi/wheels} (and abi3info into
+# $${STABLE_ABI_DATA:-~/.cache/stable-abi/data}); a rerun downloads nothing.
+PYTHON ?= python3
+fetch-wheels:
+	$(PYTHON) tests/corpus/fetch.py
 
 # The README's two commands on a fresh clone with CARGO_TARGET_DIR elsewhere,
 # and both install paths (minutes: CI runs it, `make test` leaves it out).
@@ -57,7 +64,7 @@ regen-limited-abi: build
 
 check-limited-abi: build
 	"$(BIN)" Misc/stable_abi.toml $(SAMPLE_FILES) --unixy-check --baseline $(HEADERS_BASELINE)
-	"$(BIN)" headers --manifest Misc/stable_abi.toml --baseline $(HEADERS_BASELINE)
+	"$(BIN)" headers --manifest Misc/stable_abi.toml --platform all --baseline $(HEADERS_BASELINE)
 else
 regen-limited-abi: build
 	cd $(CPYTHON) && "$(BIN)" --generate-all Misc/stable_abi.toml
@@ -68,8 +75,8 @@ regen-limited-abi: build
 check-limited-abi: build
 	cd $(CPYTHON) && "$(BIN)" --all Misc/stable_abi.toml
 	@if [ -f $(HEADERS_BASELINE) ]; then \
-		echo "cd $(CPYTHON) && $(BIN) headers --baseline $(abspath $(HEADERS_BASELINE))"; \
-		cd $(CPYTHON) && "$(BIN)" headers --baseline $(abspath $(HEADERS_BASELINE)); \
+		echo "cd $(CPYTHON) && $(BIN) headers --platform all --baseline $(abspath $(HEADERS_BASELINE))"; \
+		cd $(CPYTHON) && "$(BIN)" headers --platform all --baseline $(abspath $(HEADERS_BASELINE)); \
 	else \
 		echo "note: no $(HEADERS_BASELINE): header findings are warnings;" \
 		     "run 'make baseline-limited-abi CPYTHON=$(CPYTHON)' to accept today's and fail on new ones"; \
@@ -77,7 +84,7 @@ check-limited-abi: build
 endif
 
 baseline-limited-abi: build
-	cd $(TREE) && "$(BIN)" headers --write-baseline $(abspath $(HEADERS_BASELINE))
+	cd $(TREE) && "$(BIN)" headers --platform all --write-baseline $(abspath $(HEADERS_BASELINE))
 
 # The binary built above, copied to $(DESTDIR)$(PREFIX)/bin as `make install`
 # does elsewhere: no second build, and no cargo bookkeeping files in PREFIX.

@@ -2,42 +2,43 @@
 //!
 //! A code is the `[name]` at the end of a finding's line, the `check` of
 //! its JSON, the rule of its SARIF result and the first word of a baseline
-//! line. Each is declared as a [`Code`] constant in the file that
-//! implements it, with a one-line summary and its documentation (what it
-//! finds, why it matters, an example); [`all`] lists them in report order.
-//! `stable-abi explain CODE` prints one, `stable-abi explain` lists them,
-//! `headers --help` and the README's table are made from them.
+//! line. Each is declared as a [`Code`] constant (the type is in the leaf
+//! module [`crate::code`]) in the file that implements it, with a one-line
+//! summary and its documentation (what it finds, why it matters, an
+//! example); [`all`] lists them in report order. `stable-abi explain CODE`
+//! prints one, `stable-abi explain` lists them, `headers --help`, SARIF's
+//! rules and the README's table are made from them.
+//!
+//! This registry sits above the code that implements the codes (it imports
+//! them; they import only [`Code`]), beside the command line: only the
+//! command layer reads it.
 //!
 //! Adding a code: declare its constant beside the code that reports it and
 //! add it to [`all`] (a header check goes into `checks::CHECKS`, which
 //! [`all`] reads).
 
+use std::sync::LazyLock;
+
 use crate::binary::{claims, library, not_on_platform, problems, unusable};
 use crate::checks;
 use crate::compat;
 
-/// One finding code.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Code {
-    /// The stable name, e.g. `too-early`.
-    pub name: &'static str,
-    /// The subcommand whose findings carry it (`headers`, `library`, …).
-    pub command: &'static str,
-    /// What it finds, in one line (for `--help`, `explain` and the README).
-    pub summary: &'static str,
-    /// What it finds, why it matters, an example: plain text as `explain`
-    /// prints it.
-    pub doc: &'static str,
-}
+use crate::code::Code;
 
 /// Every code, in the order findings are reported: the header checks, the
-/// baseline's, the library's, the audit's.
-pub fn all() -> Vec<&'static Code> {
+/// baseline's, the library's, the audit's, `compat`'s.
+pub fn all() -> &'static [&'static Code] {
+    static ALL: LazyLock<Vec<&'static Code>> = LazyLock::new(collect);
+    &ALL
+}
+
+fn collect() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = checks::CHECKS.iter().map(|check| check.code).collect();
     codes.extend([
         &checks::STALE_BASELINE_CODE,
         &library::MISSING_EXPORT,
         &problems::NOT_STABLE_ABI,
+        &problems::UNKNOWN_TO_TABLE,
         &problems::VERSION_MISMATCH,
         &problems::VERSION_SPECIFIC_LIBPYTHON,
         &claims::TAG_MISMATCH,
@@ -56,14 +57,15 @@ pub fn all() -> Vec<&'static Code> {
 
 /// The code named `name`.
 pub fn find(name: &str) -> Option<&'static Code> {
-    all().into_iter().find(|code| code.name == name)
+    all().iter().copied().find(|code| code.name == name)
 }
 
 /// The codes one command reports, as `--help` lists them: `  name  summary`
 /// with the names aligned.
 pub fn help_table(command: &str) -> String {
     let codes: Vec<&Code> = all()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|code| code.command == command)
         .collect();
     let width = codes.iter().map(|code| code.name.len()).max().unwrap_or(0);

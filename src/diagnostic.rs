@@ -9,7 +9,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::abi::Abi;
+use crate::code::Code;
 use crate::output;
+use crate::platform::Platform;
 use crate::version::Version;
 
 /// A place in a file; line and column count from 1. Ordered by path, then
@@ -238,6 +240,11 @@ pub struct Finding {
     /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abi: Option<Abi>,
+    /// The platforms whose view of the headers shows it, when the run read
+    /// several and not all of them do (`headers --platform all`); empty
+    /// otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<Platform>,
 }
 
 impl Finding {
@@ -252,6 +259,7 @@ impl Finding {
             message: message.into(),
             notes: Vec::new(),
             abi: None,
+            platforms: Vec::new(),
         }
     }
 
@@ -272,6 +280,12 @@ impl Finding {
     /// The finding is about `abi`.
     pub fn abi(mut self, abi: Abi) -> Self {
         self.abi = Some(abi);
+        self
+    }
+
+    /// Only `platforms`' views of the headers show the finding.
+    pub fn platforms(mut self, platforms: &[Platform]) -> Self {
+        self.platforms = platforms.to_vec();
         self
     }
 
@@ -335,8 +349,10 @@ pub enum Format {
     Text,
     /// The JSON envelope of [`crate::output`].
     Json,
-    /// SARIF 2.1.0 ([`crate::output::sarif`]).
-    Sarif,
+    /// SARIF 2.1.0 ([`crate::output::sarif`]) with these codes as the
+    /// tool's rules: the command line gives every code of the registry
+    /// ([`crate::codes::all`]), which sits above the code that prints.
+    Sarif(&'static [&'static Code]),
 }
 
 /// Prints the findings of `command` one after another with a count (text),
@@ -373,7 +389,7 @@ pub fn print_findings(
             }
         }
         Format::Json => output::write_json(out, &output::Report::new(command, findings))?,
-        Format::Sarif => output::sarif::write(out, findings)?,
+        Format::Sarif(rules) => output::sarif::write(out, findings, rules)?,
     }
     Ok(())
 }

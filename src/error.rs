@@ -12,6 +12,10 @@
 //!   understood (`path: error: message`).
 //! - [`Error::Other`]: the run failed for a reason tied to no one file
 //!   (`stable-abi: error: message`).
+//! - [`Error::Output`]: the report could not be written to standard output
+//!   (or error). A closed pipe (`stable-abi ... | head -1`) is no error:
+//!   `main` ends the run quietly with status 0, as ripgrep does; any other
+//!   failure (a full disk, `> /dev/full`) is printed and exits 2.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,7 @@ pub enum Error {
     Located(Vec<LocatedError>),
     File { path: PathBuf, message: String },
     Other(String),
+    Output(std::io::Error),
 }
 
 impl Error {
@@ -53,6 +58,12 @@ impl Error {
     pub fn other(message: impl Into<String>) -> Error {
         Error::Other(message.into())
     }
+
+    /// Whether this is the reader of standard output having gone away (a
+    /// closed pipe): the quiet end of a run, not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(err) if err.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 impl fmt::Display for Error {
@@ -70,6 +81,7 @@ impl fmt::Display for Error {
             }
             Error::File { path, message } => write!(f, "{}: error: {message}", path.display()),
             Error::Other(message) => write!(f, "stable-abi: error: {message}"),
+            Error::Output(err) => write!(f, "stable-abi: error: cannot write the output: {err}"),
         }
     }
 }
@@ -80,7 +92,7 @@ impl std::error::Error for Error {}
 /// written with [`Error::io`], which names them.)
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
-        Error::Other(format!("cannot write the output: {err}"))
+        Error::Output(err)
     }
 }
 

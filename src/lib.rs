@@ -6,15 +6,41 @@
 //! given `Py_LIMITED_API`, which the header [`checks`] compare with the
 //! manifest; [`binary`] reads libraries and extension modules; findings are
 //! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
-//! distinguishes the two Stable ABIs, abi3 and abi3t.
+//! distinguishes the two Stable ABIs, abi3 and abi3t, and [`platform`] the
+//! platforms whose view of the headers is checked; every file the tool
+//! writes goes through [`write`].
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
 //! modules that know clap.
+
+/// `println!` to standard output that returns a failure (a closed pipe, a
+/// full disk) as [`Error::Output`] rather than panicking: `outln!(...)?`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write::stdout_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` to standard output that returns a failure: `out!(...)?`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write::stdout_fmt(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that never panics: a failure to write to standard error is
+/// ignored (there is nowhere left to report it).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::write::stderr_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 pub mod abi;
 pub mod binary;
 pub mod checks;
 pub mod cli;
+pub mod code;
 pub mod codes;
 pub mod commands;
 pub mod compat;
@@ -25,10 +51,12 @@ pub mod generate;
 pub mod manifest;
 pub mod output;
 pub mod parallel;
+pub mod platform;
 pub mod pyfmt;
 pub mod release;
 pub mod version;
 pub mod view;
+pub mod write;
 
 pub use error::{Error, Result};
 

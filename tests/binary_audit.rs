@@ -89,12 +89,38 @@ fn a_clean_abi3_wheel_passes() {
     let output = audit(built.dir.path(), &[wheel.to_str().unwrap()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    // A clean wheel is one line, then the summary.
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "{}: ok: 1 extension judged as abi3 for Python 3.8+\n",
+            wheel.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "1 extension in 1 input: 1 clean, 0 failed, 0 unreadable, 0 inputs not audited\n"
+        ),
+        "{text}"
+    );
+    // --verbose: the target, the extension and the platform assumed, which
+    // the ELF file does not name and the wheel's platform tag does.
+    let output = audit(built.dir.path(), &["--verbose", wheel.to_str().unwrap()]);
+    let text = stdout(&output);
     assert!(
         text.contains("target Python 3.8 (from the wheel tag)"),
         "{text}"
     );
-    assert!(text.contains("spam/clean.abi3.so: "), "{text}");
-    assert!(text.contains(", ok"), "{text}");
+    assert!(
+        text.contains("spam/clean.abi3.so: judged as abi3; "),
+        "{text}"
+    );
+    assert!(text.contains(", ok\n"), "{text}");
+    assert!(
+        text.contains("note: platform Linux (from the wheel's platform tag linux_x86_64)"),
+        "{text}"
+    );
     let report = json(&audit(
         built.dir.path(),
         &["--format", "json", wheel.to_str().unwrap()],
@@ -218,7 +244,7 @@ fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
         Some(0)
     );
     // Without a tag or --target, the target is 3.2.
-    let output = audit(dir, &[built.clean.to_str().unwrap()]);
+    let output = audit(dir, &["--verbose", built.clean.to_str().unwrap()]);
     assert!(
         stdout(&output).contains("target Python 3.2 (the default)"),
         "{}",
@@ -382,17 +408,21 @@ fn corrupt_inputs_are_clear_errors_and_empty_wheels_are_notes() {
 
 #[test]
 fn the_builtin_table_is_what_the_refresh_writes() {
-    let Some(tree) = common::reference_tree("the_builtin_table_is_what_the_refresh_writes") else {
+    let Some(tree) = common::abi3t_tree("the_builtin_table_is_what_the_refresh_writes") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("table.toml");
     let manifest = tree.join("Misc/stable_abi.toml");
+    let additions =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/binary/stable_abi_additions.toml");
     let output = audit(
         dir.path(),
         &[
             "--manifest",
             manifest.to_str().unwrap(),
+            "--additions",
+            additions.to_str().unwrap(),
             "--write-table",
             out.to_str().unwrap(),
         ],
@@ -402,7 +432,8 @@ fn the_builtin_table_is_what_the_refresh_writes() {
     assert!(
         std::fs::read_to_string(&out).unwrap() == committed,
         "src/binary/stable_abi_table.toml is stale: refresh it with \
-         `stable-abi audit --manifest {} --write-table src/binary/stable_abi_table.toml`",
+         `stable-abi audit --manifest {} --additions src/binary/stable_abi_additions.toml \
+         --write-table src/binary/stable_abi_table.toml`",
         manifest.display()
     );
 }

@@ -2,6 +2,7 @@
 //! and `.pyd` extensions importing from `python3.dll` or `python3N.dll`,
 //! written in the test with the `object` crate's PE writer.
 
+mod cc;
 mod common;
 
 use object::write::pe::{NtHeaders, Writer};
@@ -313,8 +314,9 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         (output.status.code(), report)
     };
-    // An abi3 .pyd (judged as abi3 outside a wheel) linking python3t.dll,
-    // or the debug python3_d.dll: both wrong.
+    // An abi3 .pyd (judged as abi3 outside a wheel) for 3.7 linking
+    // python3t.dll, which GIL-enabled installs ship only from 3.15
+    // (gh-148690), or the debug python3_d.dll: both wrong.
     for dll in ["python3t.dll", "python3_d.dll"] {
         let pyd = pe_dll(
             "spam.pyd",
@@ -326,8 +328,21 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
         let problems = problem_checks(&report, "error");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("wrong-python-dll"), "{problems:?}");
-        assert!(problems[0].contains("links python3.dll"), "{problems:?}");
+        assert!(problems[0].contains("link python3.dll"), "{problems:?}");
     }
+    // From 3.15 on, an abi3 claim may link python3t.dll: GIL-enabled 3.15+
+    // installs ship it.
+    let pyd = pe_dll(
+        "spam.pyd",
+        &[("PyInit_spam", None)],
+        &[("python3t.dll", &["PyLong_FromLong"])],
+    );
+    std::fs::write(dir.path().join("spam.pyd"), pyd).unwrap();
+    let output = stable_abi(
+        dir.path(),
+        &["audit", "--format", "json", "--target", "3.15", "spam.pyd"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     // A HAVE_FORK item (not `windows = true`) is not on Windows; an
     // MS_WINDOWS one is.
     let pyd = pe_dll(
@@ -360,4 +375,47 @@ fn windows_dll_per_abi_and_platform_feature_macros() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].starts_with("own-python-symbol") && warnings[0].contains("PyOwn_Helper"));
     assert!(!warnings[0].contains("PyInit_own"), "{warnings:?}");
+}
+
+#[test]
+fn an_abi3_abi3t_wheel_links_python3t_dll() {
+    // One .pyd for both builds of 3.15+: python3t.dll, which free-threaded
+    // installs ship and GIL-enabled ones ship from 3.15 (gh-148690, PR
+    // gh-149218); python3.dll is missing from free-threaded installs.
+    let dir = tempfile::tempdir().unwrap();
+    for (dll, code, problems) in [
+        ("python3t.dll", 0, vec![]),
+        ("python3.dll", 1, vec!["wrong-python-dll abi3t"]),
+    ] {
+        let pyd = pe_dll(
+            "spam.pyd",
+            &[("PyModExport_spam", None)],
+            &[(dll, &["PyLong_FromLong"])],
+        );
+        let wheel = dir.path().join("spam-1.0-cp315-abi3.abi3t-win_amd64.whl");
+        cc::wheel(
+            &wheel,
+            Some("cp315-abi3.abi3t-win_amd64"),
+            &[("spam/spam.pyd", pyd)],
+        );
+        let output = stable_abi(
+            dir.path(),
+            &["audit", "--format", "json", wheel.to_str().unwrap()],
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(code), "{report}");
+        let found: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["check"].as_str().unwrap(),
+                    f["abi"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        assert_eq!(found, problems, "{dll}: {report}");
+    }
 }

@@ -161,3 +161,28 @@ fn the_audit_reports_the_platform_and_its_feature_macros() {
         stdout(&output)
     );
 }
+
+#[test]
+fn library_notes_cite_the_trees_own_pythread_h_lines() {
+    // The `#if` that defines PY_HAVE_THREAD_NATIVE_ID moves between
+    // releases (3.15 adds 64-bit Solaris): each tree is cited as it is.
+    let test = "library_notes_cite_the_trees_own_pythread_h_lines";
+    for (release, lines, sun) in [("3.13.15", "42-46", false), ("3.15.2", "42-47", true)] {
+        let Some(tree) = common::shared_tree(test, release) else {
+            return;
+        };
+        let manifest = tree.join("Misc/stable_abi.toml");
+        let output = common::stable_abi(
+            &tree,
+            &["library", "--manifest", manifest.to_str().unwrap()],
+        );
+        let text = common::stdout(&output);
+        let cited = format!("Include/pythread.h:{lines} defines it only under (defined(__APPLE__)");
+        assert!(text.contains(&cited), "{release}: {text}");
+        assert_eq!(
+            text.contains("defined(__sun__) && SIZEOF_LONG >= 8"),
+            sun,
+            "{text}"
+        );
+    }
+}

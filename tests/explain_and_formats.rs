@@ -58,6 +58,13 @@ fn headers_speak_the_envelope_and_sarif() {
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());
     assert_eq!(results[0]["ruleId"], findings[0]["check"]);
+    // The command line hands SARIF every code of the registry as its rules.
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), stable_abi::codes::all().len());
+    let index = results[0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], findings[0]["check"]);
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         findings[0]["path"]

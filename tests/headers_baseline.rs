@@ -109,6 +109,7 @@ fn malformed_baseline_is_an_input_error() {
         &["headers", "--baseline", baseline.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(common::stderr(&output)
-        .contains("baseline.txt:2:1: error: expected `CHECK NAME VERSIONS [abi3t]`"));
+    assert!(common::stderr(&output).contains(
+        "baseline.txt:2:1: error: expected `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`"
+    ));
 }

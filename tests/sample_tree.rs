@@ -123,7 +123,8 @@ fn sample_manifest_dumps_and_round_trips() {
 #[test]
 fn checking_a_missing_file_fails_and_generating_creates_it() {
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("out/python3dll.c");
+    // The directory exists (the writer creates no directories).
+    let target = dir.path().join("python3dll.c");
     let target_arg = target.to_str().unwrap();
     let output = stable_abi(repo(), &["--python3dll", target_arg]);
     assert_eq!(output.status.code(), Some(1));

@@ -16,9 +16,14 @@
 //!
 //! A tag's claims are expanded as installers do (`cp315-abi3.abi3t` is an
 //! abi3 and an abi3t claim) and each is judged on its own by [`claims`]:
-//! the file names each kind of interpreter searches, the `PyModExport_`
-//! hook abi3t needs, the DLL a Windows extension links; the module's own
+//! the file names the interpreters of its range search, how an abi3t
+//! module is defined, the DLL a Windows extension links; the module's own
 //! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
+//!
+//! Only extension modules are extensions: a file with a module's name
+//! ([`is_module_file_name`]) or exporting a module hook. Another shared
+//! library in a wheel (`.dylibs/libzmq.5.dylib`) is audited only when it
+//! imports Python symbols, as a library: by its symbols and links alone.
 
 use std::path::{Path, PathBuf};
 
@@ -26,9 +31,9 @@ use serde::Serialize;
 
 use crate::abi::Abi;
 use crate::binary::claims;
-use crate::binary::classify::{classify, Verdict};
+use crate::binary::classify::{classify, is_python_symbol, Verdict};
 use crate::binary::names::{
-    is_extension_name, version_specific_filename, version_specific_libpython,
+    is_extension_name, is_module_file_name, version_specific_filename, version_specific_libpython,
 };
 use crate::binary::not_on_platform;
 use crate::binary::platform::{self, Assumptions, FeatureOverrides};
@@ -79,11 +84,28 @@ pub enum InputKind {
     Extension,
 }
 
-/// The audit of one extension module.
+/// What an audited binary is.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BinaryKind {
+    /// An extension module: judged by every rule of its claims.
+    #[default]
+    Extension,
+    /// Another shared library that imports Python symbols: judged by its
+    /// symbols and links only.
+    Library,
+    /// Another shared library importing no Python symbol: not audited
+    /// (never in a report).
+    Unrelated,
+}
+
+/// The audit of one extension module (or of a library beside one).
 #[derive(Debug, Default, Serialize)]
 pub struct ExtensionReport {
     /// The path inside the wheel, or the file's path.
     pub name: String,
+    /// An extension module or another library.
+    pub kind: BinaryKind,
     /// How many of its imports are Python's.
     pub python_symbols: usize,
     /// What is wrong with it ([`problems`]): symbols outside the Stable
@@ -150,13 +172,15 @@ pub fn audit_extension(
     target: Version,
     features: &FeatureOverrides,
 ) -> ExtensionReport {
-    audit_extension_for(name, data, table, target, &[Abi::Abi3], features)
+    audit_extension_for(name, data, table, target, &[Abi::Abi3], features, &[])
 }
 
 /// Audits one extension module's bytes against `table` for `target`, for
 /// each claimed ABI (an abi3t claim is audited at 3.15 at the earliest), on
-/// the platform the file names with `features` applied. Never panics;
-/// unreadable bytes give a report with `error` set.
+/// the platform the file names (else the wheel's platform tags say) with
+/// `features` applied. A file that is no extension module is a library
+/// ([`BinaryKind`]). Never panics; unreadable bytes give a report with
+/// `error` set.
 pub fn audit_extension_for(
     name: &str,
     data: &[u8],
@@ -164,24 +188,13 @@ pub fn audit_extension_for(
     target: Version,
     abis: &[Abi],
     features: &FeatureOverrides,
+    wheel_platforms: &[String],
 ) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
         abis: abis.to_vec(),
         ..ExtensionReport::default()
     };
-    // The symbols are judged at the oldest target of the claims.
-    let target = abis
-        .iter()
-        .map(|&abi| claims::target_for(abi, target))
-        .min()
-        .unwrap_or(target);
-    if let Some(version) = version_specific_filename(name) {
-        report.notes.push(format!(
-            "the file name is for CPython {version} only; an abi3 extension is named \
-             `NAME.abi3.so` (or `NAME.pyd` on Windows) so every version imports it"
-        ));
-    }
     let binary = match read_binary(data) {
         Ok(binary) => binary,
         Err(err) => {
@@ -189,22 +202,56 @@ pub fn audit_extension_for(
             return report;
         }
     };
-    let detected = platform::detect(data);
-    let assumed = platform::assume(table.manifest(), &detected, features);
-    // The claims' problems (file name, export hook, Windows DLL) and the
-    // warnings first, as they are about the extension as a whole.
-    let mut claimed: Vec<Finding> = abis
+    let is_module =
+        is_module_file_name(name) || binary.exports.iter().any(|s| claims::is_export_hook(s));
+    if !is_module {
+        let imports_python = binary.imports.iter().any(|s| is_python_symbol(s));
+        report.kind = if imports_python {
+            BinaryKind::Library
+        } else {
+            BinaryKind::Unrelated
+        };
+        report.abis.clear();
+    }
+    // The symbols are judged at the oldest target of the claims.
+    let oldest = abis
         .iter()
-        .flat_map(|&abi| claims::extension_problems(name, &binary, abi))
-        .map(|problem| problems::claim(problem, name))
-        .collect();
-    if abis.contains(&Abi::Abi3t) {
-        claimed.extend(unusable::findings(&binary, &table.abi3t_unusable));
+        .map(|&abi| claims::target_for(abi, target))
+        .min()
+        .unwrap_or(target);
+    if is_module {
+        if let Some(version) = version_specific_filename(name) {
+            report.notes.push(format!(
+                "the file name is for CPython {version} only; an abi3 extension is named \
+                 `NAME.abi3.so` (or `NAME.pyd` on Windows) so every version imports it"
+            ));
+        }
+    }
+    let detected = platform::from_wheel_tag(platform::detect(data), wheel_platforms);
+    let assumed = platform::assume(table.manifest(), &detected, features);
+    // The claims' problems (file name, module definition, Windows DLL) and
+    // the warnings first, as they are about the extension as a whole.
+    let mut claimed: Vec<Finding> = Vec::new();
+    if is_module {
+        claimed.extend(
+            abis.iter()
+                .flat_map(|&abi| claims::extension_problems(name, &binary, abi, target))
+                .map(|problem| problems::claim(problem, name)),
+        );
+        if abis.contains(&Abi::Abi3t) {
+            // What `abi3t-needs-modexport` reported is not repeated.
+            let reported = claims::module_def_behind_pyinit(&binary);
+            claimed.extend(
+                unusable::findings(&binary, &table.abi3t_unusable)
+                    .into_iter()
+                    .filter(|finding| !reported.contains(&finding.name.as_str())),
+            );
+        }
     }
     claimed.extend(not_on_platform::findings(&binary, table, &assumed));
     report.assumed = Some(assumed);
     let own = claims::own_python_exports(&binary);
-    if !own.is_empty() {
+    if is_module && !own.is_empty() {
         claimed.push(problems::own_python_symbols(name, &own));
     }
     let mut not_stable = Vec::new();
@@ -213,16 +260,17 @@ pub fn audit_extension_for(
         if claims::is_export_hook(symbol) {
             continue;
         }
-        let Some(verdict) = classify(table, symbol, target) else {
+        let Some(verdict) = classify(table, symbol, oldest) else {
             continue;
         };
         report.python_symbols += 1;
         match verdict {
             Verdict::Fine => {}
             Verdict::NotStable => not_stable.push(problems::not_stable(symbol)),
+            Verdict::Unknown => not_stable.push(problems::unknown_to_table(symbol, table.knows)),
             Verdict::NeedsNewer(needs) => {
                 let entry = table.get(symbol).and_then(|item| table.location(item));
-                too_new.push(problems::too_new(symbol, needs, target, entry));
+                too_new.push(problems::too_new(symbol, needs, oldest, entry));
             }
         }
     }
@@ -291,12 +339,44 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
     let (target, from) = defaults.pick(tag.as_ref());
     report.target = Some(target);
     report.target_from = Some(from);
+    report.notes.extend(beyond_table(table, target));
     let abis = report.abis.clone();
-    report.extensions = parallel::map(&contents.extensions, |(name, bytes)| {
-        audit_extension_for(name, bytes, table, target, &abis, &defaults.features)
-            .in_file(&path.join(name))
+    let platforms = tag
+        .as_ref()
+        .map(|tag| tag.platform.clone())
+        .unwrap_or_default();
+    let audited = parallel::map(&contents.extensions, |(name, bytes)| {
+        audit_extension_for(
+            name,
+            bytes,
+            table,
+            target,
+            &abis,
+            &defaults.features,
+            &platforms,
+        )
+        .in_file(&path.join(name))
     });
+    report.extensions = audited
+        .into_iter()
+        .filter(|extension| extension.kind != BinaryKind::Unrelated)
+        .collect();
+    if report.extensions.is_empty() {
+        report
+            .notes
+            .push("no extension module in this wheel".to_string());
+    }
     report
+}
+
+/// The note on an input whose target is newer than the table knows.
+fn beyond_table(table: &AbiTable, target: Version) -> Option<String> {
+    let knows = table.knows.filter(|_| table.is_beyond(target))?;
+    Some(format!(
+        "target Python {target} is newer than the Stable ABI this table knows ({knows}): \
+         symbols it does not list are warnings (unknown-to-table); pass --manifest with \
+         Python {target}'s Misc/stable_abi.toml for a verdict"
+    ))
 }
 
 /// Audits an extension module file.
@@ -321,6 +401,7 @@ pub fn audit_extension_file(
         |name| name.to_string_lossy().into_owned(),
     );
     report.abis = claims::abis_of_file_name(&name);
+    report.notes.extend(beyond_table(table, target));
     let extension = audit_extension_for(
         &name,
         &data,
@@ -328,10 +409,15 @@ pub fn audit_extension_file(
         target,
         &report.abis,
         &defaults.features,
+        &[],
     )
     .in_file(path);
     if let Some(err) = extension.error {
         report.error = Some(err);
+    } else if extension.kind == BinaryKind::Unrelated {
+        report
+            .notes
+            .push("neither an extension module nor a library importing Python symbols".to_string());
     } else {
         report.extensions.push(extension);
     }

@@ -1,14 +1,35 @@
 //! What a wheel or an extension claims (abi3, abi3t, or both) and the
 //! rules each claim is judged by, besides the symbol table: the tag's
-//! version, the file names the interpreter searches, the module's export
-//! hook and the DLL a Windows extension links.
+//! version, the file names the interpreters of the claim's range search,
+//! how the module is defined and the DLL a Windows extension links.
 //!
-//! Sources: PEP 803 (abi3t: from 3.15, `PyObject` opaque, the wheel tag
-//! `abi3t` and the compressed set `abi3.abi3t`); CPython gh-146636
-//! (GH-146637: free-threaded builds search `.abi3t.so` and no longer
-//! `.abi3.so`); PEP 793 (`PyModExport_<name>`, the export hook abi3t
-//! modules need, since `PyModuleDef` is opaque there); PEP 425 (a
-//! compressed tag set `a.b` is every combination).
+//! A claim covers a kind of interpreter from its target version on: abi3
+//! the GIL-enabled builds, abi3t the free-threaded builds (and, by PEP 803,
+//! the GIL-enabled ones of 3.15+). A file name or DLL must suit every
+//! interpreter in that range. Sources, as CPython 3.15 shipped them:
+//!
+//! - PEP 803 as accepted (abi3t from 3.15; the wheel tag `abi3t` and the
+//!   compressed set `abi3.abi3t`; `PyModuleDef` opaque under abi3t, so
+//!   `PyModuleDef_Init`, `PyModule_Create2`, `PyModule_FromDefAndSpec2` are
+//!   "practically unusable" there); PEP 425 (a compressed tag set `a.b` is
+//!   every combination).
+//! - File names: CPython gh-146636 (GH-146637: `.abi3t.so` added to
+//!   `EXTENSION_SUFFIXES`, `.abi3.so` removed from free-threaded builds);
+//!   gh-122931 (PR gh-152461: `.abi3-<multiarch>.so` and
+//!   `.abi3t-<multiarch>.so`, new in 3.15); the abi3t migration howto
+//!   (`Doc/howto/abi3t-migration.rst`: "both free-threaded and
+//!   non-free-threaded builds will load `.abi3t.so` extensions"); and the
+//!   released interpreters: a GIL-enabled 3.15.2 lists `.abi3-<multiarch>.so`,
+//!   `.abi3.so`, `.abi3t-<multiarch>.so`, `.abi3t.so` and `.so`, a 3.11.2
+//!   only `.abi3.so` and `.so` besides its own.
+//! - Windows DLLs: gh-148690 (PR gh-149218: GIL-enabled 3.15+ installs ship
+//!   `python3t.dll` and load extensions linked to it; free-threaded installs
+//!   ship `python3t.dll` only).
+//! - Module hooks: PEP 489 and PEP 793 (the import system looks up
+//!   `PyModExport_<name>` first, then `PyInit_<name>`; `PyInitU_`/
+//!   `PyModExportU_` for non-ASCII names); `PyInit_` remains supported in
+//!   3.15 (PEP 793 soft-deprecates it), and a 3.15.2 imports cffi's abi3t
+//!   modules, which export only `PyInit_` and use no `PyModuleDef` API.
 
 use serde::Serialize;
 
@@ -16,7 +37,7 @@ use crate::abi::Abi;
 use crate::binary::names::version_specific_libpython;
 use crate::binary::symbols::Binary;
 use crate::binary::wheel::WheelTag;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::version::Version;
 
 pub const TAG_MISMATCH: Code = Code {
@@ -52,49 +73,75 @@ Example:
 pub const WRONG_FILE_NAME: Code = Code {
     name: "wrong-file-name",
     command: "audit",
-    summary: "an extension's file name is not one interpreters of its ABI import",
-    doc: r#"An extension claiming abi3 or abi3t has a file name the interpreters of
-that ABI do not search: `NAME.abi3.so` for abi3, `NAME.abi3t.so` for abi3t
-(free-threaded builds never load `.abi3.so`), `NAME.pyd` on Windows.
+    summary: "an extension's file name is not one every interpreter of its claim imports",
+    doc: r#"An extension claiming abi3 or abi3t has a file name that some
+interpreter of the claim's range does not search. The range: abi3 covers
+GIL-enabled CPython from the target on, abi3t free-threaded CPython from
+3.15 on. What each searches (CPython gh-146636, gh-122931; the released
+3.11.2 and 3.15.2):
+
+- every version, both builds: `NAME.so`, `NAME.pyd` (Windows);
+- GIL-enabled, every version: `NAME.abi3.so`;
+- GIL-enabled 3.15+: also `NAME.abi3-<multiarch>.so`, `NAME.abi3t.so`,
+  `NAME.abi3t-<multiarch>.so`;
+- free-threaded 3.15+: `NAME.abi3t.so`, `NAME.abi3t-<multiarch>.so`, never
+  `.abi3.so`.
+
+So an abi3 claim from 3.15 may ship one `.abi3t.so` for both builds
+(PEP 803's `abi3.abi3t`), but an abi3 claim reaching below 3.15 needs
+`.abi3.so` (or a plain `.so`).
 
 Why it matters: `import NAME` does not find the file, so the module is
 missing although it is installed.
 
-Example: an abi3t wheel shipping `spam.abi3.so`:
+Example: a `cp39-abi3` wheel shipping only `spam.abi3t.so`:
 
-    error: abi3t: abi3t interpreters do not import this file name: name it `NAME.abi3t.so` (or `NAME.pyd`); free-threaded builds never load `.abi3.so` [wrong-file-name]"#,
+    error: abi3: Python 3.9 to 3.14 (GIL-enabled) do not import `.abi3t.so`: name it `NAME.abi3.so` (or a plain `NAME.so`) [wrong-file-name]"#,
 };
 
 pub const ABI3T_NEEDS_MODEXPORT: Code = Code {
     name: "abi3t-needs-modexport",
     command: "audit",
-    summary: "an abi3t extension exports no PyModExport_<name> hook",
-    doc: r#"An extension claiming abi3t exports no `PyModExport_<name>` hook.
+    summary: "an abi3t extension defines its module with a PyModuleDef behind PyInit_",
+    doc: r#"An extension claiming abi3t exports only the `PyInit_<name>` hook and
+defines its module with a `PyModuleDef`: it imports `PyModuleDef_Init`,
+`PyModule_Create2` or `PyModule_FromDefAndSpec2`, the functions PEP 803
+calls "practically unusable" under abi3t, since `PyModuleDef` is opaque
+there and an extension cannot define one. Such a module was compiled
+against abi3's layout.
 
-Why it matters: under abi3t `PyModuleDef` is opaque, so the classic
-`PyInit_<name>` returning a `PyModuleDef` cannot be written; the module
-must be exported with `PyModExport_` (PEP 793, PEP 803), or it cannot be
-imported.
+A `PyInit_` hook alone is fine: CPython 3.15 still imports it (PEP 793
+only soft-deprecates it), and cffi's abi3t modules, which export only
+`PyInit_` and create their module without a `PyModuleDef`, import on
+3.15.2.
+
+Why it matters: the module definition is not abi3t's; export
+`PyModExport_<name>` (PEP 793) with the module's slots instead, as the
+abi3t migration howto shows.
 
 Example:
 
-    error: abi3t: exports no `PyModExport_<name>` hook: abi3t modules cannot use `PyInit_` with a `PyModuleDef`, which is opaque there (PEP 793, PEP 803) [abi3t-needs-modexport]"#,
+    error: abi3t: PyInit_spam defines its module with a PyModuleDef (imports PyModuleDef_Init), which abi3t makes opaque: export PyModExport_spam (PEP 793) [abi3t-needs-modexport]"#,
 };
 
 pub const WRONG_PYTHON_DLL: Code = Code {
     name: "wrong-python-dll",
     command: "audit",
-    summary: "a Windows extension links the other Stable ABI's python3 DLL",
-    doc: r#"A Windows extension links a version-free Python DLL that is not its
-ABI's: abi3 extensions link `python3.dll`, abi3t extensions
-`python3t.dll`.
+    summary: "a Windows extension links a python3 DLL some interpreter of its claim lacks",
+    doc: r#"A Windows extension links a version-free Python DLL that some
+interpreter of its claim's range does not ship: free-threaded installs
+ship `python3t.dll` only, so abi3t extensions link `python3t.dll`;
+GIL-enabled installs ship `python3.dll`, and from 3.15 also
+`python3t.dll` (CPython gh-148690, PR gh-149218), so an abi3 claim from
+3.15 may link either, one reaching below 3.15 needs `python3.dll`.
+`python3_d.dll` (a debug build's) suits neither.
 
-Why it matters: the other DLL exports the other ABI; the extension fails
-to load or calls functions with the wrong layout assumptions.
+Why it matters: where the DLL is missing, the extension fails to load
+("DLL load failed").
 
-Example:
+Example: a `cp39-abi3` wheel linking python3t.dll:
 
-    error: abi3t: links python3.dll: a abi3t extension links python3t.dll [wrong-python-dll]"#,
+    error: abi3: links python3t.dll, which Python 3.9 to 3.14 do not ship: link python3.dll [wrong-python-dll]"#,
 };
 
 pub const OWN_PYTHON_SYMBOL: Code = Code {
@@ -189,11 +236,17 @@ pub fn tag_problems(
     problems
 }
 
+/// The hook prefixes the import system looks up, in its order: PEP 793's
+/// `PyModExport_` first, then PEP 489's `PyInit_`; the `U` forms are for
+/// non-ASCII module names (punycode, PEP 489).
+const HOOK_PREFIXES: [&str; 4] = ["PyModExport_", "PyModExportU_", "PyInit_", "PyInitU_"];
+
 /// The module's own export hooks, which the interpreter looks up by name:
-/// `PyInit_<name>` (PEP 489) and `PyModExport_<name>` (PEP 793). They are
-/// never imports or exports to judge against the Stable ABI.
+/// `PyModExport_<name>` (PEP 793) and `PyInit_<name>` (PEP 489), with their
+/// `U` forms. They are never imports or exports to judge against the
+/// Stable ABI, and a file exporting one is an extension module.
 pub fn is_export_hook(symbol: &str) -> bool {
-    ["PyInit_", "PyModExport_"].iter().any(|prefix| {
+    HOOK_PREFIXES.iter().any(|prefix| {
         symbol
             .strip_prefix(prefix)
             .is_some_and(|rest| !rest.is_empty())
@@ -201,90 +254,171 @@ pub fn is_export_hook(symbol: &str) -> bool {
 }
 
 /// The ABI an extension's file name is for, outside a wheel: `.abi3t.so`
-/// (or `.abi3t-<triple>.so`) is abi3t; anything else is judged as abi3.
+/// (or `.abi3t-<multiarch>.so`) is abi3t; anything else is judged as abi3.
 pub fn abis_of_file_name(name: &str) -> Vec<Abi> {
-    if file_name_abi(name) == Some(Abi::Abi3t) {
+    if matches!(FileName::of(name), FileName::Abi3t { .. }) {
         vec![Abi::Abi3t]
     } else {
         vec![Abi::Abi3]
     }
 }
 
-/// `abi3` / `abi3t` from a `.abi3[t][-<triple>].so` name, if it has one.
-fn file_name_abi(name: &str) -> Option<Abi> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let stem = base.strip_suffix(".so")?;
-    let infix = stem.rsplit('.').next()?;
-    let abi = infix.split('-').next()?;
-    Abi::ALL.into_iter().find(|a| a.as_str() == abi)
+/// An extension's file name as the import system matches it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum FileName {
+    /// `NAME.pyd` (Windows) or a plain `NAME.so`: every interpreter.
+    Any,
+    /// `NAME.abi3.so`, or with `multiarch` `NAME.abi3-<multiarch>.so`.
+    Abi3 { multiarch: bool },
+    /// `NAME.abi3t.so`, or `NAME.abi3t-<multiarch>.so`.
+    Abi3t { multiarch: bool },
+    /// Anything else: a name for one version (`.cpython-311-…so`, another
+    /// check's business) or no module name at all.
+    Other,
 }
 
-/// Whether an interpreter of `abi`'s kind searches for this file name:
-/// `.pyd` (Windows, both), a plain `NAME.so` (both), `.abi3t.so` /
-/// `.abi3t-<triple>.so` (free-threaded only), `.abi3.so` (GIL only).
-fn searched(name: &str, abi: Abi) -> bool {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let lower = base.to_ascii_lowercase();
-    if lower.ends_with(".pyd") {
-        return true;
+impl FileName {
+    fn of(name: &str) -> FileName {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let lower = base.to_ascii_lowercase();
+        if lower.ends_with(".pyd") {
+            return FileName::Any;
+        }
+        let Some(stem) = lower.strip_suffix(".so") else {
+            return FileName::Other;
+        };
+        let Some((_, infix)) = stem.rsplit_once('.') else {
+            return FileName::Any;
+        };
+        let (abi, multiarch) = match infix.split_once('-') {
+            Some((abi, arch)) => (abi, !arch.is_empty()),
+            None => (infix, false),
+        };
+        match abi {
+            "abi3" => FileName::Abi3 { multiarch },
+            "abi3t" => FileName::Abi3t { multiarch },
+            _ => FileName::Other,
+        }
     }
-    match file_name_abi(base) {
-        Some(named) => named == abi,
-        // `NAME.so`: both search it; `NAME.cpython-3N...so` is another
-        // check's business (version-specific names).
-        None => lower.ends_with(".so") && lower.matches('.').count() == 1,
+
+    /// Why some interpreter of `abi`'s range from `target` on does not
+    /// search this name, and what to name it instead; `None` when all do.
+    fn unsearched(self, abi: Abi, target: Version) -> Option<String> {
+        let first_both = Abi::Abi3t.first_version();
+        let reaches_below_3_15 = target < first_both;
+        let last_before = Version::new(3, first_both.minor - 1);
+        match (self, abi) {
+            (FileName::Any | FileName::Other, _) => None,
+            (FileName::Abi3 { multiarch: false }, Abi::Abi3) => None,
+            (FileName::Abi3 { multiarch: true }, Abi::Abi3) if reaches_below_3_15 => Some(format!(
+                "Python {target} to {last_before} do not import `.abi3-<multiarch>.so` \
+                 (new in 3.15, gh-122931): name it `NAME.abi3.so` (or a plain `NAME.so`)"
+            )),
+            (FileName::Abi3t { .. }, Abi::Abi3) if reaches_below_3_15 => Some(format!(
+                "Python {target} to {last_before} (GIL-enabled) do not import `.abi3t.so`: \
+                 name it `NAME.abi3.so` (or a plain `NAME.so`)"
+            )),
+            (FileName::Abi3 { .. }, Abi::Abi3t) => Some(
+                "free-threaded builds never import `.abi3.so` (gh-146636): name it \
+                 `NAME.abi3t.so`, which GIL-enabled 3.15+ imports too"
+                    .to_string(),
+            ),
+            _ => None,
+        }
     }
 }
 
-/// The problems of one extension for one claimed ABI (besides symbols).
-pub fn extension_problems(name: &str, binary: &Binary, abi: Abi) -> Vec<Problem> {
+/// The module-definition functions of PEP 803's "practically unusable in
+/// abi3t" list: a `PyInit_` hook that imports one defines its module with
+/// a static `PyModuleDef`.
+pub const MODULE_DEFINITION: [&str; 3] = [
+    "PyModuleDef_Init",
+    "PyModule_Create2",
+    "PyModule_FromDefAndSpec2",
+];
+
+/// The module-definition functions an abi3t claim's module imports behind
+/// a `PyInit_` hook with no `PyModExport_` hook ([`ABI3T_NEEDS_MODEXPORT`]);
+/// empty when it is not defined that way.
+pub fn module_def_behind_pyinit(binary: &Binary) -> Vec<&'static str> {
+    let has = |prefix: &str| binary.exports.iter().any(|s| s.starts_with(prefix));
+    if has("PyModExport") || !has("PyInit") {
+        return Vec::new();
+    }
+    MODULE_DEFINITION
+        .into_iter()
+        .filter(|name| binary.imports.iter().any(|s| s == name))
+        .collect()
+}
+
+/// The problems of one extension for one claimed ABI from `target` on
+/// (besides symbols): its file name, its module definition, its DLL.
+pub fn extension_problems(name: &str, binary: &Binary, abi: Abi, target: Version) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let lower = name.to_ascii_lowercase();
-    // A name for one CPython version (`.cpython-311-...so`) is noted by the
-    // audit itself.
-    let versioned = crate::binary::names::version_specific_filename(name).is_some();
-    if (lower.ends_with(".so") || lower.ends_with(".pyd")) && !versioned && !searched(name, abi) {
-        let wanted = match abi {
-            Abi::Abi3 => "`NAME.abi3.so` (or `NAME.pyd`)",
-            Abi::Abi3t => {
-                "`NAME.abi3t.so` (or `NAME.pyd`); free-threaded builds never load `.abi3.so`"
-            }
-        };
-        problems.push(Problem::new(
-            WRONG_FILE_NAME.name,
-            Some(abi),
-            format!("{abi} interpreters do not import this file name: name it {wanted}"),
-        ));
+    let target = target_for(abi, target);
+    if let Some(why) = FileName::of(name).unsearched(abi, target) {
+        problems.push(Problem::new(WRONG_FILE_NAME.name, Some(abi), why));
     }
-    if abi == Abi::Abi3t && !binary.exports.iter().any(|s| s.starts_with("PyModExport_")) {
-        problems.push(Problem::new(
-            ABI3T_NEEDS_MODEXPORT.name,
-            Some(abi),
-            "exports no `PyModExport_<name>` hook: abi3t modules cannot use `PyInit_` \
-             with a `PyModuleDef`, which is opaque there (PEP 793, PEP 803)"
-                .to_string(),
-        ));
-    }
-    if binary.format.is_windows() {
-        let wanted = match abi {
-            Abi::Abi3 => "python3.dll",
-            Abi::Abi3t => "python3t.dll",
-        };
-        for dll in &binary.needed {
-            let lower = dll.to_ascii_lowercase();
-            let is_python = lower.starts_with("python3") && lower.ends_with(".dll");
-            // A versioned DLL (`python315.dll`) is `version-specific-libpython`.
-            if !is_python || lower == wanted || version_specific_libpython(dll).is_some() {
-                continue;
-            }
+    if abi == Abi::Abi3t {
+        let defined_by = module_def_behind_pyinit(binary);
+        if !defined_by.is_empty() {
+            let hook = binary
+                .exports
+                .iter()
+                .find(|s| s.starts_with("PyInit"))
+                .map_or("PyInit_", String::as_str);
+            let module = hook.split_once('_').map_or("NAME", |(_, module)| module);
             problems.push(Problem::new(
-                WRONG_PYTHON_DLL.name,
+                ABI3T_NEEDS_MODEXPORT.name,
                 Some(abi),
-                format!("links {dll}: a {abi} extension links {wanted}"),
+                format!(
+                    "{hook} defines its module with a PyModuleDef (imports {}), which abi3t \
+                     makes opaque: export PyModExport_{module} (PEP 793)",
+                    defined_by.join(", ")
+                ),
             ));
         }
     }
+    if binary.format.is_windows() {
+        for dll in &binary.needed {
+            if let Some(why) = wrong_dll(dll, abi, target) {
+                problems.push(Problem::new(WRONG_PYTHON_DLL.name, Some(abi), why));
+            }
+        }
+    }
     problems
+}
+
+/// Why `dll`, a linked library, is missing from some interpreter of `abi`'s
+/// range from `target` on; `None` when it is not a version-free Python DLL
+/// (a versioned one, `python315.dll`, is `version-specific-libpython`) or
+/// when every one ships it.
+fn wrong_dll(dll: &str, abi: Abi, target: Version) -> Option<String> {
+    let lower = dll.to_ascii_lowercase();
+    if !(lower.starts_with("python3") && lower.ends_with(".dll"))
+        || version_specific_libpython(dll).is_some()
+    {
+        return None;
+    }
+    let first_both = Abi::Abi3t.first_version();
+    let last_before = Version::new(3, first_both.minor - 1);
+    match (lower.as_str(), abi) {
+        ("python3t.dll", Abi::Abi3t) | ("python3.dll", Abi::Abi3) => None,
+        ("python3t.dll", Abi::Abi3) if target >= first_both => None,
+        ("python3t.dll", Abi::Abi3) => Some(format!(
+            "links {dll}, which Python {target} to {last_before} do not ship: link python3.dll"
+        )),
+        ("python3.dll", Abi::Abi3t) => Some(format!(
+            "links {dll}, which free-threaded installs do not ship (gh-148690): link python3t.dll"
+        )),
+        _ => Some(format!(
+            "links {dll}, which no release install ships for {abi}: link {}",
+            match abi {
+                Abi::Abi3 => "python3.dll",
+                Abi::Abi3t => "python3t.dll",
+            }
+        )),
+    }
 }
 
 /// `own-python-symbol` (a warning): the module defines and exports `Py*` /
@@ -334,25 +468,69 @@ mod tests {
     }
 
     #[test]
-    fn file_names_per_abi() {
-        for (name, abi3, abi3t) in [
-            ("pkg/_spam.abi3.so", true, false),
-            ("pkg/_spam.abi3t.so", false, true),
-            ("pkg/_spam.abi3t-x86_64-linux-gnu.so", false, true),
-            ("pkg/_spam.pyd", true, true),
-            ("pkg/_spam.so", true, true),
+    fn file_names_per_claim_and_range() {
+        let v39 = Version::new(3, 9);
+        let v315 = Version::new(3, 15);
+        // (name, abi3 from 3.9, abi3 from 3.15, abi3t from 3.15): searched?
+        for (name, abi3_39, abi3_315, abi3t) in [
+            ("pkg/_spam.abi3.so", true, true, false),
+            ("pkg/_spam.abi3-x86_64-linux-gnu.so", false, true, false),
+            ("pkg/_spam.abi3t.so", false, true, true),
+            ("pkg/_spam.abi3t-x86_64-linux-gnu.so", false, true, true),
+            ("pkg/_spam.pyd", true, true, true),
+            ("pkg/_spam.so", true, true, true),
+            (
+                "pkg/_spam.cpython-311-x86_64-linux-gnu.so",
+                true,
+                true,
+                true,
+            ),
         ] {
-            assert_eq!(searched(name, Abi::Abi3), abi3, "{name}");
-            assert_eq!(searched(name, Abi::Abi3t), abi3t, "{name}");
+            let name = FileName::of(name);
+            assert_eq!(
+                name.unsearched(Abi::Abi3, v39).is_none(),
+                abi3_39,
+                "{name:?}"
+            );
+            assert_eq!(
+                name.unsearched(Abi::Abi3, v315).is_none(),
+                abi3_315,
+                "{name:?}"
+            );
+            assert_eq!(
+                name.unsearched(Abi::Abi3t, v315).is_none(),
+                abi3t,
+                "{name:?}"
+            );
         }
         assert_eq!(abis_of_file_name("x.abi3t.so"), [Abi::Abi3t]);
+        assert_eq!(abis_of_file_name("x.abi3t-darwin.so"), [Abi::Abi3t]);
         assert_eq!(abis_of_file_name("x.abi3.so"), [Abi::Abi3]);
+    }
+
+    #[test]
+    fn python_dlls_per_claim_and_range() {
+        let v39 = Version::new(3, 9);
+        let v315 = Version::new(3, 15);
+        for (dll, abi3_39, abi3_315, abi3t) in [
+            ("python3.dll", true, true, false),
+            ("PYTHON3T.DLL", false, true, true),
+            ("python3_d.dll", false, false, false),
+            ("python315.dll", true, true, true),
+            ("kernel32.dll", true, true, true),
+        ] {
+            assert_eq!(wrong_dll(dll, Abi::Abi3, v39).is_none(), abi3_39, "{dll}");
+            assert_eq!(wrong_dll(dll, Abi::Abi3, v315).is_none(), abi3_315, "{dll}");
+            assert_eq!(wrong_dll(dll, Abi::Abi3t, v315).is_none(), abi3t, "{dll}");
+        }
     }
 
     #[test]
     fn hooks() {
         assert!(is_export_hook("PyInit__spam"));
         assert!(is_export_hook("PyModExport_spam"));
+        assert!(is_export_hook("PyInitU_spam_ytb"));
+        assert!(is_export_hook("PyModExportU_spam_ytb"));
         assert!(!is_export_hook("PyInit_"));
         assert!(!is_export_hook("PyModule_Create2"));
     }

@@ -15,6 +15,9 @@ pub enum Verdict {
     /// Not in the Stable ABI at all: the extension may break on any other
     /// Python version.
     NotStable,
+    /// Not in the table, whose knowledge ends before the target
+    /// ([`AbiTable::knows`]): the target's Stable ABI may have it.
+    Unknown,
 }
 
 /// Python's own symbols: `Py*` and `_Py*`, where `Py` starts a C API name
@@ -30,7 +33,9 @@ pub fn is_python_symbol(name: &str) -> bool {
 
 /// The verdict on `name` for `target`, or `None` when it is not Python's.
 /// Only functions and data are symbols: a name the manifest lists as a
-/// macro or a type cannot be linked to, so importing it is not stable.
+/// macro or a type cannot be linked to, so importing it is not stable. A
+/// name the table does not list is not stable when the table knows the
+/// target's Stable ABI, and unknown when the target is newer.
 pub fn classify(table: &AbiTable, name: &str, target: Version) -> Option<Verdict> {
     if !is_python_symbol(name) {
         return None;
@@ -40,6 +45,7 @@ pub fn classify(table: &AbiTable, name: &str, target: Version) -> Option<Verdict
             Some(added) if added > target => Verdict::NeedsNewer(added),
             _ => Verdict::Fine,
         },
+        None if table.is_beyond(target) => Verdict::Unknown,
         _ => Verdict::NotStable,
     };
     Some(verdict)
@@ -83,5 +89,10 @@ mod tests {
         assert_eq!(classify(&t, "Py_INCREF", v38), Some(Verdict::NotStable));
         assert_eq!(classify(&t, "malloc", v38), None);
         assert_eq!(classify(&t, "Python_helper_of_mine", v38), None);
+        // Beyond what the table knows (3.11 here), an unlisted symbol may be
+        // one the target added; a listed macro is still not a symbol.
+        let v316 = Version::new(3, 16);
+        assert_eq!(classify(&t, "PyUnicode_New", v316), Some(Verdict::Unknown));
+        assert_eq!(classify(&t, "Py_INCREF", v316), Some(Verdict::NotStable));
     }
 }

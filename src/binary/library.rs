@@ -25,7 +25,7 @@ use crate::binary::mapped::{file_identity, FileIdentity, MappedFile};
 use crate::binary::names::{is_libpython, library_abi};
 use crate::binary::platform::{self, Assumptions, Detected, FeatureOverrides};
 use crate::binary::symbols::{read_binary, BinaryFormat};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::error::{Error, Result};
 use crate::manifest::{Kind, Manifest, Selection};

@@ -112,9 +112,60 @@ pub fn is_extension_name(name: &str) -> bool {
     lower.ends_with(".so") || lower.ends_with(".pyd") || lower.ends_with(".dylib")
 }
 
+/// A file name the import system can load as a module: `NAME.pyd`,
+/// `NAME.<tag>.so` (`.abi3.so`, `.abi3t-<multiarch>.so`,
+/// `.cpython-311-x86_64-linux-gnu.so`, ...) or a plain `NAME.so`, where
+/// `NAME` is a module name (a Python identifier), except a plain
+/// `lib*.so`, the usual name of a shared library beside the modules. Never
+/// a `.dylib` (macOS Pythons load `.so`), a versioned `libfoo.so.1`, nor
+/// auditwheel's `libdw-0-d71b572d.195.so`.
+pub fn is_module_file_name(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let lower = base.to_ascii_lowercase();
+    if lower.ends_with(".pyd") {
+        return true;
+    }
+    let Some(stem) = lower.strip_suffix(".so") else {
+        return false;
+    };
+    let is_identifier = |name: &str| {
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    match stem.split_once('.') {
+        Some((module, _tag)) => is_identifier(module),
+        None => is_identifier(stem) && !stem.starts_with("lib"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_file_names() {
+        for module in [
+            "pkg/_spam.abi3.so",
+            "pkg/_spam.abi3t-x86_64-linux-gnu.so",
+            "pkg/_spam.cpython-311-darwin.so",
+            "pkg/_spam.so",
+            "pkg\\_spam.cp311-win_amd64.pyd",
+            "libmod.abi3.so",
+        ] {
+            assert!(is_module_file_name(module), "{module}");
+        }
+        for library in [
+            "zmq/.dylibs/libzmq.5.dylib",
+            "pkg.libs/libcrypto-1a2b.so.3",
+            "pkg/libhelper.so",
+            "pkg/.so",
+            "pystack.libs/libdw-0-d71b572d.195.so",
+        ] {
+            assert!(!is_module_file_name(library), "{library}");
+        }
+    }
 
     #[test]
     fn libpython_names() {

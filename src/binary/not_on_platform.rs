@@ -11,7 +11,7 @@
 use crate::binary::platform::{Assumptions, Platform};
 use crate::binary::symbols::Binary;
 use crate::binary::table::AbiTable;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::Windows;
 

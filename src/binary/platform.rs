@@ -105,8 +105,9 @@ pub const PLATFORM_TABLE: &[FeatureRule] = &[
         platforms: &[
             Linux, Apple, Windows, WindowsX86, FreeBsd, NetBsd, OpenBsd, DragonFly, Aix, UnnamedElf,
         ],
-        source: "Include/pythread.h:42-46 defines it only under __APPLE__, __linux__, _WIN32, \
-                 __FreeBSD__, __FreeBSD_kernel__, __OpenBSD__, __NetBSD__, __DragonFly__, _AIX",
+        source: "Include/pythread.h defines it only under __APPLE__, __linux__, _WIN32, \
+                 __FreeBSD__, __FreeBSD_kernel__, __OpenBSD__, __NetBSD__, __DragonFly__, _AIX \
+                 (lines 42-46 in 3.13; 3.15 adds 64-bit __sun__, lines 42-47)",
     },
     FeatureRule {
         name: "USE_STACKCHECK",
@@ -306,6 +307,23 @@ impl FeatureOverrides {
     }
 }
 
+/// `detected`, or, when the file names no platform, the platform a wheel's
+/// platform tags name (`manylinux_2_28_x86_64`, `musllinux_1_2_aarch64`,
+/// `linux_x86_64`, `android_24_arm64_v8a`: Linux) with that evidence.
+pub fn from_wheel_tag(detected: Detected, tags: &[String]) -> Detected {
+    if detected.platform != UnnamedElf {
+        return detected;
+    }
+    let linux = ["manylinux", "musllinux", "linux_", "android_"];
+    match tags
+        .iter()
+        .find(|tag| linux.iter().any(|prefix| tag.starts_with(prefix)))
+    {
+        Some(tag) => Detected::new(Linux, format!("the wheel's platform tag {tag}")),
+        None => detected,
+    }
+}
+
 /// One feature macro as assumed for a binary, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Assumed {
@@ -375,7 +393,8 @@ pub fn assume(
             } else if overrides.remove.contains(&name) {
                 (false, "--no-feature".to_string())
             } else if let Some(rule) = PLATFORM_TABLE.iter().find(|r| r.name == name) {
-                (rule.platforms.contains(&platform), rule.source.to_string())
+                let source = tree_source(manifest, rule).unwrap_or_else(|| rule.source.to_string());
+                (rule.platforms.contains(&platform), source)
             } else {
                 let windows = matches!(platform, Windows | WindowsX86);
                 let defined = windows && item.windows == Windows::Yes;
@@ -397,6 +416,41 @@ pub fn assume(
         platform_from: detected.evidence.clone(),
         features,
     }
+}
+
+/// The header and `#if` that define a feature macro, by its name: where a
+/// platform rule's source is in a tree's headers.
+const DEFINED_IN: &[(&str, &str)] = &[("PY_HAVE_THREAD_NATIVE_ID", "Include/pythread.h")];
+
+/// A rule's source as the manifest's own tree has it: the header's lines
+/// from the `#if` to the `#define` and the condition they state (the lines
+/// move between releases: 42-46 in 3.13, 42-47 in 3.15). `None` when the
+/// manifest has no tree (the built-in table) or the header says otherwise.
+fn tree_source(manifest: &Manifest, rule: &FeatureRule) -> Option<String> {
+    let (_, header) = DEFINED_IN.iter().find(|(name, _)| *name == rule.name)?;
+    if !manifest.path.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(manifest.root().join(header)).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let define = lines.iter().position(|line| {
+        let mut words = line.trim_start().trim_start_matches('#').split_whitespace();
+        words.next() == Some("define") && words.next() == Some(rule.name)
+    })?;
+    let start = lines[..define]
+        .iter()
+        .rposition(|line| line.trim_start().starts_with("#if"))?;
+    let condition: Vec<&str> = lines[start..define]
+        .iter()
+        .map(|line| line.trim().trim_end_matches('\\').trim())
+        .collect();
+    let condition = condition.join(" ");
+    let condition = condition.trim_start_matches("#if").trim();
+    Some(format!(
+        "{header}:{}-{} defines it only under {condition}",
+        start + 1,
+        define + 1
+    ))
 }
 
 /// The feature macros given exactly (e.g. those the header view of a

@@ -6,7 +6,7 @@
 //! wheel), with no line.
 
 use crate::binary::symbols::Binary;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::version::Version;
 
@@ -68,6 +68,40 @@ Example:
     error: linked to libpython3.13.so.1.0, which only Python 3.13 has [version-specific-libpython]"#,
 };
 
+pub const UNKNOWN_TO_TABLE: Code = Code {
+    name: "unknown-to-table",
+    command: "audit",
+    summary: "an extension imports a Python symbol the table does not know, for a newer target (a warning)",
+    doc: r#"An extension whose target is newer than the Stable ABI the audit knows
+(the built-in table knows CPython 3.15 as 3.15.2 shipped it; a
+`--manifest` knows up to its newest `added` version) imports a `Py*` or
+`_Py*` symbol the table does not list. Reported as a warning: the
+target's Stable ABI may have added it, or it may be outside the Stable
+ABI; the table cannot tell.
+
+Why it matters: the audit cannot vouch for the symbol. Audit against the
+newer release's `Misc/stable_abi.toml` with `--manifest` to get a verdict.
+
+Example: a `cp316-abi3` wheel calling a function added in 3.16:
+
+    warning: PyFoo_New is unknown to this table (3.15); pass --manifest with a newer Misc/stable_abi.toml [unknown-to-table]"#,
+};
+
+/// `SYMBOL is unknown to this table (3.N)` (a warning): the target is newer
+/// than the table knows.
+pub fn unknown_to_table(symbol: &str, knows: Option<Version>) -> Finding {
+    let knows = knows.map_or_else(|| "-".to_string(), |v| v.to_string());
+    Finding::error(
+        UNKNOWN_TO_TABLE.name,
+        symbol,
+        format!(
+            "{symbol} is unknown to this table ({knows}); pass --manifest with a newer \
+             Misc/stable_abi.toml"
+        ),
+    )
+    .as_warning()
+}
+
 /// `SYMBOL is not in the Stable ABI`.
 pub fn not_stable(symbol: &str) -> Finding {
     Finding::error(
@@ -89,7 +123,8 @@ pub fn too_new(
         VERSION_MISMATCH.name,
         symbol,
         format!("{symbol} needs Python {needs} (the target is {target})"),
-    );
+    )
+    .versions(vec![needs]);
     match manifest_entry {
         Some(location) => finding.note(Some(location), format!("added in {needs}")),
         None => finding,

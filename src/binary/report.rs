@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::binary::audit::{ExtensionReport, InputReport};
+use crate::binary::audit::{BinaryKind, ExtensionReport, InputReport};
 use crate::binary::table::AbiTable;
 use crate::diagnostic::{Finding, Format};
 use crate::output;
@@ -58,6 +58,18 @@ pub fn findings(reports: &[InputReport]) -> Vec<Finding> {
     findings
 }
 
+/// How much the text report says.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// One line for a clean input, one for each clean extension of an input
+    /// with problems, full detail for problems; the platform assumed only
+    /// where a finding depends on it.
+    #[default]
+    Problems,
+    /// Every extension with its platform and the feature macros assumed.
+    Verbose,
+}
+
 /// Prints the reports (`text`: per input, then per extension; `json`: the
 /// envelope with the findings, `table`, `inputs` and the counts in
 /// `summary`; `sarif`: the findings).
@@ -66,6 +78,7 @@ pub fn print(
     reports: &[InputReport],
     table: &AbiTable,
     format: Format,
+    detail: Detail,
 ) -> io::Result<()> {
     let summary = summarize(reports);
     match format {
@@ -77,30 +90,81 @@ pub fn print(
                 .with_counts(&summary);
             output::write_json(out, &report)
         }
-        Format::Sarif => output::sarif::write(out, &findings(reports)),
+        Format::Sarif(rules) => output::sarif::write(out, &findings(reports), rules),
         Format::Text => {
             for report in reports {
-                print_input(out, report)?;
+                print_input(out, report, detail)?;
             }
             writeln!(
                 out,
-                "{} extension(s) in {} input(s): {} clean, {} failed, {} unreadable, {} input(s) not audited",
-                summary.extensions,
-                summary.inputs,
+                "{} in {}: {} clean, {} failed, {} unreadable, {} not audited",
+                count(summary.extensions, "extension"),
+                count(summary.inputs, "input"),
                 summary.clean,
                 summary.failed,
                 summary.unreadable,
-                summary.not_audited
+                count(summary.not_audited, "input"),
             )
         }
     }
 }
 
-fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
+/// `1 extension`, `2 extensions`.
+fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with('y') => format!("{n} {}ies", &noun[..noun.len() - 1]),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// An extension with nothing to say beyond "ok": clean, without warnings
+/// or notes.
+fn is_quiet(extension: &ExtensionReport) -> bool {
+    extension.is_clean() && extension.findings.is_empty() && extension.notes.is_empty()
+}
+
+fn print_input(out: &mut dyn Write, report: &InputReport, detail: Detail) -> io::Result<()> {
     if report.error.is_some() {
         return Ok(()); // reported on stderr by `print_errors`
     }
     let path = report.path.display();
+    let abis: Vec<&str> = report.abis.iter().map(|abi| abi.as_str()).collect();
+    let quiet = detail == Detail::Problems
+        && report.notes.is_empty()
+        && report.problems.is_empty()
+        && !report.extensions.is_empty()
+        && report.extensions.iter().all(is_quiet);
+    if quiet {
+        // One line for a clean input.
+        let modules = report
+            .extensions
+            .iter()
+            .filter(|e| e.kind == BinaryKind::Extension)
+            .count();
+        let libraries = report.extensions.len() - modules;
+        let mut what = count(modules, "extension");
+        if libraries > 0 {
+            what.push_str(&format!(" and {}", count(libraries, "library")));
+        }
+        // The oldest version any claim reaches (abi3t's begin with 3.15).
+        let target = report
+            .target
+            .and_then(|target| {
+                report
+                    .abis
+                    .iter()
+                    .map(|&abi| crate::binary::claims::target_for(abi, target))
+                    .min()
+            })
+            .map(|target| format!(" for Python {target}+"))
+            .unwrap_or_default();
+        return writeln!(
+            out,
+            "{path}: ok: {what} judged as {}{target}",
+            abis.join(" and ")
+        );
+    }
     let target = match (report.target, report.target_from) {
         (Some(target), Some("default")) => format!("target Python {target} (the default)"),
         (Some(target), Some(from)) => format!("target Python {target} (from the {from})"),
@@ -119,14 +183,26 @@ fn print_input(out: &mut dyn Write, report: &InputReport) -> io::Result<()> {
         writeln!(out, "  error: {} [{}]", problem.message, problem.check)?;
     }
     for extension in &report.extensions {
-        print_extension(out, extension)?;
+        print_extension(out, extension, detail)?;
     }
     Ok(())
 }
 
-fn print_extension(out: &mut dyn Write, extension: &ExtensionReport) -> io::Result<()> {
+fn print_extension(
+    out: &mut dyn Write,
+    extension: &ExtensionReport,
+    detail: Detail,
+) -> io::Result<()> {
     if extension.error.is_some() {
         return Ok(());
+    }
+    let library = if extension.kind == BinaryKind::Library {
+        " (library)"
+    } else {
+        ""
+    };
+    if detail == Detail::Problems && is_quiet(extension) {
+        return writeln!(out, "  {}{library}: ok", extension.name);
     }
     let problems = extension
         .findings
@@ -136,17 +212,30 @@ fn print_extension(out: &mut dyn Write, extension: &ExtensionReport) -> io::Resu
     let verdict = if problems == 0 {
         "ok".to_string()
     } else {
-        format!("{problems} problem(s)")
+        count(problems, "problem")
     };
-    let abis: Vec<&str> = extension.abis.iter().map(|abi| abi.as_str()).collect();
+    let judged = if extension.abis.is_empty() {
+        String::new()
+    } else {
+        let abis: Vec<&str> = extension.abis.iter().map(|abi| abi.as_str()).collect();
+        format!("judged as {}; ", abis.join(" and "))
+    };
     writeln!(
         out,
-        "  {}: judged as {}; {} Python symbol(s), {verdict}",
+        "  {}{library}: {judged}{}, {verdict}",
         extension.name,
-        abis.join(" and "),
-        extension.python_symbols
+        count(extension.python_symbols, "Python symbol"),
     )?;
-    if let Some(assumed) = &extension.assumed {
+    // The platform assumed, where a finding rests on it (or asked for).
+    let depends = extension
+        .findings
+        .iter()
+        .any(|f| f.check == crate::binary::not_on_platform::NOT_ON_PLATFORM.name);
+    if let Some(assumed) = extension
+        .assumed
+        .as_ref()
+        .filter(|_| depends || detail == Detail::Verbose)
+    {
         writeln!(
             out,
             "    note: platform {} (from {}); feature macros: {}",

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use crate::abi::Abi;
 use crate::binary::symbols::Binary;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Kind, Manifest, StructAbiKind};
 use crate::view::{Defines, Headers};
@@ -27,7 +27,7 @@ use crate::view::{Defines, Headers};
 pub const ABI3T_UNUSABLE: Code = Code {
     name: "abi3t-unusable",
     command: "audit",
-    summary: "an abi3t extension imports a function that needs a struct abi3t hides",
+    summary: "an abi3t extension imports a function that needs a struct abi3t hides (a warning)",
     doc: r#"An extension claiming abi3t imports a Stable ABI function whose
 declaration takes or returns a struct that extensions define under abi3
 and that abi3t makes opaque (`PyModuleDef`: `PyModule_Create2`,
@@ -36,13 +36,22 @@ the headers and the manifest, not kept by hand: the structs that are
 'full-abi' and complete in the abi3 view but not in the abi3t view, and
 the functions whose `PyAPI_FUNC` declaration names one.
 
-Why it matters: under abi3t the extension cannot write (or look into) a
-`PyModuleDef`, so such a call was compiled against the abi3 layout; the
-module must use the PEP 793 `PyModExport_` slots instead.
+A warning, as the evidence does not make it an error: CPython 3.15 still
+exports and declares these functions (PEP 803: "they will not be
+removed"), and a module that exports `PyModExport_` is imported through
+that hook on 3.15+, so a `PyModuleDef_Init` behind its `PyInit_` serves
+only older Pythons (PEP 803's compatibility shim does this). A `PyInit_`
+module *defined* with a `PyModuleDef` is `abi3t-needs-modexport`, an error.
+
+Why it matters: under abi3t an extension cannot write (or look into) a
+`PyModuleDef`, so a call that needs one was compiled against abi3's
+layout, or (`PyModule_GetDef`, `PyType_GetModuleByDef`) behaves
+differently for modules exported with `PyModExport_`, which have no
+definition (the abi3t migration howto).
 
 Example:
 
-    error: abi3t: imports PyModule_Create2, which takes or returns a PyModuleDef: abi3t makes PyModuleDef opaque, so an extension cannot define one [abi3t-unusable]"#,
+    warning: abi3t: imports PyModule_GetDef, which takes or returns a PyModuleDef, opaque under abi3t: modules exported with PyModExport_ have none (abi3t migration howto) [abi3t-unusable]"#,
 };
 
 /// The committed derivation: `FUNCTION TYPE` per line.
@@ -165,11 +174,23 @@ pub fn findings(binary: &Binary, unusable: &Unusable) -> Vec<Finding> {
         .iter()
         .filter_map(|symbol| {
             let ty = unusable.get(symbol)?;
-            let message = format!(
-                "imports {symbol}, which takes or returns a {ty}: abi3t makes {ty} opaque, \
-                 so an extension cannot define one"
-            );
-            Some(Finding::error(ABI3T_UNUSABLE.name, symbol, message).abi(Abi::Abi3t))
+            let message = if crate::binary::claims::MODULE_DEFINITION.contains(&symbol.as_str()) {
+                format!(
+                    "imports {symbol}, which needs a {ty}, opaque under abi3t (PEP 803: \
+                     \"practically unusable\"): fine only behind a PyInit_ hook for Pythons \
+                     before 3.15, which import PyModExport_ instead"
+                )
+            } else {
+                format!(
+                    "imports {symbol}, which takes or returns a {ty}, opaque under abi3t: \
+                     modules exported with PyModExport_ have none (abi3t migration howto)"
+                )
+            };
+            Some(
+                Finding::error(ABI3T_UNUSABLE.name, symbol, message)
+                    .abi(Abi::Abi3t)
+                    .as_warning(),
+            )
         })
         .collect()
 }

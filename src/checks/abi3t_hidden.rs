@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::abi::Abi;
 use crate::checks::versions::describe;
 use crate::checks::Context;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::version::Version;
 use crate::view::View;

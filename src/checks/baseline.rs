@@ -13,8 +13,14 @@
 //! too-early PyEval_GetFrameBuiltins 3.2-3.12
 //! ```
 //!
-//! A finding about the free-threaded Stable ABI has a fourth field,
+//! A finding about the free-threaded Stable ABI has a further field,
 //! `abi3t` (`struct PyModuleDef 3.15 abi3t`): its versions are abi3t's.
+//! A finding that only some platforms' views show (`headers --platform
+//! all`) ends in them, joined by `,` (`too-early PyErr_SetFromWindowsErr
+//! 3.2-3.6 windows`); an entry without platforms accepts its finding on
+//! any platform. An entry for platforms none of which the run reads is
+//! neither applied nor stale (a run of `--platform linux` leaves the
+//! `windows` entries be).
 //!
 //! `VERSIONS` are the `Py_LIMITED_API` versions at which the finding is
 //! accepted: runs of consecutive versions `3.2-3.12`, joined by `,`
@@ -32,9 +38,10 @@ use std::path::{Path, PathBuf};
 
 use crate::abi::Abi;
 use crate::checks::versions::{describe, format_versions, parse_versions};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, LocatedError, Location, Severity};
 use crate::error::{Error, Result};
+use crate::platform::Platform;
 use crate::version::Version;
 
 /// The code of the warnings about stale baseline entries.
@@ -65,7 +72,7 @@ pub const STALE_BASELINE: &str = STALE_BASELINE_CODE.name;
 
 const HEADER: &str = "\
 # stable-abi headers baseline: accepted findings, one per line:
-#   CHECK NAME VERSIONS [abi3t]
+#   CHECK NAME VERSIONS [abi3t] [PLATFORM,...]
 # Written by `stable-abi headers --write-baseline FILE`; remove a line once
 # the finding is fixed (a stale line is reported as a warning).
 ";
@@ -77,12 +84,17 @@ struct Entry {
 }
 
 /// Leaves out what the baseline file at `path` accepts (reporting its
-/// stale entries); all findings when there is none.
+/// stale entries) of the findings of a run on the platforms `run`; all
+/// findings when there is none.
 ///
 /// Errors: the file cannot be read or has a malformed line.
-pub fn apply_baseline(findings: Vec<Finding>, path: Option<&Path>) -> Result<Vec<Finding>> {
+pub fn apply_baseline(
+    findings: Vec<Finding>,
+    path: Option<&Path>,
+    run: &[Platform],
+) -> Result<Vec<Finding>> {
     match path {
-        Some(path) => Ok(Baseline::load(path)?.apply(findings)),
+        Some(path) => Ok(Baseline::load(path)?.apply(findings, run)),
         None => Ok(findings),
     }
 }
@@ -94,14 +106,34 @@ pub struct Baseline {
     entries: BTreeMap<Key, Entry>,
 }
 
-/// An entry's check, name, and `abi3t` or nothing.
-type Key = (String, String, Option<Abi>);
+/// An entry's check, name, `abi3t` or nothing, and its platforms (none:
+/// any).
+type Key = (String, String, Option<Abi>, Vec<Platform>);
 
 /// The key of a finding: abi3 is the default, written as nothing.
 fn key_of(finding: &Finding) -> Key {
     let abi = finding.abi.filter(|&abi| abi != Abi::Abi3);
-    (finding.check.to_string(), finding.name.clone(), abi)
+    (
+        finding.check.to_string(),
+        finding.name.clone(),
+        abi,
+        finding.platforms.clone(),
+    )
 }
+
+/// `linux,windows` as platforms; `None` when a name is not a platform's.
+fn parse_platforms(field: &str) -> Option<Vec<Platform>> {
+    let mut platforms: Vec<Platform> = field
+        .split(',')
+        .map(Platform::from_name)
+        .collect::<Option<_>>()?;
+    platforms.sort();
+    platforms.dedup();
+    Some(platforms)
+}
+
+/// The expected shape of a line, for errors.
+const SHAPE: &str = "expected `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`";
 
 impl Baseline {
     /// Reads a baseline file; errors name the file and line.
@@ -121,19 +153,23 @@ impl Baseline {
             }
             let location = Location::new(path, number, 1);
             let fields: Vec<&str> = content.split_whitespace().collect();
-            let (check, name, versions, abi) = match fields[..] {
-                [check, name, versions] => (check, name, versions, None),
-                [check, name, versions, "abi3t"] => (check, name, versions, Some(Abi::Abi3t)),
-                _ => {
-                    return Err(LocatedError::new(
-                        location,
-                        format!("expected `CHECK NAME VERSIONS [abi3t]`, found {content:?}"),
-                    ))
-                }
+            let malformed =
+                || LocatedError::new(location.clone(), format!("{SHAPE}, found {content:?}"));
+            let [check, name, versions, ref rest @ ..] = fields[..] else {
+                return Err(malformed());
+            };
+            let (abi, rest) = match rest {
+                ["abi3t", rest @ ..] => (Some(Abi::Abi3t), rest),
+                rest => (None, rest),
+            };
+            let platforms = match rest {
+                [] => Vec::new(),
+                [field] => parse_platforms(field).ok_or_else(malformed)?,
+                _ => return Err(malformed()),
             };
             let versions = parse_versions(versions)
                 .map_err(|message| LocatedError::new(location.clone(), message))?;
-            let key = (check.to_string(), name.to_string(), abi);
+            let key = (check.to_string(), name.to_string(), abi, platforms);
             if let Some(first) = entries.get(&key) {
                 return Err(LocatedError::new(
                     location,
@@ -171,12 +207,18 @@ impl Baseline {
             .iter()
             .filter(|finding| finding.severity == Severity::Error)
             .map(|finding| {
-                let abi = match key_of(finding).2 {
+                let (_, _, abi, platforms) = key_of(finding);
+                let abi = match abi {
                     Some(abi) => format!(" {abi}"),
                     None => String::new(),
                 };
+                let names: Vec<&str> = platforms.iter().map(|p| p.as_str()).collect();
+                let platforms = match names.is_empty() {
+                    true => String::new(),
+                    false => format!(" {}", names.join(",")),
+                };
                 format!(
-                    "{} {} {}{abi}",
+                    "{} {} {}{abi}{platforms}",
                     finding.check,
                     finding.name,
                     format_versions(&finding.versions, "-")
@@ -193,15 +235,33 @@ impl Baseline {
         text
     }
 
-    /// `findings` without those the baseline accepts, followed by a
-    /// warning for each stale entry.
-    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+    /// `findings` of a run on the platforms `run` without those the
+    /// baseline accepts, followed by a warning for each stale entry.
+    ///
+    /// A finding is accepted by an entry of its check, name and ABI whose
+    /// platforms (none: any) include those of the finding (its
+    /// [`Finding::platforms`], or the run's when it names none).
+    pub fn apply(&self, findings: Vec<Finding>, run: &[Platform]) -> Vec<Finding> {
         // For each entry: the versions at which its finding still occurs.
         let mut occurring: BTreeMap<&Key, Vec<Version>> = BTreeMap::new();
         let mut kept = Vec::new();
         for finding in findings {
-            let key = key_of(&finding);
-            let Some((key, entry)) = self.entries.get_key_value(&key) else {
+            let (check, name, abi, platforms) = key_of(&finding);
+            let on = if platforms.is_empty() {
+                run
+            } else {
+                &platforms[..]
+            };
+            // The entries of the check, name and ABI, in order: those
+            // with no platforms (any) first.
+            let entry = self
+                .entries
+                .range((check.clone(), name.clone(), abi, Vec::new())..)
+                .take_while(|((c, n, a, _), _)| (c, n, a) == (&check, &name, &abi))
+                .find(|((_, _, _, listed), _)| {
+                    listed.is_empty() || on.iter().all(|p| listed.contains(p))
+                });
+            let Some((key, entry)) = entry else {
                 kept.push(finding);
                 continue;
             };
@@ -219,7 +279,11 @@ impl Baseline {
             ));
         }
         for (key, entry) in &self.entries {
-            let (check, name, abi) = key;
+            let (check, name, abi, platforms) = key;
+            let in_run = platforms.is_empty() || platforms.iter().any(|p| run.contains(p));
+            if !in_run {
+                continue;
+            }
             let still = occurring.get(key);
             let message = match still {
                 None => format!(
@@ -247,6 +311,7 @@ impl Baseline {
                 .versions(entry.versions.clone())
                 .as_warning();
             stale.abi = *abi;
+            stale.platforms = platforms.clone();
             kept.push(stale);
         }
         kept
@@ -289,7 +354,7 @@ mod tests {
             ]
         );
         let baseline = Baseline::parse(&text, Path::new("b.txt")).unwrap();
-        let reported = baseline.apply(findings.to_vec());
+        let reported = baseline.apply(findings.to_vec(), &[Platform::Linux]);
         assert_eq!(reported.len(), 1);
         assert_eq!(reported[0].severity, Severity::Warning);
     }
@@ -301,11 +366,14 @@ mod tests {
                     missing PyGone 3.9\n\
                     too-early PyShrunk 3.2-3.5\n";
         let baseline = Baseline::parse(text, Path::new("b.txt")).unwrap();
-        let reported = baseline.apply(vec![
-            finding("too-early", "PyA", &[2, 3, 4, 5]),
-            finding("unlisted", "PyNew", &[13]),
-            finding("too-early", "PyShrunk", &[2, 3]),
-        ]);
+        let reported = baseline.apply(
+            vec![
+                finding("too-early", "PyA", &[2, 3, 4, 5]),
+                finding("unlisted", "PyNew", &[13]),
+                finding("too-early", "PyShrunk", &[2, 3]),
+            ],
+            &[Platform::Linux],
+        );
         let lines: Vec<String> = reported.iter().map(|f| f.to_string()).collect();
         assert_eq!(
             lines,
@@ -354,8 +422,55 @@ mod tests {
         );
         let baseline = Baseline::parse(&text, Path::new("b.txt")).unwrap();
         // The abi3t entry accepts the abi3t finding, not the abi3 one.
-        let kept = baseline.apply(vec![abi3.clone(), abi3t]);
+        let kept = baseline.apply(vec![abi3.clone(), abi3t], &[Platform::Linux]);
         assert_eq!(kept, [abi3]);
+    }
+
+    #[test]
+    fn platform_entries_accept_their_platforms_findings_only() {
+        let windows = finding("too-early", "PyW", &[2, 3]).platforms(&[Platform::Windows]);
+        let linux_and_macos =
+            finding("too-early", "PyB", &[2]).platforms(&[Platform::Linux, Platform::Macos]);
+        let on_windows = finding("too-early", "PyB", &[2, 3]).platforms(&[Platform::Windows]);
+        let everywhere = finding("too-early", "PyA", &[2]);
+        let all = [
+            windows.clone(),
+            linux_and_macos.clone(),
+            on_windows.clone(),
+            everywhere.clone(),
+        ];
+        let text = Baseline::render(&all);
+        assert!(
+            text.ends_with(
+                "\ntoo-early PyA 3.2\ntoo-early PyB 3.2 linux,macos\n\
+                 too-early PyB 3.2-3.3 windows\ntoo-early PyW 3.2-3.3 windows\n"
+            ),
+            "{text}"
+        );
+        let baseline = Baseline::parse(&text, Path::new("b.txt")).unwrap();
+        assert_eq!(baseline.apply(all.to_vec(), &Platform::ALL), []);
+        // A run on Linux alone: its findings name no platform; the Windows
+        // entries are out of the run, neither applied nor stale.
+        let linux = vec![finding("too-early", "PyB", &[2]), everywhere];
+        assert_eq!(baseline.apply(linux, &[Platform::Linux]), []);
+        // The Windows entry does not accept the finding on Linux.
+        let moved = finding("too-early", "PyW", &[2]);
+        let mut kept = baseline.apply(vec![moved.clone()], &[Platform::Linux]);
+        kept.retain(|f| f.check != STALE_BASELINE);
+        assert_eq!(kept, [moved]);
+        let stale = baseline.apply(Vec::new(), &[Platform::Windows]);
+        let names: Vec<(&str, &[Platform])> = stale
+            .iter()
+            .map(|f| (f.name.as_str(), &f.platforms[..]))
+            .collect();
+        let windows = &[Platform::Windows][..];
+        assert_eq!(
+            names,
+            [("PyA", &[][..]), ("PyB", windows), ("PyW", windows)]
+        );
+        let err =
+            Baseline::parse("too-early PyW 3.2 windows,beos\n", Path::new("b.txt")).unwrap_err();
+        assert!(err.to_string().contains("[PLATFORM,...]"), "{err}");
     }
 
     #[test]
@@ -363,11 +478,11 @@ mod tests {
         for (text, expected) in [
             (
                 "too-early PyA\n",
-                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t]`",
+                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`",
             ),
             (
                 "struct PyA 3.15 abi4\n",
-                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t]`",
+                "b.txt:1:1: error: expected `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`",
             ),
             ("\nmissing PyA 3.x\n", "b.txt:2:1: error: malformed version"),
             (

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::checks::Context;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::version::Version;
 use crate::view::{hex_ranges, ConstantUse, GuardConstant};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::checks::{declared, seen, seen_verb, Context};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::Kind;
 use crate::view::View;

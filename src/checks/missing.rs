@@ -3,7 +3,7 @@
 
 use crate::checks::versions::{describe, describe_values};
 use crate::checks::{seen, seen_verb, Context};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::Kind;
 

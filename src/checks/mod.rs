@@ -28,6 +28,8 @@
 //!       "message": "PyEval_GetFrameBuiltins is declared for …",
 //!       "notes": [{"location": {"path": "…", "line": 1, "column": 1} | null,
 //!                  "message": "…"}],
+//!       "platforms": ["windows"],        // only with --platform all, when not
+//!                                        // every platform shows the finding
 //!       "path": "Include/ceval.h",       // null when the finding has no place
 //!       "line": 25,
 //!       "column": 24
@@ -38,7 +40,9 @@
 //! ```
 //!
 //! Findings come sorted by check (in [`CHECKS`] order), then by name; there
-//! is one finding per check and name, its versions grouped. Accepted
+//! is one finding per check and name, its versions grouped (with several
+//! platforms, one per group of platforms that show it alike:
+//! [`merge_platforms`]). Accepted
 //! findings (the `--baseline`) are left out; stale baseline entries follow
 //! as `stale-baseline` warnings located in the baseline file. Paths are as
 //! the manifest path given makes them (relative when it is relative).
@@ -48,6 +52,7 @@ mod baseline;
 mod guard_constant;
 mod ifdef;
 mod missing;
+mod platforms;
 mod structs;
 mod too_early;
 mod unlisted;
@@ -56,7 +61,7 @@ mod versions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::abi::Abi;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::error::Result;
 use crate::manifest::{Item, Kind, Manifest, Selection};
@@ -66,6 +71,7 @@ use crate::view::{
 };
 
 pub use baseline::{apply_baseline, Baseline, STALE_BASELINE, STALE_BASELINE_CODE};
+pub use platforms::{each_platform, merge as merge_platforms, run_on_platforms};
 pub use unlisted::at_version as unlisted_at;
 pub use versions::{format_versions, parse_versions};
 

@@ -4,7 +4,7 @@
 use crate::abi::Abi;
 use crate::checks::versions::describe;
 use crate::checks::Context;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::checks::versions::describe;
 use crate::checks::Context;
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Kind, Selection};
 use crate::version::Version;

@@ -96,4 +96,16 @@ pub struct AuditArgs {
         conflicts_with = "paths"
     )]
     pub write_table: Option<PathBuf>,
+
+    /// With --write-table: items that extend or correct the manifest, each
+    /// after a `# source:` line citing where it comes from, and a `# knows:
+    /// 3.N` line saying through which version the table is complete
+    /// (src/binary/stable_abi_additions.toml)
+    #[arg(long, value_name = "FILE", requires = "write_table")]
+    pub additions: Option<PathBuf>,
+
+    /// Also list clean extensions one line each, and the platform and
+    /// feature macros assumed for every extension
+    #[arg(long, short)]
+    pub verbose: bool,
 }

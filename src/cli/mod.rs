@@ -11,6 +11,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -21,6 +22,7 @@ use crate::abi::Abi;
 use crate::codes;
 use crate::diagnostic::Format;
 use crate::generate::GENERATORS;
+use crate::platform::Platform;
 use crate::release::Release;
 use crate::version::Version;
 
@@ -35,10 +37,17 @@ pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 pub const DEFAULT_MANIFEST: &str = crate::manifest::MANIFEST_IN_TREE;
 
 const EXIT_CODES: &str = "\
-Exit status:
+Exit status (every command):
   0  everything checked is in order (or every file was generated)
   1  a check failed: a stale generated file, or a finding
-  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad header)";
+  2  the command line or an input file is wrong (usage, unreadable or invalid manifest, bad
+     header), or a file or the output cannot be written (read-only, missing directory, special
+     file, full disk)
+  A closed standard output (`| head -1`) ends a run quietly with status 0.
+
+Writing: a file is written only when its content changes, atomically (a temporary file renamed
+over it), through a symbolic link (the link is kept); `-` or /dev/stdout is standard output;
+a device, a FIFO or a missing directory is an error. SIGINT/SIGTERM leave no temporary file.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -72,6 +81,29 @@ pub fn parse() -> Cli {
     }
     let matches = command.get_matches_from(args);
     Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// A usage error (exit status 2) printed as clap prints its own, with the
+/// usage of the subcommand that was run: the command line is what is wrong.
+pub fn usage_error(cli: &Cli, message: impl std::fmt::Display) -> clap::Error {
+    let kind = clap::error::ErrorKind::ValueValidation;
+    let mut command = Cli::command();
+    command.build();
+    let name = match &cli.command {
+        None => None,
+        Some(Command::Headers(_)) => Some("headers"),
+        Some(Command::View(_)) => Some("view"),
+        Some(Command::Library(_)) => Some("library"),
+        Some(Command::Audit(_)) => Some("audit"),
+        Some(Command::Explain(_)) => Some("explain"),
+        Some(Command::Compat(_)) => Some("compat"),
+        Some(Command::Add(_)) => Some("add"),
+        Some(Command::PreCommit(_)) => Some("pre-commit"),
+    };
+    match name.and_then(|name| command.find_subcommand_mut(name)) {
+        Some(subcommand) => subcommand.error(kind, message),
+        None => command.error(kind, message),
+    }
 }
 
 /// "Release in effect: …" for the manifest and `--release` among `args`.
@@ -252,9 +284,11 @@ fn headers_help() -> String {
          A version 3.N is every Py_LIMITED_API value 0x03NN0000…0x03NNFFFF (3.2: also 3):\n\
          too-early counts a declaration visible for any of them, missing one hidden for any.\n\n\
          From 3.15 the free-threaded Stable ABI (abi3t, Py_TARGET_ABI3T) is checked too.\n\
-         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t]` (e.g.\n\
-         `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it with\n\
-         --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
+         --platform all checks the Linux, Windows and macOS views of the headers (parsed\n\
+         once); a finding only some of them show names them.\n\
+         Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`\n\
+         (e.g. `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it\n\
+         with --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
          Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
         codes::help_table("headers")
     )
@@ -283,6 +317,7 @@ pub struct HeadersArgs {
     pub baseline: Option<PathBuf>,
 
     /// Write the current findings to FILE as the new baseline, and succeed
+    /// (atomically, only if it changes; `-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
@@ -290,6 +325,10 @@ pub struct HeadersArgs {
     /// manifest says that the tool does not know an error, not a warning
     #[arg(long)]
     pub strict: bool,
+
+    /// The platform whose view of the headers is checked, or all of them
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value = "linux")]
+    pub platform: Platforms,
 
     #[command(flatten)]
     pub headers: HeaderOptions,
@@ -324,6 +363,10 @@ pub struct ViewArgs {
     #[arg(long, value_enum, default_value_t)]
     pub abi: Abi,
 
+    /// The platform whose view of the headers is listed
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value_t)]
+    pub platform: Platform,
+
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 
@@ -340,18 +383,87 @@ fn parse_limited_api(text: &str) -> Result<u32, String> {
     parsed.map_err(|_| format!("{text:?} is not a Py_LIMITED_API value (e.g. 0x030900F0)"))
 }
 
-/// `--format text|json|sarif`, for the domain's [`Format`].
+/// `--format text|json|sarif`, for the domain's [`Format`]: SARIF's rules
+/// are every code of the registry.
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Text, Format::Json, Format::Sarif]
+        static FORMATS: LazyLock<[Format; 3]> =
+            LazyLock::new(|| [Format::Text, Format::Json, Format::Sarif(codes::all())]);
+        &*FORMATS
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(match self {
             Format::Text => PossibleValue::new("text").help("like a compiler"),
             Format::Json => PossibleValue::new("json").help("one JSON document (see the README)"),
-            Format::Sarif => PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs"),
+            Format::Sarif(_) => {
+                PossibleValue::new("sarif").help("SARIF 2.1.0, for code-scanning UIs")
+            }
         })
+    }
+}
+
+/// `--platform linux|windows|macos`, for the domain's [`Platform`].
+impl ValueEnum for Platform {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Platform::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Platform::Linux => PossibleValue::new("linux")
+                .help("gcc and configure's pyconfig.h (what stable_abi.py checks)"),
+            Platform::Windows => PossibleValue::new("windows").help("MSVC and PC/pyconfig.h (x64)"),
+            Platform::Macos => PossibleValue::new("macos")
+                .alias("apple")
+                .help("Apple clang and configure's pyconfig.h (arm64)"),
+        })
+    }
+}
+
+/// `--platform` of `headers` and `pre-commit`: one platform, or all of them
+/// with their findings merged.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Platforms {
+    One(Platform),
+    All,
+}
+
+impl Default for Platforms {
+    fn default() -> Self {
+        Platforms::One(Platform::default())
+    }
+}
+
+impl Platforms {
+    /// The platforms to check, in [`Platform::ALL`] order.
+    pub fn platforms(self) -> Vec<Platform> {
+        match self {
+            Platforms::One(platform) => vec![platform],
+            Platforms::All => Platform::ALL.to_vec(),
+        }
+    }
+}
+
+impl ValueEnum for Platforms {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [Platforms; 4] = [
+            Platforms::One(Platform::Linux),
+            Platforms::One(Platform::Windows),
+            Platforms::One(Platform::Macos),
+            Platforms::All,
+        ];
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            Platforms::One(platform) => platform.to_possible_value(),
+            Platforms::All => Some(
+                PossibleValue::new("all")
+                    .help("every platform, the findings merged (each names the platforms it is on, when not all)"),
+            ),
+        }
     }
 }
 

@@ -66,6 +66,7 @@ pub struct CompatArgs {
     pub accepted: Option<PathBuf>,
 
     /// Write the current breaks to FILE as accepted, and succeed
+    /// (atomically, only if it changes; `-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub write_accepted: Option<PathBuf>,
 
@@ -77,6 +78,10 @@ pub struct CompatArgs {
     /// Compare the manifests only, not the headers
     #[arg(long)]
     pub manifest_only: bool,
+
+    /// The platform whose view of both sides' headers is compared
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value_t)]
+    pub platform: crate::platform::Platform,
 }
 
 /// The kinds `add` appends (a feature macro needs `doc` and `windows`).
@@ -84,7 +89,9 @@ pub const ADD_KINDS: [&str; 6] = ["function", "data", "macro", "const", "typedef
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
+    after_help = "The manifest is locked while it is read and replaced (two adds at once both \
+                  land), and appended in its own line endings (CRLF, a BOM kept).\n\n\
+                  Exit status: 0 added, 2 refused (a duplicate, an unknown feature macro, \
                   a private name without --abi-only, ...) or an unreadable manifest."
 )]
 pub struct AddArgs {
@@ -135,4 +142,8 @@ pub struct PreCommitArgs {
     /// The manifest; the CPython tree is its grandparent
     #[arg(long, value_name = "FILE", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
+
+    /// The platform whose view of the headers is checked, or all of them
+    #[arg(long, value_enum, value_name = "PLATFORM", default_value = "linux")]
+    pub platform: super::Platforms,
 }

@@ -1,6 +1,10 @@
 //! `stable-abi add KIND NAME ...`: appends an item to the manifest (see
 //! [`crate::manifest::add`]), written atomically, then says what to do next
 //! or regenerates the derived files (`--regen`).
+//!
+//! The manifest is locked from its read to its replacement
+//! ([`write::Lock`]): two `add`s at once take turns, and neither item is
+//! lost.
 
 use std::path::Path;
 
@@ -13,12 +17,14 @@ use crate::manifest::add::{append, guard_line, validate, NewItem};
 use crate::manifest::{tree_root, Kind, Manifest, StructAbiKind};
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
+use crate::write;
 use crate::Outcome;
 
 pub fn run(args: &AddArgs) -> Result<Outcome> {
     let path = &args.manifest;
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| Error::io(path, "cannot read the manifest", err))?;
+    let (lock, bytes) = write::Lock::read(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::file(path, "cannot read the manifest: it is not UTF-8"))?;
     let manifest = Manifest::parse(&text, path)?;
     let root = tree_root(path);
     let added = match args.added {
@@ -41,30 +47,32 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
     validate(&manifest, &item)?;
     if let Ok(release) = tree_release(&root) {
         if added != release {
-            eprintln!(
+            errln!(
                 "{}: warning: added = '{added}', but the tree is {release}: an item can only \
                  be added to the release in development",
                 path.display()
             );
         }
     }
-    let result = append(&text, path, &item).map_err(Error::Located)?;
-    update_file(path, &result, true)?;
+    let result = append(&text, path, &item)?;
+    write::file(path, result.as_bytes())?;
+    drop(lock);
     let written = Manifest::parse(&result, path)?;
     let entry = written
         .get(&item.name)
         .map(|entry| written.location(entry))
         .unwrap_or_else(|| Location::new(path, 1, 1));
-    println!(
+    outln!(
         "{entry}: note: added {} {} (added in {added})",
-        item.kind, item.name
-    );
+        item.kind,
+        item.name
+    )?;
     let regenerated = if args.regen {
         Some(regenerate(&written)?)
     } else {
         None
     };
-    print!("{}", next_steps(&item, path, regenerated.as_deref()));
+    out!("{}", next_steps(&item, path, regenerated.as_deref()))?;
     Ok(Outcome::Success)
 }
 

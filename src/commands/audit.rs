@@ -14,7 +14,13 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         let Some(manifest_path) = &args.manifest else {
             return Err(Error::usage("--write-table needs --manifest"));
         };
-        table::write(&super::load_manifest(manifest_path, args.strict)?, out)?;
+        let additions = args
+            .additions
+            .as_deref()
+            .map(table::read_additions)
+            .transpose()?;
+        let manifest = super::load_manifest(manifest_path, args.strict)?;
+        table::write(&manifest, additions.as_ref(), out)?;
         return Ok(Outcome::Success);
     }
     if args.paths.is_empty() {
@@ -32,7 +38,12 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     };
     let reports = audit_paths(&args.paths, &table, &defaults);
     let mut out = super::stdout();
-    report::print(&mut out, &reports, &table, args.format)?;
+    let detail = if args.verbose {
+        report::Detail::Verbose
+    } else {
+        report::Detail::Problems
+    };
+    report::print(&mut out, &reports, &table, args.format, detail)?;
     out.flush()?;
     report::print_errors(&mut std::io::stderr().lock(), &reports)?;
     outcome(&reports, &args.paths)

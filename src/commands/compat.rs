@@ -10,8 +10,9 @@ use crate::compat::headers::{compare_headers, HeaderTree};
 use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::Result;
-use crate::generate::update_file;
-use crate::view::{Defines, Headers};
+use crate::platform::Platform;
+use crate::view::{Config, Defines, Headers};
+use crate::write;
 use crate::Outcome;
 
 /// The comment at the top of an accepted-breaks file.
@@ -28,27 +29,24 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
     let old = Side::resolve(&args.baseline, repo, args.strict)?;
     let new = Side::resolve(&args.new, repo, args.strict)?;
     for warning in old.warnings.iter().chain(&new.warnings) {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     let mut findings = compare_manifests(&old, &new);
     if !args.manifest_only {
-        findings.extend(header_findings(&old, &new)?);
+        findings.extend(header_findings(&old, &new, args.platform)?);
     }
     if let Some(path) = &args.write_accepted {
-        update_file(
-            path,
-            &Baseline::render_with(ACCEPTED_HEADER, &findings),
-            true,
-        )?;
+        let text = Baseline::render_with(ACCEPTED_HEADER, &findings);
+        let written = write::file(path, text.as_bytes())?;
         let accepted = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        eprintln!("wrote {accepted} accepted break(s) to {}", path.display());
+        super::say_written(written, accepted, "accepted break(s)", path);
         return Ok(Outcome::Success);
     }
     let findings = match &args.accepted {
-        Some(path) => Baseline::load(path)?.apply(findings),
+        Some(path) => Baseline::load(path)?.apply(findings, &[args.platform]),
         None => findings,
     };
     let mut stdout = super::stdout();
@@ -60,16 +58,23 @@ pub fn run(args: &CompatArgs) -> Result<Outcome> {
 /// The header-level findings, when both sides have headers (a bare
 /// manifest has none: then only the manifests are compared, and a note
 /// says so).
-fn header_findings(old: &Side, new: &Side) -> Result<Vec<crate::diagnostic::Finding>> {
+fn header_findings(
+    old: &Side,
+    new: &Side,
+    platform: Platform,
+) -> Result<Vec<crate::diagnostic::Finding>> {
     let (Some(old_root), Some(new_root)) = (old.header_root()?, new.header_root()?) else {
-        eprintln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
+        errln!("note: the header level needs both sides' headers (a tree or a revision); compared the manifests only");
         return Ok(Vec::new());
     };
-    let profile = Defines::default();
-    let old_headers = Headers::load_with_outside(&old_root.root, &profile, &|name| {
+    let config = Config {
+        platform,
+        defines: Defines::default(),
+    };
+    let old_headers = Headers::load_with_outside(&old_root.root, &config, &|name| {
         old.manifest.in_limited_api(name)
     })?;
-    let new_headers = Headers::load_with_outside(&new_root.root, &profile, &|name| {
+    let new_headers = Headers::load_with_outside(&new_root.root, &config, &|name| {
         new.manifest.in_limited_api(name)
     })?;
     compare_headers(

@@ -18,6 +18,6 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             codes::explain(code)
         }
     };
-    print!("{text}");
+    out!("{text}")?;
     Ok(Outcome::Success)
 }

@@ -65,14 +65,14 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
             out,
             &output::Report::new("library", &findings).with("libraries", &reports),
         )?,
-        Format::Sarif => print_findings(out, "library", &findings, args.format)?,
+        Format::Sarif(_) => print_findings(out, "library", &findings, args.format)?,
     }
     out.flush()?;
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
             let abi = library_abi(path);
-            eprintln!("{}: exports the whole Stable ABI ({abi})", path.display());
+            errln!("{}: exports the whole Stable ABI ({abi})", path.display());
         }
     }
     Ok(outcome)

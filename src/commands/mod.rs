@@ -33,7 +33,8 @@ use std::path::Path;
 use crate::cli::{Cli, Command, HeaderOptions};
 use crate::error::Result;
 use crate::manifest::{Manifest, Rules};
-use crate::view::Defines;
+use crate::platform::Platform;
+use crate::view::{Config, Defines};
 use crate::Outcome;
 
 /// Runs the command the command line names.
@@ -60,9 +61,22 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 fn load_manifest(path: &Path, strict: bool) -> Result<Manifest> {
     let parsed = Manifest::load_with(path, Rules::beyond_drop_in_for_tree(path, strict))?;
     for warning in &parsed.warnings {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     Ok(parsed.manifest)
+}
+
+/// Says on stderr what a `--write-…` flag did with `count` `what`s.
+fn say_written(written: crate::write::Written, count: usize, what: &str, path: &Path) {
+    match written {
+        crate::write::Written::Unchanged => {
+            errln!(
+                "{} already holds these {count} {what} (unchanged)",
+                path.display()
+            )
+        }
+        _ => errln!("wrote {count} {what} to {}", path.display()),
+    }
 }
 
 /// Standard output, buffered: a report of hundreds of lines is then a few
@@ -88,4 +102,12 @@ fn free_at_exit<T>(value: T) {
 /// The header view's flags as the view's [`Defines`].
 fn defines(options: &HeaderOptions) -> Result<Defines> {
     Defines::parse(&options.define, &options.undefine)
+}
+
+/// `--platform` and the header view's flags as the view's [`Config`].
+fn config(platform: Platform, options: &HeaderOptions) -> Result<Config> {
+    Ok(Config {
+        platform,
+        defines: defines(options)?,
+    })
 }

@@ -7,13 +7,14 @@ use std::io::Write;
 use crate::error::Result;
 
 use crate::checks::run_checks;
-use crate::checks::{apply_baseline, Context};
+use crate::checks::{apply_baseline, each_platform};
 use crate::cli::PreCommitArgs;
-use crate::diagnostic::{has_errors, print_findings, Format};
+use crate::diagnostic::{has_errors, print_findings, Finding, Format};
 use crate::dropin::header_findings;
 use crate::generate::{update_file, Update};
 use crate::manifest::Manifest;
-use crate::view::Defines;
+use crate::platform::Platform;
+use crate::view::{Defines, Headers};
 use crate::Outcome;
 
 /// The baseline's place beside the manifest.
@@ -23,7 +24,7 @@ pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, false)?;
     let mut out = std::io::stdout().lock();
     let generated_ok = check_generated(&manifest, &mut out)?;
-    let headers_ok = check_headers(&manifest, &mut out)?;
+    let headers_ok = check_headers(&manifest, &args.platform.platforms(), &mut out)?;
     out.flush()?;
     if generated_ok && headers_ok {
         Ok(Outcome::Success)
@@ -65,16 +66,29 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     Ok(ok)
 }
 
-/// Every header check at every version against the baseline beside the
-/// manifest; without one, the checks of `stable_abi.py` decide and the
-/// others warn (as `--unixy-check` does).
-fn check_headers(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
-    let context = Context::for_tree(manifest, &Defines::default())?;
+/// Every header check at every version on each of `platforms` against
+/// the baseline beside the manifest; without one, the checks of
+/// `stable_abi.py` decide and the others warn (as `--unixy-check` does).
+fn check_headers(manifest: &Manifest, platforms: &[Platform], out: &mut dyn Write) -> Result<bool> {
+    let headers = Headers::load(&manifest.root(), &Defines::default())?;
     let baseline = manifest.path.with_file_name(BASELINE);
     let findings = if baseline.is_file() {
-        apply_baseline(run_checks(&context), Some(&baseline))?
+        let findings = each_platform(manifest, &headers, platforms, |_, context| {
+            run_checks(context)
+        })?;
+        apply_baseline(findings, Some(&baseline), platforms)?
     } else {
-        header_findings(&context)
+        // stable_abi.py's verdicts are of the Linux view: the other
+        // platforms' findings warn, unless Linux is not checked.
+        let linux = platforms.contains(&Platform::Linux);
+        each_platform(manifest, &headers, platforms, |platform, context| {
+            let findings = header_findings(context);
+            if !linux || platform == Platform::Linux {
+                findings
+            } else {
+                findings.into_iter().map(Finding::as_warning).collect()
+            }
+        })?
     };
     print_findings(out, "headers", &findings, Format::Text)?;
     Ok(!has_errors(&findings))

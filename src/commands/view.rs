@@ -29,16 +29,19 @@ fn limited_api_value(args: &ViewArgs) -> Result<Option<u32>> {
 }
 
 pub fn run(args: &ViewArgs) -> Result<Outcome> {
-    if args.format == Format::Sarif {
+    if matches!(args.format, Format::Sarif(_)) {
         return Err(Error::usage(
             "view lists declarations, not findings: use --format text or json",
         ));
     }
     let exact = limited_api_value(args)?;
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let defines = super::defines(&args.headers)?;
     let listed = |name: &str| manifest.in_limited_api(name);
-    let headers = Headers::load_with_outside(&manifest.root(), &defines, &listed)?;
+    let headers = Headers::load_with_outside(
+        &manifest.root(),
+        &super::config(args.platform, &args.headers)?,
+        &listed,
+    )?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(
             "{} begins with {} (PEP 803): there is no {} {}",
@@ -61,12 +64,8 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     let written = write_entries(&mut out, &entries, limited, args.abi, args.format);
     super::free_at_exit((entries, view, headers));
     super::free_at_exit(manifest);
-    match written.and_then(|()| out.flush()) {
-        // `stable-abi view 3.9 | head` is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        result => {
-            result?;
-            Ok(Outcome::Success)
-        }
-    }
+    // A closed pipe (`stable-abi view 3.9 | head`) ends the run quietly
+    // in `main`, as for every command.
+    written.and_then(|()| out.flush())?;
+    Ok(Outcome::Success)
 }

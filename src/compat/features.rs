@@ -1,6 +1,6 @@
 //! Manifest-level rules about feature macros (`[feature_macro.X]`).
 
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, Windows};
 

@@ -20,7 +20,7 @@ use super::c_text::Source;
 use super::decl_text::{self, DeclKind};
 use super::layout::{struct_layout, Layout};
 use super::{canonical, Pair};
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location};
 use crate::manifest::{Item, Kind, StructAbiKind};
 use crate::version::Version;

@@ -6,7 +6,7 @@
 //! is the `[compat-…]` suffix of its findings and the first word of an
 //! accepted-breaks line.
 
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, Kind};
 

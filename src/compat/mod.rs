@@ -49,7 +49,7 @@ const fn rule(name: &'static str, severity: Severity, summary: &'static str) -> 
 
 /// Every code of `compat` but the layout's, in reporting order (manifest
 /// rules, then header rules), for the registry of codes ([`crate::codes`]).
-pub const CODES: &[&crate::codes::Code] = &[
+pub const CODES: &[&crate::code::Code] = &[
     &items::REMOVED_CODE,
     &items::ABI_ONLY_REMOVED_CODE,
     &features::FEATURE_MACRO_REMOVED_CODE,

@@ -2,7 +2,7 @@
 //! revision of the checkout, read without touching the work tree.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
 
@@ -158,7 +158,7 @@ pub struct HeaderRoot {
     /// For a revision: the extraction's root and the revision's name, to
     /// show paths as `REV:Include/...`.
     pub display: Option<(PathBuf, String)>,
-    _extracted: Option<tempfile::TempDir>,
+    _extracted: Option<crate::write::TempDir>,
 }
 
 impl Side {
@@ -181,37 +181,44 @@ impl Side {
                     }))
             }
             Origin::Revision { repo, revision } => {
-                let dir = tempfile::tempdir().map_err(|err| {
+                // The extraction and the two children writing it are
+                // registered, so that an interrupted run leaves nothing in
+                // $TMPDIR (see `crate::write`).
+                let dir = crate::write::TempDir::new().map_err(|err| {
                     Error::other(format!("cannot create a temporary directory: {err}"))
                 })?;
-                let archive = Command::new("git")
-                    .arg("-C")
-                    .arg(repo)
-                    .args(["archive", "--format=tar", revision, "--", "Include"])
-                    .output()
-                    .map_err(|err| Error::other(format!("cannot run git: {err}")))?;
-                if !archive.status.success() {
+                let mut archive = crate::write::Child::spawn(
+                    Command::new("git")
+                        .arg("-C")
+                        .arg(repo)
+                        .args(["archive", "--format=tar", revision, "--", "Include"])
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped()),
+                )
+                .map_err(|err| Error::other(format!("cannot run git: {err}")))?;
+                let tar_input = archive
+                    .take_stdout()
+                    .ok_or_else(|| Error::other("git archive: no output"))?;
+                let tar = crate::write::Child::spawn(
+                    Command::new("tar")
+                        .arg("-x")
+                        .arg("-C")
+                        .arg(dir.path())
+                        .stdin(tar_input)
+                        .stderr(Stdio::piped()),
+                )
+                .map_err(|err| Error::other(format!("cannot run tar: {err}")))?;
+                let archived = archive
+                    .wait_with_output()
+                    .map_err(|err| Error::other(format!("git archive: {err}")))?;
+                let extracted = tar
+                    .wait_with_output()
+                    .map_err(|err| Error::other(format!("tar: {err}")))?;
+                if !archived.status.success() {
                     // A revision without Include/ has no headers to compare.
                     return Ok(None);
                 }
-                let mut tar = Command::new("tar")
-                    .arg("-x")
-                    .arg("-C")
-                    .arg(dir.path())
-                    .stdin(std::process::Stdio::piped())
-                    .spawn()
-                    .map_err(|err| Error::other(format!("cannot run tar: {err}")))?;
-                if let Some(mut stdin) = tar.stdin.take() {
-                    use std::io::Write as _;
-                    stdin
-                        .write_all(&archive.stdout)
-                        .map_err(|err| Error::other(format!("tar: {err}")))?;
-                }
-                if !tar
-                    .wait()
-                    .map_err(|err| Error::other(format!("tar: {err}")))?
-                    .success()
-                {
+                if !extracted.status.success() {
                     return Err(Error::file(
                         revision,
                         "cannot extract the revision's Include/",

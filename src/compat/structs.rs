@@ -1,6 +1,6 @@
 //! Manifest-level rules about structs: `struct_abi_kind` and `members`.
 
-use crate::codes::Code;
+use crate::code::Code;
 use crate::diagnostic::Finding;
 use crate::manifest::{Item, StructAbiKind};
 use crate::version::Version;

@@ -128,9 +128,9 @@ pub fn run(request: &Request) -> Result<Outcome> {
             } else {
                 python_join(&request.manifest, generator.default_path)
             };
-            println!("--{}: {}", generator.flag(), path.display());
+            outln!("--{}: {}", generator.flag(), path.display())?;
         }
-        eprintln!("release: {in_effect}; edition {}", edition.name);
+        errln!("release: {in_effect}; edition {}", edition.name);
         return Ok(Outcome::Success);
     }
     let rules = Rules {
@@ -141,18 +141,19 @@ pub fn run(request: &Request) -> Result<Outcome> {
     };
     let parsed = Manifest::load_with(&request.manifest, rules)?;
     for warning in &parsed.warnings {
-        eprintln!("{}", warning.as_warning());
+        errln!("{}", warning.as_warning());
     }
     let manifest = parsed.manifest;
+    crate::generate::require_items(&manifest)?;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
     if request.dump {
         let text = manifest::dump_text(&manifest, edition.dump_order);
-        print!("{text}");
+        out!("{text}")?;
         let round_trip = manifest::check_dump(&manifest, &text, rules);
         if let Err(message) = &round_trip {
-            eprintln!("{}: error: {message}", request.manifest.display());
+            errln!("{}: error: {message}", request.manifest.display());
         }
         results.push(("dump", round_trip.is_ok()));
     }
@@ -171,15 +172,15 @@ pub fn run(request: &Request) -> Result<Outcome> {
         let ok = match update_file(&path, &text, request.generate)? {
             Update::UpToDate | Update::Written => true,
             Update::Missing => {
-                eprintln!(
+                errln!(
                     "{}: error: file does not exist; run with --generate to create it",
                     path.display()
                 );
                 false
             }
             Update::Stale { diff } => {
-                println!("File {} differs from expected!", path.display());
-                print!("{diff}");
+                outln!("File {} differs from expected!", path.display())?;
+                out!("{diff}")?;
                 false
             }
         };

@@ -18,6 +18,23 @@ use crate::pyfmt;
 pub use editions::{CtypesPreamble, Edition, FeatureGroups};
 pub use output::{update_file, Update};
 
+/// Refuses a manifest with no items: what every generated file and table
+/// would be made from is then an empty or truncated manifest (a bad merge,
+/// a save cut short), and writing would empty them. CPython's script stops
+/// too (`KeyError: 'typedef'`) and writes nothing.
+///
+/// Errors: the manifest has no items, at its path.
+pub fn require_items(manifest: &Manifest) -> crate::Result<()> {
+    if manifest.items.is_empty() {
+        return Err(crate::Error::file(
+            &manifest.path,
+            "the manifest has no items (an empty or truncated file?): nothing is \
+             generated from it",
+        ));
+    }
+    Ok(())
+}
+
 /// A file generated from the manifest.
 pub struct Generator {
     /// The name of the generator, as `stable_abi.py` calls it.

@@ -1,13 +1,13 @@
 //! Writing a generated file, or comparing it with what is on disk.
 //!
-//! A file is only written when its content changes (so its mtime stays
-//! otherwise), and then atomically: a temporary file beside it, renamed over
-//! it, so an interrupted run never leaves half a file.
+//! Writing goes through [`crate::write::file`]: only a change is written
+//! (so an unchanged file keeps its mtime), atomically, through a symbolic
+//! link, and never into a special file or a missing directory.
 
-use std::io::{self, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::write::{self, Written};
 use similar::TextDiff;
 
 /// What happened to one generated file.
@@ -25,22 +25,22 @@ pub enum Update {
 }
 
 /// Generates (`generate = true`) or checks one file against `expected`.
+///
+/// Errors: as [`write::file`] when generating; when checking, a path that
+/// is not a regular file or cannot be read.
 pub fn update_file(path: &Path, expected: &str, generate: bool) -> Result<Update> {
-    let existing = match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => return Err(Error::io(path, "cannot read", err)),
-    };
-    if existing.as_deref() == Some(expected.as_bytes()) {
-        return Ok(Update::UpToDate);
-    }
     if generate {
-        write_atomically(path, expected.as_bytes())?;
-        return Ok(Update::Written);
+        return Ok(match write::file(path, expected.as_bytes())? {
+            Written::Unchanged => Update::UpToDate,
+            Written::Replaced | Written::Stdout => Update::Written,
+        });
     }
-    let Some(existing) = existing else {
+    let Some(existing) = write::read_existing(path)? else {
         return Ok(Update::Missing);
     };
+    if existing == expected.as_bytes() {
+        return Ok(Update::UpToDate);
+    }
     let existing = String::from_utf8_lossy(&existing);
     let shown = path.display().to_string();
     let diff = TextDiff::from_lines(existing.as_ref(), expected)
@@ -48,44 +48,4 @@ pub fn update_file(path: &Path, expected: &str, generate: bool) -> Result<Update
         .header(&shown, &format!("{shown} (expected)"))
         .to_string();
     Ok(Update::Stale { diff })
-}
-
-fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, "cannot create directory", err))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".stable-abi-")
-        .tempfile_in(dir)
-        .map_err(|err| Error::io(dir, "cannot create a temporary file", err))?;
-    temp.write_all(content)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|err| Error::io(temp.path(), "cannot write", err))?;
-    // Keep the permissions of the file being replaced; a new file gets the
-    // usual rw-r--r-- rather than the temporary file's private mode.
-    let permissions = match std::fs::metadata(path) {
-        Ok(metadata) => Some(metadata.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(permissions) = permissions {
-        std::fs::set_permissions(temp.path(), permissions)
-            .map_err(|err| Error::io(temp.path(), "cannot set permissions", err))?;
-    }
-    temp.persist(path)
-        .map_err(|err| Error::io(path, "cannot replace", err.error))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-/// Elsewhere a temporary file is not private to begin with.
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
 }

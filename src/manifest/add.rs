@@ -12,6 +12,7 @@ use toml_edit::{DocumentMut, Item as TomlItem, Key, Table, Value};
 
 use super::{is_c_identifier, Kind, Manifest, StructAbiKind};
 use crate::diagnostic::{LocatedError, Location};
+use crate::error::Error;
 use crate::version::Version;
 
 /// What to add: `stable-abi add KIND NAME ...`.
@@ -67,34 +68,36 @@ impl Style {
     }
 
     /// A value as TOML text in this style: parsed back so that `toml_edit`
-    /// keeps its spelling.
-    fn value(&self, text: &str) -> Value {
+    /// keeps its spelling. Errors: the text cannot be written in this
+    /// quote style (a quote or a line break in it).
+    fn value(&self, text: &str) -> Result<Value, String> {
         let q = self.quote;
         let repr = format!("{q}{text}{q}");
-        repr.parse::<Value>()
-            .unwrap_or_else(|_| Value::from(text.to_string()))
+        match repr.parse::<Value>() {
+            Ok(value) if value.as_str() == Some(text) => Ok(value),
+            _ => Err(format!("{text:?} cannot be written as a manifest value")),
+        }
     }
 
-    fn list(&self, items: &[String]) -> Value {
-        let q = self.quote;
-        let inner: Vec<String> = items.iter().map(|m| format!("{q}{m}{q}")).collect();
-        format!("[{}]", inner.join(", "))
-            .parse::<Value>()
-            .unwrap_or_else(|_| Value::from(toml_edit::Array::new()))
+    fn list(&self, items: &[String]) -> Result<Value, String> {
+        let mut array = toml_edit::Array::new();
+        for item in items {
+            array.push_formatted(self.value(item)?);
+        }
+        array.fmt();
+        Ok(Value::Array(array))
     }
 }
 
-/// Why the item cannot be added; located at the manifest entry concerned,
-/// or the manifest itself.
-pub type AddError = LocatedError;
-
 /// Checks `item` against `manifest`: not a duplicate (of any kind), a C
-/// identifier, an `ifdef` that names one of its feature macros, an
-/// underscore name only with `abi_only`, the struct fields only on a
-/// struct (with `members` exactly for `'members'`).
-pub fn validate(manifest: &Manifest, item: &NewItem) -> Result<(), AddError> {
-    let here = Location::new(&manifest.path, 1, 1);
-    let fail = |message: String| Err(LocatedError::new(here.clone(), message));
+/// identifier (its members too), an `ifdef` that names one of its feature
+/// macros, an underscore name only with `abi_only`, the struct fields only
+/// on a struct (with `members` exactly for `'members'`).
+///
+/// Errors: a duplicate is located at the entry already in the manifest;
+/// every other refusal is about the command line, a usage error.
+pub fn validate(manifest: &Manifest, item: &NewItem) -> Result<(), Error> {
+    let fail = |message: String| Err(Error::usage(message));
     if let Some(existing) = manifest.get(&item.name) {
         return Err(LocatedError::new(
             manifest.location(existing),
@@ -102,10 +105,16 @@ pub fn validate(manifest: &Manifest, item: &NewItem) -> Result<(), AddError> {
                 "{} is already in the manifest, as a {}",
                 item.name, existing.kind
             ),
-        ));
+        )
+        .into());
     }
     if !is_c_identifier(&item.name) {
-        return fail(format!("{:?} is not a C identifier", item.name));
+        return fail(format!("NAME {:?} is not a C identifier", item.name));
+    }
+    if let Some(member) = item.members.iter().flatten().find(|m| !is_c_identifier(m)) {
+        return fail(format!(
+            "--members: {member:?} is not a C identifier (a member's name)"
+        ));
     }
     if item.kind == Kind::FeatureMacro {
         return fail(
@@ -149,11 +158,37 @@ pub fn validate(manifest: &Manifest, item: &NewItem) -> Result<(), AddError> {
 }
 
 /// `text` (the manifest at `path`) with `item` appended in the file's
-/// style. Every byte of `text` is kept, in front (a missing final newline
-/// is added). Errors: `text` is not TOML, or the result would not read back
-/// as a manifest with the item (each error located).
-pub fn append(text: &str, path: &Path, item: &NewItem) -> Result<String, Vec<AddError>> {
-    let located = |message: String| vec![LocatedError::new(Location::new(path, 1, 1), message)];
+/// style and its own line endings (CRLF when every line ends so, as in a
+/// Windows checkout), its byte order mark kept. Every byte of `text` is
+/// kept, in front (a missing final newline is added).
+///
+/// Errors: a value of `item` that cannot be written (a usage error);
+/// `text` is not TOML, mixes line endings, or the result would not read
+/// back as a manifest with the item (located in the manifest).
+pub fn append(text: &str, path: &Path, item: &NewItem) -> Result<String, Error> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    if !body.contains("\r\n") {
+        return Ok(format!("{bom}{}", append_lf(body, path, item)?));
+    }
+    let lf = body.replace("\r\n", "\n");
+    if lf.replace('\n', "\r\n") != body {
+        return Err(LocatedError::new(
+            Location::new(path, 1, 1),
+            "the file mixes CRLF and LF line endings: cannot tell which to append",
+        )
+        .into());
+    }
+    let appended = append_lf(&lf, path, item)?;
+    Ok(format!("{bom}{}", appended.replace('\n', "\r\n")))
+}
+
+/// [`append`] on a text whose lines end in LF alone.
+fn append_lf(text: &str, path: &Path, item: &NewItem) -> Result<String, Error> {
+    let located =
+        |message: String| -> Error { LocatedError::new(Location::new(path, 1, 1), message).into() };
     let mut base = text.to_string();
     if !base.is_empty() && !base.ends_with('\n') {
         base.push('\n');
@@ -174,25 +209,31 @@ pub fn append(text: &str, path: &Path, item: &NewItem) -> Result<String, Vec<Add
     entry.set_position(next_position);
     let separator = if style.blank_line_between { "\n" } else { "" };
     entry.decor_mut().set_prefix(separator);
-    let mut field = |name: &str, value: Value| {
+    let mut fields: Vec<(&str, Value)> = vec![(
+        "added",
+        style.value(&item.added.to_string()).map_err(Error::usage)?,
+    )];
+    if item.abi_only {
+        fields.push(("abi_only", Value::from(true)));
+    }
+    if let Some(feature) = &item.ifdef {
+        fields.push(("ifdef", style.value(feature).map_err(Error::usage)?));
+    }
+    if let Some(kind) = item.struct_abi_kind {
+        fields.push((
+            "struct_abi_kind",
+            style.value(kind.as_str()).map_err(Error::usage)?,
+        ));
+    }
+    if let Some(members) = &item.members {
+        fields.push(("members", style.list(members).map_err(Error::usage)?));
+    }
+    for (name, value) in fields {
         let mut key = Key::new(name);
         key.leaf_decor_mut().set_prefix(style.indent.as_str());
         key.leaf_decor_mut().set_suffix(" ");
         let value = value.decorated(" ", "");
         entry.insert_formatted(&key, TomlItem::Value(value));
-    };
-    field("added", style.value(&item.added.to_string()));
-    if item.abi_only {
-        field("abi_only", Value::from(true));
-    }
-    if let Some(feature) = &item.ifdef {
-        field("ifdef", style.value(feature));
-    }
-    if let Some(kind) = item.struct_abi_kind {
-        field("struct_abi_kind", style.value(kind.as_str()));
-    }
-    if let Some(members) = &item.members {
-        field("members", style.list(members));
     }
 
     let kinds = document.as_table_mut();
@@ -220,10 +261,7 @@ pub fn append(text: &str, path: &Path, item: &NewItem) -> Result<String, Vec<Add
             "cannot append without changing the file's existing text".to_string(),
         ));
     }
-    let manifest = Manifest::parse(&result, path).map_err(|err| match err {
-        crate::Error::Located(errors) => errors,
-        other => located(other.to_string()),
-    })?;
+    let manifest = Manifest::parse(&result, path)?;
     match manifest.get(&item.name) {
         Some(added) if added.kind == item.kind && added.added == Some(item.added) => Ok(result),
         _ => Err(located(format!("{} did not read back as added", item.name))),

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0 (`--format sarif`), the format code-scanning UIs (GitHub,
-//! GitLab, IDEs) read: one run of the tool, its rules from the registry of
-//! codes ([`crate::codes`]), one result per finding.
+//! GitLab, IDEs) read: one run of the tool, its rules (the codes it is
+//! handed: the command line hands every code of the registry,
+//! [`crate::codes`], in [`crate::diagnostic::Format::Sarif`]), one result
+//! per finding.
 //!
 //! Specification: <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>.
 //! A finding's location is its `physicalLocation` (a file URI relative to
@@ -13,24 +15,24 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::codes::{self, Code};
+use crate::code::Code;
 use crate::diagnostic::{Finding, Location, Severity};
 
 /// The schema the document declares.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Writes `findings` as one SARIF 2.1.0 log.
-pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(findings))?;
+/// Writes `findings` as one SARIF 2.1.0 log whose rules are `rules`.
+pub fn write(out: &mut dyn Write, findings: &[Finding], rules: &[&Code]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(findings, rules))?;
     writeln!(out)
 }
 
-/// The SARIF log of `findings`.
-pub fn log(findings: &[Finding]) -> Value {
-    let rules = codes::all();
+/// The SARIF log of `findings`, with `rules` as the tool's rules (a result
+/// whose code is among them gets its `ruleIndex`).
+pub fn log(findings: &[Finding], rules: &[&Code]) -> Value {
     let results: Vec<Value> = findings
         .iter()
-        .map(|finding| result(finding, &rules))
+        .map(|finding| result(finding, rules))
         .collect();
     json!({
         "$schema": SCHEMA,
@@ -127,6 +129,19 @@ fn uri(path: &Path) -> String {
 mod tests {
     use super::*;
 
+    const TOO_EARLY: Code = Code {
+        name: "too-early",
+        command: "headers",
+        summary: "declared too early",
+        doc: "What it finds.",
+    };
+    const NOT_STABLE_ABI: Code = Code {
+        name: "not-stable-abi",
+        command: "audit",
+        summary: "not in the Stable ABI",
+        doc: "What it finds.",
+    };
+
     #[test]
     fn findings_become_results_of_registered_rules() {
         let findings = [
@@ -140,11 +155,12 @@ mod tests {
                 .in_file("dist/my wheel.whl/x.abi3.so")
                 .as_warning(),
         ];
-        let log = log(&findings);
+        let log = log(&findings, &[&NOT_STABLE_ABI, &TOO_EARLY]);
         assert_eq!(log["version"], "2.1.0");
         let run = &log["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-        assert_eq!(rules.len(), codes::all().len());
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[1]["shortDescription"]["text"], "declared too early");
         let first = &run["results"][0];
         assert_eq!(first["ruleId"], "too-early");
         assert_eq!(

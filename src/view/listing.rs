@@ -101,7 +101,7 @@ pub fn write_entries(
                 .with("entries", entries);
             output::write_json(out, &report)
         }
-        Format::Sarif => output::sarif::write(out, &[]),
+        Format::Sarif(rules) => output::sarif::write(out, &[], rules),
         Format::Text => {
             for entry in entries {
                 let status = match (entry.in_manifest, entry.added) {

@@ -6,34 +6,49 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::decls::{self, RawDecl};
-use super::ir::{self, FileId, FileIr, Resolver};
-use super::lex::{self, Interner, Sym};
+use super::decl::{self, RawDecl};
 use super::parse;
-use super::profile;
+use super::pp::ir::{self, FileId, FileIr, Resolver};
+use super::pp::lex::{self, Interner, Sym};
+use super::profile::{self, Config, PROFILES};
 use crate::parallel;
+use crate::platform::Platform;
 
-/// The parsed headers and the virtual files that stand for the compiler,
-/// the system headers and (when absent) pyconfig.h.
+/// The parsed headers and the virtual files that stand for each platform's
+/// compiler, system headers and (when absent) `pyconfig.h`.
 pub struct Loaded {
     pub files: Vec<FileIr>,
     pub interner: Interner,
     pub python_h: FileId,
-    pub compiler: FileId,
-    pub system: HashMap<String, FileId>,
-    /// The file `#include "pyconfig.h"` leads to.
+    /// The number of the tree's files: they come first in `files`, the
+    /// built-in ones after.
+    pub tree_files: usize,
+    /// The file `#include "pyconfig.h"` leads to in the parse (configure's,
+    /// or the built-in stand-in): each platform reads its own there.
     pub pyconfig: Option<FileId>,
-    /// The built-in stand-in for a missing pyconfig.h.
-    pub default_pyconfig: FileId,
-    /// Every name some `#define` of the loaded headers (or pyconfig.h)
-    /// introduces.
-    pub tree_defined: HashSet<Sym>,
+    /// Each platform's files, in [`Platform::ALL`] order.
+    pub platforms: Vec<PlatformFiles>,
     /// The headers not loaded, for the names they define.
     pub unreached: Unreached,
     /// The public headers `Python.h` does not include (files directly in
     /// `Include/`) that may provide a listed name ([`load`]), in path
     /// order: loaded, to be walked after `Python.h` when they do.
     pub outside: Vec<FileId>,
+}
+
+/// The files of one platform's profile.
+pub struct PlatformFiles {
+    /// What its compiler predefines.
+    pub compiler: FileId,
+    /// Its system headers, by the name `#include <...>` gives.
+    pub system: HashMap<String, FileId>,
+    /// The `pyconfig.h` it reads (the tree's or a built-in one).
+    pub config: Option<FileId>,
+    /// The built-in stand-in for a missing `pyconfig.h`.
+    pub builtin_config: FileId,
+    /// Every name some `#define` of the loaded headers, of this platform's
+    /// `pyconfig.h` or of its built-in stand-in introduces.
+    pub tree_defined: HashSet<Sym>,
 }
 
 /// The loader's side of parsing: where `#include "name"` leads, like a
@@ -159,6 +174,12 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         pyconfig: None,
     };
     let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
+    // The Windows build's pyconfig.h is read with the headers (it includes
+    // no header of the tree), so that every platform's view shares the parse.
+    let windows_config = profile::WINDOWS_PYCONFIG_IN_TREE
+        .iter()
+        .find(|path| root.join(path).is_file())
+        .map(|path| loader.id_of(PathBuf::from(path)));
     // Find every reachable file first (cheap), then extract declarations
     // from all of them in parallel (the costly part), then build. The
     // public headers outside Python.h's graph come once it is read.
@@ -208,7 +229,7 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         scanned.push(file);
     }
     let declarations: Vec<Vec<RawDecl>> = parallel::map(&scanned, |file| match file {
-        Ok(file) => decls::extract(&file.code),
+        Ok(file) => decl::extract(&file.code),
         Err(_) => Vec::new(),
     });
     let mut parsed: Vec<Option<FileIr>> = Vec::new();
@@ -234,7 +255,13 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
-    let mut loaded = finish(files, loader.interner, python_h, loader.pyconfig, unreached);
+    let mut loaded = finish(
+        files,
+        loader.interner,
+        python_h,
+        [loader.pyconfig, windows_config],
+        unreached,
+    );
     loaded.outside = outside.unwrap_or_default();
     loaded
 }
@@ -440,39 +467,96 @@ pub fn load_text(text: &[u8]) -> Loaded {
         vec![file],
         resolver.0,
         0,
-        Some(DEFAULT_PYCONFIG_PLACEHOLDER),
+        [Some(DEFAULT_PYCONFIG_PLACEHOLDER), None],
         Unreached::none(),
     )
 }
 
-/// Adds the built-in files after the tree's.
+/// Adds the built-in files of every platform after the tree's.
+/// `configs` are the tree's configure `pyconfig.h` (or the placeholder of
+/// the built-in one) and the Windows build's, when the tree has them.
 fn finish(
     mut files: Vec<FileIr>,
     mut interner: Interner,
     python_h: FileId,
-    pyconfig: Option<FileId>,
+    configs: [Option<FileId>; 2],
     unreached: Unreached,
 ) -> Loaded {
-    let mut add = |name: &str, text: &str, files: &mut Vec<FileIr>| {
-        let id = files.len();
-        files.push(virtual_file(name, text, id, &mut interner));
-        id
-    };
-    let tree_defined = defined_names(&files);
-    let compiler = add("<built-in>", profile::COMPILER, &mut files);
-    let default_pyconfig = add(
-        "<default pyconfig.h>",
-        profile::DEFAULT_PYCONFIG,
-        &mut files,
+    let tree_files = files.len();
+    let [pyconfig, windows_config] = configs;
+    let is_config = |id: FileId| configs.contains(&Some(id));
+    let headers_defined = defined_names(
+        files
+            .iter()
+            .enumerate()
+            .filter(|&(id, _)| !is_config(id))
+            .map(|(_, file)| file),
     );
-    let mut tree_defined = tree_defined;
-    tree_defined.extend(defined_names(&files[default_pyconfig..=default_pyconfig]));
-    let mut system = HashMap::new();
-    for (name, text) in profile::SYSTEM_HEADERS {
-        let id = add(&format!("<{name}>"), text, &mut files);
-        system.insert(name.to_string(), id);
+    // Built-in texts shared by several platforms (glibc's headers) are one
+    // file each.
+    let mut builtins: HashMap<(String, *const u8), FileId> = HashMap::new();
+    let mut add = |name: String, text: &'static str, files: &mut Vec<FileIr>| {
+        *builtins
+            .entry((name.clone(), text.as_ptr()))
+            .or_insert_with(|| {
+                let id = files.len();
+                files.push(virtual_file(&name, text, id, &mut interner));
+                id
+            })
+    };
+    let mut platforms = Vec::new();
+    for profile in &PROFILES {
+        let compiler = add("<built-in>".into(), profile.compiler.predefined, &mut files);
+        let (config, builtin_config) = match profile.config {
+            Config::Configure => {
+                let builtin = add(
+                    "<default pyconfig.h>".into(),
+                    profile::CONFIGURE_PYCONFIG,
+                    &mut files,
+                );
+                let config = pyconfig.map(|id| {
+                    if id == DEFAULT_PYCONFIG_PLACEHOLDER {
+                        builtin
+                    } else {
+                        id
+                    }
+                });
+                (config, builtin)
+            }
+            Config::Windows => {
+                let builtin = add(
+                    "<default PC/pyconfig.h>".into(),
+                    profile::WINDOWS_PYCONFIG,
+                    &mut files,
+                );
+                (Some(windows_config.unwrap_or(builtin)), builtin)
+            }
+        };
+        let system = profile
+            .system_headers
+            .iter()
+            .map(|&(name, text)| (name.to_string(), add(format!("<{name}>"), text, &mut files)))
+            .collect();
+        let mut tree_defined = headers_defined.clone();
+        // As gcc's `-dM` is filtered: by the headers' and pyconfig.h's
+        // names (the built-in one's too, so that a tree with and without
+        // pyconfig.h list the same).
+        let configs = config.into_iter().chain([builtin_config]);
+        tree_defined.extend(defined_names(configs.map(|id| &files[id])));
+        platforms.push(PlatformFiles {
+            compiler,
+            system,
+            config,
+            builtin_config,
+            tree_defined,
+        });
     }
+    debug_assert!(PROFILES
+        .iter()
+        .zip(Platform::ALL)
+        .all(|(profile, platform)| profile.platform == platform));
     // Point includes of the missing pyconfig.h at the built-in one.
+    let configure_builtin = platforms[Platform::Linux as usize].builtin_config;
     for file in &mut files {
         for item in &mut file.items {
             if let ir::Item::Include {
@@ -481,14 +565,14 @@ fn finish(
             } = item
             {
                 if *target == Some(DEFAULT_PYCONFIG_PLACEHOLDER) {
-                    *target = Some(default_pyconfig);
+                    *target = Some(configure_builtin);
                 }
             }
         }
     }
     let pyconfig = pyconfig.map(|id| {
         if id == DEFAULT_PYCONFIG_PLACEHOLDER {
-            default_pyconfig
+            configure_builtin
         } else {
             id
         }
@@ -498,19 +582,17 @@ fn finish(
         files,
         interner,
         python_h,
-        compiler,
-        system,
+        tree_files,
         pyconfig,
-        default_pyconfig,
-        tree_defined,
+        platforms,
         unreached,
     }
 }
 
 /// The names `#define`d anywhere in `files`.
-fn defined_names(files: &[FileIr]) -> HashSet<Sym> {
+fn defined_names<'f>(files: impl IntoIterator<Item = &'f FileIr>) -> HashSet<Sym> {
     files
-        .iter()
+        .into_iter()
         .flat_map(|file| &file.items)
         .filter_map(|item| match item {
             ir::Item::Define(definition) => Some(definition.name),

@@ -6,23 +6,15 @@
 //! Headers are parsed once ([`Headers::load`]); each version is an
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
-mod api_decls;
-mod decls;
+mod decl;
 mod defines;
-mod expand;
-mod expr;
 mod fuzz;
-mod ir;
-mod lex;
 mod listing;
 mod load;
 mod parse;
+mod pp;
 mod profile;
 mod range;
-mod struct_body;
-mod struct_defs;
-mod type_statements;
-mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,20 +23,23 @@ use std::sync::Arc;
 use crate::abi::Abi;
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
+use crate::platform::Platform;
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
 
-use ir::{FileId, FileIr};
-use lex::Interner;
 use load::Loaded;
-use walk::{Source, TableSizes, Walk};
+use pp::ir::{FileId, FileIr};
+use pp::lex::{self, Interner};
+use pp::walk::{self, Source, TableSizes, Walk};
+use pp::{expand, expr};
+use profile::Profile;
 
 pub use defines::Defines;
-pub use expr::{Constant, Use as ConstantUse};
 pub use fuzz::fuzz_view;
 pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
+pub use pp::expr::{Constant, Use as ConstantUse};
+pub use pp::walk::MAX_INCLUDE_DEPTH;
 pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
-pub use walk::MAX_INCLUDE_DEPTH;
 
 /// A map by C name. It iterates in insertion order, which for a view of
 /// the headers is name order. The names are shared with the headers'
@@ -142,8 +137,42 @@ impl Listing {
     }
 }
 
-/// Every header reachable from `Include/Python.h`, parsed once.
+/// How the headers are read: the platform's profile, with the command
+/// line's `-D`/`-U` on top of it. The one configuration value of
+/// [`Headers::load`] (a `&Defines` alone is this for Linux).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub platform: Platform,
+    pub defines: Defines,
+}
+
+impl From<&Defines> for Config {
+    fn from(defines: &Defines) -> Config {
+        Config {
+            platform: Platform::default(),
+            defines: defines.clone(),
+        }
+    }
+}
+
+impl From<&Config> for Config {
+    fn from(config: &Config) -> Config {
+        config.clone()
+    }
+}
+
+/// Every header reachable from `Include/Python.h`, parsed once, and read
+/// as one platform sees them ([`Headers::platform`]). The parse is shared:
+/// [`Headers::with_platform`] reads the same headers for another platform
+/// without parsing them again.
+#[derive(Clone)]
 pub struct Headers {
+    parse: Arc<Parse>,
+    platform: Platform,
+}
+
+/// What every platform's views share.
+struct Parse {
     root: PathBuf,
     loaded: Loaded,
     /// The names of the parse (taken out of `loaded`), shared with the
@@ -158,8 +187,9 @@ pub struct Headers {
     defines: Defines,
     /// The ids of the command line's files.
     ids: CommandLineIds,
-    /// The `#define`s of the command line (including the profile's `-D`s).
-    command_line: FileIr,
+    /// For each platform, the `#define`s of the command line (the
+    /// profile's `-D`s and the user's).
+    command_lines: Vec<FileIr>,
     /// `#define Py_LIMITED_API <V>` for each version, 3.2 first.
     limited: Vec<FileIr>,
     /// The name `Py_LIMITED_API`, when the headers use it.
@@ -167,7 +197,7 @@ pub struct Headers {
     /// What each walk reserves.
     sizes: TableSizes,
     /// The public headers outside `Python.h`'s graph walked after it
-    /// ([`Headers::include_outside`]).
+    /// ([`Headers::load_with_outside`]).
     after_python_h: Vec<FileId>,
 }
 
@@ -250,78 +280,24 @@ fn read_python_version(root: &Path) -> Result<Version> {
 }
 
 impl Headers {
-    /// Parses the headers of the CPython tree at `root` with the `-D`/`-U`
-    /// of `defines` applied after the platform profile.
+    /// Parses the headers of the CPython tree at `root` (and the Windows
+    /// build's `PC/pyconfig.h`, for that platform), to be read as
+    /// `config` says: for its platform, with its `-D`/`-U` applied after
+    /// the platform's profile. A `&Defines` is the Linux configuration.
     ///
     /// Errors: `Include/patchlevel.h` cannot be read or has no
     /// `PY_MINOR_VERSION`. (A bad header is an error of [`Headers::view`],
     /// where it is evaluated.)
-    pub fn load(root: &Path, defines: &Defines) -> Result<Headers> {
+    pub fn load(root: &Path, config: impl Into<Config>) -> Result<Headers> {
+        let config = config.into();
         let version = read_python_version(root)?;
         Ok(Headers::from_loaded(
             root,
             load::load(root, None),
             version,
-            defines,
+            &config,
+            &|_| false,
         ))
-    }
-
-    /// Header text taken as the `Python.h` of a tree with nothing else, at
-    /// the newest version this tool knows (that of the newest release
-    /// edition). For fuzzing: any input gives headers whose views are
-    /// either a view or an error, never a panic.
-    pub fn from_text(text: &[u8]) -> Headers {
-        let newest = crate::generate::editions::NEWEST_KNOWN.version();
-        let loaded = load::load_text(text);
-        Headers::from_loaded(Path::new("."), loaded, newest, &Defines::default())
-    }
-
-    fn from_loaded(root: &Path, mut loaded: Loaded, version: Version, user: &Defines) -> Headers {
-        let mut defines: Vec<(String, String)> = profile::COMMAND_LINE
-            .iter()
-            .map(|&(name, value)| (name.to_string(), value.to_string()))
-            .collect();
-        defines.extend(user.defines.iter().cloned());
-        let ids = CommandLineIds::after(loaded.files.len());
-        let command_line = load::virtual_file(
-            "<command line>",
-            &command_line_text(&defines),
-            ids.defines,
-            &mut loaded.interner,
-        );
-        let limited = Version::FIRST
-            .up_to(version)
-            .into_iter()
-            .map(|v| {
-                let text = format!("#define Py_LIMITED_API {:#x}\n", v.limited_api_value());
-                load::virtual_file(
-                    "<command line>",
-                    &text,
-                    ids.limited_api,
-                    &mut loaded.interner,
-                )
-            })
-            .collect();
-        let tracked = loaded.interner.get("Py_LIMITED_API");
-        let interner = Arc::new(std::mem::take(&mut loaded.interner));
-        let ranks = interner.ranks();
-        let sizes = TableSizes::of(&loaded.files);
-        let path_ranks = walk::path_ranks(&loaded.files);
-        Headers {
-            root: root.to_path_buf(),
-            loaded,
-            interner,
-            ranks,
-            path_ranks,
-            version,
-            defines: user.clone(),
-            ids,
-            command_line,
-            limited,
-            tracked,
-            sizes,
-            after_python_h: Vec::new(),
-        }
     }
 
     /// [`Headers::load`], and the public headers that `Python.h` does not
@@ -347,40 +323,133 @@ impl Headers {
     /// Errors: as [`Headers::load`].
     pub fn load_with_outside(
         root: &Path,
-        defines: &Defines,
+        config: impl Into<Config>,
         listed: &dyn Fn(&str) -> bool,
     ) -> Result<Headers> {
+        let config = config.into();
         let version = read_python_version(root)?;
         let loaded = load::load(root, Some(listed));
-        let mut headers = Headers::from_loaded(root, loaded, version, defines);
-        let interner = &headers.interner;
+        Ok(Headers::from_loaded(root, loaded, version, &config, listed))
+    }
+
+    /// Header text taken as the `Python.h` of a tree with nothing else, at
+    /// the newest version this tool knows (that of the newest release
+    /// edition). For fuzzing: any input gives headers whose views are
+    /// either a view or an error, never a panic.
+    pub fn from_text(text: &[u8]) -> Headers {
+        let newest = crate::generate::editions::NEWEST_KNOWN.version();
+        let loaded = load::load_text(text);
+        Headers::from_loaded(Path::new("."), loaded, newest, &Config::default(), &|_| {
+            false
+        })
+    }
+
+    /// The headers of `loaded`, with the outside headers that provide a
+    /// name `listed` wants walked after `Python.h`.
+    fn from_loaded(
+        root: &Path,
+        mut loaded: Loaded,
+        version: Version,
+        config: &Config,
+        listed: &dyn Fn(&str) -> bool,
+    ) -> Headers {
+        let ids = CommandLineIds::after(loaded.files.len());
+        let command_lines = Platform::ALL
+            .into_iter()
+            .map(|platform| {
+                let mut defines: Vec<(String, String)> = Profile::of(platform)
+                    .command_line
+                    .iter()
+                    .map(|&(name, value)| (name.to_string(), value.to_string()))
+                    .collect();
+                defines.extend(config.defines.defines.iter().cloned());
+                load::virtual_file(
+                    "<command line>",
+                    &command_line_text(&defines),
+                    ids.defines,
+                    &mut loaded.interner,
+                )
+            })
+            .collect();
+        let limited = Version::FIRST
+            .up_to(version)
+            .into_iter()
+            .map(|v| {
+                let text = format!("#define Py_LIMITED_API {:#x}\n", v.limited_api_value());
+                load::virtual_file(
+                    "<command line>",
+                    &text,
+                    ids.limited_api,
+                    &mut loaded.interner,
+                )
+            })
+            .collect();
+        let tracked = loaded.interner.get("Py_LIMITED_API");
         let provides = |file: &FileIr| {
             file.items.iter().any(|item| {
                 let sym = match item {
-                    ir::Item::Define(definition) => definition.name,
-                    ir::Item::Function { name, .. }
-                    | ir::Item::Data { name, .. }
-                    | ir::Item::Typedef { name, .. } => *name,
-                    ir::Item::StructBegin { key, .. } => *key,
+                    pp::ir::Item::Define(definition) => definition.name,
+                    pp::ir::Item::Function { name, .. }
+                    | pp::ir::Item::Data { name, .. }
+                    | pp::ir::Item::Typedef { name, .. } => *name,
+                    pp::ir::Item::StructBegin { key, .. } => *key,
                     _ => return false,
                 };
-                listed(interner.name(sym))
+                listed(loaded.interner.name(sym))
             })
         };
-        headers.after_python_h = headers
-            .loaded
+        let after_python_h = loaded
             .outside
             .iter()
             .copied()
-            .filter(|&id| provides(&headers.loaded.files[id]))
+            .filter(|&id| provides(&loaded.files[id]))
             .collect();
-        Ok(headers)
+        let interner = Arc::new(std::mem::take(&mut loaded.interner));
+        let ranks = interner.ranks();
+        let sizes = TableSizes::of(&loaded.files);
+        let path_ranks = walk::path_ranks(&loaded.files);
+        let parse = Parse {
+            root: root.to_path_buf(),
+            loaded,
+            interner,
+            ranks,
+            path_ranks,
+            version,
+            defines: config.defines.clone(),
+            ids,
+            command_lines,
+            limited,
+            tracked,
+            sizes,
+            after_python_h,
+        };
+        Headers {
+            parse: Arc::new(parse),
+            platform: config.platform,
+        }
+    }
+
+    /// The same headers, read as `platform` sees them (the parse is
+    /// shared, not repeated; the `-D`/`-U` of the load apply).
+    pub fn with_platform(&self, platform: Platform) -> Headers {
+        Headers {
+            parse: Arc::clone(&self.parse),
+            platform,
+        }
+    }
+
+    /// The platform whose view of the headers the views are.
+    pub fn platform(&self) -> Platform {
+        self.platform
     }
 
     /// A [`Listing`] of `names` (and of no other name the headers know).
     pub fn listing_of<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> Listing {
-        let mut listed = vec![false; self.ranks.len()];
-        for sym in names.into_iter().filter_map(|name| self.interner.get(name)) {
+        let mut listed = vec![false; self.parse.ranks.len()];
+        for sym in names
+            .into_iter()
+            .filter_map(|name| self.parse.interner.get(name))
+        {
             listed[sym as usize] = true;
         }
         Listing::Only(listed)
@@ -388,12 +457,12 @@ impl Headers {
 
     /// The tree's own version, from `Include/patchlevel.h`.
     pub fn python_version(&self) -> Version {
-        self.version
+        self.parse.version
     }
 
     /// The tree this was loaded from.
     pub fn root(&self) -> &Path {
-        &self.root
+        &self.parse.root
     }
 
     /// The view of one Stable ABI at one version: for abi3t, as with
@@ -465,18 +534,18 @@ impl Headers {
         let version = match value {
             None => None,
             Some(value) => match Version::of_limited_api_value(value) {
-                Some(v) if v <= self.version => Some(v),
+                Some(v) if v <= self.parse.version => Some(v),
                 Some(v) => {
                     return Err(Error::other(format!(
                         "Py_LIMITED_API {v} is outside 3.2…{} (the version of the headers)",
-                        self.version
+                        self.parse.version
                     )))
                 }
                 None => {
                     return Err(Error::other(format!(
                         "Py_LIMITED_API {value:#010x} selects no version: expected \
                          0x03NN0000…0x03NNFFFF (N from 2 to {}) or 3",
-                        self.version.minor
+                        self.parse.version.minor
                     )))
                 }
             },
@@ -484,16 +553,16 @@ impl Headers {
         // Names new to the headers can only come from `extra`: they go to
         // an interner layered over the shared one, which stays as is.
         let mut local_interner;
-        let mut interner: &Interner = &self.interner;
+        let mut interner: &Interner = &self.parse.interner;
         // In the order of `CommandLineIds`.
-        let ids = self.ids;
+        let ids = self.parse.ids;
         let exact_file;
         let limited_file = match (version, value) {
             (Some(v), Some(value)) if value == v.limited_api_value() => {
-                Some(&self.limited[usize::from(v.minor - Version::FIRST.minor)])
+                Some(&self.parse.limited[usize::from(v.minor - Version::FIRST.minor)])
             }
             (_, Some(value)) => {
-                local_interner = Interner::over(Arc::clone(&self.interner));
+                local_interner = Interner::over(Arc::clone(&self.parse.interner));
                 let text = format!("#define Py_LIMITED_API {value:#x}\n");
                 exact_file = load::virtual_file(
                     "<command line>",
@@ -506,14 +575,17 @@ impl Headers {
             }
             _ => None,
         };
-        let mut extra_files: Vec<&FileIr> = vec![&self.command_line];
-        extra_files.push(limited_file.unwrap_or(&self.command_line));
+        let parse = &*self.parse;
+        let platform = &parse.loaded.platforms[self.platform as usize];
+        let command_line = &parse.command_lines[self.platform as usize];
+        let mut extra_files: Vec<&FileIr> = vec![command_line];
+        extra_files.push(limited_file.unwrap_or(command_line));
         let extra_file;
         let mut extra_interner;
         if !extra.defines.is_empty() {
             // Layered over the exact value's interner when there is one.
-            extra_interner = if std::ptr::eq(interner, &*self.interner) {
-                Interner::over(Arc::clone(&self.interner))
+            extra_interner = if std::ptr::eq(interner, &*self.parse.interner) {
+                Interner::over(Arc::clone(&self.parse.interner))
             } else {
                 interner.clone()
             };
@@ -527,20 +599,22 @@ impl Headers {
             extra_files.push(&extra_file);
         }
         let source = Source {
-            files: &self.loaded.files,
+            files: &self.parse.loaded.files,
             extra: &extra_files,
             interner,
-            ranks: &self.ranks,
-            path_ranks: &self.path_ranks,
-            system: &self.loaded.system,
-            root: &self.root,
-            sizes: &self.sizes,
+            ranks: &self.parse.ranks,
+            path_ranks: &self.parse.path_ranks,
+            system: &platform.system,
+            compiler: Profile::of(self.platform).compiler,
+            pyconfig_include: parse.loaded.pyconfig,
+            root: &self.parse.root,
+            sizes: &self.parse.sizes,
         };
         let mut walk = Walk::new(source);
-        walk.config_file = self.loaded.pyconfig;
-        walk.tracked = self.tracked;
+        walk.config_file = platform.config;
+        walk.tracked = self.parse.tracked;
         walk.keep_macro_bodies = how.macro_bodies;
-        walk.file(self.loaded.compiler)?;
+        walk.file(platform.compiler)?;
         walk.file(ids.defines)?;
         let undefine = |walk: &mut Walk, names: &[String]| {
             for name in names {
@@ -550,7 +624,7 @@ impl Headers {
                 }
             }
         };
-        undefine(&mut walk, &self.defines.undefines);
+        undefine(&mut walk, &self.parse.defines.undefines);
         if !extra.defines.is_empty() {
             walk.file(ids.extra)?;
         }
@@ -560,27 +634,27 @@ impl Headers {
         }
         let pinned: Vec<_> = walk.macros.keys().copied().collect();
         walk.pinned.extend(pinned);
-        walk.file(self.loaded.python_h)?;
-        for &outside in &self.after_python_h {
+        walk.file(self.parse.loaded.python_h)?;
+        for &outside in &self.parse.after_python_h {
             walk.file(outside)?;
         }
-        let compiler = self.loaded.compiler;
-        let default_pyconfig = self.loaded.default_pyconfig;
+        let tree_files = parse.loaded.tree_files;
+        let builtin_config = platform.builtin_config;
         // The macros of the headers and pyconfig.h, of the command line's
         // `-D`s, and those that come from the compiler or a system header
         // but that a header also defines (`#ifndef INT_MAX`...), as
         // `gcc -dM` lists them. (`Py_LIMITED_API` itself is the question
         // asked, not part of the answer.)
-        let tree_defined = &self.loaded.tree_defined;
+        let tree_defined = &platform.tree_defined;
         let mut view = walk.into_view(
             |sym| how.listing.lists(sym),
             |file, sym| {
-                file < compiler
-                    || file == default_pyconfig
+                file < tree_files
+                    || file == builtin_config
                     || file == ids.defines
                     || file == ids.extra
                     || tree_defined.contains(&sym)
-                    || self.loaded.unreached.defines(interner.name(sym))
+                    || self.parse.loaded.unreached.defines(interner.name(sym))
             },
         );
         view.limited = version;

@@ -7,14 +7,14 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{LineIndex, LocatedError};
 
-use super::decls::{self, RawDecl};
-use super::ir::{Cond, FileId, FileIr, Include, Item, Macro, Resolver};
-use super::lex::{self, Interner, TokKind, Token};
+use super::decl::{self, RawDecl};
+use super::pp::ir::{Cond, FileId, FileIr, Include, Item, Macro, Resolver};
+use super::pp::lex::{self, Interner, TokKind, Token};
 
 /// Parses one header's text.
 pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resolver) -> FileIr {
     let scanned = scan(path, text);
-    let raw_decls = decls::extract(&scanned.code);
+    let raw_decls = decl::extract(&scanned.code);
     build(scanned, raw_decls, file, resolver)
 }
 

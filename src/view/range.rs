@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Result;
 
-use super::expr::{Constant, Use};
+use super::pp::expr::{Constant, Use};
 use super::{Defines, Headers, Listing, View};
 use crate::version::Version;
 

@@ -130,3 +130,45 @@ fn what_follows_the_last_entry_stays_last() {
     let result = append(&text, path, &item(Kind::Data, "PyFoo_Type")).unwrap();
     assert!(result.ends_with("'3.15'\n\n\n"), "{result:?}");
 }
+
+#[test]
+fn crlf_and_a_bom_are_kept_and_mixed_endings_refused() {
+    let path = Path::new("Misc/stable_abi.toml");
+    let windows = format!("\u{feff}{}", CPYTHON_STYLE.replace('\n', "\r\n"));
+    let mut members = item(Kind::Struct, "PyNew");
+    members.struct_abi_kind = Some(StructAbiKind::Members);
+    members.members = Some(vec!["a".into(), "b".into()]);
+    let result = append(&windows, path, &members).unwrap();
+    assert_eq!(
+        result,
+        format!(
+            "{windows}[struct.PyNew]\r\n    added = '3.15'\r\n    \
+             struct_abi_kind = 'members'\r\n    members = ['a', 'b']\r\n"
+        )
+    );
+    let mixed = format!("{windows}# last\n");
+    let err = append(&mixed, path, &item(Kind::Function, "PyNew")).unwrap_err();
+    assert!(err.to_string().contains("mixes CRLF and LF"), "{err}");
+}
+
+#[test]
+fn a_value_that_does_not_read_back_is_refused() {
+    let path = Path::new("Misc/stable_abi.toml");
+    // `validate` refuses such members first; `append` does not write them
+    // either (it once wrote `members = []`).
+    let mut members = item(Kind::Struct, "PyNew");
+    members.struct_abi_kind = Some(StructAbiKind::Members);
+    let manifest = Manifest::parse(CPYTHON_STYLE, path).unwrap();
+    for bad in ["a'b", "a\nb", "a\\b"] {
+        members.members = Some(vec![bad.into()]);
+        assert!(matches!(
+            validate(&manifest, &members),
+            Err(Error::Usage(_))
+        ));
+    }
+    for bad in ["a'b", "a\nb"] {
+        members.members = Some(vec![bad.into()]);
+        let err = append(CPYTHON_STYLE, path, &members);
+        assert!(matches!(err, Err(Error::Usage(_))), "{bad:?}: {err:?}");
+    }
+}

@@ -1,6 +1,6 @@
 //! One header, parsed once into what the preprocessor walk needs: its
 //! directives (with the structure of its conditionals already matched) and
-//! its declarations, in file order. ([`super::parse`] makes it.)
+//! its declarations, in file order. ([`crate::view::parse`] makes it.)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -111,10 +111,10 @@ pub struct FileIr {
     /// The path shown in locations.
     pub path: Arc<Path>,
     pub text: String,
-    pub(super) lines: LineIndex,
+    pub(in crate::view) lines: LineIndex,
     /// The line and column of every item's offset, computed once: every
     /// view asks for the locations of thousands of items.
-    pub(super) places: HashMap<u32, (usize, usize), foldhash::fast::RandomState>,
+    pub(in crate::view) places: HashMap<u32, (usize, usize), foldhash::fast::RandomState>,
     pub items: Vec<Item>,
     pub error: Option<LocatedError>,
 }
@@ -143,7 +143,7 @@ impl FileIr {
     }
 
     /// Fills [`FileIr::places`] from the items.
-    pub(super) fn index_places(&mut self) {
+    pub(in crate::view) fn index_places(&mut self) {
         let offsets = self.items.iter().filter_map(Item::offset);
         let places = offsets
             .map(|offset| (offset, self.lines.line_column(&self.text, offset as usize)))

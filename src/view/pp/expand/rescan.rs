@@ -8,10 +8,7 @@ use std::rc::Rc;
 
 use super::super::ir::Macro;
 use super::super::lex::{self, Interner, Sym, TokKind};
-use super::super::profile;
-use super::{
-    is_builtin_defined, is_has_operator, over_budget, truth, BuildSymHasher, Expander, PTok,
-};
+use super::{is_has_operator, over_budget, truth, BuildSymHasher, Expander, PTok};
 
 /// `condition` fully macro-replaced, `defined` and `__has_*` resolved.
 pub(super) fn expand(expander: &Expander, condition: Vec<PTok>) -> Result<Vec<PTok>, String> {
@@ -318,7 +315,11 @@ impl<'e, 't, 'a> Expansion<'e, 't, 'a> {
             return Err("missing ')' after \"defined\"".into());
         }
         let expander = self.expander;
-        Ok(expander.macros.contains_key(&sym) || is_builtin_defined(expander.interner.name(sym)))
+        Ok(expander.macros.contains_key(&sym)
+            || expander
+                .oracle
+                .compiler()
+                .defines_operator(expander.interner.name(sym)))
     }
 
     /// `__has_attribute(x)` and friends, answered for the built-in compiler.
@@ -359,10 +360,12 @@ impl<'e, 't, 'a> Expansion<'e, 't, 'a> {
                     .oracle
                     .has_include(spelled.trim_start_matches('<').trim_end_matches('>'), true),
             },
-            "__has_attribute" | "__has_c_attribute" => profile::has_attribute(&argument),
-            "__has_builtin" => profile::has_builtin(&spelled),
-            // gcc 12, which the default profile describes, has no sanitizer
-            // enabled and answers no `__has_feature`.
+            "__has_attribute" | "__has_c_attribute" => {
+                self.expander.oracle.compiler().has_attribute(&argument)
+            }
+            "__has_builtin" => self.expander.oracle.compiler().has_builtin(&spelled),
+            // No profile enables a sanitizer: every `__has_feature` the
+            // headers ask (of clang) is false.
             _ => false,
         })
     }

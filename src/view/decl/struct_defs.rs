@@ -7,8 +7,8 @@
 //! A top-level statement, though, is easy to delimit by tokens (it ends at
 //! a `;` outside any bracket), and so is a body (by its braces).
 
-use super::lex::{self, Interner, TokKind, Token};
 use super::struct_body::{self, BodyEntry};
+use crate::view::pp::lex::{self, Interner, TokKind, Token};
 
 /// One struct definition, with offsets into the text it was read from.
 #[derive(Debug)]

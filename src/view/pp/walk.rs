@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{LocatedError, Location};
 
-use super::expand::{self, BuildSymHasher, Expander, MacroTable, Oracle};
+use super::expand::{BuildSymHasher, Expander, MacroTable, Oracle};
 use super::expr::{self, Constant};
 use super::ir::{Cond, FileId, FileIr, Include, Item, Macro};
 use super::lex::{self, Sym, TokKind, Token};
-use super::{ByName, Decl, GuardConstant, StructDef, View};
+use crate::view::profile::Compiler;
+use crate::view::{ByName, Decl, GuardConstant, StructDef, View};
 
 /// How deep `#include`s may nest before we call it a cycle (gcc's limit).
 pub const MAX_INCLUDE_DEPTH: usize = 200;
@@ -26,6 +27,11 @@ pub struct Source<'a> {
     /// [`path_ranks`] of `files`.
     pub path_ranks: &'a [u32],
     pub system: &'a HashMap<String, FileId>,
+    /// The compiler of the platform (its `__has_*` operators).
+    pub compiler: &'static Compiler,
+    /// Where the parse resolved `#include "pyconfig.h"`: the walk reads
+    /// its [`Walk::config_file`] there instead (each platform has its own).
+    pub pyconfig_include: Option<FileId>,
     pub root: &'a std::path::Path,
     /// How many entries the walk's tables may reach.
     pub sizes: &'a TableSizes,
@@ -109,7 +115,8 @@ pub struct Walk<'a> {
     /// command line) or removed with `-U`: the configuration (pyconfig.h)
     /// may not change them, so `-D`/`-U` win over it.
     pub pinned: HashSet<Sym, BuildSymHasher>,
-    /// The file whose `#define`s and `#undef`s yield to `pinned`.
+    /// The platform's `pyconfig.h`: what `#include "pyconfig.h"` reads,
+    /// and the file whose `#define`s and `#undef`s yield to `pinned`.
     pub config_file: Option<FileId>,
     /// Whether the view keeps each macro's replacement tokens.
     pub keep_macro_bodies: bool,
@@ -139,6 +146,10 @@ impl Oracle for IncludeOracle<'_, '_> {
                 .iter()
                 .any(|candidate| self.walk.root.join(candidate).is_file())
     }
+
+    fn compiler(&self) -> &'static Compiler {
+        self.walk.compiler
+    }
 }
 
 impl<'a> Walk<'a> {
@@ -165,7 +176,11 @@ impl<'a> Walk<'a> {
     }
 
     fn is_defined(&self, sym: Sym) -> bool {
-        self.macros.contains_key(&sym) || expand::is_builtin_defined(self.source.interner.name(sym))
+        self.macros.contains_key(&sym)
+            || self
+                .source
+                .compiler
+                .defines_operator(self.source.interner.name(sym))
     }
 
     fn error(&self, file: FileId, offset: u32, message: impl Into<String>) -> LocatedError {
@@ -292,6 +307,12 @@ impl<'a> Walk<'a> {
 
     fn include(&mut self, id: FileId, offset: u32, include: &Include) -> Result<(), LocatedError> {
         let target = match include {
+            Include::Quoted {
+                target: Some(target),
+                ..
+            } if Some(*target) == self.source.pyconfig_include => {
+                self.config_file.unwrap_or(*target)
+            }
             Include::Quoted {
                 target: Some(target),
                 ..

@@ -590,7 +590,7 @@ fn parse_char(text: &str) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::lex::{tokenize, Interner};
+    use crate::view::pp::lex::{tokenize, Interner};
 
     fn eval(text: &str) -> Result<i64, String> {
         let mut interner = Interner::default();

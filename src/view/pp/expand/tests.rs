@@ -1,8 +1,8 @@
 use super::*;
-use crate::view::expr;
-use crate::view::ir::Item;
-use crate::view::lex;
 use crate::view::load::virtual_file;
+use crate::view::pp::expr;
+use crate::view::pp::ir::Item;
+use crate::view::pp::lex;
 
 struct NoFiles;
 impl Oracle for NoFiles {

@@ -16,9 +16,12 @@
 
 use tree_sitter::{Node, Parser};
 
-use super::api_decls;
-use super::lex;
-use super::{struct_body, struct_defs, type_statements};
+mod api_decls;
+mod struct_body;
+mod struct_defs;
+mod type_statements;
+
+use crate::view::pp::lex;
 
 /// One declaration found in a header, in offset order.
 #[derive(Clone, Debug, PartialEq, Eq)]

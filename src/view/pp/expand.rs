@@ -33,6 +33,7 @@ use std::sync::{Arc, LazyLock};
 
 use super::ir::Macro;
 use super::lex::{Interner, Sym, TokKind, Token};
+use crate::view::profile::{self, Compiler};
 
 /// The macros defined at a point of the walk.
 pub type MacroTable<'a> = HashMap<Sym, &'a Macro, BuildSymHasher>;
@@ -117,6 +118,13 @@ impl PTok {
 pub trait Oracle {
     /// `__has_include("name")` / `__has_include(<name>)`.
     fn has_include(&self, name: &str, system: bool) -> bool;
+
+    /// The compiler that answers `defined(__has_attribute)`,
+    /// `__has_attribute(x)` and `__has_builtin(x)`: gcc 12 unless the
+    /// platform's profile says otherwise.
+    fn compiler(&self) -> &'static Compiler {
+        &profile::GCC
+    }
 }
 
 /// Expansion of one `#if` expression.
@@ -130,7 +138,8 @@ pub struct Expander<'t, 'a> {
     budget: usize,
 }
 
-/// The `__has_*` operators, and what the built-in compiler answers.
+/// The `__has_*` operators the expander answers (through the [`Oracle`]'s
+/// compiler).
 const HAS_OPERATORS: [&str; 6] = [
     "__has_attribute",
     "__has_builtin",
@@ -139,24 +148,6 @@ const HAS_OPERATORS: [&str; 6] = [
     "__has_cpp_attribute",
     "__has_include",
 ];
-
-/// The operators gcc 12 reports as defined (`#ifdef __has_attribute` is
-/// true). `__has_feature` is not one: gcc 12 lacks it, and the headers
-/// define a fallback for it.
-pub const BUILTIN_DEFINED: [&str; 6] = [
-    "__has_attribute",
-    "__has_builtin",
-    "__has_c_attribute",
-    "__has_cpp_attribute",
-    "__has_include",
-    "__has_include_next",
-];
-
-/// Whether `name` is one of [`BUILTIN_DEFINED`]. (Asked of every name an
-/// `#ifdef` finds undefined, include guards first: most are not `__has`.)
-pub fn is_builtin_defined(name: &str) -> bool {
-    name.starts_with("__has") && BUILTIN_DEFINED.contains(&name)
-}
 
 /// Whether `name` is one of [`HAS_OPERATORS`].
 fn is_has_operator(name: &str) -> bool {
@@ -239,7 +230,10 @@ impl<'t, 'a> Expander<'t, 'a> {
                     _ => return None,
                 };
                 let defined = self.macros.contains_key(&operand)
-                    || is_builtin_defined(self.interner.name(operand));
+                    || self
+                        .oracle
+                        .compiler()
+                        .defines_operator(self.interner.name(operand));
                 output.push(truth(defined));
                 continue;
             }

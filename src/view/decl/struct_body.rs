@@ -23,7 +23,7 @@
 //! standing for members directly before a macro-typed member is taken for
 //! its type.
 
-use super::lex::{self, Interner, TokKind, Token};
+use crate::view::pp::lex::{self, Interner, TokKind, Token};
 
 /// One member, or a macro standing for members, at its offset in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 
 use std::ops::Range;
 
-use super::decls::RawDecl;
-use super::lex::{is_ident_char, is_ident_start};
+use super::RawDecl;
+use crate::view::pp::lex::{is_ident_char, is_ident_start};
 
 /// Every API declaration in `code` (comments and directive lines already
 /// blanked), with the place of its name: where an editor should jump to.

@@ -2,7 +2,7 @@
 //! tree-sitter parses it: most of a header is function declarations and
 //! inline function bodies, and parsing them is most of the cost of loading.
 
-use super::lex;
+use crate::view::pp::lex;
 
 /// Whether a byte can be part of a word (an identifier or a number).
 fn is_word_byte(b: u8) -> bool {

@@ -1,0 +1,148 @@
+//! Every command and format with standard output closed (`| head -1`,
+//! `| true`) and full (`> /dev/full`). The one behaviour: a closed pipe is
+//! a quiet end with exit status 0 (as ripgrep's); any other failure to
+//! write the output is an error on stderr with exit status 2. Never a
+//! panic.
+
+mod common;
+mod writer_common;
+
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use writer_common::*;
+
+/// The write end of a pipe whose read end is already closed: every write
+/// to it fails with EPIPE.
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills `fds` with two new descriptors, which are then
+    // owned here (the read end closed at once).
+    unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        libc::close(fds[0]);
+        Stdio::from(OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+/// Each command and format, as run in the tree of [`tree`]; `{n}` is
+/// replaced by a number unique to the run (for `add`).
+fn cases() -> Vec<Vec<String>> {
+    let m = "Misc/stable_abi.toml";
+    let bin = bin();
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["--list"],
+        vec!["--dump", m],
+        vec!["--all", m],
+        vec![m, "--doc-list"],
+        vec!["--generate", "--doc-list", "/dev/stdout", m],
+        vec!["explain"],
+        vec!["explain", "too-early"],
+        vec!["view", "3.13", "--manifest", m],
+        vec!["view", "3.13", "--manifest", m, "--format", "json"],
+        vec!["add", "function", "PyClosed_Output{n}", "--manifest", m],
+        vec!["pre-commit", "--manifest", m],
+    ];
+    for format in ["text", "json", "sarif"] {
+        cases.push(vec!["headers", "--manifest", m, "--format", format]);
+        cases.push(vec!["library", bin, "--manifest", m, "--format", format]);
+        cases.push(vec!["audit", "m.abi3.so", "--format", format]);
+        cases.push(vec![
+            "compat",
+            "--baseline",
+            "old.toml",
+            m,
+            "--manifest-only",
+            "--format",
+            format,
+        ]);
+    }
+    cases
+        .into_iter()
+        .map(|args| args.into_iter().map(String::from).collect())
+        .collect()
+}
+
+/// The sample tree with a stale generated file, an older manifest
+/// (`old.toml`) that `compat` finds a break in, and an extension module for
+/// `audit` (this binary, named `m.abi3.so`: an ELF importing no Python symbol).
+fn tree() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, tree) = sample_tree();
+    std::fs::copy(bin(), tree.join("m.abi3.so")).unwrap();
+    std::fs::write(tree.join("Doc/data/stable_abi.dat"), "stale\n").unwrap();
+    let manifest = std::fs::read_to_string(tree.join("Misc/stable_abi.toml")).unwrap();
+    std::fs::write(
+        tree.join("old.toml"),
+        format!("{manifest}[function.PyRemoved_Since]\n    added = '3.2'\n"),
+    )
+    .unwrap();
+    (dir, tree)
+}
+
+fn run_with(tree: &Path, args: &[String], n: usize, stdout: Stdio) -> std::process::Output {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{n}", &n.to_string()))
+        .collect();
+    Command::new(bin())
+        .current_dir(tree)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_command_prints_something_to_stdout_here() {
+    // Otherwise the two tests below would not test the case.
+    let (_dir, tree) = tree();
+    for (n, args) in cases().iter().enumerate() {
+        let output = run_with(&tree, args, n, Stdio::piped());
+        assert!(
+            !output.stdout.is_empty(),
+            "{args:?} printed nothing: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            output.status.code().is_some_and(|code| code < 2),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_a_quiet_end_with_status_0() {
+    let (_dir, tree) = tree();
+    for (n, args) in cases().iter().enumerate() {
+        let output = run_with(&tree, args, 100 + n, closed_pipe());
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        for word in ["panicked", "Broken pipe", "error"] {
+            assert!(!stderr.contains(word), "{args:?}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_full_stdout_is_an_error_with_status_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped a_full_stdout_is_an_error_with_status_2: no /dev/full here");
+        return;
+    };
+    let (_dir, tree) = tree();
+    for (n, args) in cases().iter().enumerate() {
+        let output = run_with(&tree, args, 200 + n, Stdio::from(full.try_clone().unwrap()));
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.ends_with(
+                "stable-abi: error: cannot write the output: No space left on device (os error 28)\n"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
