@@ -33,7 +33,7 @@ Checked at the tree's version, by evaluating the headers once more per
 feature macro with that macro toggled (`-D X` or `-U X`). When the
 headers undo the toggle themselves (`pythread.h` defines
 `PY_HAVE_THREAD_NATIVE_ID` on every platform that has it), the items
-under that macro cannot be checked: that is a warning at the headers'
+under that macro cannot be checked: that is a note at the headers'
 `#define`, not a finding (and nothing when no item names the macro)."#,
 };
 
@@ -65,8 +65,14 @@ pub fn check(context: &Context) -> Vec<Finding> {
                         untoggled.reason
                     ),
                 )
-                .at(untoggled.location.clone())
-                .as_warning();
+                .at(untoggled.location.clone());
+                // Where the headers undo the toggle, by design (pythread.h),
+                // a note; headers that fail to evaluate, a warning.
+                let finding = if untoggled.location.is_some() {
+                    finding.as_note()
+                } else {
+                    finding.as_warning()
+                };
                 findings.entry(feature.clone()).or_insert(finding);
                 continue;
             }
@@ -226,7 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn a_macro_the_headers_define_themselves_is_a_warning_where_they_do() {
+    fn a_macro_the_headers_define_themselves_is_a_note_where_they_do() {
         let manifest = manifest(MANIFEST);
         let mut context = context(&manifest, vec![(v(13), base().build())]);
         let at = Location::new("Include/pythread.h", 46, 9);
@@ -245,7 +251,7 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "Include/pythread.h:46:9: warning: HAVE_FORK cannot be toggled, so the items that \
+                "Include/pythread.h:46:9: note: HAVE_FORK cannot be toggled, so the items that \
               depend on it are not checked: -U HAVE_FORK has no effect [ifdef]"
             ]
         );
