@@ -77,6 +77,11 @@ fn main() {
             let dir = tempfile::tempdir().unwrap();
             std::fs::create_dir(dir.path().join("Misc")).unwrap();
             std::fs::write(dir.path().join("Misc/stable_abi.toml"), text).unwrap();
+            // --generate-all writes into existing directories only.
+            for file in ["PC/x", "Doc/data/x", "Lib/test/x", "Modules/x"] {
+                let parent = dir.path().join(file);
+                std::fs::create_dir_all(parent.parent().unwrap()).unwrap();
+            }
             dir
         })
         .collect();

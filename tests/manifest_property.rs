@@ -127,6 +127,9 @@ const CHECK: [&str; 5] = [
 fn generate_check_dump(text: &str, release: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("Misc")).unwrap();
+    for file in common::GENERATED_FILES {
+        std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+    }
     std::fs::write(dir.path().join("Misc/stable_abi.toml"), text).unwrap();
     let run = |args: &[&str]| {
         let mut args = args.to_vec();

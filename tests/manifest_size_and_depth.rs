@@ -33,6 +33,9 @@ fn tree(
 ) -> (tempfile::TempDir, Vec<(Vec<u8>, std::time::SystemTime)>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("Misc")).unwrap();
+    for file in common::GENERATED_FILES {
+        std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+    }
     let path = dir.path().join("Misc/stable_abi.toml");
     std::fs::write(&path, written_from).unwrap();
     let output = stable_abi(dir.path(), &["--generate-all"]);
