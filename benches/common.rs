@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The CPython tree to measure on: `$STABLE_ABI_CPYTHON`, else
+/// The CPython tree to measure on: `$STABLE_ABI_CPYTHON` (the first, when
+/// it lists several as the tests take them), else
 /// `../shared/cpython/3.13.15` beside this repository.
 pub fn cpython_tree() -> Option<PathBuf> {
     let path = std::env::var_os("STABLE_ABI_CPYTHON")
-        .map(PathBuf::from)
+        .and_then(|paths| std::env::split_paths(&paths).next())
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.13.15"));
     if path.join("Misc/stable_abi.toml").is_file() {
         Some(path)

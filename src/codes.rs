@@ -22,11 +22,12 @@ use std::sync::LazyLock;
 use crate::binary::{claims, library, not_on_platform, problems, unusable};
 use crate::checks;
 use crate::compat;
+use crate::port;
 
 use crate::code::Code;
 
 /// Every code, in the order findings are reported: the header checks, the
-/// baseline's, the library's, the audit's, `compat`'s.
+/// baseline's, the library's, the audit's, `compat`'s, `port`'s.
 pub fn all() -> &'static [&'static Code] {
     static ALL: LazyLock<Vec<&'static Code>> = LazyLock::new(collect);
     &ALL
@@ -52,6 +53,7 @@ fn collect() -> Vec<&'static Code> {
     ]);
     codes.extend(compat::CODES.iter().copied());
     codes.push(&compat::headers::STRUCT_LAYOUT_CHANGED);
+    codes.extend(port::codes::CODES.iter().copied());
     codes
 }
 

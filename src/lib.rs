@@ -7,8 +7,9 @@
 //! manifest; [`binary`] reads libraries and extension modules; findings are
 //! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
 //! distinguishes the two Stable ABIs, abi3 and abi3t, and [`platform`] the
-//! platforms whose view of the headers is checked; every file the tool
-//! writes goes through [`write`].
+//! platforms whose view of the headers is checked; [`port`] finds what
+//! stands between an extension's sources and the Stable ABIs; every file
+//! the tool writes goes through [`write`].
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
 //! modules that know clap.
@@ -52,6 +53,7 @@ pub mod manifest;
 pub mod output;
 pub mod parallel;
 pub mod platform;
+pub mod port;
 pub mod pyfmt;
 pub mod release;
 pub mod version;

@@ -192,6 +192,10 @@ fn imports_on_315(
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_with_modexport_passes() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -215,6 +219,10 @@ fn abi3t_module_with_modexport_passes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_with_only_pyinit_and_no_module_def_passes() {
     // cffi's way: PyInit_ alone, the module made without PyModuleDef API.
     // PEP 793 keeps PyInit_; only a PyModuleDef is beyond abi3t.
@@ -267,6 +275,10 @@ fn abi3t_module_defined_with_a_module_def_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
     let wheel = Wheel {
         file_name: "spam.abi3.so",
@@ -293,6 +305,10 @@ fn abi3_abi3t_wheel_with_only_an_abi3_so_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn an_abi3_claim_from_3_15_may_ship_only_an_abi3t_so() {
     // GIL-enabled 3.15+ imports `.abi3t.so` (PEP 803, gh-146636).
     let test = "an_abi3_claim_from_3_15_may_ship_only_an_abi3t_so";
@@ -379,6 +395,10 @@ fn abi3t_claimed_for_3_13_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
     let wheel = Wheel {
         file_name: "spam.abi3.so",
@@ -398,6 +418,10 @@ fn modexport_is_not_a_symbol_finding_in_an_abi3_wheel() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn wheel_file_and_name_must_agree() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -414,6 +438,10 @@ fn wheel_file_and_name_must_agree() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn a_linux_module_importing_a_windows_item_fails() {
     let dir = tempfile::tempdir().unwrap();
     let test = "a_linux_module_importing_a_windows_item_fails";
@@ -443,6 +471,10 @@ fn a_linux_module_importing_a_windows_item_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_using_a_module_def_function_is_warned() {
     // With a PyModExport_ hook, 3.15+ never calls PyInit_: a module-definition
     // function may serve older Pythons (PEP 803's shim), so it is a warning.
@@ -471,6 +503,7 @@ fn abi3t_module_using_a_module_def_function_is_warned() {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn the_builtin_abi3t_unusable_list_is_the_derivation() {
     let Some(tree) = common::abi3t_tree("the_builtin_abi3t_unusable_list_is_the_derivation") else {
         return;

@@ -12,6 +12,7 @@ use stable_abi::version::Version;
 use stable_abi::view::{Defines, Headers};
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn pyobject_has_all_its_members_at_3_15() {
     let Some(tree) = common::abi3t_tree("pyobject_has_all_its_members_at_3_15") else {
         return;
@@ -36,6 +37,7 @@ fn pyobject_has_all_its_members_at_3_15() {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn struct_findings_on_3_15_are_the_true_ones() {
     let Some(tree) = common::abi3t_tree("struct_findings_on_3_15_are_the_true_ones") else {
         return;
@@ -134,6 +136,7 @@ fn compare_with_oracle(abi: Abi, expected: &Path) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn abi3t_view_equals_gcc() {
     let Some(tree) = common::abi3t_tree("abi3t_view_equals_gcc") else {
         return;
@@ -143,6 +146,7 @@ fn abi3t_view_equals_gcc() {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn abi3_view_at_3_15_equals_gcc() {
     let Some(tree) = common::abi3t_tree("abi3_view_at_3_15_equals_gcc") else {
         return;
@@ -152,6 +156,7 @@ fn abi3_view_at_3_15_equals_gcc() {
 }
 
 #[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn view_command_takes_the_abi() {
     let Some(tree) = common::abi3t_tree("view_command_takes_the_abi") else {
         return;

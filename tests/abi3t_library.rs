@@ -4,6 +4,10 @@ mod cc;
 mod common;
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn a_free_threaded_libpython_is_checked_as_abi3t() {
     let test = "a_free_threaded_libpython_is_checked_as_abi3t";
     let Some(tree) = common::abi3t_tree(test) else {

@@ -8,6 +8,10 @@ mod common;
 use common::{reference_tree, scratch_copy, stable_abi, stderr, stdout, GENERATED_FILES};
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn appends_at_the_end_in_the_files_style_and_says_what_next() {
     let Some(tree) = reference_tree("add_appends_at_the_end") else {
         return;
@@ -60,6 +64,10 @@ fn appends_at_the_end_in_the_files_style_and_says_what_next() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn refusals_leave_the_manifest_alone() {
     let Some(tree) = reference_tree("add_refusals") else {
         return;
@@ -91,6 +99,10 @@ fn refusals_leave_the_manifest_alone() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn regen_rewrites_the_files_that_list_the_item() {
     let Some(tree) = reference_tree("add_regen") else {
         return;

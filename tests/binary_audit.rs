@@ -76,6 +76,10 @@ fn audit(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_clean_abi3_wheel_passes() {
     let Some(built) = build("a_clean_abi3_wheel_passes") else {
         return;
@@ -154,6 +158,10 @@ fn a_clean_abi3_wheel_passes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_non_limited_function_is_a_violation() {
     let Some(built) = build("a_non_limited_function_is_a_violation") else {
         return;
@@ -182,6 +190,10 @@ fn a_non_limited_function_is_a_violation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
     let Some(built) = build("a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch") else {
         return;
@@ -253,6 +265,10 @@ fn a_3_11_function_in_a_cp38_wheel_is_a_version_mismatch() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_non_abi3_wheel_is_reported_not_audited() {
     let Some(built) = build("a_non_abi3_wheel_is_reported_not_audited") else {
         return;
@@ -273,6 +289,10 @@ fn a_non_abi3_wheel_is_reported_not_audited() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn linking_a_version_specific_libpython_is_flagged() {
     let Some(built) = build("linking_a_version_specific_libpython_is_flagged") else {
         return;
@@ -302,6 +322,10 @@ fn linking_a_version_specific_libpython_is_flagged() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_directory_of_wheels_is_audited_whole() {
     let Some(built) = build("a_directory_of_wheels_is_audited_whole") else {
         return;
@@ -341,6 +365,10 @@ fn a_directory_of_wheels_is_audited_whole() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn corrupt_inputs_are_clear_errors_and_empty_wheels_are_notes() {
     let Some(built) = build("corrupt_inputs_are_clear_errors") else {
         return;
@@ -407,6 +435,10 @@ fn corrupt_inputs_are_clear_errors_and_empty_wheels_are_notes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn the_builtin_table_is_what_the_refresh_writes() {
     let Some(tree) = common::abi3t_tree("the_builtin_table_is_what_the_refresh_writes") else {
         return;

@@ -8,6 +8,10 @@ use std::path::Path;
 use common::{stable_abi, stderr, stdout};
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn shared_and_static_libpython_export_the_stable_abi() {
     let Some(tree) = common::reference_tree("shared_and_static_libpython_export_the_stable_abi")
     else {
@@ -39,6 +43,10 @@ fn shared_and_static_libpython_export_the_stable_abi() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn finds_the_trees_libraries_by_itself() {
     let Some(tree) = common::reference_tree("finds_the_trees_libraries_by_itself") else {
         return;
@@ -60,6 +68,10 @@ fn finds_the_trees_libraries_by_itself() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn a_windows_feature_makes_libpython_fail_with_located_findings() {
     let Some(tree) = common::reference_tree("a_windows_feature_makes_libpython_fail") else {
         return;
@@ -110,6 +122,7 @@ const TINY_MANIFEST: &str = "\
 ";
 
 #[test]
+#[cfg_attr(not(c_compiler), ignore = "needs a C compiler")]
 fn a_library_lacking_symbols_fails_naming_exactly_those() {
     let Some(cc) = cc::compiler("a_library_lacking_symbols_fails_naming_exactly_those") else {
         return;
@@ -216,6 +229,7 @@ fn a_tree_without_libraries_says_where_it_looked() {
 }
 
 #[test]
+#[cfg_attr(not(c_compiler), ignore = "needs a C compiler")]
 fn an_out_of_tree_build_directory_is_searched_and_symlinks_checked_once() {
     let Some(cc) = cc::compiler("an_out_of_tree_build_directory_is_searched") else {
         return;
@@ -255,6 +269,10 @@ fn an_out_of_tree_build_directory_is_searched_and_symlinks_checked_once() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn a_library_under_several_names_is_found_once_and_read_once() {
     let Some(tree) = common::reference_tree("a_library_under_several_names_is_read_once") else {
         return;

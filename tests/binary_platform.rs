@@ -41,6 +41,10 @@ fn set_osabi(path: &Path, osabi: u8) {
 const ELFOSABI_SOLARIS: u8 = 6;
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_solaris_libpython_without_native_thread_ids_passes() {
     let test = "a_solaris_libpython_without_native_thread_ids_passes";
     let Some(tree) = common::reference_tree(test) else {
@@ -112,6 +116,7 @@ fn a_solaris_libpython_without_native_thread_ids_passes() {
 }
 
 #[test]
+#[cfg_attr(not(c_compiler), ignore = "needs a C compiler")]
 fn the_audit_reports_the_platform_and_its_feature_macros() {
     let Some(cc) = cc::compiler("the_audit_reports_the_platform_and_its_feature_macros") else {
         return;

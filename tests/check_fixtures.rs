@@ -12,7 +12,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{stable_abi, stderr, stdout};
+use common::stable_abi;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks")
@@ -25,18 +25,7 @@ fn run(dir: &Path) -> String {
     if dir.join("Misc/stable_abi_baseline.txt").is_file() {
         args.extend(["--baseline", "Misc/stable_abi_baseline.txt"]);
     }
-    let output = stable_abi(dir, &args);
-    assert!(
-        stderr(&output).is_empty(),
-        "{}: {}",
-        dir.display(),
-        stderr(&output)
-    );
-    format!(
-        "{}exit status: {}\n",
-        stdout(&output),
-        output.status.code().unwrap_or(-1)
-    )
+    common::snapshot_text(dir, &stable_abi(dir, &args))
 }
 
 #[test]

@@ -163,6 +163,7 @@ fn load(path: &Path) -> Result<(Side, String), String> {
 }
 
 #[test]
+#[cfg_attr(not(shared_manifests), ignore = "needs ../shared/manifests")]
 fn compat_over_main_history_matches_the_golden_report() {
     let Some(dir) = common::shared_dir("compat_over_main_history", "manifests") else {
         return;

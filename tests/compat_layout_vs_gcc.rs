@@ -74,7 +74,7 @@ fn check_release(release: &str) {
         return;
     };
     if Command::new("cc").arg("--version").output().is_err() {
-        common::skip::<()>(test, "no C compiler (`cc`) to compare with");
+        common::missing::<()>(test, "c_compiler", "no C compiler (`cc`) to compare with");
         return;
     }
     let manifest = Manifest::load(&tree.join("Misc/stable_abi.toml")).unwrap();
@@ -110,11 +110,19 @@ fn check_release(release: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, c_compiler)),
+    ignore = "needs ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn layout_of_full_abi_structs_is_gcc_s_3_13() {
     check_release("3.13.15");
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn layout_of_full_abi_structs_is_gcc_s_3_15() {
     check_release("3.15.2");
 }

@@ -6,6 +6,10 @@ mod common;
 use common::{shared_dir, stable_abi, stdout};
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2)),
+    ignore = "needs ../shared/cpython/3.13.15 and ../shared/cpython/3.15.2"
+)]
 fn manifest_changes_from_3_13_to_3_15_are_the_real_ones() {
     let Some(trees) = shared_dir("manifest_changes_from_3_13_to_3_15", "cpython") else {
         return;

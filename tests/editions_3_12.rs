@@ -63,14 +63,22 @@ fn by_3_11_script(test: &str) -> Option<(PathBuf, Vec<String>)> {
     let manifest = common::shared_root().join("manifests").join(MANIFEST);
     let script = common::shared_root().join("reference/stable_abi-3.11.py");
     if !manifest.is_file() || !script.is_file() {
-        return common::skip(test, "no ../shared/manifests or ../shared/reference");
+        return common::missing(
+            test,
+            "shared_manifests",
+            "no ../shared/manifests or ../shared/reference",
+        );
     }
     let python_ok = Command::new("python3")
         .args(["-c", "import tomllib"])
         .output()
         .is_ok_and(|out| out.status.success());
     if !python_ok {
-        return common::skip(test, "no Python 3.11 or newer to run 3.11's script");
+        return common::missing(
+            test,
+            "python311",
+            "no Python 3.11 or newer to run 3.11's script",
+        );
     }
     let (_dir, root) = tree(&manifest, None);
     let output = Command::new("python3")
@@ -155,16 +163,28 @@ fn check(test: &str, micro: u8, c_domain_roles: bool) {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_reference, shared_manifests, python311)),
+    ignore = "needs ../shared/reference, ../shared/manifests and python3 >= 3.11"
+)]
 fn early_3_12_writes_3_11s_roles_from_tools_build() {
     check("early_3_12_writes_3_11s_roles_from_tools_build", 4, false);
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_reference, shared_manifests, python311)),
+    ignore = "needs ../shared/reference, ../shared/manifests and python3 >= 3.11"
+)]
 fn late_3_12_writes_the_c_domain_roles() {
     check("late_3_12_writes_the_c_domain_roles", 5, true);
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_reference, shared_manifests, python311)),
+    ignore = "needs ../shared/reference, ../shared/manifests and python3 >= 3.11"
+)]
 fn list_names_the_3_12_edition() {
     let Some((manifest, _)) = by_3_11_script("list_names_the_3_12_edition") else {
         return;

@@ -121,6 +121,7 @@ fn view_warns_on_a_newer_tree() {
 }
 
 #[test]
+#[cfg_attr(not(c_compiler), ignore = "needs a C compiler")]
 fn library_warns_on_a_newer_tree() {
     let Some(cc) = cc::compiler("library_warns_on_a_newer_tree") else {
         return;

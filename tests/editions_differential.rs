@@ -43,7 +43,11 @@ fn python(test: &str) -> Option<String> {
             return Some(candidate.to_string());
         }
     }
-    common::skip(test, "no Python 3.11 or newer to run the reference scripts")
+    common::missing(
+        test,
+        "python311",
+        "no Python 3.11 or newer to run the reference scripts",
+    )
 }
 
 /// A tree with only the manifest and the four files, empty (the scripts
@@ -207,13 +211,27 @@ struct Case {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(
+        shared_3_13_15,
+        shared_3_15_2,
+        shared_reference,
+        shared_manifests,
+        python311
+    )),
+    ignore = "needs ../shared/cpython/3.13.15, ../shared/cpython/3.15.2, ../shared/reference, ../shared/manifests and python3 >= 3.11"
+)]
 fn every_script_and_manifest_give_the_same_files() {
     let test = "every_script_and_manifest_give_the_same_files";
     let Some(python) = python(test) else { return };
     let reference = common::shared_root().join("reference");
     let manifests_dir = common::shared_root().join("manifests");
     if !manifests_dir.is_dir() || !reference.is_dir() {
-        common::skip::<()>(test, "no ../shared/reference or ../shared/manifests");
+        common::missing::<()>(
+            test,
+            "shared_manifests",
+            "no ../shared/reference or ../shared/manifests",
+        );
         return;
     }
     let mut manifests: Vec<PathBuf> = std::fs::read_dir(&manifests_dir)

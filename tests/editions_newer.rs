@@ -82,6 +82,10 @@ fn manifest_without_struct_thread_state() -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_reference, python311)),
+    ignore = "needs ../shared/reference and python3 >= 3.11"
+)]
 fn newer_release_warns_at_each_unknown_and_generates() {
     let manifest = manifest_without_struct_thread_state();
     let (_dir, root) = tree(&patchlevel(16, 0, "PY_RELEASE_LEVEL_ALPHA"), &manifest);
@@ -122,8 +126,9 @@ fn newer_release_warns_at_each_unknown_and_generates() {
     let script =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/stable_abi-3.14.py");
     if !script.is_file() {
-        common::skip::<()>(
+        common::missing::<()>(
             "newer_release_warns_at_each_unknown_and_generates",
+            "shared_reference",
             "no 3.14 reference script",
         );
         return;
@@ -193,7 +198,7 @@ fn python() -> Option<&'static str> {
     if ok {
         Some("python3")
     } else {
-        common::skip("editions_newer", "no Python 3.11 or newer")
+        common::missing("editions_newer", "python311", "no Python 3.11 or newer")
     }
 }
 

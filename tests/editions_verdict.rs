@@ -78,7 +78,11 @@ fn verdicts(test: &str, release: &str, script: &str, minor: &str, passes: bool) 
         .args(["-c", "import tomllib"])
         .output();
     if !gcc.is_ok_and(|o| o.status.success()) || !python.is_ok_and(|o| o.status.success()) {
-        common::skip::<()>(test, "the reference script needs gcc and Python 3.11+");
+        common::missing::<()>(
+            test,
+            "gcc",
+            "the reference script needs gcc and Python 3.11+",
+        );
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -115,6 +119,10 @@ fn verdicts(test: &str, release: &str, script: &str, minor: &str, passes: bool) 
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_reference, python311, gcc)),
+    ignore = "needs ../shared/cpython/3.13.15, ../shared/reference, python3 >= 3.11 and gcc"
+)]
 fn all_passes_on_3_13_15_as_its_script_does() {
     verdicts(
         "all_passes_on_3_13_15_as_its_script_does",
@@ -126,6 +134,10 @@ fn all_passes_on_3_13_15_as_its_script_does() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, shared_reference, python311, gcc)),
+    ignore = "needs ../shared/cpython/3.15.2, ../shared/reference, python3 >= 3.11 and gcc"
+)]
 fn all_fails_on_3_15_2_on_the_same_lagging_functions_as_its_script() {
     verdicts(
         "all_fails_on_3_15_2_on_the_same_lagging_functions_as_its_script",

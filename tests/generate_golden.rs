@@ -17,6 +17,10 @@ const GENERATION_PARTS: [&str; 6] = [
 ];
 
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn generate_all_reproduces_the_committed_files() {
     for tree in generation_trees("generate_all_reproduces_the_committed_files") {
         generate_all_reproduces(&tree);
@@ -42,6 +46,10 @@ fn generate_all_reproduces(tree: &std::path::Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn check_passes_on_the_pristine_trees() {
     for tree in generation_trees("check_passes_on_the_pristine_trees") {
         check_passes(&tree);
@@ -70,6 +78,10 @@ fn check_passes(tree: &std::path::Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn a_removed_line_fails_the_check_and_the_diff_names_it() {
     let Some(tree) = cpython_tree("a_removed_line_fails_the_check_and_the_diff_names_it") else {
         return;
@@ -98,6 +110,10 @@ fn a_removed_line_fails_the_check_and_the_diff_names_it() {
 }
 
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn unchanged_files_keep_their_mtime_and_stale_ones_are_rewritten() {
     for tree in generation_trees("unchanged_files_keep_their_mtime") {
         mtimes_kept(&tree);
@@ -144,6 +160,10 @@ fn mtimes_kept(tree: &std::path::Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(cpython_tree),
+    ignore = "needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)"
+)]
 fn dump_round_trips_the_real_manifest() {
     let Some(tree) = cpython_tree("dump_round_trips_the_real_manifest") else {
         return;
@@ -163,6 +183,10 @@ fn dump_round_trips_the_real_manifest() {
 /// print them as `FILE/../..` joins them; the release in effect goes to
 /// stderr, so stdout is the script's.
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2)),
+    ignore = "needs ../shared/cpython/3.13.15 and ../shared/cpython/3.15.2"
+)]
 fn list_prints_default_paths_as_the_release_does() {
     let test = "list_prints_default_paths_as_the_release_does";
     for (tree, resolved) in [

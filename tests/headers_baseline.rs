@@ -15,6 +15,10 @@ fn finding_lines(stdout: &str) -> Vec<&str> {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn baseline_round_trip() {
     let Some((dir, tree)) = common::scratch_cpython("baseline_round_trip", &common::HEADER_PARTS)
     else {
@@ -95,6 +99,10 @@ fn baseline_round_trip() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn malformed_baseline_is_an_input_error() {
     let Some((dir, tree)) = common::scratch_cpython(
         "malformed_baseline_is_an_input_error",

@@ -46,6 +46,10 @@ fn all_versions() -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn deleted_declaration_is_missing_at_every_version() {
     let Some((_dir, tree)) = common::scratch_cpython(
         "deleted_declaration_is_missing_at_every_version",
@@ -73,6 +77,10 @@ fn deleted_declaration_is_missing_at_every_version() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn unlisted_declaration_is_reported_where_it_is() {
     let Some((_dir, tree)) = common::scratch_cpython(
         "unlisted_declaration_is_reported_where_it_is",
@@ -105,6 +113,10 @@ fn unlisted_declaration_is_reported_where_it_is() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn loosened_guard_makes_its_names_too_early() {
     let Some((_dir, tree)) = common::scratch_cpython(
         "loosened_guard_makes_its_names_too_early",
@@ -143,6 +155,10 @@ fn assert_clear_error(tree: &Path, file: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn unbalanced_if_is_a_clear_error() {
     let Some((_dir, tree)) =
         common::scratch_cpython("unbalanced_if_is_a_clear_error", &common::HEADER_PARTS)
@@ -159,6 +175,10 @@ fn unbalanced_if_is_a_clear_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn include_cycle_is_a_clear_error() {
     let Some((_dir, tree)) =
         common::scratch_cpython("include_cycle_is_a_clear_error", &common::HEADER_PARTS)
@@ -177,6 +197,10 @@ fn include_cycle_is_a_clear_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn struct_defects_are_reported() {
     let Some((_dir, tree)) =
         common::scratch_cpython("struct_defects_are_reported", &common::HEADER_PARTS)
@@ -215,6 +239,10 @@ fn struct_defects_are_reported() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn ifdef_defects_are_reported() {
     let Some((_dir, tree)) =
         common::scratch_cpython("ifdef_defects_are_reported", &common::HEADER_PARTS)
@@ -259,6 +287,10 @@ fn ifdef_defects_are_reported() {
 /// When the headers are bad at several versions, each version's evaluation
 /// fails on its own; the error reported is the oldest version's.
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn the_oldest_version_s_error_is_reported() {
     let Some((_dir, tree)) = common::scratch_cpython(
         "the_oldest_version_s_error_is_reported",

@@ -4,6 +4,11 @@
 //! `make test`, and both ways of installing the binary, `make install
 //! PREFIX=...` and `cargo install --path .`, give a `stable-abi` that works.
 //!
+//! The clone has no `../shared` beside it, as a new user has not, and its
+//! `make test` runs without `CI=true`: the tests that need that data show
+//! as ignored, with their reasons, and `make test` prints how many (none
+//! passes by running nothing, and none fails for want of it).
+//!
 //! What it costs, and why it is built this way:
 //! - The clone builds in a target directory of its own, kept in this build's
 //!   `CARGO_TARGET_TMPDIR`, so only the first run compiles the dependencies
@@ -14,15 +19,15 @@
 //! - The inner `make test` runs every test again but this one, which is
 //!   ignored there; should it be run with `--ignored` all the same, it sees
 //!   [`INNER_RUN`] set and returns at once, so the recursion stops there.
-//! - `cargo install --path .` uses the target directory too, so it reuses
-//!   the release build of `make check-limited-abi` instead of building again.
+//! - `cargo install --path .` uses the target directory too; it builds the
+//!   `release` profile, `make check-limited-abi` the `dist` one.
 //!
 //! The clone is of the committed HEAD: uncommitted changes are not in it.
 //!
 //! It is `#[ignore]`d by `make test` (it builds the crate twice more and runs
 //! the whole suite again, minutes on 2 cores) and run by CI and by
 //! `make test-fresh-clone` (`cargo test --test install_fresh_clone -- --ignored`).
-//! Unix only: it runs `make` and links the shared data beside the clone.
+//! Unix only: it runs `make`.
 #![cfg(unix)]
 
 mod common;
@@ -36,14 +41,16 @@ const INNER_RUN: &str = "STABLE_ABI_FRESH_CLONE_RUN";
 
 /// Make and cargo variables of this run that must not leak into the clone's:
 /// a fresh user has none of them (the jobserver of an outer `make`, the
-/// target directory of this build).
-const OUTER_VARIABLES: [&str; 6] = [
+/// target directory of this build, CI's `CI=true`, checkouts for the tests).
+const OUTER_VARIABLES: [&str; 8] = [
     "MAKEFLAGS",
     "MFLAGS",
     "MAKELEVEL",
     "CARGO_MAKEFLAGS",
     "CARGO_BUILD_TARGET_DIR",
     "CARGO_BUILD_TARGET",
+    "CI",
+    common::CPYTHON_ENV,
 ];
 
 #[test]
@@ -64,7 +71,6 @@ fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     let scratch = tempfile::tempdir().unwrap();
     let clone = scratch.path().join("stable-abi");
     let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fresh-clone-target");
-    link_shared_data(scratch.path());
     clone_at(&head, &clone);
 
     let run = |program: &str, args: &[&str]| {
@@ -79,7 +85,7 @@ fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     };
 
     let checked = run("make", &["check-limited-abi"]);
-    let binary = target_dir.join("release/stable-abi");
+    let binary = target_dir.join("dist/stable-abi");
     let built = format!("built {}", binary.display());
     assert!(
         common::stdout(&checked).contains(&built),
@@ -100,7 +106,8 @@ fn the_readme_commands_work_on_a_fresh_clone_with_cargo_target_dir_elsewhere() {
     run("cargo", &["install", "--path", ".", "--root", &root]);
     works_on_the_sample_tree(&cargo_root.join("bin/stable-abi"), &clone);
 
-    run("make", &["test"]);
+    let tested = run("make", &["test"]);
+    data_tests_show_as_ignored(&common::stdout(&tested));
     assert!(
         !clone.join("target").exists(),
         "something was built in the clone's own target/ although CARGO_TARGET_DIR was set"
@@ -133,14 +140,41 @@ fn tool_runs(program: &str, test: &str) -> bool {
     works || common::skip::<()>(test, format!("no `{program}`")).is_some()
 }
 
-/// Puts the real CPython data beside the clone as `../shared`, where the
-/// tests look for it, as it is beside this checkout.
-fn link_shared_data(scratch: &Path) {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if shared.is_dir() {
-        let shared = shared.canonicalize().unwrap();
-        std::os::unix::fs::symlink(shared, scratch.join("shared")).unwrap();
+/// `make test` without `../shared`: the tests that need it are ignored
+/// with their reason, in libtest's own lines and counts, and `make test`
+/// prints their number, the sum of libtest's counts.
+fn data_tests_show_as_ignored(log: &str) {
+    let ignored: Vec<&str> = log
+        .lines()
+        .filter(|line| line.starts_with("test ") && line.contains(" ... ignored"))
+        .collect();
+    let needing_shared = ignored
+        .iter()
+        .filter(|line| line.contains(" ... ignored, needs ") && line.contains("../shared/"))
+        .count();
+    // Tests of the 3.13.15 tree, of 3.15.2 and of the reference scripts.
+    for reason in [
+        "ignored, needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15",
+        "ignored, needs ../shared/cpython/3.15.2",
+        "ignored, needs a CPython tree (../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON)",
+    ] {
+        assert!(log.contains(reason), "no test {reason}:\n{log}");
     }
+    assert!(
+        needing_shared >= 50,
+        "{needing_shared} tests ignored for ../shared:\n{log}"
+    );
+    let counted: usize = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("test result: "))
+        .filter_map(|line| {
+            let (before, _) = line.split_once(" ignored")?;
+            before.rsplit(' ').next()?.parse::<usize>().ok()
+        })
+        .sum();
+    assert_eq!(counted, ignored.len(), "libtest's counts:\n{log}");
+    let summary = format!("make test: {counted} test(s) ignored (not run), by reason:");
+    assert!(log.contains(&summary), "no {summary:?}:\n{log}");
 }
 
 fn clone_at(commit: &str, clone: &Path) {

@@ -82,6 +82,10 @@ const SAMPLE: &str = "\
 ";
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2, shared_manifests)),
+    ignore = "needs ../shared/cpython/3.13.15, ../shared/cpython/3.15.2 and ../shared/manifests"
+)]
 fn every_real_manifest_is_read_plainly_and_alike() {
     let test = "every_real_manifest_is_read_plainly_and_alike";
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -102,6 +102,7 @@ fn windows_headers(tree: &Path, defines: Defines) -> Headers {
     let config = Config {
         platform: Platform::Windows,
         defines,
+        ..Config::default()
     };
     Headers::load(tree, &config).expect("headers load")
 }

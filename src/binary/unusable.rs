@@ -21,8 +21,8 @@ use crate::abi::Abi;
 use crate::binary::symbols::Binary;
 use crate::code::Code;
 use crate::diagnostic::Finding;
-use crate::manifest::{Kind, Manifest, StructAbiKind};
-use crate::view::{Defines, Headers};
+use crate::manifest::{Kind, Manifest};
+use crate::view::{abi3t_hidden_definitions, Defines, Headers};
 
 pub const ABI3T_UNUSABLE: Code = Code {
     name: "abi3t-unusable",
@@ -96,21 +96,8 @@ pub fn derive(manifest: &Manifest, root: &Path) -> Option<Unusable> {
     let none = Defines::default();
     let abi3 = headers.view_abi(Abi::Abi3, version, &none).ok()?;
     let abi3t = headers.view_abi(Abi::Abi3t, version, &none).ok()?;
-    let complete = |view: &crate::view::View, name: &str| {
-        view.structs
-            .get(name)
-            .is_some_and(|def| def.members.is_some())
-    };
-    let defined_by_extensions: BTreeSet<&str> = manifest
-        .items
-        .iter()
-        .filter(|item| item.kind == Kind::Struct)
-        .filter(|item| {
-            item.struct_abi_kind
-                .is_some_and(|kind| Abi::Abi3.struct_kind(kind) == StructAbiKind::FullAbi)
-        })
-        .map(|item| item.name.as_str())
-        .filter(|name| complete(&abi3, name) && !complete(&abi3t, name))
+    let defined_by_extensions: BTreeSet<&str> = abi3t_hidden_definitions(manifest, &abi3, &abi3t)
+        .into_iter()
         .collect();
     let mut unusable = Unusable::new();
     for (name, decl) in &abi3t.functions {

@@ -85,6 +85,12 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 
+    /// For extensions not built for the Stable ABI yet: list their imported
+    /// Python symbols outside it and the version the others need (a binary
+    /// cannot show macros or struct access: `stable-abi port` reads sources)
+    #[arg(long, conflicts_with = "write_table")]
+    pub readiness: bool,
+
     /// Write the Stable ABI facts of --manifest as the built-in table's text
     /// to FILE (src/binary/stable_abi_table.toml), and audit nothing; from a
     /// tree with 3.15+ headers also the abi3t-unusable list beside it

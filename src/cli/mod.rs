@@ -27,9 +27,11 @@ use crate::release::Release;
 use crate::version::Version;
 
 mod binary;
+mod port;
 mod release;
 
 pub use binary::{AuditArgs, FeatureArgs, LibraryArgs};
+pub use port::PortArgs;
 pub use release::{AddArgs, CompatArgs, PreCommitArgs, ADD_KINDS, COMPAT_HELP};
 
 /// The manifest the commands read when given none: the tree's own, from
@@ -97,6 +99,7 @@ pub fn usage_error(cli: &Cli, message: impl std::fmt::Display) -> clap::Error {
         Some(Command::Audit(_)) => Some("audit"),
         Some(Command::Explain(_)) => Some("explain"),
         Some(Command::Compat(_)) => Some("compat"),
+        Some(Command::Port(_)) => Some("port"),
         Some(Command::Add(_)) => Some("add"),
         Some(Command::PreCommit(_)) => Some("pre-commit"),
     };
@@ -174,10 +177,31 @@ pub struct DropinArgs {
     #[command(flatten)]
     pub headers: HeaderOptions,
 
-    /// Accepted header findings (see `stable-abi headers --help`): not
-    /// reported by --unixy-check
+    /// Accepted header findings (see `stable-abi headers --help`); default:
+    /// Misc/stable_abi_baseline.txt beside the manifest, if it exists. With a
+    /// baseline, --unixy-check fails on every header finding it does not accept
     #[arg(long, value_name = "FILE", help_heading = "Header view")]
     pub baseline: Option<PathBuf>,
+
+    /// Use no baseline, even if there is one beside the manifest
+    #[arg(long, conflicts_with = "baseline", help_heading = "Header view")]
+    pub no_baseline: bool,
+
+    /// Print every header finding of --unixy-check, not one line for those
+    /// beyond stable_abi.py's checks
+    #[arg(short = 'v', long, help_heading = "Header view")]
+    pub verbose: bool,
+
+    /// Check the headers of --unixy-check as this platform sees them too, or
+    /// all of them (Linux's view, stable_abi.py's, is always checked)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PLATFORM",
+        default_value = "linux",
+        help_heading = "Header view"
+    )]
+    pub platform: Platforms,
 
     /// Follow this CPython release instead of the tree's
     /// Include/patchlevel.h (e.g. 3.13.5; 3.N is its newest micro)
@@ -270,6 +294,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Report what NEW breaks of the Stable ABI that OLD promised
     Compat(CompatArgs),
+    /// Find what stands between an extension's C sources and abi3 / abi3t
+    Port(PortArgs),
     /// Append an item to the manifest, in its style, and say what to do next
     Add(AddArgs),
     /// What a commit must pass: generated files up to date, header checks (no library)
@@ -288,8 +314,10 @@ fn headers_help() -> String {
          once); a finding only some of them show names them.\n\
          Baseline: one accepted finding per line, `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`\n\
          (e.g. `too-early PyEval_GetFrameBuiltins 3.2-3.12`); `#` starts a comment. Write it\n\
-         with --write-baseline; stale lines are reported as `stale-baseline` warnings.\n\n\
-         Exit status: 0 no error finding, 1 an error finding, 2 an input error.",
+         with --write-baseline; stale lines are reported as `stale-baseline` warnings. The one\n\
+         beside the manifest, Misc/stable_abi_baseline.txt, applies when it exists.\n\n\
+         Exit status: 0 no error finding, 1 an error finding (a defect; a release tree has\n\
+         some until its baseline accepts them), 2 an input error.",
         codes::help_table("headers")
     )
 }
@@ -312,9 +340,14 @@ pub struct HeadersArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 
-    /// Accepted findings: those listed in FILE are not reported
+    /// Accepted findings: those listed in FILE are not reported (default:
+    /// Misc/stable_abi_baseline.txt beside the manifest, if it exists)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Use no baseline, even if there is one beside the manifest: list every finding
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
 
     /// Write the current findings to FILE as the new baseline, and succeed
     /// (atomically, only if it changes; `-` for standard output)

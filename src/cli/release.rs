@@ -134,8 +134,9 @@ pub struct AddArgs {
 
 #[derive(Args, Debug)]
 #[command(after_help = "The header checks use the baseline beside the manifest \
-                  (Misc/stable_abi_baseline.txt) when there is one; without it, the checks \
-                  of stable_abi.py decide and the others are warnings, as with --unixy-check.\n\n\
+                  (Misc/stable_abi_baseline.txt) when there is one: every finding it does \
+                  not accept fails. Without it, the checks of stable_abi.py decide and one \
+                  line counts the others, as with --unixy-check.\n\n\
                   Exit status: 0 all in order, 1 a stale or missing generated file or a header \
                   finding, 2 an invalid manifest or a bad header.")]
 pub struct PreCommitArgs {

@@ -32,6 +32,9 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         Some(path) => AbiTable::from_manifest(super::load_manifest(path, args.strict)?),
         None => AbiTable::builtin(),
     };
+    if args.readiness {
+        return super::port::readiness(&args.paths, &table, args.format);
+    }
     let defaults = TargetDefault {
         target: args.target,
         features: super::library::feature_overrides(table.manifest(), &args.features)?,

@@ -11,7 +11,7 @@ use crate::compat::{compare_manifests, Pair, Side};
 use crate::diagnostic::{print_findings, Severity};
 use crate::error::Result;
 use crate::platform::Platform;
-use crate::view::{Config, Defines, Headers};
+use crate::view::{Config, Headers};
 use crate::write;
 use crate::Outcome;
 
@@ -69,7 +69,7 @@ fn header_findings(
     };
     let config = Config {
         platform,
-        defines: Defines::default(),
+        ..Config::default()
     };
     let old_headers = Headers::load_with_outside(&old_root.root, &config, &|name| {
         old.manifest.in_limited_api(name)

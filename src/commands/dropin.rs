@@ -1,7 +1,7 @@
 //! `stable-abi [FILE] [--generate] …`: the drop-in for `stable_abi.py`.
 
 use crate::cli::DropinArgs;
-use crate::dropin::{self, Request, Target};
+use crate::dropin::{self, BaselineChoice, Request, Target};
 use crate::error::Result;
 use crate::Outcome;
 
@@ -26,7 +26,9 @@ pub fn run(args: &DropinArgs) -> Result<Outcome> {
         generators,
         unixy_check: args.unixy_check || args.all,
         defines: super::defines(&args.headers)?,
-        baseline: args.baseline.clone(),
+        baseline: BaselineChoice::from_flags(args.baseline.as_deref(), args.no_baseline),
+        verbose: args.verbose,
+        platforms: args.platform.platforms(),
         release: args.release,
         strict: args.strict,
     };

@@ -1,11 +1,21 @@
 //! `stable-abi headers`: every header check at every version, against a
-//! baseline of accepted findings.
+//! baseline of accepted findings (`--baseline FILE`, else the one beside
+//! the manifest when it exists).
+//!
+//! Its findings are errors, and it exits 1 on any, baseline or not: they
+//! are defects (an extension built for 3.N that calls a function declared
+//! too early fails to load on 3.N), and this is the command that lists
+//! them. A release tree has some, so a clean run is reached by accepting
+//! them (`--write-baseline`), after which only new ones fail; what runs on
+//! every build or commit (`--all`, `pre-commit`) passes on such a tree
+//! without a baseline, as `stable_abi.py` does, and says how to write one.
 
 use std::io::Write;
 
 use crate::checks::{apply_baseline, run_on_platforms, Baseline};
 use crate::cli::HeadersArgs;
 use crate::diagnostic::{print_findings, Severity};
+use crate::dropin::BaselineChoice;
 use crate::error::Result;
 use crate::view::Headers;
 use crate::write;
@@ -28,7 +38,9 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
         super::say_written(written, accepted, "accepted finding(s)", path);
         return Ok(Outcome::Success);
     }
-    let findings = apply_baseline(findings, args.baseline.as_deref(), &platforms)?;
+    let choice = BaselineChoice::from_flags(args.baseline.as_deref(), args.no_baseline);
+    let baseline = choice.resolve(&args.manifest);
+    let findings = apply_baseline(findings, baseline.as_deref(), &platforms)?;
     let mut stdout = super::stdout();
     print_findings(&mut stdout, "headers", &findings, args.format)?;
     stdout.flush()?;

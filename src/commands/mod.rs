@@ -10,6 +10,7 @@
 //! | `stable-abi library` | [`library`] | [`crate::binary::library`] |
 //! | `stable-abi audit` | [`audit`] | [`crate::binary::audit`] |
 //! | `stable-abi compat` | [`compat`] | [`crate::compat`] |
+//! | `stable-abi port` | [`port`] | [`crate::port`] |
 //! | `stable-abi explain` | [`explain`] | [`crate::codes`] |
 //! | `stable-abi add` | [`add`] | `crate::manifest::add` |
 //! | `stable-abi pre-commit` | [`pre_commit`] | (runs the others) |
@@ -25,6 +26,7 @@ pub mod dropin;
 pub mod explain;
 pub mod headers;
 pub mod library;
+pub mod port;
 pub mod pre_commit;
 pub mod view;
 
@@ -46,6 +48,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Some(Command::Library(args)) => library::run(args),
         Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Compat(args)) => compat::run(args),
+        Some(Command::Port(args)) => port::run(args),
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::Add(args)) => add::run(args),
         Some(Command::PreCommit(args)) => pre_commit::run(args),
@@ -109,5 +112,6 @@ fn config(platform: Platform, options: &HeaderOptions) -> Result<Config> {
     Ok(Config {
         platform,
         defines: defines(options)?,
+        ..Config::default()
     })
 }

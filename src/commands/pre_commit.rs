@@ -6,19 +6,14 @@ use std::io::Write;
 
 use crate::error::Result;
 
-use crate::checks::run_checks;
-use crate::checks::{apply_baseline, each_platform};
+use crate::checks::Context;
 use crate::cli::PreCommitArgs;
-use crate::diagnostic::{has_errors, print_findings, Finding, Format};
-use crate::dropin::header_findings;
+use crate::dropin::{other_platforms, BaselineChoice, HeaderReport};
 use crate::generate::{update_file, Update};
 use crate::manifest::Manifest;
 use crate::platform::Platform;
 use crate::view::{Defines, Headers};
 use crate::Outcome;
-
-/// The baseline's place beside the manifest.
-const BASELINE: &str = "stable_abi_baseline.txt";
 
 pub fn run(args: &PreCommitArgs) -> Result<Outcome> {
     let manifest = super::load_manifest(&args.manifest, false)?;
@@ -66,30 +61,17 @@ fn check_generated(manifest: &Manifest, out: &mut dyn Write) -> Result<bool> {
     Ok(ok)
 }
 
-/// Every header check at every version on each of `platforms` against
-/// the baseline beside the manifest; without one, the checks of
-/// `stable_abi.py` decide and the others warn (as `--unixy-check` does).
+/// Every header check at every version, reported as `--unixy-check` does
+/// ([`HeaderReport`]): as Linux sees the headers (the reference's view) and
+/// each of `platforms`; with the baseline beside the manifest, every finding
+/// it does not accept fails; without one, the checks of `stable_abi.py`
+/// decide and the others are one summary line.
 fn check_headers(manifest: &Manifest, platforms: &[Platform], out: &mut dyn Write) -> Result<bool> {
     let headers = Headers::load(&manifest.root(), &Defines::default())?;
-    let baseline = manifest.path.with_file_name(BASELINE);
-    let findings = if baseline.is_file() {
-        let findings = each_platform(manifest, &headers, platforms, |_, context| {
-            run_checks(context)
-        })?;
-        apply_baseline(findings, Some(&baseline), platforms)?
-    } else {
-        // stable_abi.py's verdicts are of the Linux view: the other
-        // platforms' findings warn, unless Linux is not checked.
-        let linux = platforms.contains(&Platform::Linux);
-        each_platform(manifest, &headers, platforms, |platform, context| {
-            let findings = header_findings(context);
-            if !linux || platform == Platform::Linux {
-                findings
-            } else {
-                findings.into_iter().map(Finding::as_warning).collect()
-            }
-        })?
-    };
-    print_findings(out, "headers", &findings, Format::Text)?;
-    Ok(!has_errors(&findings))
+    let context = Context::build(manifest, &headers)?;
+    let others = other_platforms(&context, &headers, platforms)?;
+    let baseline = BaselineChoice::Beside.resolve(&manifest.path);
+    let report = HeaderReport::new(&context, others, baseline.as_deref(), false)?;
+    report.print(out, &manifest.path, false)?;
+    Ok(report.passed())
 }

@@ -5,12 +5,15 @@
 //! Everything that reproduces the reference tool lives here: the release in
 //! effect and its edition ([`edition_for`]), the actions of a [`Request`]
 //! ([`run`]: list, dump, check or generate each file, `--unixy-check`), the
-//! header and library half of `--unixy-check` ([`unixy`]), and the verdicts
-//! the reference tool reaches on the headers ([`verdicts`]). The generated
+//! header and library half of `--unixy-check` ([`unixy`]), the verdicts
+//! the reference tool reaches on the headers ([`verdicts`]) and how the
+//! header findings are reported, quiet when all is well
+//! ([`HeaderReport`], also used by `stable-abi pre-commit`). The generated
 //! files themselves are rendered by [`crate::generate`]. The command line is
 //! turned into a [`Request`] by `commands::dropin`; a new drop-in flag is a
 //! field here.
 
+mod header_report;
 mod unixy;
 mod verdicts;
 
@@ -25,8 +28,50 @@ use crate::release::{InEffect, Release};
 use crate::view::Defines;
 use crate::Outcome;
 
-pub use unixy::header_findings;
+pub use header_report::{other_platforms, HeaderReport};
 pub use verdicts::verdicts;
+
+/// The baseline's file name, beside the manifest
+/// (`Misc/stable_abi_baseline.txt`).
+pub const BASELINE_FILE: &str = "stable_abi_baseline.txt";
+
+/// Where the baseline of the manifest at `manifest` is (whether or not it
+/// exists): beside it, `Misc/stable_abi_baseline.txt`.
+pub fn baseline_beside(manifest: &Path) -> PathBuf {
+    manifest.with_file_name(BASELINE_FILE)
+}
+
+/// Which accepted header findings apply to a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum BaselineChoice {
+    /// [`baseline_beside`] the manifest, when that file exists (the default).
+    #[default]
+    Beside,
+    /// This file (`--baseline FILE`), which must exist.
+    File(PathBuf),
+    /// None (`--no-baseline`).
+    Off,
+}
+
+impl BaselineChoice {
+    /// From `--baseline FILE` and `--no-baseline` (which clap keeps apart).
+    pub fn from_flags(file: Option<&Path>, none: bool) -> BaselineChoice {
+        match (file, none) {
+            (Some(path), _) => BaselineChoice::File(path.to_path_buf()),
+            (None, true) => BaselineChoice::Off,
+            (None, false) => BaselineChoice::Beside,
+        }
+    }
+
+    /// The baseline file in effect for the manifest at `manifest`, if any.
+    pub fn resolve(&self, manifest: &Path) -> Option<PathBuf> {
+        match self {
+            BaselineChoice::Beside => Some(baseline_beside(manifest)).filter(|p| p.is_file()),
+            BaselineChoice::File(path) => Some(path.clone()),
+            BaselineChoice::Off => None,
+        }
+    }
+}
 
 /// Where one generated file is checked or written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,8 +103,14 @@ pub struct Request {
     pub unixy_check: bool,
     /// `-D`/`-U` for the header view of `--unixy-check`.
     pub defines: Defines,
-    /// Accepted header findings, not reported by `--unixy-check`.
-    pub baseline: Option<PathBuf>,
+    /// Accepted header findings for `--unixy-check` (see [`HeaderReport`]).
+    pub baseline: BaselineChoice,
+    /// Print every header finding, not one line for those beyond the
+    /// reference's checks.
+    pub verbose: bool,
+    /// The platforms whose views of the headers `--unixy-check` checks
+    /// besides Linux's, the reference's (`--platform`).
+    pub platforms: Vec<crate::platform::Platform>,
     /// Follow this release instead of the tree's `Include/patchlevel.h`.
     pub release: Option<Release>,
     /// On a release newer than the tool knows, what it does not know in the
@@ -187,7 +238,14 @@ pub fn run(request: &Request) -> Result<Outcome> {
         results.push((generator.name, ok));
     }
     if request.unixy_check {
-        let ok = unixy::check(&manifest, &request.defines, request.baseline.as_deref())?;
+        let baseline = request.baseline.resolve(&request.manifest);
+        let ok = unixy::check(
+            &manifest,
+            &request.defines,
+            &request.platforms,
+            baseline.as_deref(),
+            request.verbose,
+        )?;
         results.push(("unixy_check", ok));
     }
 

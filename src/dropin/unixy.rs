@@ -1,46 +1,58 @@
 //! `--unixy-check`: the headers and the built library agree with the
 //! manifest. Unlike the reference tool this needs no compiler and no nm.
 //!
-//! The header half: the [`verdicts`](super::verdicts) decide it exactly as
-//! `Tools/build/stable_abi.py` does; the other header
-//! checks (every version, `too-early`, `ifdef`, `struct`) are printed as
-//! warnings, so the drop-in keeps its verdicts on CPython as it is today.
-//! `--baseline FILE` leaves out the findings it accepts, of either kind.
+//! The header half: without a baseline the [`verdicts`](super::verdicts)
+//! decide it exactly as `Tools/build/stable_abi.py` does, and the other
+//! header checks (every version, `too-early`, `ifdef`, `struct`) are one
+//! summary line; with a baseline every finding it does not accept fails
+//! ([`HeaderReport`]).
 //!
 //! The library half: libpython exports every Stable ABI symbol (read with
 //! the `object` crate, not `nm`).
-
-use std::collections::BTreeSet;
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::binary;
-use crate::checks::{self, apply_baseline, Context};
+use crate::checks::Context;
 use crate::diagnostic::{has_errors, print_findings, Finding, Format};
 use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::platform::Platform;
-use crate::view::Defines;
+use crate::view::{Defines, Headers};
+
+use super::{other_platforms, HeaderReport};
 
 /// Runs the header and library checks, printing their findings on stderr;
-/// returns whether they passed.
+/// returns whether they passed. The headers are checked as Linux sees them
+/// (the reference's view) and as each of `platforms` does; `baseline` is
+/// the one in effect (see [`HeaderReport`]); `verbose` prints every header
+/// finding.
 ///
 /// The libraries are read while the headers are evaluated (they share no
 /// input); the library's findings need the header view's feature macros.
-pub fn check(manifest: &Manifest, defines: &Defines, baseline: Option<&Path>) -> Result<bool> {
+pub fn check(
+    manifest: &Manifest,
+    defines: &Defines,
+    platforms: &[Platform],
+    baseline: Option<&Path>,
+    verbose: bool,
+) -> Result<bool> {
     let root = manifest.root();
-    let (context, libraries) = crate::parallel::join(
-        || Context::for_tree(manifest, defines),
+    let (loaded, libraries) = crate::parallel::join(
+        || -> Result<(Headers, Context)> {
+            let headers = Headers::load(&root, defines)?;
+            let context = Context::build(manifest, &headers)?;
+            Ok((headers, context))
+        },
         || binary::read_libraries(&binary::default_libraries(&root)),
     );
-    let context = context?;
-    let findings = header_findings(&context);
-    // stable_abi.py's check is of the Linux view.
-    let findings = apply_baseline(findings, baseline, &[Platform::Linux])?;
+    let (headers, context) = loaded?;
+    let others = other_platforms(&context, &headers, platforms)?;
+    let report = HeaderReport::new(&context, others, baseline, verbose)?;
     let mut stderr = std::io::stderr().lock();
-    print_findings(&mut stderr, "headers", &findings, Format::Text)?;
-    let headers_ok = !has_errors(&findings);
+    report.print(&mut stderr, &manifest.path, true)?;
+    let headers_ok = report.passed();
 
     let library_ok = check_library(manifest, &context, &libraries?, &mut stderr)?;
     Ok(headers_ok && library_ok)
@@ -76,51 +88,4 @@ fn check_library(
         .collect();
     print_findings(out, "library", &findings, Format::Text)?;
     Ok(!has_errors(&findings))
-}
-
-/// The reference tool's verdicts (errors), then the other checks' findings
-/// as warnings, leaving out those that repeat a verdict's name.
-pub fn header_findings(context: &Context) -> Vec<Finding> {
-    let mut findings = super::verdicts(context);
-    let verdicts: BTreeSet<(&str, String)> =
-        findings.iter().map(|f| (f.check, f.name.clone())).collect();
-    let extra: Vec<Finding> = checks::run_checks(context)
-        .into_iter()
-        .filter(|f| !verdicts.contains(&(f.check, f.name.clone())))
-        .map(Finding::as_warning)
-        .collect();
-    findings.extend(extra);
-    findings
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::checks::fixture::{context, manifest, v, views, ViewBuilder};
-    use crate::diagnostic::Severity;
-
-    #[test]
-    fn verdicts_are_errors_and_the_rest_warnings_once() {
-        let manifest =
-            manifest("[function.PyOld]\n    added = '3.2'\n[function.PyNew]\n    added = '3.13'\n");
-        // PyOld is missing at 3.13 (a verdict) and also at 3.12 (new check:
-        // same name, so left out); PyNew is declared too early (new check).
-        let views = views(13, |version| {
-            let view = ViewBuilder::new(version).function("PyNew", "Include/new.h", 1);
-            if version < v(12) {
-                view.function("PyOld", "Include/old.h", 1).build()
-            } else {
-                view.build()
-            }
-        });
-        let context = context(&manifest, views);
-        let findings = header_findings(&context);
-        let lines: Vec<String> = findings
-            .iter()
-            .map(|f| format!("{} {} {}", f.severity, f.check, f.name))
-            .collect();
-        assert_eq!(lines, ["error missing PyOld", "warning too-early PyNew"]);
-        assert_eq!(findings[0].versions, [v(13)]);
-        assert_eq!(findings[1].severity, Severity::Warning);
-    }
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::decl::{self, RawDecl};
+use super::decl::{self, RawDecl, Reach};
 use super::parse;
 use super::pp::ir::{self, FileId, FileIr, Resolver};
 use super::pp::lex::{self, Interner, Sym};
@@ -19,7 +19,8 @@ use crate::platform::Platform;
 pub struct Loaded {
     pub files: Vec<FileIr>,
     pub interner: Interner,
-    pub python_h: FileId,
+    /// `Python.h`, then the other headers a view includes ([`Layout`]).
+    pub roots: Vec<FileId>,
     /// The number of the tree's files: they come first in `files`, the
     /// built-in ones after.
     pub tree_files: usize,
@@ -30,10 +31,6 @@ pub struct Loaded {
     pub platforms: Vec<PlatformFiles>,
     /// The headers not loaded, for the names they define.
     pub unreached: Unreached,
-    /// The public headers `Python.h` does not include (files directly in
-    /// `Include/`) that may provide a listed name ([`load`]), in path
-    /// order: loaded, to be walked after `Python.h` when they do.
-    pub outside: Vec<FileId>,
 }
 
 /// The files of one platform's profile.
@@ -51,10 +48,92 @@ pub struct PlatformFiles {
     pub tree_defined: HashSet<Sym>,
 }
 
+/// Where the headers are, relative to the root paths are shown from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The directory holding `Python.h`: `Include` in a CPython tree, the
+    /// root itself (empty) in an installed include directory.
+    pub include: PathBuf,
+    /// The headers as an extension sees them: a view includes, after
+    /// `Python.h`, every other header at the top of `include`
+    /// (`structmember.h`, `datetime.h`, `frameobject.h`…: headers `Python.h`
+    /// does not include, which an extension includes itself; `pyconfig.h`
+    /// and `patchlevel.h` are reached from `Python.h` anyway), and lists
+    /// every name C code can use ([`Reach::AllNames`]: enum constants and
+    /// `static inline` functions too). Off, the views hold what the checks
+    /// compare with the manifest, and loading costs less.
+    pub extension: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout::tree()
+    }
+}
+
+impl Layout {
+    /// A CPython tree's: `Include/Python.h` alone.
+    pub fn tree() -> Layout {
+        Layout {
+            include: PathBuf::from("Include"),
+            extension: false,
+        }
+    }
+
+    /// The layout of the headers at `path`: a CPython tree (a directory
+    /// with `Include/Python.h`; `pyconfig.h` at its root when it is
+    /// configured) or an include directory holding `Python.h` (an
+    /// installed Python's `sysconfig.get_paths()["include"]`).
+    ///
+    /// Errors: `path` holds neither (a usage error naming what was looked
+    /// for).
+    pub fn locate(path: &Path) -> crate::Result<Layout> {
+        if path.join("Include").join("Python.h").is_file() {
+            return Ok(Layout::tree());
+        }
+        if path.join("Python.h").is_file() {
+            return Ok(Layout {
+                include: PathBuf::new(),
+                extension: false,
+            });
+        }
+        Err(crate::Error::usage(format!(
+            "{}: neither a CPython tree (Include/Python.h) nor an include directory (Python.h)",
+            path.display()
+        )))
+    }
+
+    /// The root-relative paths of the headers a view includes.
+    fn roots(&self, root: &Path) -> Vec<PathBuf> {
+        let mut roots = vec![self.include.join("Python.h")];
+        if self.extension {
+            let mut others: Vec<PathBuf> = std::fs::read_dir(root.join(&self.include))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.file_name())
+                .filter(|name| {
+                    let name = name.to_string_lossy();
+                    name.ends_with(".h")
+                        && !["Python.h", "pyconfig.h", "patchlevel.h"].contains(&&*name)
+                })
+                .map(|name| self.include.join(name))
+                .filter(|path| root.join(path).is_file())
+                .collect();
+            others.sort();
+            roots.extend(others);
+        }
+        roots
+    }
+}
+
 /// The loader's side of parsing: where `#include "name"` leads, like a
-/// compiler run with `-I. -I./Include` from the tree's root.
+/// compiler run with `-I. -I./Include` from the tree's root (or `-I.` in
+/// an include directory).
 struct Loader<'r> {
     root: &'r Path,
+    /// [`Layout::include`].
+    include: &'r Path,
     interner: Interner,
     /// Root-relative path of every file seen, and its id.
     ids: HashMap<PathBuf, FileId>,
@@ -105,7 +184,7 @@ impl Resolver for Loader<'_> {
         let candidates = [
             self.current_dir.join(name),
             PathBuf::from(name),
-            Path::new("Include").join(name),
+            self.include.join(name),
         ];
         for candidate in candidates {
             let relative = normalize(&candidate);
@@ -153,16 +232,20 @@ pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner)
     )
 }
 
-/// Reads and parses everything `Include/Python.h` can reach, and the
-/// public headers outside its graph whose text may define or declare a
-/// name `listed` says is wanted ([`may_provide`]: only those are parsed,
-/// for none is on most trees).
-pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
+/// Reads and parses everything the roots of `layout` (`Python.h` first)
+/// can reach. A CPython tree's layout (not an extension's, which has every
+/// public header among its roots) also gets, after `Python.h`, the public
+/// headers outside its graph that define or declare a name `listed` wants
+/// (see [`super::Headers::load_with_outside`]): those whose text may
+/// ([`may_provide`]: only they are parsed, and none is on most trees), and
+/// then whose parsed items do.
+pub fn load(root: &Path, layout: &Layout, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
     let mut loader = Loader {
         root,
+        include: &layout.include,
         // Room for a CPython tree's names (about 4,000 in 3.13 and 4,400
         // in 3.15), so that interning them does not rehash.
         interner: Interner::with_capacity(8 * 1024),
@@ -173,7 +256,16 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         default_pyconfig: DEFAULT_PYCONFIG_PLACEHOLDER,
         pyconfig: None,
     };
-    let python_h = loader.id_of(PathBuf::from("Include/Python.h"));
+    let reach = if layout.extension {
+        Reach::AllNames
+    } else {
+        Reach::Api
+    };
+    let roots: Vec<FileId> = layout
+        .roots(root)
+        .into_iter()
+        .map(|path| loader.id_of(path))
+        .collect();
     // The Windows build's pyconfig.h is read with the headers (it includes
     // no header of the tree), so that every platform's view shares the parse.
     let windows_config = profile::WINDOWS_PYCONFIG_IN_TREE
@@ -190,8 +282,14 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
             if outside.is_some() {
                 break;
             }
-            let candidates = listed.map_or_else(Vec::new, |listed| {
-                public_headers(root)
+            let wanted = listed.filter(|_| !layout.extension);
+            let candidates = wanted.map_or_else(Vec::new, |listed| {
+                let public = Layout {
+                    extension: true,
+                    ..layout.clone()
+                };
+                public
+                    .roots(root)
                     .into_iter()
                     .filter(|path| {
                         !loader.ids.contains_key(path)
@@ -229,7 +327,7 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         scanned.push(file);
     }
     let declarations: Vec<Vec<RawDecl>> = parallel::map(&scanned, |file| match file {
-        Ok(file) => decl::extract(&file.code),
+        Ok(file) => decl::extract(&file.code, reach),
         Err(_) => Vec::new(),
     });
     let mut parsed: Vec<Option<FileIr>> = Vec::new();
@@ -252,18 +350,37 @@ pub fn load(root: &Path, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
         .collect();
     let unreached = Unreached {
         root: root.to_path_buf(),
+        include: layout.include.clone(),
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
-    let mut loaded = finish(
+    // The candidates that do provide a listed name follow Python.h.
+    let mut roots = roots;
+    if let Some(listed) = listed {
+        let interner = &loader.interner;
+        let provides = |file: &FileIr| {
+            file.items.iter().any(|item| {
+                let sym = match item {
+                    ir::Item::Define(definition) => definition.name,
+                    ir::Item::Function { name, .. }
+                    | ir::Item::Data { name, .. }
+                    | ir::Item::Typedef { name, .. } => *name,
+                    ir::Item::StructBegin { key, .. } => *key,
+                    _ => return false,
+                };
+                listed(interner.name(sym))
+            })
+        };
+        let outside = outside.unwrap_or_default();
+        roots.extend(outside.into_iter().filter(|&id| provides(&files[id])));
+    }
+    finish(
         files,
         loader.interner,
-        python_h,
+        roots,
         [loader.pyconfig, windows_config],
         unreached,
-    );
-    loaded.outside = outside.unwrap_or_default();
-    loaded
+    )
 }
 
 /// Whether `text` may define or declare a name `listed` wants, as the
@@ -338,22 +455,6 @@ fn may_provide(text: &[u8], listed: &dyn Fn(&str) -> bool) -> bool {
     false
 }
 
-/// The public headers of the tree: the `.h` files directly in `Include/`
-/// (not `cpython/` or `internal/`), root-relative, in path order.
-fn public_headers(root: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(root.join("Include")) else {
-        return Vec::new();
-    };
-    let mut headers: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-        .map(|entry| Path::new("Include").join(entry.file_name()))
-        .filter(|path| path.extension().is_some_and(|e| e == "h"))
-        .collect();
-    headers.sort();
-    headers
-}
-
 /// The headers under `Include/` that `Python.h` does not reach
 /// (`osdefs.h`, `py_curses.h`, `internal/`...), for the names they
 /// `#define`: `gcc -dM`'s output is filtered by every `#define` of the
@@ -364,6 +465,8 @@ fn public_headers(root: &Path) -> Vec<PathBuf> {
 /// which list only the manifest's macros).
 pub struct Unreached {
     root: PathBuf,
+    /// [`Layout::include`].
+    include: PathBuf,
     /// Root-relative paths of the headers that were loaded.
     reached: HashSet<PathBuf>,
     defined: OnceLock<HashSet<String>>,
@@ -374,6 +477,7 @@ impl Unreached {
     fn none() -> Unreached {
         Unreached {
             root: PathBuf::new(),
+            include: PathBuf::new(),
             reached: HashSet::new(),
             defined: OnceLock::from(HashSet::new()),
         }
@@ -382,7 +486,7 @@ impl Unreached {
     /// Whether one of these headers has a `#define name`.
     pub fn defines(&self, name: &str) -> bool {
         self.defined
-            .get_or_init(|| defined_in_unreached_headers(&self.root, &self.reached))
+            .get_or_init(|| defined_in_unreached_headers(&self.root, &self.include, &self.reached))
             .contains(name)
     }
 }
@@ -390,9 +494,13 @@ impl Unreached {
 /// The names `#define`d in the headers under `Include/` that are not
 /// `reached` ([`Unreached`]). A line scan: these files are not otherwise
 /// parsed.
-fn defined_in_unreached_headers(root: &Path, reached: &HashSet<PathBuf>) -> HashSet<String> {
+fn defined_in_unreached_headers(
+    root: &Path,
+    include: &Path,
+    reached: &HashSet<PathBuf>,
+) -> HashSet<String> {
     let mut names = HashSet::new();
-    let mut pending = vec![PathBuf::from("Include")];
+    let mut pending = vec![include.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
             continue;
@@ -466,7 +574,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
     finish(
         vec![file],
         resolver.0,
-        0,
+        vec![0],
         [Some(DEFAULT_PYCONFIG_PLACEHOLDER), None],
         Unreached::none(),
     )
@@ -478,7 +586,7 @@ pub fn load_text(text: &[u8]) -> Loaded {
 fn finish(
     mut files: Vec<FileIr>,
     mut interner: Interner,
-    python_h: FileId,
+    roots: Vec<FileId>,
     configs: [Option<FileId>; 2],
     unreached: Unreached,
 ) -> Loaded {
@@ -578,10 +686,9 @@ fn finish(
         }
     });
     Loaded {
-        outside: Vec::new(),
         files,
         interner,
-        python_h,
+        roots,
         tree_files,
         pyconfig,
         platforms,
@@ -604,6 +711,17 @@ fn defined_names<'f>(files: impl IntoIterator<Item = &'f FileIr>) -> HashSet<Sym
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tree_or_an_include_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Layout::locate(dir.path()).is_err());
+        std::fs::write(dir.path().join("Python.h"), "").unwrap();
+        assert_eq!(Layout::locate(dir.path()).unwrap().include, PathBuf::new());
+        std::fs::create_dir(dir.path().join("Include")).unwrap();
+        std::fs::write(dir.path().join("Include/Python.h"), "").unwrap();
+        assert_eq!(Layout::locate(dir.path()).unwrap(), Layout::tree());
+    }
 
     #[test]
     fn defined_names_are_the_names_of_define_directives() {

@@ -7,6 +7,7 @@
 //! evaluation of the preprocessor over that one parse ([`Headers::view`]).
 
 mod decl;
+mod declarations;
 mod defines;
 mod fuzz;
 mod listing;
@@ -15,31 +16,36 @@ mod parse;
 mod pp;
 mod profile;
 mod range;
+mod unit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::abi::Abi;
-use crate::diagnostic::Location;
+use crate::diagnostic::{LocatedError, Location};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
-use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
+use crate::release::version_of_patchlevel;
 use crate::version::Version;
 
 use load::Loaded;
-use pp::ir::{FileId, FileIr};
+use pp::ir::FileIr;
 use pp::lex::{self, Interner};
 use pp::walk::{self, Source, TableSizes, Walk};
 use pp::{expand, expr};
 use profile::Profile;
 
+pub use declarations::abi3t_hidden_definitions;
 pub use defines::Defines;
 pub use fuzz::fuzz_view;
 pub use listing::{entries, write_entries, Entry, KINDS as VIEW_KINDS};
+pub use load::Layout;
 pub use pp::expr::{Constant, Use as ConstantUse};
+pub use pp::ir::FileId;
 pub use pp::walk::MAX_INCLUDE_DEPTH;
 pub use range::{hex_ranges, sample_views, RangeViews, Sample, MAX_SAMPLES};
+pub use unit::{Definition, MacroValue, Placed, Sources, Tok, Unit, UnitFile};
 
 /// A map by C name. It iterates in insertion order, which for a view of
 /// the headers is name order. The names are shared with the headers'
@@ -90,6 +96,11 @@ pub struct View {
     pub functions: ByName<Decl>,
     /// `PyAPI_DATA(type) name;`
     pub data: ByName<Decl>,
+    /// The constants of `enum`s (`PyUnicode_1BYTE_KIND`).
+    pub enumerators: ByName<Decl>,
+    /// `static inline` functions (`Py_INCREF`, `Py_TYPE` in recent
+    /// releases): callable, but no symbols.
+    pub inline_functions: ByName<Decl>,
     /// Every macro defined once `Python.h` is fully included, as `gcc -dM`
     /// lists them, keeping those a header or pyconfig.h defines (a macro
     /// from the compiler, a system header or the command line is listed
@@ -137,13 +148,25 @@ impl Listing {
     }
 }
 
-/// How the headers are read: the platform's profile, with the command
-/// line's `-D`/`-U` on top of it. The one configuration value of
-/// [`Headers::load`] (a `&Defines` alone is this for Linux).
+/// How the headers are read: where they are and which of them a view
+/// includes ([`Layout`]: a CPython tree's `Include/Python.h` by default),
+/// the platform's profile, with the command line's `-D`/`-U` on top of it.
+/// The one configuration value of [`Headers::load`] (a `&Defines` alone is
+/// this for a Linux tree).
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub platform: Platform,
     pub defines: Defines,
+    pub layout: Layout,
+}
+
+impl Config {
+    /// The headers as an extension sees them ([`Layout::extension`]):
+    /// every public header, every name C code can use.
+    pub fn for_extensions(mut self) -> Config {
+        self.layout.extension = true;
+        self
+    }
 }
 
 impl From<&Defines> for Config {
@@ -151,6 +174,7 @@ impl From<&Defines> for Config {
         Config {
             platform: Platform::default(),
             defines: defines.clone(),
+            layout: Layout::default(),
         }
     }
 }
@@ -174,6 +198,8 @@ pub struct Headers {
 /// What every platform's views share.
 struct Parse {
     root: PathBuf,
+    /// Where `Python.h` is, relative to `root` ([`Layout::include`]).
+    include: PathBuf,
     loaded: Loaded,
     /// The names of the parse (taken out of `loaded`), shared with the
     /// interners of views that add names.
@@ -196,9 +222,6 @@ struct Parse {
     tracked: Option<lex::Sym>,
     /// What each walk reserves.
     sizes: TableSizes,
-    /// The public headers outside `Python.h`'s graph walked after it
-    /// ([`Headers::load_with_outside`]).
-    after_python_h: Vec<FileId>,
 }
 
 /// How one view is evaluated.
@@ -270,9 +293,10 @@ pub fn literal_value(text: &str) -> Option<u64> {
     expr::evaluate(&tokens).ok().map(expr::Value::bits)
 }
 
-/// `PY_MINOR_VERSION` from `Include/patchlevel.h`.
-fn read_python_version(root: &Path) -> Result<Version> {
-    let path = root.join(PATCHLEVEL_H);
+/// `PY_MINOR_VERSION` from the `patchlevel.h` beside `Python.h`
+/// (`Include/patchlevel.h` in a tree).
+fn read_python_version(root: &Path, include: &Path) -> Result<Version> {
+    let path = root.join(include).join("patchlevel.h");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
     version_of_patchlevel(&text)
@@ -290,13 +314,12 @@ impl Headers {
     /// where it is evaluated.)
     pub fn load(root: &Path, config: impl Into<Config>) -> Result<Headers> {
         let config = config.into();
-        let version = read_python_version(root)?;
+        let version = read_python_version(root, &config.layout.include)?;
         Ok(Headers::from_loaded(
             root,
-            load::load(root, None),
+            load::load(root, &config.layout, None),
             version,
             &config,
-            &|_| false,
         ))
     }
 
@@ -327,9 +350,9 @@ impl Headers {
         listed: &dyn Fn(&str) -> bool,
     ) -> Result<Headers> {
         let config = config.into();
-        let version = read_python_version(root)?;
-        let loaded = load::load(root, Some(listed));
-        Ok(Headers::from_loaded(root, loaded, version, &config, listed))
+        let version = read_python_version(root, &config.layout.include)?;
+        let loaded = load::load(root, &config.layout, Some(listed));
+        Ok(Headers::from_loaded(root, loaded, version, &config))
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at
@@ -339,20 +362,10 @@ impl Headers {
     pub fn from_text(text: &[u8]) -> Headers {
         let newest = crate::generate::editions::NEWEST_KNOWN.version();
         let loaded = load::load_text(text);
-        Headers::from_loaded(Path::new("."), loaded, newest, &Config::default(), &|_| {
-            false
-        })
+        Headers::from_loaded(Path::new("."), loaded, newest, &Config::default())
     }
 
-    /// The headers of `loaded`, with the outside headers that provide a
-    /// name `listed` wants walked after `Python.h`.
-    fn from_loaded(
-        root: &Path,
-        mut loaded: Loaded,
-        version: Version,
-        config: &Config,
-        listed: &dyn Fn(&str) -> bool,
-    ) -> Headers {
+    fn from_loaded(root: &Path, mut loaded: Loaded, version: Version, config: &Config) -> Headers {
         let ids = CommandLineIds::after(loaded.files.len());
         let command_lines = Platform::ALL
             .into_iter()
@@ -385,31 +398,13 @@ impl Headers {
             })
             .collect();
         let tracked = loaded.interner.get("Py_LIMITED_API");
-        let provides = |file: &FileIr| {
-            file.items.iter().any(|item| {
-                let sym = match item {
-                    pp::ir::Item::Define(definition) => definition.name,
-                    pp::ir::Item::Function { name, .. }
-                    | pp::ir::Item::Data { name, .. }
-                    | pp::ir::Item::Typedef { name, .. } => *name,
-                    pp::ir::Item::StructBegin { key, .. } => *key,
-                    _ => return false,
-                };
-                listed(loaded.interner.name(sym))
-            })
-        };
-        let after_python_h = loaded
-            .outside
-            .iter()
-            .copied()
-            .filter(|&id| provides(&loaded.files[id]))
-            .collect();
         let interner = Arc::new(std::mem::take(&mut loaded.interner));
         let ranks = interner.ranks();
         let sizes = TableSizes::of(&loaded.files);
         let path_ranks = walk::path_ranks(&loaded.files);
         let parse = Parse {
             root: root.to_path_buf(),
+            include: config.layout.include.clone(),
             loaded,
             interner,
             ranks,
@@ -421,7 +416,6 @@ impl Headers {
             limited,
             tracked,
             sizes,
-            after_python_h,
         };
         Headers {
             parse: Arc::new(parse),
@@ -530,6 +524,73 @@ impl Headers {
         self.evaluate(value, extra, &evaluation)
     }
 
+    /// A walk of these headers, as this platform reads them, whose files
+    /// after the tree's are `extra` (the command line's, in the order of
+    /// [`CommandLineIds`], then any others: an extension's sources), named
+    /// by `interner`; the platform's pyconfig.h yields to the command line.
+    fn walk<'a>(&'a self, extra: &'a [&'a FileIr], interner: &'a Interner) -> Walk<'a> {
+        let parse = &*self.parse;
+        let platform = &parse.loaded.platforms[self.platform as usize];
+        let mut walk = Walk::new(Source {
+            files: &parse.loaded.files,
+            extra,
+            interner,
+            ranks: &parse.ranks,
+            path_ranks: &parse.path_ranks,
+            system: &platform.system,
+            compiler: Profile::of(self.platform).compiler,
+            pyconfig_include: parse.loaded.pyconfig,
+            root: &parse.root,
+            include: &parse.include,
+            sizes: &parse.sizes,
+        });
+        walk.config_file = platform.config;
+        walk
+    }
+
+    /// This platform's command line, in the order of [`CommandLineIds`]:
+    /// the profile's and the load's `-D`s, in [`Source::extra`]'s first two
+    /// places.
+    fn command_line(&self) -> &FileIr {
+        &self.parse.command_lines[self.platform as usize]
+    }
+
+    /// Walks the command line as a compiler reads it: the platform's
+    /// predefined macros, the `-D`/`-U` given at load time, then those of
+    /// `extra` (whose `-D`s are the file [`CommandLineIds::extra`]), then
+    /// `#define Py_LIMITED_API` when `limited`. What is defined then is
+    /// pinned: pyconfig.h cannot change it.
+    fn walk_command_line(
+        &self,
+        walk: &mut Walk,
+        interner: &Interner,
+        extra: &Defines,
+        limited: bool,
+    ) -> std::result::Result<(), LocatedError> {
+        let ids = self.parse.ids;
+        walk.file(self.parse.loaded.platforms[self.platform as usize].compiler)?;
+        walk.file(ids.defines)?;
+        let undefine = |walk: &mut Walk, names: &[String]| {
+            for name in names {
+                if let Some(sym) = interner.get(name) {
+                    walk.macros.remove(&sym);
+                    walk.pinned.insert(sym);
+                }
+            }
+        };
+        undefine(walk, &self.parse.defines.undefines);
+        if !extra.defines.is_empty() {
+            walk.file(ids.extra)?;
+        }
+        undefine(walk, &extra.undefines);
+        if limited {
+            walk.file(ids.limited_api)?;
+        }
+        let pinned: Vec<_> = walk.macros.keys().copied().collect();
+        walk.pinned.extend(pinned);
+        Ok(())
+    }
+
     fn evaluate(&self, value: Option<u32>, extra: &Defines, how: &Evaluation) -> Result<View> {
         let version = match value {
             None => None,
@@ -577,7 +638,7 @@ impl Headers {
         };
         let parse = &*self.parse;
         let platform = &parse.loaded.platforms[self.platform as usize];
-        let command_line = &parse.command_lines[self.platform as usize];
+        let command_line = self.command_line();
         let mut extra_files: Vec<&FileIr> = vec![command_line];
         extra_files.push(limited_file.unwrap_or(command_line));
         let extra_file;
@@ -598,45 +659,19 @@ impl Headers {
             interner = &extra_interner;
             extra_files.push(&extra_file);
         }
-        let source = Source {
-            files: &self.parse.loaded.files,
-            extra: &extra_files,
-            interner,
-            ranks: &self.parse.ranks,
-            path_ranks: &self.parse.path_ranks,
-            system: &platform.system,
-            compiler: Profile::of(self.platform).compiler,
-            pyconfig_include: parse.loaded.pyconfig,
-            root: &self.parse.root,
-            sizes: &self.parse.sizes,
-        };
-        let mut walk = Walk::new(source);
-        walk.config_file = platform.config;
+        let mut walk = self.walk(&extra_files, interner);
         walk.tracked = self.parse.tracked;
         walk.keep_macro_bodies = how.macro_bodies;
-        walk.file(platform.compiler)?;
-        walk.file(ids.defines)?;
-        let undefine = |walk: &mut Walk, names: &[String]| {
-            for name in names {
-                if let Some(sym) = interner.get(name) {
-                    walk.macros.remove(&sym);
-                    walk.pinned.insert(sym);
-                }
-            }
-        };
-        undefine(&mut walk, &self.parse.defines.undefines);
-        if !extra.defines.is_empty() {
-            walk.file(ids.extra)?;
+        self.walk_command_line(&mut walk, interner, extra, limited_file.is_some())?;
+        let (python_h, public_headers) = parse.loaded.roots.split_first().unzip();
+        if let Some(&python_h) = python_h {
+            walk.file(python_h)?;
         }
-        undefine(&mut walk, &extra.undefines);
-        if limited_file.is_some() {
-            walk.file(ids.limited_api)?;
-        }
-        let pinned: Vec<_> = walk.macros.keys().copied().collect();
-        walk.pinned.extend(pinned);
-        walk.file(self.parse.loaded.python_h)?;
-        for &outside in &self.parse.after_python_h {
-            walk.file(outside)?;
+        // A public header that does not preprocess on its own (3.15's
+        // pydtrace.h in a tree configured with dtrace, which includes a
+        // generated file) adds what it defined before the error.
+        for &header in public_headers.unwrap_or_default() {
+            let _ = walk.file(header);
         }
         let tree_files = parse.loaded.tree_files;
         let builtin_config = platform.builtin_config;

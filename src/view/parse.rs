@@ -14,7 +14,7 @@ use super::pp::lex::{self, Interner, TokKind, Token};
 /// Parses one header's text.
 pub fn parse(path: PathBuf, text: String, file: FileId, resolver: &mut dyn Resolver) -> FileIr {
     let scanned = scan(path, text);
-    let raw_decls = decl::extract(&scanned.code);
+    let raw_decls = decl::extract(&scanned.code, decl::Reach::Api);
     build(scanned, raw_decls, file, resolver)
 }
 
@@ -69,14 +69,29 @@ impl Scanned {
     /// The names of its `#include "name"` lines, to find the files to load
     /// before the headers are built.
     pub fn quoted_includes(&self) -> Vec<String> {
+        self.includes()
+            .into_iter()
+            .filter(|(_, angled)| !angled)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The names of its `#include "name"` and `#include <name>` lines, each
+    /// with whether it is angled.
+    pub fn includes(&self) -> Vec<(String, bool)> {
         self.directives
             .iter()
             .filter_map(|&(hash, end)| {
                 // Bytes first: most directives are not includes.
                 let line = self.clean[hash + 1..end].trim_ascii_start();
                 let rest = line.strip_prefix(b"include")?.trim_ascii_start();
-                let name = rest.strip_prefix(b"\"")?.split(|&b| b == b'"').next()?;
-                Some(std::str::from_utf8(name).ok()?.to_string())
+                let (close, angled) = match rest.first()? {
+                    b'"' => (b'"', false),
+                    b'<' => (b'>', true),
+                    _ => return None,
+                };
+                let name = rest[1..].split(|&b| b == close || b == b'\n').next()?;
+                Some((std::str::from_utf8(name).ok()?.trim().to_string(), angled))
             })
             .collect()
     }
@@ -203,6 +218,14 @@ impl Builder<'_> {
                 key: interner.intern(&key),
                 offset,
             },
+            RawDecl::Enumerator { name, offset } => Item::Enumerator {
+                name: interner.intern(&name),
+                offset,
+            },
+            RawDecl::Inline { name, offset } => Item::Inline {
+                name: interner.intern(&name),
+                offset,
+            },
         };
         self.push(item);
     }
@@ -272,7 +295,7 @@ impl Builder<'_> {
                         offset,
                     }
                 } else {
-                    Item::Else { next: 0 }
+                    Item::Else { next: 0, offset }
                 };
                 self.push(item);
                 if let Some(top) = self.open.last_mut() {
@@ -286,7 +309,7 @@ impl Builder<'_> {
                 }
                 let index = self.ir.items.len();
                 self.link(index);
-                self.push(Item::Endif);
+                self.push(Item::Endif { offset });
                 self.open.pop();
             }
             "define" => {
@@ -309,8 +332,14 @@ impl Builder<'_> {
                     Some(TokKind::Punct("<")) => {
                         let start = rest[0].offset as usize + 1;
                         let line = &self.ir.text[start.min(self.ir.text.len())..];
-                        let name = line.split(['>', '\n']).next().unwrap_or("");
-                        Include::System(name.trim().to_string())
+                        let name = line.split(['>', '\n']).next().unwrap_or("").trim();
+                        match resolver.resolve_angled(name) {
+                            Some(target) => Include::Quoted {
+                                name: name.to_string(),
+                                target: Some(target),
+                            },
+                            None => Include::System(name.to_string()),
+                        }
                     }
                     _ => Include::Other,
                 };

@@ -18,7 +18,7 @@ pub fn compiler(test: &str) -> Option<String> {
     if works {
         return Some(cc);
     }
-    super::common::skip(test, format!("no C compiler `{cc}` (set CC)"))
+    super::common::missing(test, "c_compiler", format!("no C compiler `{cc}` (set CC)"))
 }
 
 /// Compiles `source` into the shared object `dir/output` with `flags`.

@@ -1,11 +1,45 @@
-//! Shared by the integration tests: where the real CPython tree is, and a
-//! scratch copy of it.
+//! Shared by the integration tests: where the real CPython trees and the
+//! other data outside this repository are, and scratch copies of them.
+//!
+//! # A test that needs data from outside this repository
+//!
+//! It is declared so, with the need's cfg (a row of [`data::NEEDS`], set by
+//! `build.rs` when the data is at hand, and always under `CI=true`):
+//!
+//! ```ignore
+//! #[test]
+//! #[cfg_attr(not(reference_tree), ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15")]
+//! fn a_test_about_the_3_13_15_tree() {
+//!     let Some(tree) = common::reference_tree("a_test_about_the_3_13_15_tree") else {
+//!         return;
+//!     };
+//!     ...
+//! }
+//! ```
+//!
+//! Several needs: `not(all(shared_3_15_2, python311))`, and a reason naming
+//! each. The cfgs: `cpython_tree` ([`cpython_tree`]), `reference_tree`
+//! ([`reference_tree`], [`scratch_cpython`], `expected/` of 3.13.15),
+//! `shared_3_13_15` and `shared_3_15_2` ([`shared_tree`], [`abi3t_tree`]),
+//! `shared_reference`, `shared_manifests`, `shared_releases`,
+//! `shared_extensions` ([`shared_dir`]), `python311` ([`python`]), `gcc`
+//! and `c_compiler` (`tests/cc`). Without its data such a test is then
+//! *ignored*, with the reason, in the test runner's summary (and `make test`
+//! counts them). A test that is not declared so and finds its data missing
+//! fails, saying how to declare it: it must not pass by running nothing.
+//!
+//! [`skip`] is for what cannot be known when the tests are built (PyPI
+//! reachable, a tool that a probe cannot judge): it prints the reason and
+//! the test passes, except under `CI=true`.
 #![allow(dead_code)]
 
+pub mod data;
 pub mod mutation;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub use data::CPYTHON_ENV;
 
 /// The files `stable_abi.py --generate-all` writes, relative to the tree:
 /// stated here once, apart from the tool's own table, as the contract the
@@ -17,64 +51,138 @@ pub const GENERATED_FILES: [&str; 4] = [
     "Modules/_testcapi_feature_macros.inc",
 ];
 
-/// The environment variable that points the tests at a CPython checkout.
-pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
+/// This repository.
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
-/// The CPython tree the tests run against: `$STABLE_ABI_CPYTHON`, else
-/// `../shared/cpython/3.13.15` beside this repository.
+/// Whether the tests were built with the need `cfg` at hand (a row of
+/// [`data::NEEDS`]).
+pub fn built_with(cfg: &str) -> bool {
+    match cfg {
+        "cpython_tree" => cfg!(cpython_tree),
+        "reference_tree" => cfg!(reference_tree),
+        "shared_3_13_15" => cfg!(shared_3_13_15),
+        "shared_3_15_2" => cfg!(shared_3_15_2),
+        "shared_reference" => cfg!(shared_reference),
+        "shared_manifests" => cfg!(shared_manifests),
+        "shared_releases" => cfg!(shared_releases),
+        "shared_extensions" => cfg!(shared_extensions),
+        "python311" => cfg!(python311),
+        "gcc" => cfg!(gcc),
+        "c_compiler" => cfg!(c_compiler),
+        _ => panic!("no need {cfg} in tests/common/data.rs"),
+    }
+}
+
+/// What a test does when the data it needs (the need `cfg`) is missing.
 ///
-/// When it is missing, a test is skipped with the reason printed, except
-/// under `CI=true`, where a missing tree fails the test: CI must never pass
-/// by running nothing.
+/// Under `CI=true`: fails. Otherwise, when the tests were built with it (it
+/// went away since): skipped, with the reason printed. When they were built
+/// without it, the test should have been ignored (see the module's
+/// documentation): it is not declared so, or was run with `--ignored`, and
+/// fails, saying so.
+pub fn missing<T>(test: &str, cfg: &str, what: impl std::fmt::Display) -> Option<T> {
+    if data::under_ci() {
+        panic!("{test}: {what}; under CI=true this is a failure");
+    }
+    if built_with(cfg) {
+        eprintln!("skipped {test}: {what} (it was there when the tests were built)");
+        return None;
+    }
+    panic!(
+        "{test}: {what}. A test that needs it is declared with \
+         #[cfg_attr(not({cfg}), ignore = \"needs ...\")] (tests/common/mod.rs), and is \
+         then ignored without it"
+    );
+}
+
+/// The CPython tree the tests run against: the first of `$STABLE_ABI_CPYTHON`
+/// (see [`cpython_trees`]), else `../shared/cpython/3.13.15` beside this
+/// repository. Need: `cpython_tree` (see [`missing`]).
 pub fn cpython_tree(test: &str) -> Option<PathBuf> {
-    let path = match std::env::var_os(CPYTHON_ENV) {
-        Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.13.15"),
-    };
+    let path = data::first_cpython_tree(repo());
     if path.join("Misc/stable_abi.toml").is_file() {
         return Some(path);
     }
-    skip(
+    missing(
         test,
+        "cpython_tree",
         format!(
-            "no CPython tree at {} (set {CPYTHON_ENV} to a CPython checkout)",
+            "no CPython tree at {} (set {CPYTHON_ENV} to CPython checkouts)",
             path.display()
         ),
     )
 }
 
-/// Skips a test for want of something outside this repository, saying why.
-/// Under `CI=true` that is a failure instead: CI must never pass by running
-/// nothing.
+/// Every CPython checkout the tests are pointed at: those of
+/// `$STABLE_ABI_CPYTHON`, one path or several separated as in `PATH`
+/// (`~/cpython-3.12:~/cpython-3.13:~/cpython`), else
+/// `../shared/cpython/3.13.15`. Need: `cpython_tree` (of the first).
+pub fn cpython_trees(test: &str) -> Vec<PathBuf> {
+    let trees = data::cpython_trees(repo());
+    for tree in &trees {
+        if !tree.join("Misc/stable_abi.toml").is_file() {
+            missing::<()>(
+                test,
+                "cpython_tree",
+                format!("no CPython tree at {}", tree.display()),
+            );
+            return Vec::new();
+        }
+    }
+    trees
+}
+
+/// Skips a test for want of something outside this repository that cannot
+/// be known when the tests are built (PyPI reachable, ...), saying why. Under
+/// `CI=true` that is a failure instead: CI must never pass by running
+/// nothing. Data and tools that can be known are needs (see the module's
+/// documentation), not skips.
 pub fn skip<T>(test: &str, reason: impl std::fmt::Display) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
+    if data::under_ci() {
         panic!("{test}: {reason}; under CI=true this is a failure");
     }
     eprintln!("skipped {test}: {reason}");
     None
 }
 
-/// A tree of `../shared/cpython/` by its release (`3.15.2`), or `None`
-/// (skipped with the reason printed; a failure under `CI=true`).
+/// A tree of `../shared/cpython/` by its release (`3.13.15`, `3.15.2`), or
+/// `None` as [`missing`] says. Need: `shared_3_13_15`, `shared_3_15_2`.
 pub fn shared_tree(test: &str, release: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/cpython")
-        .join(release);
+    let path = data::shared(repo()).join("cpython").join(release);
     if path.join("Misc/stable_abi.toml").is_file() {
         return Some(path);
     }
-    skip(
+    missing(
         test,
+        &format!("shared_{}", release.replace('.', "_")),
         format!("no CPython {release} tree at {}", path.display()),
     )
 }
 
-/// The trees that show the tool follows each tree's release: [`cpython_tree`]
-/// (3.13.15 or `$STABLE_ABI_CPYTHON`) and the shared 3.15.2 tree (3.14+
-/// formats of the generated files, headers up to 3.15).
+/// A Python 3.11 or newer (it has `tomllib`, which CPython's
+/// `stable_abi.py` imports), by the name that runs it. Need: `python311`.
+pub fn python(test: &str) -> Option<&'static str> {
+    data::python().or_else(|| missing(test, "python311", "no Python 3.11 or newer on PATH"))
+}
+
+/// The trees that show the tool follows each tree's release: those of
+/// [`cpython_trees`] (3.13.15, or every checkout of `$STABLE_ABI_CPYTHON`)
+/// and the shared 3.15.2 tree (3.14+ formats of the generated files,
+/// headers up to 3.15) when it is there (a failure under `CI=true` when it
+/// is not). Need: `cpython_tree`.
 pub fn generation_trees(test: &str) -> Vec<PathBuf> {
-    let mut trees: Vec<PathBuf> = cpython_tree(test).into_iter().collect();
-    trees.extend(shared_tree(test, "3.15.2"));
+    let mut trees = cpython_trees(test);
+    let newest = data::shared(repo()).join("cpython/3.15.2");
+    if newest.join("Misc/stable_abi.toml").is_file() {
+        trees.push(newest);
+    } else if data::under_ci() {
+        panic!(
+            "{test}: no {}; under CI=true this is a failure",
+            newest.display()
+        );
+    }
     trees.dedup();
     trees
 }
@@ -84,35 +192,43 @@ pub fn generation_trees(test: &str) -> Vec<PathBuf> {
 pub const REFERENCE_VERSION: &str = "3.13.15";
 
 /// [`cpython_tree`], when it is the reference tree (CPython 3.13.15 with its
-/// `lib/`): a checkout of another version, named by `STABLE_ABI_CPYTHON`,
-/// skips the test with the reason printed, since what the test asserts is
-/// about that tree's content. The default `../shared` tree must be it.
+/// `lib/`), what tests about that tree's content need. Need:
+/// `reference_tree` (which a `$STABLE_ABI_CPYTHON` naming another checkout
+/// does not meet, under `CI=true` too: those tests then step aside).
 pub fn reference_tree(test: &str) -> Option<PathBuf> {
     let tree = cpython_tree(test)?;
     let patchlevel = std::fs::read_to_string(tree.join("Include/patchlevel.h")).unwrap_or_default();
-    let wanted = format!("#define PY_VERSION              \"{REFERENCE_VERSION}\"");
-    if patchlevel.contains(&wanted) && tree.join("lib").is_dir() {
+    if patchlevel.contains(data::REFERENCE_PY_VERSION) && tree.join("lib").is_dir() {
         return Some(tree);
     }
-    let reason = format!(
-        "{} is not the built CPython {REFERENCE_VERSION} tree this test is about",
-        tree.display()
-    );
-    if std::env::var_os(CPYTHON_ENV).is_none() {
-        return skip(test, reason);
-    }
-    eprintln!("skipped {test}: {reason}");
-    None
+    missing(
+        test,
+        "reference_tree",
+        format!(
+            "{} is not the built CPython {REFERENCE_VERSION} tree this test is about",
+            tree.display()
+        ),
+    )
 }
 
 /// The tree's `expected/` directory (what a real preprocessor says), which
-/// only the shared test tree has. Under `CI=true` it must be there.
+/// only the shared trees have. Need: `reference_tree` (3.13.15) or
+/// `shared_3_15_2`.
 pub fn expected_dir(tree: &Path, test: &str) -> Option<PathBuf> {
     let dir = tree.join("expected");
     if dir.is_dir() {
         return Some(dir);
     }
-    skip(test, format!("{} has no expected/ oracle", tree.display()))
+    let need = if tree.ends_with("3.15.2") {
+        "shared_3_15_2"
+    } else {
+        "reference_tree"
+    };
+    missing(
+        test,
+        need,
+        format!("{} has no expected/ oracle", tree.display()),
+    )
 }
 
 /// Copies a directory tree (the tests never write into the shared tree).
@@ -173,6 +289,22 @@ pub fn stable_abi(dir: &Path, args: &[&str]) -> Output {
         .expect("the stable-abi binary runs")
 }
 
+/// A fixture's run as its snapshot records it: the standard output and
+/// the exit status. The standard error must be empty.
+pub fn snapshot_text(dir: &Path, output: &Output) -> String {
+    assert!(
+        stderr(output).is_empty(),
+        "{}: {}",
+        dir.display(),
+        stderr(output)
+    );
+    format!(
+        "{}exit status: {}\n",
+        stdout(output),
+        output.status.code().unwrap_or(-1)
+    )
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -196,29 +328,34 @@ pub fn names_in(path: &Path) -> std::collections::BTreeSet<String> {
 /// The shared data beside this repository, `../shared` (which may be
 /// missing: [`shared_dir`] says so).
 pub fn shared_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    data::shared(repo())
 }
 
 /// A directory of the shared data beside this repository (`../shared/NAME`),
-/// or `None` as [`skip`] says.
+/// or `None` as [`missing`] says. Need: `shared_NAME` (`manifests`,
+/// `reference`, `releases`, `extensions`; `cpython`: both shared trees).
 pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
     let dir = shared_root().join(name);
     if dir.is_dir() {
         return Some(dir);
     }
-    skip(test, format!("no {}", dir.display()))
+    let need = match name {
+        "cpython" => "shared_3_13_15".to_string(),
+        other => format!("shared_{other}"),
+    };
+    missing(test, &need, format!("no {}", dir.display()))
 }
 
 /// The CPython 3.15 tree with the free-threaded Stable ABI (abi3t) and its
-/// oracle, `../shared/cpython/3.15.2`; skipped (a failure under `CI=true`)
-/// when it is missing.
+/// oracle, `../shared/cpython/3.15.2`. Need: `shared_3_15_2`.
 pub fn abi3t_tree(test: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cpython/3.15.2");
+    let path = shared_root().join("cpython/3.15.2");
     if path.join("Misc/stable_abi.toml").is_file() && path.join("expected/abi3t").is_dir() {
         return Some(path);
     }
-    skip(
+    missing(
         test,
+        "shared_3_15_2",
         format!(
             "no CPython 3.15 tree with expected/abi3t at {}",
             path.display()

@@ -29,6 +29,35 @@ pub fn find(code: &[u8], out: &mut Vec<RawDecl>) {
     }
 }
 
+/// Every `static inline TYPE name(...)` in `code`: the functions the
+/// headers define for extensions to call (`Py_INCREF`, `Py_TYPE` in recent
+/// releases), which are no symbols, so no `PyAPI_FUNC`.
+pub fn find_inline(code: &[u8], out: &mut Vec<RawDecl>) {
+    for start in memchr::memmem::find_iter(code, b"inline") {
+        let end = start + b"inline".len();
+        let whole = (start == 0 || !is_ident_char(code[start - 1]))
+            && code.get(end).is_none_or(|&b| !is_ident_char(b));
+        let before = code[..start].trim_ascii_end();
+        if !whole || !before.ends_with(b"static") {
+            continue;
+        }
+        let static_start = before.len() - b"static".len();
+        if static_start > 0 && is_ident_char(code[static_start - 1]) {
+            continue;
+        }
+        let Some(name) = declared_name(code, end) else {
+            continue;
+        };
+        if code.get(skip_blanks(code, name.end)) != Some(&b'(') {
+            continue;
+        }
+        out.push(RawDecl::Inline {
+            name: String::from_utf8_lossy(&code[name.clone()]).into_owned(),
+            offset: name.start as u32,
+        });
+    }
+}
+
 /// The declaration at `start` (its `PyAPI_`): whether it declares a
 /// function, and where its name is.
 fn declaration(code: &[u8], start: usize) -> Option<(bool, Range<usize>)> {

@@ -62,6 +62,16 @@ pub enum RawDecl {
         key: String,
         offset: u32,
     },
+    /// A constant of an `enum` (`PyUnicode_1BYTE_KIND`).
+    Enumerator {
+        name: String,
+        offset: u32,
+    },
+    /// A `static inline` function.
+    Inline {
+        name: String,
+        offset: u32,
+    },
 }
 
 impl RawDecl {
@@ -74,23 +84,41 @@ impl RawDecl {
             | RawDecl::Member { offset, .. }
             | RawDecl::MemberMacro { offset, .. }
             | RawDecl::StructEnd { offset }
-            | RawDecl::StructDecl { offset, .. } => *offset,
+            | RawDecl::StructDecl { offset, .. }
+            | RawDecl::Enumerator { offset, .. }
+            | RawDecl::Inline { offset, .. } => *offset,
         }
     }
 }
 
-/// Every declaration in `code` (directive lines already blanked).
-pub fn extract(code: &[u8]) -> Vec<RawDecl> {
+/// Which declarations [`extract`] reads.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// What the header checks compare with the manifest: `PyAPI_FUNC` and
+    /// `PyAPI_DATA` declarations, typedefs and structs.
+    #[default]
+    Api,
+    /// Also the other names C code can use: enum constants and `static
+    /// inline` functions (what `port` judges an extension's uses by).
+    AllNames,
+}
+
+/// Every declaration in `code` (directive lines already blanked) that
+/// `reach` asks for.
+pub fn extract(code: &[u8], reach: Reach) -> Vec<RawDecl> {
     let mut decls = Vec::new();
     api_decls::find(code, &mut decls);
-    type_declarations(code, &mut decls);
+    if reach == Reach::AllNames {
+        api_decls::find_inline(code, &mut decls);
+    }
+    type_declarations(code, reach, &mut decls);
     // Stable: a struct's begin/members/end keep their order.
     decls.sort_by_key(RawDecl::offset);
     decls
 }
 
 /// Typedefs and structs, from tree-sitter's parse of `code`.
-fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
+fn type_declarations(code: &[u8], reach: Reach, out: &mut Vec<RawDecl>) {
     // Parsing only what can hold a type keeps loading fast: most of a
     // header is function declarations and inline function bodies.
     let kept = type_statements::only_type_statements(code);
@@ -159,6 +187,7 @@ fn type_declarations(code: &[u8], out: &mut Vec<RawDecl>) {
         compacted: [&narrowed, &compact],
         out,
         depth: 0,
+        enumerators: reach == Reach::AllNames,
     };
     walker.visit(tree.root_node());
 }
@@ -173,6 +202,8 @@ struct TypeWalker<'a> {
     out: &'a mut Vec<RawDecl>,
     /// Recursion depth: garbage can nest arbitrarily; headers do not.
     depth: usize,
+    /// Whether enum constants are read ([`Reach::AllNames`]).
+    enumerators: bool,
 }
 
 /// Deeper syntax trees are not searched for declarations.
@@ -202,6 +233,14 @@ impl TypeWalker<'_> {
         match node.kind() {
             "type_definition" => self.type_definition(node),
             "struct_specifier" => self.struct_specifier(node, None),
+            "enumerator" if self.enumerators => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.out.push(RawDecl::Enumerator {
+                        name: self.text(name),
+                        offset: self.offset(name.start_byte()),
+                    });
+                }
+            }
             "function_definition" | "compound_statement" => {}
             _ => {
                 let mut cursor = node.walk();
@@ -316,7 +355,7 @@ mod tests {
     use super::*;
 
     fn names(code: &str) -> Vec<String> {
-        extract(code.as_bytes())
+        extract(code.as_bytes(), Reach::AllNames)
             .into_iter()
             .map(|d| match d {
                 RawDecl::Function { name, .. } => format!("func {name}"),
@@ -327,8 +366,29 @@ mod tests {
                 RawDecl::MemberMacro { name, .. } => format!("  {name}!"),
                 RawDecl::StructEnd { .. } => "}".to_string(),
                 RawDecl::StructDecl { key, .. } => format!("struct {key};"),
+                RawDecl::Enumerator { name, .. } => format!("enumerator {name}"),
+                RawDecl::Inline { name, .. } => format!("inline {name}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn finds_enumerators_and_static_inline_functions() {
+        let code = "enum PyUnicode_Kind { PyUnicode_1BYTE_KIND = 1, PyUnicode_2BYTE_KIND };
+                    static inline PyObject* _Py_NewRef(PyObject *obj) { return obj; }
+                    static inline Py_ALWAYS_INLINE void Py_INCREF(PyObject *op) {}
+                    static int not_inline(void);
+static inline_t x = 1;
+";
+        assert_eq!(
+            names(code),
+            [
+                "enumerator PyUnicode_1BYTE_KIND",
+                "enumerator PyUnicode_2BYTE_KIND",
+                "inline _Py_NewRef",
+                "inline Py_INCREF",
+            ]
+        );
     }
 
     #[test]

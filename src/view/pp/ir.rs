@@ -42,7 +42,9 @@ pub enum Include {
         name: String,
         target: Option<FileId>,
     },
-    /// `<name>`: a system header, not followed (see the profile).
+    /// `<name>`: a system header, not followed (see the profile), unless
+    /// the resolver found it among the include directories (then it is
+    /// [`Include::Quoted`]).
     System(String),
     /// Anything else (a macro-expanded name): not supported.
     Other,
@@ -64,8 +66,11 @@ pub enum Item {
     },
     Else {
         next: usize,
+        offset: u32,
     },
-    Endif,
+    Endif {
+        offset: u32,
+    },
     Define(Macro),
     Undef(Sym),
     Include {
@@ -100,6 +105,16 @@ pub enum Item {
     StructEnd,
     StructDecl {
         key: Sym,
+        offset: u32,
+    },
+    /// A constant of an `enum`.
+    Enumerator {
+        name: Sym,
+        offset: u32,
+    },
+    /// A `static inline` function.
+    Inline {
+        name: Sym,
         offset: u32,
     },
 }
@@ -142,9 +157,14 @@ impl FileIr {
         Location::shared(&self.path, line, column)
     }
 
-    /// Fills [`FileIr::places`] from the items.
+    /// Fills [`FileIr::places`] from the items that views locate (not
+    /// `#else` and `#endif`, which only delimit regions).
     pub(in crate::view) fn index_places(&mut self) {
-        let offsets = self.items.iter().filter_map(Item::offset);
+        let offsets = self
+            .items
+            .iter()
+            .filter(|item| !matches!(item, Item::Else { .. } | Item::Endif { .. }))
+            .filter_map(Item::offset);
         let places = offsets
             .map(|offset| (offset, self.lines.line_column(&self.text, offset as usize)))
             .collect();
@@ -153,18 +173,23 @@ impl FileIr {
 }
 
 impl Item {
-    /// Where the item is, when it has a place of its own.
-    fn offset(&self) -> Option<u32> {
+    /// Where the item is (its directive's `#`, or the declared name), when
+    /// it has a place of its own.
+    pub fn offset(&self) -> Option<u32> {
         match self {
             Item::If { offset, .. }
             | Item::Elif { offset, .. }
+            | Item::Else { offset, .. }
+            | Item::Endif { offset }
             | Item::Include { offset, .. }
             | Item::Error { offset, .. }
             | Item::Function { offset, .. }
             | Item::Data { offset, .. }
             | Item::Typedef { offset, .. }
             | Item::StructBegin { offset, .. }
-            | Item::StructDecl { offset, .. } => Some(*offset),
+            | Item::StructDecl { offset, .. }
+            | Item::Enumerator { offset, .. }
+            | Item::Inline { offset, .. } => Some(*offset),
             Item::Define(definition) => Some(definition.offset),
             _ => None,
         }
@@ -176,4 +201,10 @@ pub trait Resolver {
     fn interner(&mut self) -> &mut Interner;
     /// The file a quoted `#include "name"` in the current file leads to.
     fn resolve(&mut self, name: &str) -> Option<FileId>;
+    /// The file `#include <name>` leads to, when the resolver follows
+    /// such includes (an extension's sources include `<Python.h>`);
+    /// `None` leaves it to the platform profile's system headers.
+    fn resolve_angled(&mut self, _name: &str) -> Option<FileId> {
+        None
+    }
 }

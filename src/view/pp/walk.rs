@@ -3,6 +3,7 @@
 //! is declared and defined in the regions that are active.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 
 use crate::diagnostic::{LocatedError, Location};
 
@@ -33,6 +34,8 @@ pub struct Source<'a> {
     /// its [`Walk::config_file`] there instead (each platform has its own).
     pub pyconfig_include: Option<FileId>,
     pub root: &'a std::path::Path,
+    /// Where `Python.h` is, relative to `root` (`Include` in a tree).
+    pub include: &'a std::path::Path,
     /// How many entries the walk's tables may reach.
     pub sizes: &'a TableSizes,
 }
@@ -127,12 +130,21 @@ pub struct Walk<'a> {
     data: SymMap<(FileId, u32)>,
     typedefs: SymMap<(FileId, u32, Option<Sym>)>,
     structs: SymMap<(FileId, u32, Option<Vec<Sym>>)>,
+    enumerators: SymMap<(FileId, u32)>,
+    inline_functions: SymMap<(FileId, u32)>,
     current_struct: Option<(Sym, FileId, u32, Vec<Sym>)>,
     /// `Py_LIMITED_API`, whose values the conditions are compared with.
     pub tracked: Option<Sym>,
     /// The constants the tracked macro meets, and the directive of each.
     guard_constants: HashSet<(FileId, u32, Constant), foldhash::fast::RandomState>,
     scratch: Vec<Constant>,
+    /// Files from this id on have what the walk skips of them recorded
+    /// in [`Walk::passes`] (an extension's sources; `None`: no file).
+    pub record_from: Option<FileId>,
+    /// Each walk through a recorded file: the file, and the byte ranges of
+    /// its text in groups not taken (from a conditional directive to the
+    /// next of its group).
+    pub passes: Vec<(FileId, Vec<(u32, u32)>)>,
 }
 
 struct IncludeOracle<'w, 'a> {
@@ -142,7 +154,7 @@ struct IncludeOracle<'w, 'a> {
 impl Oracle for IncludeOracle<'_, '_> {
     fn has_include(&self, name: &str, system: bool) -> bool {
         system && self.walk.system.contains_key(name)
-            || [name.to_string(), format!("Include/{name}")]
+            || [Path::new(name), &self.walk.include.join(name)]
                 .iter()
                 .any(|candidate| self.walk.root.join(candidate).is_file())
     }
@@ -168,11 +180,30 @@ impl<'a> Walk<'a> {
             data: SymMap::with_capacity_and_hasher(sizes.data, BuildSymHasher),
             typedefs: SymMap::with_capacity_and_hasher(sizes.typedefs, BuildSymHasher),
             structs: SymMap::with_capacity_and_hasher(sizes.structs, BuildSymHasher),
+            enumerators: SymMap::default(),
+            inline_functions: SymMap::default(),
             current_struct: None,
             tracked: None,
             guard_constants: HashSet::default(),
             scratch: Vec::new(),
+            record_from: None,
+            passes: Vec::new(),
         }
+    }
+
+    /// Records that the walk skips `items[from..to]` of `file` in `pass`
+    /// (an index of [`Walk::passes`]), from the directive of `from` to that
+    /// of `to` (or the end of the text).
+    fn skip(&mut self, pass: Option<usize>, file: &FileIr, from: usize, to: usize) {
+        let Some(pass) = pass else { return };
+        let offset = |index: usize| {
+            file.items
+                .get(index)
+                .and_then(Item::offset)
+                .unwrap_or(file.text.len() as u32)
+        };
+        let range = (offset(from), offset(to));
+        self.passes[pass].1.push(range);
     }
 
     fn is_defined(&self, sym: Sym) -> bool {
@@ -213,6 +244,10 @@ impl<'a> Walk<'a> {
         if self.once.contains(&id) {
             return Ok(());
         }
+        let pass = self.record_from.filter(|&first| id >= first).map(|_| {
+            self.passes.push((id, Vec::new()));
+            self.passes.len() - 1
+        });
         let items = &file.items;
         let mut i = 0;
         while i < items.len() {
@@ -226,12 +261,18 @@ impl<'a> Walk<'a> {
                     if taken {
                         i + 1
                     } else {
-                        self.next_branch(id, *next)?
+                        let resume = self.next_branch(id, *next)?;
+                        self.skip(pass, file, i, resume - 1);
+                        resume
                     }
                 }
                 // Reached from a taken branch: the rest of the group is skipped.
-                Item::Elif { next, .. } | Item::Else { next, .. } => end_of_group(items, *next),
-                Item::Endif => i + 1,
+                Item::Elif { next, .. } | Item::Else { next, .. } => {
+                    let resume = end_of_group(items, *next);
+                    self.skip(pass, file, i, resume - 1);
+                    resume
+                }
+                Item::Endif { .. } => i + 1,
                 Item::Define(definition) => {
                     if !(Some(id) == self.config_file && self.pinned.contains(&definition.name)) {
                         self.macros.insert(definition.name, definition);
@@ -303,6 +344,23 @@ impl<'a> Walk<'a> {
             self.guard_constants.insert((id, offset, constant));
         }
         Ok(value.is_true())
+    }
+
+    /// The value of the macro `sym` as `#if sym` computes it, and the
+    /// file and offset of its `#define`: `None` when it is not defined or
+    /// its value is not a constant expression.
+    pub fn macro_value(&self, sym: Sym) -> Option<(u64, FileId, u32)> {
+        let definition = self.macros.get(&sym)?;
+        let oracle = IncludeOracle { walk: &self.source };
+        let mut expander = Expander::new(&self.macros, self.source.interner, &oracle);
+        let name = Token {
+            kind: TokKind::Ident(sym),
+            offset: definition.offset,
+            space_before: false,
+        };
+        let expanded = expander.expand_condition(&[name]).ok()?;
+        let value = expr::evaluate(&expanded).ok()?;
+        Some((value.bits(), definition.file, definition.offset))
     }
 
     fn include(&mut self, id: FileId, offset: u32, include: &Include) -> Result<(), LocatedError> {
@@ -387,6 +445,12 @@ impl<'a> Walk<'a> {
             }
             Item::StructDecl { key, offset } => {
                 self.structs.entry(key).or_insert((id, offset, None));
+            }
+            Item::Enumerator { name, offset } => {
+                self.enumerators.entry(name).or_insert((id, offset));
+            }
+            Item::Inline { name, offset } => {
+                self.inline_functions.entry(name).or_insert((id, offset));
             }
             _ => {}
         }
@@ -512,6 +576,8 @@ impl<'a> Walk<'a> {
             macro_bodies,
             functions: names(&self.functions),
             data: names(&self.data),
+            enumerators: names(&self.enumerators),
+            inline_functions: names(&self.inline_functions),
             macros,
             typedefs: sorted(
                 typedefs

@@ -1,0 +1,249 @@
+// What the tests need from outside this repository, and whether it is at
+// hand. Shared, as one source, by `build.rs` (which turns each need into a
+// cfg that the tests' `#[cfg_attr(not(CFG), ignore = "needs ...")]` read)
+// and by the tests themselves (`tests/common/mod.rs`).
+//
+// A new kind of data is one row of [`NEEDS`], and a line in README's
+// "Tests" table.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The environment variable that points the tests at CPython checkouts:
+/// one path, or several separated as in `PATH` (`:`, on Windows `;`).
+pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
+
+/// The environment variables whose change changes what is at hand.
+pub const ENV: [&str; 3] = [CPYTHON_ENV, "CI", "CC"];
+
+/// One thing some tests need that is not in this repository.
+pub struct Need {
+    /// The cfg set when it is at hand (all of them under `CI=true`).
+    pub cfg: &'static str,
+    /// What it is, as the tests' `ignore = "needs ..."` reasons say it.
+    pub what: &'static str,
+    /// Whether it is at hand, for this repository's directory; with the
+    /// files whose changes the build watches.
+    pub probe: fn(&Path) -> Probe,
+    /// Whether `CI=true` requires it (then its cfg is set whether or not it
+    /// is at hand, and its tests fail when it is not).
+    pub required_under_ci: fn() -> bool,
+}
+
+/// Whether a need is at hand, and what to watch.
+pub struct Probe {
+    pub present: bool,
+    /// Files that exist and whose removal or change must re-run the probe.
+    pub watch: Vec<PathBuf>,
+}
+
+impl Probe {
+    fn file(path: PathBuf) -> Probe {
+        let present = path.is_file();
+        Probe {
+            present,
+            watch: if present { vec![path] } else { Vec::new() },
+        }
+    }
+
+    fn dir(path: PathBuf) -> Probe {
+        let present = path.is_dir();
+        Probe {
+            present,
+            watch: if present { vec![path] } else { Vec::new() },
+        }
+    }
+
+    fn all(probes: impl IntoIterator<Item = Probe>) -> Probe {
+        let mut all = Probe {
+            present: true,
+            watch: Vec::new(),
+        };
+        for probe in probes {
+            all.present &= probe.present;
+            all.watch.extend(probe.watch);
+        }
+        all
+    }
+
+    fn tool(present: bool) -> Probe {
+        Probe {
+            present,
+            watch: Vec::new(),
+        }
+    }
+}
+
+/// Every need, by cfg.
+pub const NEEDS: [Need; 11] = [
+    Need {
+        cfg: "cpython_tree",
+        what: "a CPython tree: ../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON",
+        probe: |repo| Probe::file(first_cpython_tree(repo).join(MANIFEST)),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "reference_tree",
+        what: "the built CPython 3.13.15 tree of ../shared/cpython/3.13.15",
+        probe: |repo| {
+            let tree = first_cpython_tree(repo);
+            let patchlevel = tree.join("Include/patchlevel.h");
+            let is_it = std::fs::read_to_string(&patchlevel)
+                .is_ok_and(|text| text.contains(REFERENCE_PY_VERSION))
+                && tree.join("lib").is_dir();
+            Probe {
+                present: is_it,
+                watch: if is_it { vec![patchlevel] } else { Vec::new() },
+            }
+        },
+        // Not when the tests are pointed at other checkouts: its tests are
+        // about the shared tree's content, and step aside.
+        required_under_ci: || std::env::var_os(CPYTHON_ENV).is_none(),
+    },
+    Need {
+        cfg: "shared_3_13_15",
+        what: "../shared/cpython/3.13.15",
+        probe: |repo| Probe::file(shared(repo).join("cpython/3.13.15").join(MANIFEST)),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "shared_3_15_2",
+        what: "../shared/cpython/3.15.2",
+        probe: |repo| {
+            let tree = shared(repo).join("cpython/3.15.2");
+            Probe::all([
+                Probe::file(tree.join(MANIFEST)),
+                Probe::file(tree.join("expected/abi3t/declarations-3.15.txt")),
+            ])
+        },
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "shared_reference",
+        what: "../shared/reference (CPython's stable_abi.py of 3.11, 3.13, 3.14)",
+        probe: |repo| {
+            let dir = shared(repo).join("reference");
+            Probe::all(
+                ["3.11", "3.13", "3.14"]
+                    .map(|minor| Probe::file(dir.join(format!("stable_abi-{minor}.py")))),
+            )
+        },
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "shared_manifests",
+        what: "../shared/manifests",
+        probe: |repo| Probe::dir(shared(repo).join("manifests")),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "shared_releases",
+        what: "../shared/releases/3.15.2",
+        probe: |repo| {
+            Probe::file(shared(repo).join("releases/3.15.2/Lib/test/test_stable_abi_ctypes.py"))
+        },
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "shared_extensions",
+        what: "../shared/extensions",
+        probe: |repo| Probe::dir(shared(repo).join("extensions")),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "python311",
+        what: "python3 >= 3.11 on PATH",
+        probe: |_| Probe::tool(python().is_some()),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "gcc",
+        what: "gcc on PATH",
+        probe: |_| Probe::tool(runs("gcc", &["--version"])),
+        required_under_ci: always,
+    },
+    Need {
+        cfg: "c_compiler",
+        what: "a C compiler ($CC, else cc)",
+        probe: |_| Probe::tool(runs(&c_compiler(), &["--version"])),
+        required_under_ci: always,
+    },
+];
+
+fn always() -> bool {
+    true
+}
+
+/// The manifest's place in a tree.
+const MANIFEST: &str = "Misc/stable_abi.toml";
+
+/// `Include/patchlevel.h`'s line of the tree the content-specific tests
+/// are about.
+pub const REFERENCE_PY_VERSION: &str = "#define PY_VERSION              \"3.13.15\"";
+
+/// The shared data beside the repository at `repo`: `repo/../shared`.
+pub fn shared(repo: &Path) -> PathBuf {
+    repo.join("../shared")
+}
+
+/// The CPython checkouts the tests run on: those of `$STABLE_ABI_CPYTHON`
+/// (several separated as in `PATH`), else `../shared/cpython/3.13.15`.
+pub fn cpython_trees(repo: &Path) -> Vec<PathBuf> {
+    let listed: Vec<PathBuf> = std::env::var_os(CPYTHON_ENV)
+        .map(|paths| std::env::split_paths(&paths).collect())
+        .unwrap_or_default();
+    let listed: Vec<PathBuf> = listed
+        .into_iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    if listed.is_empty() {
+        vec![shared(repo).join("cpython/3.13.15")]
+    } else {
+        listed
+    }
+}
+
+/// The first of [`cpython_trees`].
+pub fn first_cpython_tree(repo: &Path) -> PathBuf {
+    cpython_trees(repo).swap_remove(0)
+}
+
+/// A Python 3.11 or newer (with `tomllib`, which the reference scripts
+/// import), by the name that runs it.
+pub fn python() -> Option<&'static str> {
+    [
+        "python3",
+        "python3.14",
+        "python3.13",
+        "python3.12",
+        "python3.11",
+    ]
+    .into_iter()
+    .find(|python| {
+        runs(
+            python,
+            &[
+                "-c",
+                "import sys, tomllib; sys.exit(sys.version_info < (3, 11))",
+            ],
+        )
+    })
+}
+
+/// The C compiler: `$CC`, else `cc`.
+pub fn c_compiler() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_string())
+}
+
+/// Whether `program args` runs and succeeds.
+fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// Whether the tests run under `CI=true`, where every need must be met.
+pub fn under_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
