@@ -114,15 +114,6 @@ fn manifest(rng: &mut Rng, items: usize, release: &str) -> String {
     text
 }
 
-/// The generator flags, for the check after generation.
-const CHECK: [&str; 5] = [
-    "Misc/stable_abi.toml",
-    "--python3dll",
-    "--doc-list",
-    "--ctypes-test",
-    "--testcapi-feature-macros",
-];
-
 /// Generates, checks and dumps `text` for `release`; returns why it failed.
 fn generate_check_dump(text: &str, release: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
@@ -146,7 +137,7 @@ fn generate_check_dump(text: &str, release: &str) -> Result<(), String> {
         }
     };
     run(&["--generate-all", "Misc/stable_abi.toml"])?;
-    run(&CHECK)?;
+    run(&common::CHECK_GENERATED)?;
     let dumped = run(&["--dump", "Misc/stable_abi.toml"])?;
     let dump = String::from_utf8(dumped.stdout).map_err(|err| err.to_string())?;
     let rules = Rules {

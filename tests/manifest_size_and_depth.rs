@@ -112,14 +112,7 @@ fn a_table_defined_twice_chunks_apart_is_located_at_the_second() {
 fn a_large_manifest_generates_and_dumps() {
     let text = many_items(20_000);
     let (dir, _) = tree(&text, &text);
-    let check = [
-        "Misc/stable_abi.toml",
-        "--python3dll",
-        "--doc-list",
-        "--ctypes-test",
-        "--testcapi-feature-macros",
-    ];
-    let output = stable_abi(dir.path(), &check);
+    let output = stable_abi(dir.path(), &common::CHECK_GENERATED);
     assert!(output.status.success(), "{}", stderr(&output));
     let output = stable_abi(dir.path(), &["--dump", "Misc/stable_abi.toml"]);
     assert!(output.status.success(), "{}", stderr(&output));
