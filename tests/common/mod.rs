@@ -51,6 +51,16 @@ pub const GENERATED_FILES: [&str; 4] = [
     "Modules/_testcapi_feature_macros.inc",
 ];
 
+/// The drop-in's flags that check the four generated files at their
+/// default paths (after the manifest's).
+pub const CHECK_GENERATED: [&str; 5] = [
+    "Misc/stable_abi.toml",
+    "--python3dll",
+    "--doc-list",
+    "--ctypes-test",
+    "--testcapi-feature-macros",
+];
+
 /// This repository.
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
