@@ -71,6 +71,19 @@ fn headers_speak_the_envelope_and_sarif() {
     assert_eq!(rules.len(), stable_abi::codes::all().len());
     let index = results[0]["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], findings[0]["check"]);
+    // Every location is an RFC 3986 URI reference, relative here.
+    for result in results {
+        for location in ["locations", "relatedLocations"] {
+            for place in result[location].as_array().into_iter().flatten() {
+                let uri = place["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+                let parsed =
+                    fluent_uri::UriRef::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+                assert!(parsed.scheme().is_none(), "{uri}");
+            }
+        }
+    }
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         findings[0]["path"]
@@ -98,4 +111,26 @@ fn the_view_envelope_has_entries_and_sarif_is_refused() {
     assert!(!document["entries"].as_array().unwrap().is_empty());
 
     assert_eq!(view("sarif").status.code(), Some(2));
+}
+
+#[test]
+fn examples_taken_from_cpython_are_what_the_checks_report_there() {
+    let test = "examples_taken_from_cpython_are_what_the_checks_report_there";
+    let Some(tree) = common::reference_tree(test) else {
+        return;
+    };
+    let report = stdout(&stable_abi(&tree, &["headers"]));
+    // The codes whose examples are CPython 3.13's own defects, as reported.
+    for code in ["missing", "too-early", "ifdef", "guard-constant"] {
+        let doc = stdout(&stable_abi(repo(), &["explain", code]));
+        let example = doc
+            .lines()
+            .map(str::trim)
+            .find(|line| line.ends_with(&format!("[{code}]")))
+            .unwrap_or_else(|| panic!("{code} has no example"));
+        assert!(
+            report.lines().any(|line| line == example),
+            "`explain {code}` shows a report `headers` does not give:\n{example}"
+        );
+    }
 }

@@ -32,18 +32,22 @@ use serde::Serialize;
 use crate::abi::Abi;
 use crate::binary::claims;
 use crate::binary::classify::{classify, is_python_symbol, Verdict};
+use crate::binary::inputs::{self, Input};
+use crate::binary::mapped::MappedFile;
 use crate::binary::names::{
-    is_extension_name, is_module_file_name, version_specific_filename, version_specific_libpython,
+    is_module_file_name, version_specific_filename, version_specific_libpython,
 };
 use crate::binary::not_on_platform;
-use crate::binary::platform::{self, Assumptions, FeatureOverrides};
+use crate::binary::platform::{self, Assumptions, Detected, FeatureOverrides};
 use crate::binary::problems;
-use crate::binary::symbols::read_binary;
+use crate::binary::sparse::Data;
+use crate::binary::symbols::{self, Binary, BinaryError};
 use crate::binary::table::AbiTable;
 use crate::binary::unusable;
-use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::binary::wheel::{member_path, read_wheel, WheelTag};
 use crate::diagnostic::{has_errors, Finding};
 use crate::error::{Error, Result};
+use crate::output::escape;
 use crate::parallel;
 use crate::version::Version;
 use crate::Outcome;
@@ -51,6 +55,7 @@ use crate::Outcome;
 /// What was audited in one input (a wheel, or an extension module file).
 #[derive(Debug, Serialize)]
 pub struct InputReport {
+    #[serde(serialize_with = "crate::output::escape::serialize_path")]
     pub path: PathBuf,
     pub kind: InputKind,
     /// The wheel's tag, when it has one.
@@ -190,15 +195,36 @@ pub fn audit_extension_for(
     features: &FeatureOverrides,
     wheel_platforms: &[String],
 ) -> ExtensionReport {
+    let read = read_extension(data).map_err(|err| err.to_string());
+    audit_read_extension(name, read, table, target, abis, features, wheel_platforms)
+}
+
+/// What the audit reads of an extension: its symbols and the platform it
+/// names. `data` is a mapped file or the kept pieces of a wheel member.
+pub fn read_extension<'a, R: Data<'a>>(data: R) -> Result<(Binary, Detected), BinaryError> {
+    Ok((symbols::read(data)?, platform::detect_in(data)))
+}
+
+/// [`audit_extension_for`] of an extension already read (or the message
+/// saying why it could not be).
+fn audit_read_extension(
+    name: &str,
+    read: Result<(Binary, Detected), String>,
+    table: &AbiTable,
+    target: Version,
+    abis: &[Abi],
+    features: &FeatureOverrides,
+    wheel_platforms: &[String],
+) -> ExtensionReport {
     let mut report = ExtensionReport {
         name: name.to_string(),
         abis: abis.to_vec(),
         ..ExtensionReport::default()
     };
-    let binary = match read_binary(data) {
-        Ok(binary) => binary,
+    let (binary, detected) = match read {
+        Ok(read) => read,
         Err(err) => {
-            report.error = Some(err.to_string());
+            report.error = Some(err);
             return report;
         }
     };
@@ -227,7 +253,7 @@ pub fn audit_extension_for(
             ));
         }
     }
-    let detected = platform::from_wheel_tag(platform::detect(data), wheel_platforms);
+    let detected = platform::from_wheel_tag(detected, wheel_platforms);
     let assumed = platform::assume(table.manifest(), &detected, features);
     // The claims' problems (file name, module definition, Windows DLL) and
     // the warnings first, as they are about the extension as a whole.
@@ -291,27 +317,28 @@ pub fn audit_extension_for(
 /// Audits a wheel file.
 pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> InputReport {
     let mut report = InputReport::new(path, InputKind::Wheel);
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
+    let file = match crate::input::open(path) {
+        Ok((file, _)) => file,
         Err(err) => {
             report.error = Some(format!("cannot read: {err}"));
             return report;
         }
     };
-    let contents = match read_wheel(std::io::BufReader::new(file)) {
+    let contents = match read_wheel(file) {
         Ok(contents) => contents,
         Err(err) => {
             report.error = Some(err);
             return report;
         }
     };
-    let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let filename = escape::path(path.file_name().map_or(path, Path::new));
+    let filename = filename.as_ref();
     let from_name = WheelTag::from_filename(filename);
     report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref())
         .into_iter()
         .map(|problem| problems::claim(problem, filename).in_file(path))
         .collect();
-    let tag = from_name.or(contents.metadata_tag);
+    let tag = from_name.or_else(|| contents.metadata_tag.clone());
     report.tag = tag.as_ref().map(ToString::to_string);
     report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
     report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
@@ -345,17 +372,20 @@ pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> I
         .as_ref()
         .map(|tag| tag.platform.clone())
         .unwrap_or_default();
-    let audited = parallel::map(&contents.extensions, |(name, bytes)| {
-        audit_extension_for(
-            name,
-            bytes,
+    let audited = parallel::map(&contents.extensions, |member| {
+        let read = contents
+            .read(member, &|view| read_extension(view))
+            .and_then(|read| read.map_err(|err| err.to_string()));
+        audit_read_extension(
+            &member.name,
+            read,
             table,
             target,
             &abis,
             &defaults.features,
             &platforms,
         )
-        .in_file(&path.join(name))
+        .in_file(&member_path(path, member))
     });
     report.extensions = audited
         .into_iter()
@@ -386,7 +416,8 @@ pub fn audit_extension_file(
     defaults: &TargetDefault,
 ) -> InputReport {
     let mut report = InputReport::new(path, InputKind::Extension);
-    let data = match std::fs::read(path) {
+    // Mapped, not read: only the pages its tables are on are loaded.
+    let data = match MappedFile::open(path) {
         Ok(data) => data,
         Err(err) => {
             report.error = Some(format!("cannot read: {err}"));
@@ -396,10 +427,7 @@ pub fn audit_extension_file(
     let (target, from) = defaults.pick(None);
     report.target = Some(target);
     report.target_from = Some(from);
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
+    let name = escape::path(path.file_name().map_or(path, Path::new)).into_owned();
     report.abis = claims::abis_of_file_name(&name);
     report.notes.extend(beyond_table(table, target));
     let extension = audit_extension_for(
@@ -447,69 +475,24 @@ impl InputReport {
     }
 }
 
-/// The inputs named on the command line, directories walked recursively
-/// for wheels and extension modules (sorted; symlinked directories are not
-/// followed). A path that cannot be read becomes an input with an error.
-pub fn collect_inputs(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
-    let mut inputs = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Err(err) => inputs.push((path.clone(), Some(format!("cannot read: {err}")))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
-            Ok(_) => inputs.push((path.clone(), None)),
-        }
-    }
-    inputs
-}
-
-fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            inputs.push((
-                dir.to_path_buf(),
-                Some(format!("cannot read directory: {err}")),
-            ));
-            return;
-        }
-    };
-    let mut paths: Vec<(PathBuf, bool)> = entries
-        .filter_map(Result::ok)
-        .map(|entry| {
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            (entry.path(), is_dir)
-        })
-        .collect();
-    paths.sort();
-    for (path, is_dir) in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if is_dir {
-            walk(&path, inputs);
-        } else if name.ends_with(".whl") || is_extension_name(name) {
-            inputs.push((path, None));
-        }
-    }
-}
-
 /// Audits every input in parallel, in input order.
 pub fn audit_paths(
     paths: &[PathBuf],
     table: &AbiTable,
     defaults: &TargetDefault,
 ) -> Vec<InputReport> {
-    parallel::map(&collect_inputs(paths), |(path, error)| {
-        if let Some(error) = error {
+    parallel::map(&inputs::collect(paths), |input| match input {
+        Input::File(path) if inputs::is_wheel(path) => audit_wheel(path, table, defaults),
+        Input::File(path) => audit_extension_file(path, table, defaults),
+        Input::Unreadable(path, error) => {
             let mut report = InputReport::new(path, InputKind::Extension);
             report.error = Some(error.clone());
-            return report;
+            report
         }
-        let is_wheel = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"));
-        if is_wheel {
-            audit_wheel(path, table, defaults)
-        } else {
-            audit_extension_file(path, table, defaults)
+        Input::Skipped(path, why) => {
+            let mut report = InputReport::new(path, InputKind::Extension);
+            report.notes.push(why.clone());
+            report
         }
     })
 }
@@ -538,7 +521,7 @@ pub fn outcome(reports: &[InputReport], paths: &[PathBuf]) -> Result<Outcome> {
         .iter()
         .any(|r| !r.extensions.is_empty() || r.abi3 == Some(false));
     if !found_any {
-        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let paths: Vec<String> = paths.iter().map(|p| escape::path(p).into_owned()).collect();
         return Err(Error::other(format!(
             "no extension module found in {}",
             paths.join(", ")

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use crate::error::{Error, Result};
 
 use crate::diagnostic::LocatedError;
-use crate::manifest::{tree_root, Manifest, Rules, MANIFEST_IN_TREE};
+use crate::manifest::{tree_root, Manifest, PassThrough, Rules, MANIFEST_IN_TREE};
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
 
@@ -40,6 +40,7 @@ pub struct Side {
 fn rules(strict: bool) -> Rules {
     Rules {
         newer: !strict,
+        because: PassThrough::Comparison,
         ..Rules::ALL_KNOWN
     }
 }
@@ -75,7 +76,7 @@ impl Side {
     pub fn from_file(path: &Path, strict: bool) -> Result<Side> {
         let parsed = Manifest::load_with(path, rules(strict))?;
         let patchlevel = tree_root(path).join(PATCHLEVEL_H);
-        let release = std::fs::read_to_string(patchlevel)
+        let release = crate::input::read_to_string(&patchlevel)
             .ok()
             .and_then(|text| version_of_patchlevel(&text));
         let side = Side::new(Origin::File(path.to_path_buf()), parsed.manifest, release);

@@ -18,7 +18,15 @@ pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
 pub const SDISTS_ENV: &str = "STABLE_ABI_SDISTS";
 
 /// The environment variables whose change changes what is at hand.
-pub const ENV: [&str; 5] = [CPYTHON_ENV, SDISTS_ENV, "HOME", "CI", "CC"];
+pub const ENV: [&str; 7] = [
+    CPYTHON_ENV,
+    SDISTS_ENV,
+    "CI",
+    "CC",
+    "HOME",
+    "STABLE_ABI_WHEELS",
+    "STABLE_ABI_DATA",
+];
 
 /// One thing some tests need that is not in this repository.
 pub struct Need {
@@ -79,7 +87,7 @@ impl Probe {
 }
 
 /// Every need, by cfg.
-pub const NEEDS: [Need; 12] = [
+pub const NEEDS: [Need; 14] = [
     Need {
         cfg: "cpython_tree",
         what: "a CPython tree: ../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON",
@@ -185,10 +193,72 @@ pub const NEEDS: [Need; 12] = [
         probe: |_| Probe::tool(runs(&c_compiler(), &["--version"])),
         required_under_ci: always,
     },
+    Need {
+        cfg: "mingw",
+        what: "MinGW-w64's x86_64-w64-mingw32-gcc on PATH",
+        probe: |_| Probe::tool(runs("x86_64-w64-mingw32-gcc", &["-dumpversion"])),
+        // An oracle for the Windows view, not a tool every machine has:
+        // without it the oracle's own test is ignored, even under CI (the
+        // committed oracle is still checked against the view).
+        required_under_ci: never,
+    },
+    Need {
+        cfg: "fetched_wheels",
+        what: "the wheels `make fetch-wheels` downloads (~/.cache/stable-abi)",
+        probe: fetched_wheels,
+        required_under_ci: always,
+    },
 ];
+
+/// The real-wheel corpus of `tests/corpus/wheels.toml` in [`wheel_dir`],
+/// and abi3info's wheel in [`data_dir`]: what `make fetch-wheels` fetches.
+fn fetched_wheels(repo: &Path) -> Probe {
+    let list = repo.join("tests/corpus/wheels.toml");
+    let text = std::fs::read_to_string(&list).unwrap_or_default();
+    let wheels = text
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("file = \""))
+        .filter_map(|rest| rest.strip_suffix('"'))
+        .map(|file| Probe::file(wheel_dir().join(file)));
+    let mut probe = Probe::all(wheels.chain([
+        Probe::file(data_dir().join(ABI3INFO)),
+        Probe::dir(wheel_dir()),
+    ]));
+    probe.watch.push(list);
+    probe
+}
+
+/// abi3info's wheel, the independent list of the Stable ABI the audit's
+/// table is held to.
+pub const ABI3INFO: &str = "abi3info-2026.9.25-py3-none-any.whl";
+
+/// Where `make fetch-wheels` puts the corpus: `$STABLE_ABI_WHEELS`, else
+/// `~/.cache/stable-abi/wheels`.
+pub fn wheel_dir() -> PathBuf {
+    cache_dir("STABLE_ABI_WHEELS", "wheels")
+}
+
+/// Where `make fetch-wheels` puts other downloads: `$STABLE_ABI_DATA`,
+/// else `~/.cache/stable-abi/data`.
+pub fn data_dir() -> PathBuf {
+    cache_dir("STABLE_ABI_DATA", "data")
+}
+
+fn cache_dir(variable: &str, name: &str) -> PathBuf {
+    match std::env::var_os(variable) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/stable-abi")
+            .join(name),
+    }
+}
 
 fn always() -> bool {
     true
+}
+
+fn never() -> bool {
+    false
 }
 
 /// The manifest's place in a tree.
@@ -203,23 +273,18 @@ pub const REFERENCE_PY_VERSION: &str = "#define PY_VERSION              \"3.13.1
 pub const SDISTS_LIST: &str = "tests/sdists.txt";
 
 /// Where `make fetch-sdists` unpacks the sdists: `$STABLE_ABI_SDISTS`, else
-/// `~/.cache/stable-abi/sdists` (none without a home).
-pub fn sdists_cache() -> Option<PathBuf> {
-    match std::env::var_os(SDISTS_ENV) {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => Some(PathBuf::from(std::env::var_os("HOME")?).join(".cache/stable-abi/sdists")),
-    }
+/// `~/.cache/stable-abi/sdists`.
+pub fn sdists_cache() -> PathBuf {
+    cache_dir(SDISTS_ENV, "sdists")
 }
 
 /// The sources of [`SDISTS_LIST`] in [`sdists_cache`], whether or not they
-/// are there (none when the list or the cache's place cannot be read).
+/// are there (none when the list cannot be read).
 pub fn sdist_sources(repo: &Path) -> Vec<PathBuf> {
-    let (Ok(list), Some(cache)) = (
-        std::fs::read_to_string(repo.join(SDISTS_LIST)),
-        sdists_cache(),
-    ) else {
+    let Ok(list) = std::fs::read_to_string(repo.join(SDISTS_LIST)) else {
         return Vec::new();
     };
+    let cache = sdists_cache();
     list.lines()
         .filter(|line| !line.starts_with('#'))
         .flat_map(|line| line.split_whitespace().skip(2))

@@ -403,26 +403,26 @@ impl<'a> Walk<'a> {
         versions: Option<&mut (u32, Vec<Constant>)>,
     ) -> Result<bool, LocatedError> {
         let oracle = IncludeOracle { walk: &self.source };
-        let mut expander = Expander::new(&self.macros, self.source.interner, &oracle);
+        let mut expander =
+            Expander::new(&self.macros, self.source.interner, &oracle).tracking(self.tracked);
         let expanded = expander
             .expand_condition(tokens)
             .map_err(|message| self.error(id, offset, message))?;
-        let tracked = self
-            .tracked
-            .filter(|&sym| expanded.iter().any(|token| token.expanded_from(sym)));
-        let value = expr::evaluate_tracking(&expanded, tracked, &mut self.scratch)
+        let value = expr::evaluate_tracking(&expanded, &mut self.scratch)
             .map_err(|message| self.error(id, offset, message))?;
         for constant in self.scratch.drain(..) {
             self.guard_constants.insert((id, offset, constant));
         }
-        let version = self
-            .version_macro
-            .filter(|&sym| expanded.iter().any(|token| token.expanded_from(sym)));
-        if let (Some(version), Some((directive, constants))) = (version, versions) {
+        if let (Some(version), Some((directive, constants))) = (self.version_macro, versions) {
+            // Expanded again, tracking the headers' version this time.
+            let mut expander =
+                Expander::new(&self.macros, self.source.interner, &oracle).tracking(Some(version));
             let mut found = Vec::new();
-            // Evaluated above: no error now.
-            let _ = expr::evaluate_tracking(&expanded, Some(version), &mut found);
-            if constants.is_empty() {
+            // Expanded and evaluated above: no error now.
+            if let Ok(expanded) = expander.expand_condition(tokens) {
+                let _ = expr::evaluate_tracking(&expanded, &mut found);
+            }
+            if !found.is_empty() && constants.is_empty() {
                 *directive = offset;
             }
             constants.extend(found);
