@@ -143,6 +143,74 @@ fn a_use_under_an_if_on_py_version_hex_is_reported_and_does_not_raise_the_minimu
 
 #[test]
 #[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
+fn a_fallback_left_out_by_an_if_on_py_version_hex_is_reported_and_does_not_raise_the_minimum() {
+    let test =
+        "a_fallback_left_out_by_an_if_on_py_version_hex_is_reported_and_does_not_raise_the_minimum";
+    let Some(tree) = shared_tree(test, "3.15.2") else {
+        return;
+    };
+    // wrapt 2.5.2's way: its own PyObject_GetOptionalAttrString (3.13) for
+    // older headers. With 3.15's headers the fallback is left out, also
+    // when built for 3.10, where the name is not declared.
+    let text = "#include \"Python.h\"\n\
+                #if PY_VERSION_HEX < 0x030d0000\n\
+                static inline int\n\
+                PyObject_GetOptionalAttrString(PyObject *o, const char *n, PyObject **r)\n\
+                {\n\
+                    *r = PyObject_GetAttrString(o, n);\n\
+                    return *r != NULL;\n\
+                }\n\
+                #endif\n\
+                int has(PyObject *o, PyObject **r)\n\
+                {\n\
+                    return PyObject_GetOptionalAttrString(o, \"x\", r);\n\
+                }\n";
+    let (status, document) = port_on(&tree, text, &["--target", "3.10"]);
+    assert_eq!(status, Some(1));
+    let finding = &document["findings"][0];
+    assert_eq!(finding["name"], "PyObject_GetOptionalAttrString");
+    assert_eq!(finding["check"], "newer-than-target");
+    assert_eq!(finding["notes"][0]["location"]["line"], 2, "{finding:#}");
+    assert!(
+        finding["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("own PyObject_GetOptionalAttrString"),
+        "{finding:#}"
+    );
+    assert_eq!(document["minimum_version"], "3.2", "{document:#}");
+    let (_, document) = port_on(&tree, text, &[]);
+    assert_eq!(document["sources"][0]["target"], "3.2", "{document:#}");
+}
+
+#[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
+fn a_name_declared_too_early_under_an_if_on_py_version_hex_does_not_raise_the_minimum() {
+    let test = "a_name_declared_too_early_under_an_if_on_py_version_hex_does_not_raise_the_minimum";
+    let Some(tree) = shared_tree(test, "3.15.2") else {
+        return;
+    };
+    // 3.15.2's pyerrors.h declares PyErr_GetRaisedException at every
+    // version; the Stable ABI has it from 3.12: a warning, here with its #if.
+    let text = "#include \"Python.h\"\n\
+                void f(void)\n\
+                {\n\
+                #if PY_VERSION_HEX >= 0x030C0000\n\
+                    PyErr_SetRaisedException(PyErr_GetRaisedException());\n\
+                #endif\n\
+                }\n";
+    let (status, document) = port_on(&tree, text, &["--target", "3.10"]);
+    assert_eq!(status, Some(0), "{document:#}");
+    let found = findings(&document);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(_, _, severity)| severity == "warning"));
+    let notes = document["findings"][0]["notes"].to_string();
+    assert!(notes.contains("#if on PY_VERSION_HEX"), "{notes}");
+    assert_eq!(document["minimum_version"], "3.2", "{document:#}");
+}
+
+#[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn a_use_under_an_if_on_py_limited_api_with_a_fallback_needs_the_fallbacks_version() {
     let test = "a_use_under_an_if_on_py_limited_api_with_a_fallback_needs_the_fallbacks_version";
     let Some(tree) = shared_tree(test, "3.15.2") else {

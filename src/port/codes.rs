@@ -47,7 +47,9 @@ A use under `#if PY_VERSION_HEX >= 0x030N0000` is a special case: PY_VERSION_HEX
 of the headers the extension is compiled with, not of the Pythons it runs on, so the branch is \
 compiled for the target and does not build. The note shows the #if, and the fix is to test \
 Py_LIMITED_API there instead: such a use does not raise the version the code needs (nor the \
-target port computes when there is no --target).
+target port computes when there is no --target). So for a source's own definition of the name \
+for older Pythons (a fallback) under `#if PY_VERSION_HEX < 0x030N0000`, which the headers' \
+version leaves out: the note shows that #if.
 
 Example (--target 3.10):
     PyObject *name = PyType_GetName(tp);

@@ -43,7 +43,7 @@ impl<'r> Fix<'r> {
     ) -> Fix<'r> {
         match (&blocker.kind, blocker.guard) {
             (Kind::MissingInclude(headers), _) => Fix::Include(headers),
-            (Kind::Newer(_), Some(guard)) => Fix::Guard(guard),
+            (Kind::Newer(_) | Kind::Early(_), Some(guard)) => Fix::Guard(guard),
             (kind, _) => match (replacements.get(&blocker.name), kind) {
                 (Some(replacement), Kind::Newer(since) | Kind::Early(since))
                     if replacement.needs(api, abi).0 >= *since =>
@@ -83,6 +83,11 @@ impl<'r> Fix<'r> {
     pub fn text(&self) -> Option<String> {
         match self {
             Fix::Replace(replacement) => Some(replacement.text.clone()),
+            Fix::Guard(guard) if guard.fallback => Some(format!(
+                "test Py_LIMITED_API+0 < {:#010x}, not PY_VERSION_HEX, in the #if of the \
+                 fallback",
+                guard.version.hex()
+            )),
             Fix::Guard(guard) => Some(format!(
                 "test Py_LIMITED_API+0 >= {:#010x}, not PY_VERSION_HEX, in the #if",
                 guard.version.hex()
@@ -117,6 +122,13 @@ impl<'r> Fix<'r> {
                 }
                 notes
             }
+            Fix::Guard(guard) if guard.fallback => vec![format!(
+                "instead: test Py_LIMITED_API in that #if (`#if defined(Py_LIMITED_API) ? \
+                 Py_LIMITED_API+0 < {hex} : PY_VERSION_HEX < {hex}`), which keeps the \
+                 fallback below {}",
+                guard.version,
+                hex = format_args!("{:#010x}", guard.version.hex()),
+            )],
             Fix::Guard(guard) => vec![format!(
                 "instead: test Py_LIMITED_API in that #if (`#if !defined(Py_LIMITED_API) || \
                  Py_LIMITED_API+0 >= {:#010x}`), which leaves the use out below {}",

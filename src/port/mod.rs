@@ -354,12 +354,26 @@ impl<'h> Port<'h> {
                     }
                 }
             }
-            (Kind::Newer(_), Some(guard)) => {
+            (Kind::Newer(_) | Kind::Early(_), Some(guard)) => {
+                let (what, so) = if guard.fallback {
+                    (
+                        format!(
+                            "the source's own {name} for older Pythons is under this #if on \
+                             PY_VERSION_HEX"
+                        ),
+                        "left out",
+                    )
+                } else {
+                    (
+                        "the use is under this #if on PY_VERSION_HEX".to_string(),
+                        "compiled",
+                    )
+                };
                 finding = finding.note(
-                    Some(sources.location(blocker.file, guard.directive)),
+                    Some(sources.location(guard.file, guard.directive)),
                     format!(
-                        "the use is under this #if on PY_VERSION_HEX: the version of the \
-                         headers ({}), not the target's, so it is compiled for {target} too",
+                        "{what}: the version of the headers ({}), not the target's, so it is \
+                         {so} for {target} too",
                         self.api.version
                     ),
                 );

@@ -13,7 +13,7 @@
 //! unit does. The bodies of the unit's `#define`s count as code (where the
 //! macro's own parameters are not names).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::abi::Abi;
 use crate::version::Version;
@@ -62,9 +62,9 @@ pub struct Blocker {
     pub owners: Vec<String>,
     /// An object of the struct `name` (or its `sizeof`).
     pub object: bool,
-    /// For a name newer than the target, the `#if` on the headers' version
-    /// the use is under, when it asks for that name's version or a later
-    /// one ([`Guard`]).
+    /// For a name newer than the target (or declared before the Stable ABI
+    /// has it), the `#if` on the headers' version the use is under, when it
+    /// asks for that name's version or a later one ([`Guard`]).
     pub guard: Option<Guard>,
     pub file: FileId,
     pub offset: u32,
@@ -74,11 +74,21 @@ pub struct Blocker {
 /// target) is at least `version`: the source's own way of keeping a use
 /// for newer Pythons, which under `Py_LIMITED_API` tests the wrong
 /// version.
+///
+/// Or the source's own definition of the name, for older headers, in a
+/// branch that the headers' version leaves out (wrapt's
+/// `PyObject_GetOptionalAttrString` under `#if PY_VERSION_HEX <
+/// 0x030d0000`): under `Py_LIMITED_API` the fallback is left out when the
+/// target needs it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Guard {
     pub version: Version,
-    /// The directive that compares the version, in the use's file.
+    /// The directive that compares the version, and its file.
+    pub file: FileId,
     pub directive: u32,
+    /// The source's own definition is what the `#if` leaves out (not the
+    /// use that it keeps).
+    pub fallback: bool,
 }
 
 /// What one unit uses.
@@ -136,6 +146,7 @@ const KEYWORDS: &[&str] = &[
 pub fn scan(unit: &Unit, api: &Api, system: &SystemNames, abi: Abi, target: Version) -> Found {
     let own = own_names(unit);
     let guards = guards(unit, api.version);
+    let fallbacks = fallbacks(unit);
     let headers = Headers::of(unit, api, system, abi, target);
     let judge = Judge {
         api,
@@ -143,6 +154,7 @@ pub fn scan(unit: &Unit, api: &Api, system: &SystemNames, abi: Abi, target: Vers
         target,
         own: &own,
         guards: &guards,
+        fallbacks: &fallbacks,
         headers: headers.as_ref(),
     };
     let mut found = Found::default();
@@ -313,6 +325,7 @@ fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
     unit.version_guards
         .iter()
         .filter_map(|branch| {
+            let range = branch.range?;
             let version = branch
                 .constants
                 .iter()
@@ -328,11 +341,42 @@ fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
                 .max()?;
             let guard = Guard {
                 version,
+                file: branch.file,
                 directive: branch.directive,
+                fallback: false,
             };
-            Some((branch.file, branch.range, guard))
+            Some((branch.file, range, guard))
         })
         .collect()
+}
+
+/// The macros and functions the unit defines in a branch that its `#if` on
+/// the headers' version leaves out (fallbacks for older headers), each
+/// with the file and directive of that `#if`.
+fn fallbacks<'s>(unit: &Unit<'s>) -> HashMap<&'s str, (FileId, u32), Hasher> {
+    let mut fallbacks = HashMap::default();
+    for file in &unit.files {
+        let groups: Vec<_> = unit
+            .version_guards
+            .iter()
+            .filter(|group| group.file == file.id)
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        for &(name, offset) in &file.skipped_places {
+            let group = groups.iter().find(|group| {
+                group
+                    .skipped
+                    .iter()
+                    .any(|&(start, end)| start <= offset && offset < end)
+            });
+            if let Some(group) = group {
+                fallbacks.entry(name).or_insert((file.id, group.directive));
+            }
+        }
+    }
+    fallbacks
 }
 
 /// How far back [`declared_type`] looks for a declaration, in tokens (a
@@ -435,20 +479,33 @@ struct Judge<'a, 's> {
     target: Version,
     own: &'a Own<'s>,
     guards: &'a [(FileId, (u32, u32), Guard)],
+    fallbacks: &'a HashMap<&'s str, (FileId, u32), Hasher>,
     headers: Option<&'a Headers<'a, 's>>,
 }
 
 impl Judge<'_, '_> {
-    /// The guard on the headers' version a use at `offset` of `file` is
-    /// under, when it asks for `since` or later (the newest, when several).
-    fn guard(&self, file: FileId, offset: u32, since: Version) -> Option<Guard> {
-        self.guards
+    /// The guard on the headers' version a use of `name` (needing
+    /// `since`) at `offset` of `file` is under, when it asks for `since` or
+    /// later (the newest, when several); else the `#if` that leaves out the
+    /// unit's own fallback definition of `name`.
+    fn guard(&self, name: &str, file: FileId, offset: u32, since: Version) -> Option<Guard> {
+        let branch = self
+            .guards
             .iter()
             .filter(|(f, (start, end), guard)| {
                 *f == file && *start <= offset && offset < *end && guard.version >= since
             })
             .map(|(.., guard)| *guard)
-            .max_by_key(|guard| guard.version)
+            .max_by_key(|guard| guard.version);
+        branch.or_else(|| {
+            let &(file, directive) = self.fallbacks.get(name)?;
+            Some(Guard {
+                version: since,
+                file,
+                directive,
+                fallback: true,
+            })
+        })
     }
 
     /// Judges a run of tokens (a file's code or a macro's body, whose
@@ -502,7 +559,7 @@ impl Judge<'_, '_> {
             }
             match self.api.name(name, self.abi, self.target) {
                 Status::Available { since } => {
-                    if self.guard(file, token.offset, since).is_none() {
+                    if self.guard(name, file, token.offset, since).is_none() {
                         let need = found.needs.entry(name.to_string()).or_insert(since);
                         *need = (*need).max(since);
                     }
@@ -511,15 +568,19 @@ impl Judge<'_, '_> {
                     }
                 }
                 Status::Newer { since } => found.blockers.push(Blocker {
-                    guard: self.guard(file, token.offset, since),
+                    guard: self.guard(name, file, token.offset, since),
                     ..blocker(Kind::Newer(since), name.into())
                 }),
                 Status::Early { added } => {
-                    let need = found.needs.entry(name.to_string()).or_insert(added);
-                    *need = (*need).max(added);
-                    found
-                        .blockers
-                        .push(blocker(Kind::Early(added), name.into()))
+                    let guard = self.guard(name, file, token.offset, added);
+                    if guard.is_none() {
+                        let need = found.needs.entry(name.to_string()).or_insert(added);
+                        *need = (*need).max(added);
+                    }
+                    found.blockers.push(Blocker {
+                        guard,
+                        ..blocker(Kind::Early(added), name.into())
+                    })
                 }
                 Status::HiddenByAbi3t { why } => found
                     .blockers

@@ -170,13 +170,16 @@ pub struct Walk<'a> {
 /// them.
 pub type Place = Vec<(FileId, u32)>;
 
-/// A branch taken because of the headers' version: `#if PY_VERSION_HEX >=
-/// 0x030D0000` and what it encloses, up to the group's next directive.
+/// A conditional group decided by the headers' version (`#if PY_VERSION_HEX
+/// >= 0x030D0000 ... #else ... #endif`): the branch taken, and those not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VersionGuard {
     pub file: FileId,
-    /// The byte range of the branch, from its directive.
-    pub range: (u32, u32),
+    /// The byte range of the branch taken, from its directive up to the
+    /// group's next (none: no branch is).
+    pub range: Option<(u32, u32)>,
+    /// The byte ranges of the branches not taken.
+    pub skipped: Vec<(u32, u32)>,
     /// The directive whose condition compared the version (the group's
     /// first that did).
     pub directive: u32,
@@ -318,7 +321,7 @@ impl<'a> Walk<'a> {
                     };
                     if let Some((directive, constants)) = versions {
                         if !constants.is_empty() {
-                            self.version_guard(id, branch, directive, constants);
+                            self.version_guard(id, (i, branch), directive, constants);
                         }
                     }
                     if !taken {
@@ -430,13 +433,14 @@ impl<'a> Walk<'a> {
         Ok(value.is_true())
     }
 
-    /// Records that the branch at `items[branch]` of `file` was taken
-    /// where its group's conditions compared the headers' version with
-    /// `constants` (the first such condition at `directive`).
+    /// Records the group of `file` whose `#if` is `items[first]`, where the
+    /// branch at `items[branch]` was taken (the group's `#endif`: none) and
+    /// its conditions compared the headers' version with `constants` (the
+    /// first such condition at `directive`).
     fn version_guard(
         &mut self,
         file: FileId,
-        branch: usize,
+        (first, branch): (usize, usize),
         directive: u32,
         constants: Vec<Constant>,
     ) {
@@ -447,16 +451,29 @@ impl<'a> Walk<'a> {
                 .and_then(Item::offset)
                 .unwrap_or(self.source.file(file).text.len() as u32)
         };
-        let next = match items.get(branch) {
+        let next = |index: usize| match items.get(index) {
             Some(Item::If { next, .. } | Item::Elif { next, .. } | Item::Else { next, .. }) => {
-                *next
+                Some(*next)
             }
-            // The group's `#endif`: no branch taken.
-            _ => return,
+            _ => None,
         };
+        let (mut range, mut skipped) = (None, Vec::new());
+        let mut at = first;
+        // Each branch's directive, to the next (bounded by the group's
+        // length: `next` only moves forward).
+        while let Some(following) = next(at).filter(|&n| n > at) {
+            let span = (end(at), end(following));
+            if at == branch {
+                range = Some(span);
+            } else {
+                skipped.push(span);
+            }
+            at = following;
+        }
         self.version_guards.push(VersionGuard {
             file,
-            range: (end(branch), end(next)),
+            range,
+            skipped,
             directive,
             constants,
         });

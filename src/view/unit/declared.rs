@@ -89,6 +89,14 @@ pub fn declared_types<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
 /// name after a type word or `*`, not after `;` or `}`, which would be a
 /// macro call such as `PyDoc_STRVAR(doc, "...");`).
 pub fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
+    declared_function_places(code)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// [`declared_functions`], each with the offset of its name.
+pub fn declared_function_places<'s>(code: &[Placed<'s>]) -> Vec<(&'s str, u32)> {
     let mut depth = 0usize;
     let mut names = Vec::new();
     for (i, token) in code.iter().enumerate() {
@@ -101,7 +109,7 @@ pub fn declared_functions<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
                     && matches!(code[i - 1].tok, Tok::Ident(_) | Tok::Punct("*"))
                     && !matches!(code[i - 1].tok, Tok::Ident("return"));
                 if called && after_type {
-                    names.push(name);
+                    names.push((name, token.offset));
                 }
             }
             _ => {}

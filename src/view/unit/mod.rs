@@ -29,7 +29,9 @@ use crate::view::pp::ir::{FileId, FileIr, Item, Resolver};
 use crate::view::pp::lex::{self, Interner, Sym, TokKind, Token};
 use crate::view::pp::walk::{Place, VersionGuard};
 use crate::view::{command_line_text, Defines, Headers};
-use declared::{declared_functions, declared_types, inactive_ranges, struct_members};
+use declared::{
+    declared_function_places, declared_functions, declared_types, inactive_ranges, struct_members,
+};
 
 /// A token of a unit's active code, as [`Unit`] hands it out.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -77,6 +79,9 @@ pub struct UnitFile<'s> {
     /// The macros, types and functions it declares in the regions the walk
     /// skipped (a compatibility header's definitions for other versions).
     pub skipped: Vec<&'s str>,
+    /// The macros and functions of [`UnitFile::skipped`], each with the
+    /// offset of its name (of its `#define`, for a macro).
+    pub skipped_places: Vec<(&'s str, u32)>,
 }
 
 /// A macro's value at the end of a unit, and where it was defined.
@@ -514,7 +519,8 @@ impl<'h> Sources<'h> {
             .iter()
             .map(placed)
             .partition(|token| active(token.offset));
-        let mut skipped = declared_functions(&skipped_code);
+        let mut skipped_places = declared_function_places(&skipped_code);
+        let mut skipped: Vec<&str> = skipped_places.iter().map(|&(name, _)| name).collect();
         skipped.extend(declared_types(&skipped_code));
         let types = declared.types.iter().map(String::as_str).collect();
         let mut members: Vec<&str> = declared.members.iter().map(String::as_str).collect();
@@ -525,7 +531,8 @@ impl<'h> Sources<'h> {
         for item in &parsed.ir.items {
             match item {
                 Item::Define(definition) if !active(definition.offset) => {
-                    skipped.push(name(definition.name))
+                    skipped.push(name(definition.name));
+                    skipped_places.push((name(definition.name), definition.offset));
                 }
                 Item::Define(definition) if active(definition.offset) => defines.push(Definition {
                     name: name(definition.name),
@@ -550,6 +557,7 @@ impl<'h> Sources<'h> {
             types,
             members,
             skipped,
+            skipped_places,
         }
     }
 }
