@@ -24,7 +24,7 @@ use crate::abi::Abi;
 use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::version::Version;
-use crate::view::{abi3t_hidden_definitions, Defines, Headers, View};
+use crate::view::{abi3t_hidden_definitions, ByName, Decl, Defines, Headers, View};
 
 /// The first release with free-threaded builds (PEP 703).
 const FREE_THREADING: Version = Version::new(3, 13);
@@ -219,15 +219,7 @@ impl Api {
     }
 
     fn add(&mut self, view: &View, on: On) {
-        let declared = [
-            &view.functions,
-            &view.data,
-            &view.enumerators,
-            &view.inline_functions,
-            &view.macros,
-            &view.typedefs,
-        ];
-        let names = declared
+        let names = declarations(view)
             .into_iter()
             .flatten()
             .map(|(name, decl)| (name, &decl.location))
@@ -304,16 +296,7 @@ impl Api {
     /// the use. Each comes with those names.
     fn unexpandable<'v>(&self, view: &'v View) -> Vec<(&'v str, Vec<String>)> {
         let in_view = |name: &str| {
-            [
-                &view.functions,
-                &view.data,
-                &view.enumerators,
-                &view.inline_functions,
-                &view.macros,
-                &view.typedefs,
-            ]
-            .iter()
-            .any(|map| map.contains_key(name))
+            declarations(view).iter().any(|map| map.contains_key(name))
                 || view.structs.contains_key(name)
         };
         let full_only =
@@ -488,6 +471,18 @@ impl Api {
             None => Status::Unknown,
         }
     }
+}
+
+/// The maps of `view` that declare names by kind (its structs aside).
+fn declarations(view: &View) -> [&ByName<Decl>; 6] {
+    [
+        &view.functions,
+        &view.data,
+        &view.enumerators,
+        &view.inline_functions,
+        &view.macros,
+        &view.typedefs,
+    ]
 }
 
 /// The names outside `view` (those `full_only` says the full API alone
