@@ -211,6 +211,37 @@ fn a_name_declared_too_early_under_an_if_on_py_version_hex_does_not_raise_the_mi
 
 #[test]
 #[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
+fn a_use_under_an_ifdef_of_a_name_the_headers_always_define_does_not_raise_the_minimum() {
+    let test =
+        "a_use_under_an_ifdef_of_a_name_the_headers_always_define_does_not_raise_the_minimum";
+    let Some(tree) = shared_tree(test, "3.15.2") else {
+        return;
+    };
+    // MarkupSafe 3.0.4's slots: 3.15.2's slots_generated.h defines
+    // Py_mod_gil at every version, Py_MOD_GIL_NOT_USED (moduleobject.h)
+    // only from 3.13. Built for 3.10 the branch is compiled and does not
+    // build (gcc agrees); the #ifdef is the fix, not the target.
+    let text = "#include \"Python.h\"\n\
+                static PyModuleDef_Slot slots[] = {\n\
+                #ifdef Py_mod_gil\n\
+                    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n\
+                #endif\n\
+                    {0, NULL}\n\
+                };\n";
+    let (status, document) = port_on(&tree, text, &["--target", "3.10"]);
+    assert_eq!(status, Some(1));
+    let finding = &document["findings"][0];
+    assert_eq!(finding["name"], "Py_MOD_GIL_NOT_USED", "{document:#}");
+    assert_eq!(finding["notes"][0]["location"]["line"], 3, "{finding:#}");
+    // Nothing else here needs more than 3.2 (3.15.2's headers declare
+    // PyModuleDef_Slot at every version), rather than 3.13.
+    assert_eq!(document["minimum_version"], "3.2", "{document:#}");
+    let (_, document) = port_on(&tree, text, &[]);
+    assert_eq!(document["sources"][0]["target"], "3.2", "{document:#}");
+}
+
+#[test]
+#[cfg_attr(not(shared_3_15_2), ignore = "needs ../shared/cpython/3.15.2")]
 fn a_use_under_an_if_on_py_limited_api_with_a_fallback_needs_the_fallbacks_version() {
     let test = "a_use_under_an_if_on_py_limited_api_with_a_fallback_needs_the_fallbacks_version";
     let Some(tree) = shared_tree(test, "3.15.2") else {

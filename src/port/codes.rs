@@ -49,7 +49,9 @@ compiled for the target and does not build. The note shows the #if, and the fix 
 Py_LIMITED_API there instead: such a use does not raise the version the code needs (nor the \
 target port computes when there is no --target). So for a source's own definition of the name \
 for older Pythons (a fallback) under `#if PY_VERSION_HEX < 0x030N0000`, which the headers' \
-version leaves out: the note shows that #if.
+version leaves out: the note shows that #if. And for a use under `#ifdef Py_...` of a name the \
+headers define at the target too (3.15 defines the slot ID Py_mod_gil at every version, \
+Py_MOD_GIL_NOT_USED from 3.13): the fix is to test Py_LIMITED_API there too.
 
 Example (--target 3.10):
     PyObject *name = PyType_GetName(tp);

@@ -6,7 +6,7 @@ use crate::version::Version;
 
 use super::api::Api;
 use super::replacements::{needs_of, Replacement, Replacements};
-use super::scan::{Blocker, Guard, Kind};
+use super::scan::{Blocker, Guard, GuardKind, Kind};
 
 /// The fix of one blocking use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,9 +83,13 @@ impl<'r> Fix<'r> {
     pub fn text(&self) -> Option<String> {
         match self {
             Fix::Replace(replacement) => Some(replacement.text.clone()),
-            Fix::Guard(guard) if guard.fallback => Some(format!(
+            Fix::Guard(guard) if guard.kind == GuardKind::Fallback => Some(format!(
                 "test Py_LIMITED_API+0 < {:#010x}, not PY_VERSION_HEX, in the #if of the \
                  fallback",
+                guard.version.hex()
+            )),
+            Fix::Guard(guard) if guard.kind == GuardKind::Feature => Some(format!(
+                "test Py_LIMITED_API+0 >= {:#010x} too, in the #ifdef",
                 guard.version.hex()
             )),
             Fix::Guard(guard) => Some(format!(
@@ -122,12 +126,19 @@ impl<'r> Fix<'r> {
                 }
                 notes
             }
-            Fix::Guard(guard) if guard.fallback => vec![format!(
+            Fix::Guard(guard) if guard.kind == GuardKind::Fallback => vec![format!(
                 "instead: test Py_LIMITED_API in that #if (`#if defined(Py_LIMITED_API) ? \
                  Py_LIMITED_API+0 < {hex} : PY_VERSION_HEX < {hex}`), which keeps the \
                  fallback below {}",
                 guard.version,
                 hex = format_args!("{:#010x}", guard.version.hex()),
+            )],
+            Fix::Guard(guard) if guard.kind == GuardKind::Feature => vec![format!(
+                "instead: test Py_LIMITED_API there too (`#if defined(...) && \
+                 (!defined(Py_LIMITED_API) || Py_LIMITED_API+0 >= {:#010x})`), which leaves \
+                 the use out below {}",
+                guard.version.hex(),
+                guard.version
             )],
             Fix::Guard(guard) => vec![format!(
                 "instead: test Py_LIMITED_API in that #if (`#if !defined(Py_LIMITED_API) || \

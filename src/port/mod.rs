@@ -41,7 +41,7 @@ pub use fuzz::fuzz_port;
 use api::Api;
 use fix::Fix;
 use replacements::Replacements;
-use scan::{Blocker, Found, Kind};
+use scan::{Blocker, Found, GuardKind, Kind};
 use system::SystemNames;
 
 /// What to port, and for what.
@@ -355,28 +355,25 @@ impl<'h> Port<'h> {
                 }
             }
             (Kind::Newer(_) | Kind::Early(_), Some(guard)) => {
-                let (what, so) = if guard.fallback {
-                    (
-                        format!(
-                            "the source's own {name} for older Pythons is under this #if on \
-                             PY_VERSION_HEX"
-                        ),
-                        "left out",
-                    )
-                } else {
-                    (
-                        "the use is under this #if on PY_VERSION_HEX".to_string(),
-                        "compiled",
-                    )
-                };
-                finding = finding.note(
-                    Some(sources.location(guard.file, guard.directive)),
-                    format!(
-                        "{what}: the version of the headers ({}), not the target's, so it is \
-                         {so} for {target} too",
-                        self.api.version
+                let headers = self.api.version;
+                let message = match guard.kind {
+                    GuardKind::Fallback => format!(
+                        "the source's own {name} for older Pythons is under this #if on \
+                         PY_VERSION_HEX: the version of the headers ({headers}), not the \
+                         target's, so it is left out for {target} too"
                     ),
-                );
+                    GuardKind::Version => format!(
+                        "the use is under this #if on PY_VERSION_HEX: the version of the \
+                         headers ({headers}), not the target's, so it is compiled for {target} \
+                         too"
+                    ),
+                    GuardKind::Feature => format!(
+                        "the use is under this #ifdef: the headers ({headers}) define that name \
+                         at {target} too, so it is compiled for {target}"
+                    ),
+                };
+                finding =
+                    finding.note(Some(sources.location(guard.file, guard.directive)), message);
             }
             _ => {}
         }

@@ -86,9 +86,20 @@ pub struct Guard {
     /// The directive that compares the version, and its file.
     pub file: FileId,
     pub directive: u32,
-    /// The source's own definition is what the `#if` leaves out (not the
-    /// use that it keeps).
-    pub fallback: bool,
+    pub kind: GuardKind,
+}
+
+/// What a [`Guard`]'s `#if` does to a use.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GuardKind {
+    /// Keeps it: `#if PY_VERSION_HEX >= 0x030D0000`.
+    Version,
+    /// Leaves out the source's own definition of the name for older
+    /// Pythons: `#if PY_VERSION_HEX < 0x030D0000`.
+    Fallback,
+    /// Keeps it: `#ifdef Py_mod_gil`, a name the headers define at the
+    /// target although what the branch uses is newer.
+    Feature,
 }
 
 /// What one unit uses.
@@ -320,12 +331,22 @@ fn local_declarators<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
 /// the version it asks for: the newest `PY_VERSION_HEX >= c` (or `> c`,
 /// `< c` for an `#else`...) its group's conditions compare with, among
 /// those the headers (`headers`) reach. A constant after the headers'
-/// version is left out: the branch taken is the one for older headers.
+/// version is left out: the branch taken is the one for older headers. A
+/// branch of `#ifdef Py_...` asks for every version up to the headers'.
 fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
     unit.version_guards
         .iter()
         .filter_map(|branch| {
             let range = branch.range?;
+            if branch.feature {
+                let guard = Guard {
+                    version: headers,
+                    file: branch.file,
+                    directive: branch.directive,
+                    kind: GuardKind::Feature,
+                };
+                return Some((branch.file, range, guard));
+            }
             let version = branch
                 .constants
                 .iter()
@@ -343,7 +364,7 @@ fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
                 version,
                 file: branch.file,
                 directive: branch.directive,
-                fallback: false,
+                kind: GuardKind::Version,
             };
             Some((branch.file, range, guard))
         })
@@ -496,14 +517,22 @@ impl Judge<'_, '_> {
                 *f == file && *start <= offset && offset < *end && guard.version >= since
             })
             .map(|(.., guard)| *guard)
-            .max_by_key(|guard| guard.version);
+            .max_by_key(|guard| (guard.kind == GuardKind::Version, guard.version))
+            // A feature test asks for what the use needs.
+            .map(|guard| match guard.kind {
+                GuardKind::Feature => Guard {
+                    version: since,
+                    ..guard
+                },
+                _ => guard,
+            });
         branch.or_else(|| {
             let &(file, directive) = self.fallbacks.get(name)?;
             Some(Guard {
                 version: since,
                 file,
                 directive,
-                fallback: true,
+                kind: GuardKind::Fallback,
             })
         })
     }

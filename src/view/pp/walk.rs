@@ -186,6 +186,11 @@ pub struct VersionGuard {
     /// The constants the group's evaluated conditions compare the version
     /// with.
     pub constants: Vec<Constant>,
+    /// Or, for `#ifdef Py_mod_gil` (no constants): the group tests whether
+    /// the headers define a name of the API, which they may do at every
+    /// `Py_LIMITED_API` (3.15's slot IDs), not only at the versions that
+    /// have what the branch uses.
+    pub feature: bool,
 }
 
 struct IncludeOracle<'w, 'a> {
@@ -304,6 +309,10 @@ impl<'a> Walk<'a> {
         while i < items.len() {
             i = match &items[i] {
                 Item::If { cond, next, offset } => {
+                    let feature = match cond {
+                        Cond::Ifdef(sym) if pass.is_some() => self.is_api_macro(*sym),
+                        _ => false,
+                    };
                     // The constants the headers' version meets in the
                     // group's conditions (recorded files only).
                     let mut versions = pass.and(self.version_macro).map(|_| (*offset, Vec::new()));
@@ -321,8 +330,11 @@ impl<'a> Walk<'a> {
                     };
                     if let Some((directive, constants)) = versions {
                         if !constants.is_empty() {
-                            self.version_guard(id, (i, branch), directive, constants);
+                            self.version_guard(id, (i, branch), directive, constants, false);
                         }
+                    }
+                    if feature && taken {
+                        self.version_guard(id, (i, branch), *offset, Vec::new(), true);
                     }
                     if !taken {
                         self.skip(pass, file, i, branch);
@@ -443,6 +455,7 @@ impl<'a> Walk<'a> {
         (first, branch): (usize, usize),
         directive: u32,
         constants: Vec<Constant>,
+        feature: bool,
     ) {
         let items = &self.source.file(file).items;
         let end = |index: usize| {
@@ -476,7 +489,30 @@ impl<'a> Walk<'a> {
             skipped,
             directive,
             constants,
+            feature,
         });
+    }
+
+    /// Whether `sym` is a macro of the headers' API (`Py_mod_gil`): named
+    /// `Py...`, defined by a header (not the recorded files, nor
+    /// `pyconfig.h`, nor the compiler or the command line).
+    fn is_api_macro(&self, sym: Sym) -> bool {
+        let Some(definition) = self.macros.get(&sym) else {
+            return false;
+        };
+        let header = self
+            .record_from
+            .is_some_and(|first| definition.file < first)
+            && Some(definition.file) != self.config_file
+            && self
+                .source
+                .file(definition.file)
+                .path
+                .as_os_str()
+                .as_encoded_bytes()
+                .first()
+                != Some(&b'<');
+        header && self.source.interner.name(sym).starts_with("Py")
     }
 
     /// The value of the macro `sym` as `#if sym` computes it, and the
