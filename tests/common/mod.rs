@@ -81,6 +81,8 @@ pub fn built_with(cfg: &str) -> bool {
         "python311" => cfg!(python311),
         "gcc" => cfg!(gcc),
         "c_compiler" => cfg!(c_compiler),
+        "mingw" => cfg!(mingw),
+        "fetched_wheels" => cfg!(fetched_wheels),
         _ => panic!("no need {cfg} in tests/common/data.rs"),
     }
 }
