@@ -482,6 +482,10 @@ fn findings_of(report: &serde_json::Value, check: &str) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
 fn a_violation_beside_an_unreadable_input_exits_2_and_is_still_reported() {
     let test = "a_violation_beside_an_unreadable_input_exits_2_and_is_still_reported";
     let Some(built) = build(test) else {

@@ -114,6 +114,10 @@ fn the_view_envelope_has_entries_and_sarif_is_refused() {
 }
 
 #[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
 fn examples_taken_from_cpython_are_what_the_checks_report_there() {
     let test = "examples_taken_from_cpython_are_what_the_checks_report_there";
     let Some(tree) = common::reference_tree(test) else {
