@@ -5,8 +5,9 @@ use crate::abi::Abi;
 use crate::version::Version;
 
 use super::api::Api;
+use super::guard::{Guard, GuardKind};
 use super::replacements::{needs_of, Replacement, Replacements};
-use super::scan::{Blocker, Guard, GuardKind, Kind};
+use super::scan::{Blocker, Kind};
 
 /// The fix of one blocking use.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,8 @@ pub mod api;
 pub mod codes;
 pub mod fix;
 mod fuzz;
+pub mod guard;
+mod includes;
 pub mod output;
 pub mod readiness;
 pub mod replacements;
@@ -40,8 +42,9 @@ pub use fuzz::fuzz_port;
 
 use api::Api;
 use fix::Fix;
+use guard::GuardKind;
 use replacements::Replacements;
-use scan::{Blocker, Found, GuardKind, Kind};
+use scan::{Blocker, Found, Kind};
 use system::SystemNames;
 
 /// What to port, and for what.

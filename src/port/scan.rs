@@ -17,9 +17,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::abi::Abi;
 use crate::version::Version;
-use crate::view::{ConstantUse, FileId, Placed, Tok, Unit};
+use crate::view::{FileId, Placed, Tok, Unit};
 
 use super::api::{Api, Status};
+use super::guard::{fallbacks, guards, Guard, GuardKind};
+use super::includes::Headers;
 use super::system::SystemNames;
 
 /// What a use is, when it blocks.
@@ -70,38 +72,6 @@ pub struct Blocker {
     pub offset: u32,
 }
 
-/// A branch taken because the headers' version (`PY_VERSION_HEX`, not the
-/// target) is at least `version`: the source's own way of keeping a use
-/// for newer Pythons, which under `Py_LIMITED_API` tests the wrong
-/// version.
-///
-/// Or the source's own definition of the name, for older headers, in a
-/// branch that the headers' version leaves out (wrapt's
-/// `PyObject_GetOptionalAttrString` under `#if PY_VERSION_HEX <
-/// 0x030d0000`): under `Py_LIMITED_API` the fallback is left out when the
-/// target needs it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Guard {
-    pub version: Version,
-    /// The directive that compares the version, and its file.
-    pub file: FileId,
-    pub directive: u32,
-    pub kind: GuardKind,
-}
-
-/// What a [`Guard`]'s `#if` does to a use.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum GuardKind {
-    /// Keeps it: `#if PY_VERSION_HEX >= 0x030D0000`.
-    Version,
-    /// Leaves out the source's own definition of the name for older
-    /// Pythons: `#if PY_VERSION_HEX < 0x030D0000`.
-    Fallback,
-    /// Keeps it: `#ifdef Py_mod_gil`, a name the headers define at the
-    /// target although what the branch uses is newer.
-    Feature,
-}
-
 /// What one unit uses.
 #[derive(Clone, Debug, Default)]
 pub struct Found {
@@ -113,7 +83,7 @@ pub struct Found {
 
 /// C's keywords and the names declarators may follow: never a declarator
 /// themselves.
-const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "auto",
     "break",
     "case",
@@ -187,7 +157,7 @@ struct Own<'s> {
     skipped: HashSet<&'s str, Hasher>,
 }
 
-type Hasher = foldhash::fast::RandomState;
+pub(super) type Hasher = foldhash::fast::RandomState;
 
 fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
     let mut names = HashSet::default();
@@ -205,199 +175,6 @@ fn own_names<'s>(unit: &Unit<'s>) -> Own<'s> {
         members,
         skipped,
     }
-}
-
-/// The C library headers of a unit: those it relies on `Python.h` for and
-/// does not get.
-struct Headers<'a, 's> {
-    system: &'a SystemNames,
-    unit: &'a Unit<'s>,
-    /// Per header of the data: `Python.h` includes it for the full API,
-    /// and not for the ABI at the target.
-    dropped: Vec<bool>,
-    /// The names the unit declares as variables or parameters (which may
-    /// be named like the C library's: `int index`).
-    locals: HashSet<&'s str, Hasher>,
-}
-
-impl<'a, 's> Headers<'a, 's> {
-    /// `None` when the unit does not include `Python.h`, or `Python.h`
-    /// includes for `abi` at `target` every header it includes for the
-    /// full API (nothing to report).
-    fn of(
-        unit: &'a Unit<'s>,
-        api: &Api,
-        system: &'a SystemNames,
-        abi: Abi,
-        target: Version,
-    ) -> Option<Headers<'a, 's>> {
-        if !unit.python_h {
-            return None;
-        }
-        let dropped: Vec<bool> = system
-            .headers
-            .iter()
-            .map(|header| {
-                api.full_api_includes(header).is_some() && !api.includes(header, abi, target)
-            })
-            .collect();
-        if !dropped.contains(&true) {
-            return None;
-        }
-        let mut locals = HashSet::default();
-        for file in &unit.files {
-            locals.extend(local_declarators(&file.code));
-        }
-        Some(Headers {
-            system,
-            unit,
-            dropped,
-            locals,
-        })
-    }
-
-    /// The headers a use of `name` at `i` of `tokens` (at `offset` of
-    /// `file`) misses: those that declare it and that the unit relies on
-    /// `Python.h` for, when no header the unit has included by then
-    /// declares it, and the use is one of that name (a call, for a
-    /// function; not a variable of the unit's).
-    fn missing(
-        &self,
-        name: &str,
-        tokens: &[Placed],
-        i: usize,
-        file: FileId,
-    ) -> Option<Vec<String>> {
-        let found = self.system.get(name)?;
-        if !found.headers.iter().any(|&h| self.dropped[h]) {
-            return None;
-        }
-        let call = matches!(tokens.get(i + 1).map(|t| t.tok), Some(Tok::Punct("(")));
-        if (found.function && !call) || self.locals.contains(name) {
-            return None;
-        }
-        // A header of the name that the unit includes before the use (a
-        // header included later does not declare it for the use), or a
-        // header of its own the data does not describe (a library's, which
-        // may include anything: <SystemConfiguration/SystemConfiguration.h>).
-        let place = self.unit.place(file, tokens[i].offset)?;
-        let headers = &self.system.headers;
-        let unknown = self.unit.system_includes.iter().any(|include| {
-            include.own && include.place < place && self.system.header(&include.name).is_none()
-        });
-        if unknown
-            || found
-                .headers
-                .iter()
-                .any(|&h| self.unit.includes_before(&headers[h], &place))
-        {
-            return None;
-        }
-        let missing: Vec<String> = found
-            .headers
-            .iter()
-            .filter(|&&h| self.dropped[h])
-            .map(|&h| headers[h].clone())
-            .collect();
-        (!missing.is_empty()).then_some(missing)
-    }
-}
-
-/// The names `code` declares as variables or parameters: a name after a
-/// type (a name, or `*`) and before `=`, `;`, `,`, `)` or `[`.
-fn local_declarators<'s>(code: &[Placed<'s>]) -> Vec<&'s str> {
-    let mut names = Vec::new();
-    for (i, token) in code.iter().enumerate().skip(1) {
-        let Tok::Ident(name) = token.tok else {
-            continue;
-        };
-        let after_type = match code[i - 1].tok {
-            Tok::Ident(word) => !KEYWORDS.contains(&word) || is_scalar(word),
-            Tok::Punct("*") => true,
-            _ => false,
-        };
-        let declarator_end = matches!(
-            code.get(i + 1).map(|t| t.tok),
-            Some(Tok::Punct("=" | ";" | "," | ")" | "["))
-        );
-        if after_type && declarator_end {
-            names.push(name);
-        }
-    }
-    names
-}
-
-/// The unit's branches taken because of the headers' version, each with
-/// the version it asks for: the newest `PY_VERSION_HEX >= c` (or `> c`,
-/// `< c` for an `#else`...) its group's conditions compare with, among
-/// those the headers (`headers`) reach. A constant after the headers'
-/// version is left out: the branch taken is the one for older headers. A
-/// branch of `#ifdef Py_...` asks for every version up to the headers'.
-fn guards(unit: &Unit, headers: Version) -> Vec<(FileId, (u32, u32), Guard)> {
-    unit.version_guards
-        .iter()
-        .filter_map(|branch| {
-            let range = branch.range?;
-            if branch.feature {
-                let guard = Guard {
-                    version: headers,
-                    file: branch.file,
-                    directive: branch.directive,
-                    kind: GuardKind::Feature,
-                };
-                return Some((branch.file, range, guard));
-            }
-            let version = branch
-                .constants
-                .iter()
-                .filter_map(|constant| {
-                    let at = match constant.usage {
-                        ConstantUse::From => constant.value,
-                        ConstantUse::After => constant.value.saturating_add(1),
-                        _ => return None,
-                    };
-                    let version = Version::of_limited_api_value(u32::try_from(at).ok()?)?;
-                    (version <= headers).then_some(version)
-                })
-                .max()?;
-            let guard = Guard {
-                version,
-                file: branch.file,
-                directive: branch.directive,
-                kind: GuardKind::Version,
-            };
-            Some((branch.file, range, guard))
-        })
-        .collect()
-}
-
-/// The macros and functions the unit defines in a branch that its `#if` on
-/// the headers' version leaves out (fallbacks for older headers), each
-/// with the file and directive of that `#if`.
-fn fallbacks<'s>(unit: &Unit<'s>) -> HashMap<&'s str, (FileId, u32), Hasher> {
-    let mut fallbacks = HashMap::default();
-    for file in &unit.files {
-        let groups: Vec<_> = unit
-            .version_guards
-            .iter()
-            .filter(|group| group.file == file.id)
-            .collect();
-        if groups.is_empty() {
-            continue;
-        }
-        for &(name, offset) in &file.skipped_places {
-            let group = groups.iter().find(|group| {
-                group
-                    .skipped
-                    .iter()
-                    .any(|&(start, end)| start <= offset && offset < end)
-            });
-            if let Some(group) = group {
-                fallbacks.entry(name).or_insert((file.id, group.directive));
-            }
-        }
-    }
-    fallbacks
 }
 
 /// How far back [`declared_type`] looks for a declaration, in tokens (a
@@ -478,7 +255,7 @@ fn cast_type<'s>(tokens: &[Placed<'s>], close: usize) -> Option<&'s str> {
 }
 
 /// C's scalar type keywords: a declaration's type, though keywords.
-fn is_scalar(word: &str) -> bool {
+pub(super) fn is_scalar(word: &str) -> bool {
     matches!(
         word,
         "char" | "int" | "long" | "short" | "float" | "double" | "void" | "unsigned" | "signed"
