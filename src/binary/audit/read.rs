@@ -81,70 +81,89 @@ pub(super) fn read_wheel_input(
     defaults: &TargetDefault,
     table: &AbiTable,
 ) -> ReadInput {
-    let mut input = ReadInput::new(InputReport::new(path, InputKind::Wheel));
-    let report = &mut input.report;
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(err) => {
-            report.error = Some(format!("cannot read: {err}"));
-            return input;
-        }
+        Err(err) => return ReadInput::unreadable(path, format!("cannot read: {err}")),
     };
     let contents = match read_wheel(std::io::BufReader::new(file)) {
         Ok(contents) => contents,
-        Err(err) => {
-            report.error = Some(err);
-            return input;
-        }
+        Err(err) => return ReadInput::unreadable(path, err),
     };
-    let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let from_name = WheelTag::from_filename(filename);
-    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref())
-        .into_iter()
-        .map(|problem| crate::binary::problems::claim(problem, filename).in_file(path))
-        .collect();
-    let tag = from_name.or(contents.metadata_tag);
-    report.tag = tag.as_ref().map(ToString::to_string);
-    report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
-    report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
-    if tag.is_none() {
-        report.abis = vec![Abi::Abi3];
-    }
-    match &tag {
-        Some(tag) if report.abis.is_empty() => {
-            report.notes.push(format!(
-                "tagged {tag}, neither abi3 nor abi3t: not audited against the Stable ABI"
-            ));
-            return input;
-        }
-        Some(_) => {}
-        None => report
-            .notes
-            .push("no wheel tag in the file name or the WHEEL file".to_string()),
-    }
-    if contents.extensions.is_empty() {
-        report
-            .notes
-            .push("no extension module in this wheel".to_string());
-        return input;
-    }
-    let (target, from) = defaults.pick(tag.as_ref());
-    report.target = Some(target);
-    report.target_from = Some(from);
-    report.notes.extend(beyond_table(table, target));
-    input.platforms = tag
-        .as_ref()
-        .map(|tag| tag.platform.clone())
-        .unwrap_or_default();
-    input.others = contents
+    let names: Vec<String> = contents
         .extensions
         .iter()
         .map(|(name, _)| name.clone())
         .collect();
-    input.members = parallel::map(&contents.extensions, |(name, bytes)| {
-        Member::read(name, path.join(name), bytes)
-    });
+    let mut input = ReadInput::wheel(path, contents.metadata_tag, names, defaults, table);
+    if input.report.target.is_some() {
+        input.members = parallel::map(&contents.extensions, |(name, bytes)| {
+            Member::read(name, path.join(name), bytes)
+        });
+    }
     input
+}
+
+impl ReadInput {
+    fn unreadable(path: &Path, error: String) -> ReadInput {
+        let mut report = InputReport::new(path, InputKind::Wheel);
+        report.error = Some(error);
+        ReadInput::new(report)
+    }
+
+    /// The wheel `path` whose `WHEEL` file says `metadata_tag`, holding the
+    /// binaries `names`, before they are read: its tags, claims and target
+    /// (none when it is not audited, saying why in a note).
+    pub(super) fn wheel(
+        path: &Path,
+        metadata_tag: Option<WheelTag>,
+        names: Vec<String>,
+        defaults: &TargetDefault,
+        table: &AbiTable,
+    ) -> ReadInput {
+        let mut input = ReadInput::new(InputReport::new(path, InputKind::Wheel));
+        let report = &mut input.report;
+        let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let from_name = WheelTag::from_filename(filename);
+        report.problems = claims::tag_problems(from_name.as_ref(), metadata_tag.as_ref())
+            .into_iter()
+            .map(|problem| crate::binary::problems::claim(problem, filename).in_file(path))
+            .collect();
+        let tag = from_name.or(metadata_tag);
+        report.tag = tag.as_ref().map(ToString::to_string);
+        report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
+        report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
+        if tag.is_none() {
+            report.abis = vec![Abi::Abi3];
+        }
+        match &tag {
+            Some(tag) if report.abis.is_empty() => {
+                report.notes.push(format!(
+                    "tagged {tag}, neither abi3 nor abi3t: not audited against the Stable ABI"
+                ));
+                return input;
+            }
+            Some(_) => {}
+            None => report
+                .notes
+                .push("no wheel tag in the file name or the WHEEL file".to_string()),
+        }
+        if names.is_empty() {
+            report
+                .notes
+                .push("no extension module in this wheel".to_string());
+            return input;
+        }
+        let (target, from) = defaults.pick(tag.as_ref());
+        report.target = Some(target);
+        report.target_from = Some(from);
+        report.notes.extend(beyond_table(table, target));
+        input.platforms = tag
+            .as_ref()
+            .map(|tag| tag.platform.clone())
+            .unwrap_or_default();
+        input.others = names;
+        input
+    }
 }
 
 /// The note on an input whose target is newer than the table knows.
