@@ -20,100 +20,11 @@
 
 mod common;
 
+use common::measure;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const RUNS: usize = 21;
 const REFERENCE_RUNS: usize = 7;
-
-/// What one run of a process cost.
-#[derive(Clone, Copy)]
-struct Sample {
-    wall: Duration,
-    cpu: Duration,
-    /// Peak resident memory, in KiB.
-    peak_kib: u64,
-    exit: i32,
-}
-
-/// The medians of each measure over several runs (after a warm-up run).
-struct Cost {
-    wall: Duration,
-    cpu: Duration,
-    peak_kib: u64,
-    exit: i32,
-}
-
-impl Cost {
-    fn show(&self) -> String {
-        let exit = if self.exit == 0 {
-            String::new()
-        } else {
-            format!(" (exit {})", self.exit)
-        };
-        format!(
-            "wall {}, CPU {}, peak {:.1} MB{exit}",
-            common::ms(self.wall),
-            common::ms(self.cpu),
-            self.peak_kib as f64 / 1024.0
-        )
-    }
-}
-
-fn duration(time: libc::timeval) -> Duration {
-    Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
-}
-
-/// Runs `program args` in `dir` once, its output discarded.
-// The child is reaped by `wait4` (which also gives its resource usage),
-// not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
-fn run_once(dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Sample {
-    let start = Instant::now();
-    let child = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|err| panic!("{}: {err}", program.display()));
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: plain system call on our own child, with valid out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
-    Sample {
-        wall,
-        cpu: duration(usage.ru_utime) + duration(usage.ru_stime),
-        peak_kib: usage.ru_maxrss as u64,
-        exit: if libc::WIFEXITED(status) {
-            libc::WEXITSTATUS(status)
-        } else {
-            -1
-        },
-    }
-}
-
-fn measure(runs: usize, dir: &Path, program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Cost {
-    let first = run_once(dir, program, args, env);
-    let samples: Vec<Sample> = (0..runs)
-        .map(|_| run_once(dir, program, args, env))
-        .collect();
-    fn median<T: Ord + Copy>(mut values: Vec<T>) -> T {
-        values.sort();
-        values[values.len() / 2]
-    }
-    Cost {
-        wall: median(samples.iter().map(|s| s.wall).collect()),
-        cpu: median(samples.iter().map(|s| s.cpu).collect()),
-        peak_kib: median(samples.iter().map(|s| s.peak_kib).collect()),
-        exit: first.exit,
-    }
-}
 
 /// The reference: the interpreter and `stable_abi.py`, with the
 /// environment a built tree's `./python` needs (`--enable-shared`).

@@ -20,6 +20,7 @@ use crate::version::Version;
 pub struct Location {
     /// Shared: a view of the headers holds thousands of locations in a
     /// few hundred files, so each holds a reference, not a copy.
+    #[serde(serialize_with = "output::escape::serialize_path")]
     pub path: Arc<Path>,
     pub line: usize,
     pub column: usize,
@@ -129,7 +130,8 @@ impl LineIndex {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+        let path = output::escape::path(&self.path);
+        write!(f, "{path}:{}:{}", self.line, self.column)
     }
 }
 
@@ -331,7 +333,7 @@ impl fmt::Display for Finding {
         if let Some(location) = &self.location {
             write!(f, "{location}: ")?;
         } else if let Some(file) = &self.file {
-            write!(f, "{}: ", file.display())?;
+            write!(f, "{}: ", output::escape::path(file))?;
         }
         write!(f, "{}: {} [{}]", self.severity, self.message, self.check)?;
         for note in &self.notes {

@@ -79,7 +79,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::File { path, message } => write!(f, "{}: error: {message}", path.display()),
+            Error::File { path, message } => {
+                write!(f, "{}: error: {message}", crate::output::escape::path(path))
+            }
             Error::Other(message) => write!(f, "stable-abi: error: {message}"),
             Error::Output(err) => write!(f, "stable-abi: error: cannot write the output: {err}"),
         }

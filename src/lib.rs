@@ -4,12 +4,13 @@
 //! generated from it are in [`generate`]; [`dropin`] reproduces
 //! `Tools/build/stable_abi.py`; [`view`] is what the headers expose at a
 //! given `Py_LIMITED_API`, which the header [`checks`] compare with the
-//! manifest; [`binary`] reads libraries and extension modules; findings are
-//! reported by [`diagnostic`], errors are one [`Error`]; [`abi`] says what
-//! distinguishes the two Stable ABIs, abi3 and abi3t, and [`platform`] the
-//! platforms whose view of the headers is checked; [`port`] finds what
-//! stands between an extension's sources and the Stable ABIs; every file
-//! the tool writes goes through [`write`].
+//! manifest; [`binary`] reads libraries and extension modules; every input
+//! file is opened by [`input`]; findings are reported by [`diagnostic`] and
+//! [`output`], errors are one [`Error`]; [`abi`] says what distinguishes the
+//! two Stable ABIs, abi3 and abi3t, and [`platform`] the platforms whose view
+//! of the headers is checked; [`port`] finds what stands between an
+//! extension's sources and the Stable ABIs; every file the tool writes goes
+//! through [`write`].
 //!
 //! The command line is declared in [`cli`] and run by [`commands`], the only
 //! modules that know clap.
@@ -49,6 +50,7 @@ pub mod diagnostic;
 pub mod dropin;
 pub mod error;
 pub mod generate;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod parallel;

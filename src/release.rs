@@ -188,7 +188,7 @@ impl InEffect {
             });
         }
         let path = root.join(PATCHLEVEL_H);
-        match std::fs::read(&path) {
+        match crate::input::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let release = Release::parse_patchlevel(&text, &path)?;

@@ -1,27 +1,16 @@
 //! Reading Mach-O and COFF symbols, with objects written by the `object`
 //! crate (no cross toolchain needed); ELF is covered by the compiled tests.
 
+mod objects;
+
 use object::write::{Object, Symbol, SymbolSection};
 use object::{Architecture, BinaryFormat, Endianness, SymbolFlags, SymbolKind, SymbolScope};
+use objects::{fat, import, macho_importing};
 
 use stable_abi::binary::{read_binary, BinaryFormat as Format};
 
 /// An object defining `PyTiny_Exported` (and a local helper) and calling
 /// `PyUnicode_New`, in `format`.
-/// An undefined function `name`: what the object imports.
-fn import(name: &str) -> Symbol {
-    Symbol {
-        name: name.as_bytes().to_vec(),
-        value: 0,
-        size: 0,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Dynamic,
-        weak: false,
-        section: SymbolSection::Undefined,
-        flags: SymbolFlags::None,
-    }
-}
-
 fn object_file(format: BinaryFormat) -> Vec<u8> {
     let mut obj = Object::new(format, Architecture::X86_64, Endianness::Little);
     let text = obj.section_id(object::write::StandardSection::Text);
@@ -130,46 +119,6 @@ fn mutated_objects_are_errors_or_results_never_panics() {
             "{format:?}: {read} read, {rejected} rejected"
         );
     }
-}
-
-/// A Mach-O object for `arch` importing `imports`.
-fn macho_importing(arch: Architecture, imports: &[&str]) -> Vec<u8> {
-    let mut obj = Object::new(BinaryFormat::MachO, arch, Endianness::Little);
-    let text = obj.section_id(object::write::StandardSection::Text);
-    let offset = obj.append_section_data(text, &[0; 16], 4);
-    obj.add_symbol(Symbol {
-        name: b"PyInit_fat".to_vec(),
-        value: offset,
-        size: 1,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Dynamic,
-        weak: false,
-        section: SymbolSection::Section(text),
-        flags: SymbolFlags::None,
-    });
-    for name in imports {
-        obj.add_symbol(import(name));
-    }
-    obj.write().unwrap()
-}
-
-/// A universal binary of `slices` (CPU type, bytes), 4096-aligned.
-fn fat(slices: &[(u32, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xcafe_babe_u32.to_be_bytes());
-    out.extend_from_slice(&(slices.len() as u32).to_be_bytes());
-    let mut offset = 4096u32;
-    for (cputype, bytes) in slices {
-        for field in [*cputype, 3, offset, bytes.len() as u32, 12] {
-            out.extend_from_slice(&field.to_be_bytes());
-        }
-        offset += (bytes.len() as u32).div_ceil(4096) * 4096;
-    }
-    for (_, bytes) in slices {
-        out.resize(out.len().div_ceil(4096) * 4096, 0);
-        out.extend_from_slice(bytes);
-    }
-    out
 }
 
 #[test]

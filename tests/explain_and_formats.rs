@@ -71,6 +71,19 @@ fn headers_speak_the_envelope_and_sarif() {
     assert_eq!(rules.len(), stable_abi::codes::all().len());
     let index = results[0]["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], findings[0]["check"]);
+    // Every location is an RFC 3986 URI reference, relative here.
+    for result in results {
+        for location in ["locations", "relatedLocations"] {
+            for place in result[location].as_array().into_iter().flatten() {
+                let uri = place["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+                let parsed =
+                    fluent_uri::UriRef::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+                assert!(parsed.scheme().is_none(), "{uri}");
+            }
+        }
+    }
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         findings[0]["path"]

@@ -3,11 +3,13 @@
 //!
 //! Each extension's imported Python symbols are classified against the
 //! manifest (or the built-in table) for a target version: the wheel tag's
-//! (`cp38-abi3` → 3.8), else `--target`, else 3.2. Inputs are read in
-//! parallel (`read`), then every binary is judged (`judge`) knowing
-//! every binary read: a `Py*` name one imports from another it links is
-//! that binary's, not CPython's (`links`). An input named twice (or
-//! also found in a directory named) is audited once.
+//! (`cp38-abi3` → 3.8), else `--target`, else 3.2. The inputs
+//! ([`inputs`]) are read in parallel (`read`: a wheel's members are
+//! streamed, never inflated whole, see [`wheel`](crate::binary::wheel), and
+//! of each binary only its Python names are kept), then every binary is
+//! judged (`judge`) knowing every binary read: a `Py*` name one imports
+//! from another it links is that binary's, not CPython's (`links`). An
+//! input named twice (or also found in a directory named) is audited once.
 //!
 //! Exit status: 2 when an input could not be read (unreadable path, corrupt
 //! zip, truncated or non-object file) or when no extension module was found
@@ -27,7 +29,8 @@
 //! ([`is_module_file_name`](crate::binary::names::is_module_file_name)) or
 //! exporting a module hook. Another shared library in a wheel or directory
 //! (`.dylibs/libzmq.5.dylib`, auditwheel's `pkg.libs/libfoo-1a2b.so.3`,
-//! delvewheel's `pkg.libs/foo-1a2b.dll`; [`is_extension_name`]) is audited
+//! delvewheel's `pkg.libs/foo-1a2b.dll`;
+//! [`is_extension_name`](crate::binary::names::is_extension_name)) is audited
 //! only when it imports Python symbols, as a library: by its symbols and
 //! links alone.
 
@@ -36,12 +39,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::abi::Abi;
-use crate::binary::names::is_extension_name;
-use crate::binary::platform::{Assumptions, FeatureOverrides};
+use crate::binary::inputs::{self, Input};
+use crate::binary::platform::{self, Assumptions, Detected, FeatureOverrides};
+use crate::binary::sparse::Data;
+use crate::binary::symbols::{self, Binary, BinaryError};
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::WheelTag;
 use crate::diagnostic::{has_errors, Finding};
 use crate::error::{Error, Result};
+use crate::output::escape;
 use crate::parallel;
 use crate::version::Version;
 use crate::Outcome;
@@ -58,6 +64,7 @@ use read::{read_file_input, read_wheel_input, shown_file_name, ReadInput};
 /// What was audited in one input (a wheel, or an extension module file).
 #[derive(Debug, Serialize)]
 pub struct InputReport {
+    #[serde(serialize_with = "crate::output::escape::serialize_path")]
     pub path: PathBuf,
     pub kind: InputKind,
     /// The wheel's tag, when it has one.
@@ -208,7 +215,7 @@ pub fn audit_extension_for(
     features: &FeatureOverrides,
     wheel_platforms: &[String],
 ) -> ExtensionReport {
-    let member = Member::read(name, PathBuf::new(), data);
+    let member = Member::new(name, PathBuf::new(), read_extension(data));
     let claim = Claim {
         table,
         target,
@@ -222,6 +229,12 @@ pub fn audit_extension_for(
         finding.file = None;
     }
     report
+}
+
+/// What the audit reads of an extension: its symbols and the platform it
+/// names. `data` is a mapped file or the kept pieces of a wheel member.
+pub fn read_extension<'a, R: Data<'a>>(data: R) -> Result<(Binary, Detected), BinaryError> {
+    Ok((symbols::read(data)?, platform::detect_in(data)))
 }
 
 impl InputReport {
@@ -244,50 +257,6 @@ impl InputReport {
     /// Failed to read the input or one of its extensions.
     pub fn has_error(&self) -> bool {
         self.error.is_some() || self.extensions.iter().any(|e| e.error.is_some())
-    }
-}
-
-/// The inputs named on the command line, directories walked recursively
-/// for wheels and extension modules (sorted; symlinked directories are not
-/// followed). A path that cannot be read becomes an input with an error.
-pub fn collect_inputs(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
-    let mut inputs = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Err(err) => inputs.push((path.clone(), Some(format!("cannot read: {err}")))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
-            Ok(_) => inputs.push((path.clone(), None)),
-        }
-    }
-    inputs
-}
-
-fn walk(dir: &Path, inputs: &mut Vec<(PathBuf, Option<String>)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            inputs.push((
-                dir.to_path_buf(),
-                Some(format!("cannot read directory: {err}")),
-            ));
-            return;
-        }
-    };
-    let mut paths: Vec<(PathBuf, bool)> = entries
-        .filter_map(Result::ok)
-        .map(|entry| {
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            (entry.path(), is_dir)
-        })
-        .collect();
-    paths.sort();
-    for (path, is_dir) in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if is_dir {
-            walk(&path, inputs);
-        } else if name.ends_with(".whl") || is_extension_name(name) {
-            inputs.push((path, None));
-        }
     }
 }
 
@@ -315,20 +284,19 @@ pub fn audit_paths(
     table: &AbiTable,
     defaults: &TargetDefault,
 ) -> Vec<InputReport> {
-    let inputs = distinct(collect_inputs(paths), |(path, _)| path);
-    let mut read = parallel::map(&inputs, |(path, error)| {
-        if let Some(error) = error {
+    let inputs = distinct(inputs::collect(paths), Input::path);
+    let mut read = parallel::map(&inputs, |input| match input {
+        Input::File(path) if inputs::is_wheel(path) => read_wheel_input(path, defaults, table),
+        Input::File(path) => read_file_input(path, defaults, table),
+        Input::Unreadable(path, error) => {
             let mut report = InputReport::new(path, InputKind::Extension);
             report.error = Some(error.clone());
-            return ReadInput::new(report);
+            ReadInput::new(report)
         }
-        let is_wheel = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"));
-        if is_wheel {
-            read_wheel_input(path, defaults, table)
-        } else {
-            read_file_input(path, defaults, table)
+        Input::Skipped(path, why) => {
+            let mut report = InputReport::new(path, InputKind::Extension);
+            report.notes.push(why.clone());
+            ReadInput::new(report)
         }
     });
     // The files found in one directory are each other's neighbours.
@@ -379,7 +347,7 @@ pub fn outcome(reports: &[InputReport], paths: &[PathBuf]) -> Result<Outcome> {
         .iter()
         .any(|r| !r.extensions.is_empty() || r.abi3 == Some(false));
     if !found_any {
-        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let paths: Vec<String> = paths.iter().map(|p| escape::path(p).into_owned()).collect();
         return Err(Error::other(format!(
             "no extension module found in {}",
             paths.join(", ")

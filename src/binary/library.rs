@@ -79,6 +79,7 @@ impl Features {
 /// One library's check: the feature macros assumed, and what is missing.
 #[derive(Debug, Serialize)]
 pub struct LibraryReport {
+    #[serde(serialize_with = "crate::output::escape::serialize_path")]
     pub path: PathBuf,
     pub assumed: Assumptions,
     #[serde(skip)]
@@ -136,7 +137,18 @@ pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
 /// One library's exports, through a memory map: only the symbol index,
 /// dynamic symbol table or export table is paged in.
 fn read_exports(path: &Path) -> Result<Exports> {
-    let data = MappedFile::open(path)?;
+    let data = MappedFile::open(path).map_err(|err| {
+        if crate::input::not_regular(&err) == Some(crate::input::NotRegular::Directory) {
+            Error::file(
+                path,
+                "is a directory; expected a library file (libpython3.N.so*, \
+                 libpython3.N.dylib, libpython3.N.a, python3N.dll): pass the files, \
+                 or no PATH for the libraries of the manifest's tree",
+            )
+        } else {
+            Error::io(path, "cannot read", err)
+        }
+    })?;
     let binary = read_binary(&data).map_err(|err| Error::file(path, err))?;
     Ok((
         binary.format,
@@ -250,7 +262,7 @@ pub fn library_report(
                     "{} {} (added in {added}) is not exported by {}{kind_of_build}",
                     item.kind,
                     item.name,
-                    path.display()
+                    crate::output::escape::path(path)
                 ),
             )
             .at(Some(manifest.location(item)))
@@ -292,7 +304,7 @@ pub fn print_assumptions(
     writeln!(
         out,
         "{}: note: platform {} (from {}); feature macros: {}",
-        path.display(),
+        crate::output::escape::path(path),
         assumed.platform,
         assumed.platform_from,
         assumed.summary()

@@ -6,13 +6,11 @@
 //! instead of reading it loads only the pages that are touched, so time and
 //! memory do not grow with the file's size.
 
-use std::fs::File;
+use std::io;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
-
-use crate::error::{Error, Result};
 
 /// The bytes of a file, mapped read-only (an empty file has no mapping).
 pub struct MappedFile {
@@ -20,22 +18,22 @@ pub struct MappedFile {
 }
 
 impl MappedFile {
-    /// Maps `path`. Errors name the file.
+    /// Maps `path`, which must be a regular file ([`crate::input::open`]:
+    /// never a FIFO or device).
     ///
     /// The file must not be truncated while it is mapped (a build writing
     /// the library at the same moment): reading a page past the new end
     /// would fault, as it would for any tool that maps libraries (`nm`,
     /// the dynamic loader).
-    pub fn open(path: &Path) -> Result<MappedFile> {
-        let cannot_read = |err| Error::io(path, "cannot read", err);
-        let file = File::open(path).map_err(cannot_read)?;
-        let len = file.metadata().map_err(cannot_read)?.len();
+    pub fn open(path: &Path) -> io::Result<MappedFile> {
+        let (file, metadata) = crate::input::open(path)?;
+        let len = metadata.len();
         if len == 0 {
             return Ok(MappedFile { map: None });
         }
         // SAFETY: the map is read-only and private to this process; see
         // above for the one way another process can invalidate it.
-        let map = unsafe { Mmap::map(&file) }.map_err(cannot_read)?;
+        let map = unsafe { Mmap::map(&file) }?;
         Ok(MappedFile { map: Some(map) })
     }
 }
@@ -94,11 +92,10 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_file_is_an_error_naming_it() {
-        let err = MappedFile::open(Path::new("/nonexistent/libpython3.13.a"))
-            .err()
-            .unwrap();
-        assert!(format!("{err:#}").contains("/nonexistent/libpython3.13.a"));
+    fn a_directory_is_not_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = MappedFile::open(dir.path()).err().unwrap();
+        assert_eq!(err.to_string(), "is a directory, not a regular file");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! - [`symbols`]: what an ELF, Mach-O, PE/COFF file or static archive
 //!   exports, imports and links to ([`symbols::read_binary`], over bytes,
-//!   never panics).
+//!   never panics; containers nest at most as real files do).
 //! - [`library`]: `stable-abi library`, and for `--unixy-check`
 //!   [`library::default_libraries`] + [`library::check_libraries`]; files
 //!   are memory-mapped and identified by device and inode ([`mapped`]).
@@ -11,24 +11,32 @@
 //!   defines (the platform table), with `--feature`/`--no-feature`.
 //! - [`audit`]: `stable-abi audit` of extensions and wheels, using
 //!   [`classify`] on the Stable ABI facts of [`table`] (a manifest, or the
-//!   table built into the binary), reported by [`report`]; wheels are read
-//!   by [`wheel`]; [`claims`], [`platform`] and [`unusable`] judge what
+//!   table built into the binary), reported by [`report`]; its inputs are
+//!   found by [`inputs`]; wheels are read by [`wheel`], each member
+//!   streamed ([`stream`]) keeping only the pieces [`plan`] asks for
+//!   ([`sparse`]); [`claims`], [`platform`] and [`unusable`] judge what
 //!   the symbol table alone does not.
 
 pub mod audit;
 pub mod claims;
 pub mod classify;
+pub mod inputs;
 pub mod library;
 pub mod mapped;
 pub mod names;
 pub mod not_on_platform;
+mod pe;
+pub mod plan;
 pub mod platform;
 pub mod problems;
 pub mod report;
+pub mod sparse;
+pub mod stream;
 pub mod symbols;
 pub mod table;
 pub mod unusable;
 pub mod wheel;
+mod zipped;
 
 pub use library::{
     check_libraries, default_libraries, library_findings, library_report, print_assumptions,

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use object::read::elf::{FileHeader, SectionHeader};
-use object::FileKind;
+use object::{FileKind, ReadRef};
 use serde::Serialize;
 
 use crate::manifest::{Manifest, Windows};
@@ -147,9 +147,15 @@ impl Detected {
 /// nothing (or cannot be read) is an [`UnnamedElf`]-like guess with that
 /// evidence.
 pub fn detect(data: &[u8]) -> Detected {
+    detect_in(data)
+}
+
+/// [`detect`] of a byte slice or of the pieces kept of a streamed wheel
+/// member ([`crate::binary::sparse::View`]).
+pub fn detect_in<'a, R: ReadRef<'a>>(data: R) -> Detected {
     match FileKind::parse(data) {
-        Ok(FileKind::Elf32) => elf::<object::elf::FileHeader32<object::Endianness>>(data),
-        Ok(FileKind::Elf64) => elf::<object::elf::FileHeader64<object::Endianness>>(data),
+        Ok(FileKind::Elf32) => elf::<object::elf::FileHeader32<object::Endianness>, R>(data),
+        Ok(FileKind::Elf64) => elf::<object::elf::FileHeader64<object::Endianness>, R>(data),
         Ok(FileKind::MachO32 | FileKind::MachO64 | FileKind::MachOFat32 | FileKind::MachOFat64) => {
             Detected::new(Apple, "Mach-O file")
         }
@@ -159,7 +165,7 @@ pub fn detect(data: &[u8]) -> Detected {
     }
 }
 
-fn windows(data: &[u8]) -> Detected {
+fn windows<'a, R: ReadRef<'a>>(data: R) -> Detected {
     use object::Object;
     match object::File::parse(data).map(|file| file.architecture()) {
         Ok(object::Architecture::I386) => Detected::new(WindowsX86, "PE/COFF file for i386"),
@@ -168,7 +174,7 @@ fn windows(data: &[u8]) -> Detected {
 }
 
 /// The first member that names a platform.
-fn archive(data: &[u8]) -> Detected {
+fn archive<'a, R: ReadRef<'a>>(data: R) -> Detected {
     let fallback = Detected::new(UnnamedElf, "no archive member names a platform");
     let Ok(archive) = object::read::archive::ArchiveFile::parse(data) else {
         return fallback;
@@ -177,7 +183,9 @@ fn archive(data: &[u8]) -> Detected {
         let Some(bytes) = member.ok().and_then(|m| m.data(data).ok()) else {
             return fallback;
         };
-        if FileKind::parse(bytes).is_err() {
+        // A member that is itself an archive is not looked into (the
+        // symbol reader refuses it): nesting stays one level deep.
+        if matches!(FileKind::parse(bytes), Err(_) | Ok(FileKind::Archive)) {
             continue;
         }
         let found = detect(bytes);
@@ -192,8 +200,8 @@ fn archive(data: &[u8]) -> Detected {
 }
 
 /// `EI_OSABI`, then (for 0) the OS notes and Solaris-only sections.
-fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Detected {
-    let osabi = data.get(7).copied().unwrap_or(0);
+fn elf<'a, Elf: FileHeader<Endian = object::Endianness>, R: ReadRef<'a>>(data: R) -> Detected {
+    let osabi = data.read_at::<u8>(7).copied().unwrap_or(0);
     let named = match osabi {
         2 => Some((NetBsd, "NetBSD")),
         3 => Some((Linux, "GNU/Linux")),
@@ -207,7 +215,7 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Detected {
     if let Some((platform, name)) = named {
         return Detected::new(platform, format!("ELF EI_OSABI = {osabi} ({name})"));
     }
-    elf_notes::<Elf>(data).unwrap_or_else(|| {
+    elf_notes::<Elf, R>(data).unwrap_or_else(|| {
         Detected::new(
             UnnamedElf,
             format!("ELF EI_OSABI = {osabi} and no OS note: the file names no platform"),
@@ -215,7 +223,9 @@ fn elf<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Detected {
     })
 }
 
-fn elf_notes<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Option<Detected> {
+fn elf_notes<'a, Elf: FileHeader<Endian = object::Endianness>, R: ReadRef<'a>>(
+    data: R,
+) -> Option<Detected> {
     let header = Elf::parse(data).ok()?;
     let endian = header.endian().ok()?;
     let sections = header.sections(endian, data).ok()?;

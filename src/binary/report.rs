@@ -149,7 +149,7 @@ fn print_input(out: &mut dyn Write, report: &InputReport, detail: Detail) -> io:
     if report.error.is_some() {
         return Ok(()); // reported on stderr by `print_errors`
     }
-    let path = report.path.display();
+    let path = output::escape::path(&report.path);
     let abis: Vec<&str> = report.abis.iter().map(|abi| abi.as_str()).collect();
     let quiet = detail == Detail::Problems
         && report.notes.is_empty()
@@ -305,7 +305,11 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
     let mut count = 0;
     for report in reports {
         if let Some(message) = &report.error {
-            writeln!(err, "{}: error: {message}", report.path.display())?;
+            writeln!(
+                err,
+                "{}: error: {message}",
+                output::escape::path(&report.path)
+            )?;
             count += 1;
         }
         for extension in &report.extensions {
@@ -313,7 +317,7 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
                 writeln!(
                     err,
                     "{}: {}: error: {message}",
-                    report.path.display(),
+                    output::escape::path(&report.path),
                     extension.name
                 )?;
                 count += 1;

@@ -1,18 +1,29 @@
 //! The symbols of a built binary, read with the `object` crate (no binutils):
 //! what it exports, what it imports, and which libraries it is linked to.
 //!
-//! [`read_binary`] takes bytes and never panics: a truncated, corrupt or
-//! foreign file is an [`BinaryError`], which callers attach to the file name.
+//! [`read_binary`] takes bytes — a mapped file, or the pieces of a wheel
+//! member kept by [`super::sparse`] — and never panics: a truncated,
+//! corrupt or foreign file is a [`BinaryError`], which callers attach to
+//! the file name. Only the tables named below are read, through small
+//! reads, so the pieces kept of a streamed member can be just those.
+//!
+//! Containers nest at most as real files do: a universal (fat) Mach-O's
+//! slice is a Mach-O file or a static archive (a universal static
+//! library), an archive's member an object file. A slice that is itself a
+//! universal binary, or a member that is itself an archive or universal
+//! binary, is refused with its place (a 28-byte universal header whose
+//! slice is the file itself would otherwise be read forever).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use object::read::archive::ArchiveFile;
-use object::read::elf::{ElfFile, FileHeader};
+use object::read::elf::{FileHeader, Sym};
 use object::read::macho::{FatArch, MachHeader, MachOFatFile32, MachOFatFile64, MachOFile};
-use object::read::pe::{ImageNtHeaders, ImageThunkData, PeFile};
-use object::LittleEndian;
 use object::{FileKind, Object, ObjectSymbol};
+
+use super::pe;
+use super::sparse::Data;
 
 /// The container formats understood.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -46,7 +57,9 @@ impl fmt::Display for BinaryFormat {
 }
 
 /// What a binary offers and needs, with C names (Mach-O's leading
-/// underscore removed).
+/// underscore removed). Names are as [`crate::output::escape::bytes`]
+/// prints them: a name with control characters or bytes that are not
+/// UTF-8 is kept, escaped, so it is reported on one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binary {
     pub format: BinaryFormat,
@@ -78,7 +91,7 @@ impl fmt::Display for BinaryError {
 impl std::error::Error for BinaryError {}
 
 impl Binary {
-    fn empty(format: BinaryFormat) -> Binary {
+    pub(super) fn empty(format: BinaryFormat) -> Binary {
         Binary {
             format,
             exports: BTreeSet::new(),
@@ -89,26 +102,89 @@ impl Binary {
     }
 }
 
-fn corrupt(format: &str) -> impl Fn(object::Error) -> BinaryError + '_ {
+pub(super) fn corrupt(format: &str) -> impl Fn(object::Error) -> BinaryError + '_ {
     move |err| BinaryError(format!("truncated or corrupt {format} file: {err}"))
+}
+
+/// The first of the errors that reading went on past: a name that cannot
+/// be read does not end the reading of the others, so one parse of a
+/// streamed member's kept pieces notes every name it misses
+/// ([`super::stream`]); the result is still that first error.
+#[derive(Default)]
+pub(super) struct Errors(Option<BinaryError>);
+
+impl Errors {
+    /// The value, or `None` after keeping the error.
+    pub(super) fn keep<T>(&mut self, result: Result<T, BinaryError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.0.get_or_insert(err);
+                None
+            }
+        }
+    }
+
+    /// `binary`, unless an error was kept.
+    pub(super) fn or(self, binary: Binary) -> Result<Binary, BinaryError> {
+        match self.0 {
+            Some(err) => Err(err),
+            None => Ok(binary),
+        }
+    }
+}
+
+/// Where the bytes being read are: at the top, in a universal binary's
+/// slice, or in an archive's member. Decides which containers may nest.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Within {
+    Top,
+    FatSlice,
+    ArchiveMember,
 }
 
 /// Reads the symbols of an ELF, Mach-O (thin or fat), PE/COFF file or a
 /// static archive of them. Never panics, whatever the bytes.
 pub fn read_binary(data: &[u8]) -> Result<Binary, BinaryError> {
+    read(data)
+}
+
+/// [`read_binary`] of a byte slice or of the pieces of a streamed member
+/// ([`super::sparse::View`]).
+pub fn read<'a, R: Data<'a>>(data: R) -> Result<Binary, BinaryError> {
+    read_within(data, Within::Top)
+}
+
+fn read_within<'a, R: Data<'a>>(data: R, within: Within) -> Result<Binary, BinaryError> {
     let kind = FileKind::parse(data).map_err(|_| {
-        let what = if data.starts_with(b"/* GNU ld script") {
+        let script = data
+            .read_bytes_at(0, 16)
+            .is_ok_and(|start| start.starts_with(b"/* GNU ld script"));
+        let what = if script {
             "a GNU ld linker script"
         } else {
             "neither ELF, Mach-O, PE/COFF nor a static archive"
         };
         BinaryError(format!("not an object file: {what}"))
     })?;
+    match (kind, within) {
+        (FileKind::MachOFat32 | FileKind::MachOFat64, Within::FatSlice | Within::ArchiveMember)
+        | (FileKind::Archive, Within::ArchiveMember) => {
+            return Err(BinaryError(format!(
+                "is itself {}: nested containers are not read",
+                match kind {
+                    FileKind::Archive => "a static archive",
+                    _ => "a Mach-O universal binary",
+                }
+            )));
+        }
+        _ => {}
+    }
     match kind {
-        FileKind::Elf32 => read_elf(ElfFile::<object::elf::FileHeader32<object::Endianness>>::parse(data)),
-        FileKind::Elf64 => read_elf(ElfFile::<object::elf::FileHeader64<object::Endianness>>::parse(data)),
-        FileKind::MachO32 => read_macho(MachOFile::<object::macho::MachHeader32<object::Endianness>>::parse(data)),
-        FileKind::MachO64 => read_macho(MachOFile::<object::macho::MachHeader64<object::Endianness>>::parse(data)),
+        FileKind::Elf32 => read_elf::<object::elf::FileHeader32<object::Endianness>, R>(data),
+        FileKind::Elf64 => read_elf::<object::elf::FileHeader64<object::Endianness>, R>(data),
+        FileKind::MachO32 => read_macho(MachOFile::<object::macho::MachHeader32<object::Endianness>, R>::parse(data)),
+        FileKind::MachO64 => read_macho(MachOFile::<object::macho::MachHeader64<object::Endianness>, R>::parse(data)),
         FileKind::MachOFat32 => {
             let fat = MachOFatFile32::parse(data).map_err(corrupt("Mach-O universal"))?;
             read_fat(data, fat.arches())
@@ -117,8 +193,8 @@ pub fn read_binary(data: &[u8]) -> Result<Binary, BinaryError> {
             let fat = MachOFatFile64::parse(data).map_err(corrupt("Mach-O universal"))?;
             read_fat(data, fat.arches())
         }
-        FileKind::Pe32 => read_pe(PeFile::<object::pe::ImageNtHeaders32>::parse(data)),
-        FileKind::Pe64 => read_pe(PeFile::<object::pe::ImageNtHeaders64>::parse(data)),
+        FileKind::Pe32 => pe::read::<object::pe::ImageNtHeaders32, R>(data),
+        FileKind::Pe64 => pe::read::<object::pe::ImageNtHeaders64, R>(data),
         FileKind::Coff | FileKind::CoffBig => {
             let file = object::File::parse(data).map_err(corrupt("COFF"))?;
             read_symbols(&file, BinaryFormat::Coff, false)
@@ -130,11 +206,16 @@ pub fn read_binary(data: &[u8]) -> Result<Binary, BinaryError> {
     }
 }
 
-/// Names as C spells them: Mach-O prefixes every C symbol with `_`.
-fn c_name(raw: &[u8], macho: bool) -> Option<String> {
-    let name = std::str::from_utf8(raw).ok()?;
-    let name = if macho { name.strip_prefix('_')? } else { name };
-    (!name.is_empty()).then(|| name.to_string())
+/// Names as C spells them (Mach-O prefixes every C symbol with `_`), as
+/// printed ([`crate::output::escape::bytes`]).
+pub(super) fn c_name(raw: &[u8], macho: bool) -> Option<String> {
+    let raw = if macho { raw.strip_prefix(b"_")? } else { raw };
+    (!raw.is_empty()).then(|| crate::output::escape::bytes(raw).into_owned())
+}
+
+/// A library's name as printed.
+pub(super) fn library_name(raw: &[u8]) -> String {
+    crate::output::escape::bytes(raw).into_owned()
 }
 
 /// Defined externally visible symbols into `exports`, undefined ones into
@@ -145,75 +226,86 @@ fn read_symbols<'data>(
     macho: bool,
 ) -> Result<Binary, BinaryError> {
     let mut binary = Binary::empty(format);
+    let mut errors = Errors::default();
     for symbol in file.symbols() {
-        collect_symbol(&mut binary, &symbol, macho)?;
+        if symbol.is_local() {
+            continue;
+        }
+        let name = symbol.name_bytes().map_err(corrupt("symbol table of the"));
+        if let Some(raw) = errors.keep(name) {
+            let defined = symbol.is_definition() || symbol.is_common();
+            binary.add(raw, macho, symbol.is_undefined(), defined);
+        }
     }
-    Ok(binary)
+    errors.or(binary)
 }
 
-fn collect_symbol<'data>(
-    binary: &mut Binary,
-    symbol: &impl ObjectSymbol<'data>,
-    macho: bool,
-) -> Result<(), BinaryError> {
-    if symbol.is_local() {
-        return Ok(());
+impl Binary {
+    fn add(&mut self, raw: &[u8], macho: bool, undefined: bool, defined: bool) {
+        let Some(name) = c_name(raw, macho) else {
+            return;
+        };
+        if undefined {
+            self.imports.insert(name);
+        } else if defined {
+            self.exports.insert(name);
+        }
     }
-    let raw = symbol
-        .name_bytes()
-        .map_err(corrupt("symbol table of the"))?;
-    let Some(name) = c_name(raw, macho) else {
-        return Ok(());
-    };
-    if symbol.is_undefined() {
-        binary.imports.insert(name);
-    } else if symbol.is_definition() || symbol.is_common() {
-        binary.exports.insert(name);
-    }
-    Ok(())
 }
 
-fn read_elf<'data, Elf: FileHeader<Endian = object::Endianness>>(
-    parsed: object::Result<ElfFile<'data, Elf>>,
+/// An ELF file: a shared object's dynamic symbols (a relocatable object or
+/// fully static executable has only the static table), and `DT_NEEDED`.
+/// Read from the section headers and the sections they name (the dynamic
+/// symbol table, its strings, the dynamic section), nothing else.
+fn read_elf<'a, Elf: FileHeader<Endian = object::Endianness>, R: Data<'a>>(
+    data: R,
 ) -> Result<Binary, BinaryError> {
-    let file = parsed.map_err(corrupt("ELF"))?;
+    let elf = corrupt("ELF");
+    let header = Elf::parse(data).map_err(&elf)?;
+    let endian = header.endian().map_err(&elf)?;
+    let sections = header.sections(endian, data).map_err(&elf)?;
     let mut binary = Binary::empty(BinaryFormat::Elf);
-    // A shared object's interface is its dynamic symbol table; a relocatable
-    // object (or a fully static executable) has only the static one.
-    let mut dynamic = file.dynamic_symbols().peekable();
-    if dynamic.peek().is_some() {
-        for symbol in dynamic {
-            collect_symbol(&mut binary, &symbol, false)?;
+    let mut table = sections
+        .symbols(endian, data, object::elf::SHT_DYNSYM)
+        .map_err(&elf)?;
+    if table.is_empty() {
+        table = sections
+            .symbols(endian, data, object::elf::SHT_SYMTAB)
+            .map_err(&elf)?;
+    }
+    let mut errors = Errors::default();
+    for symbol in table.iter() {
+        if symbol.is_local() {
+            continue;
         }
-    } else {
-        for symbol in file.symbols() {
-            collect_symbol(&mut binary, &symbol, false)?;
+        let name = symbol.name(endian, table.strings());
+        if let Some(raw) = errors.keep(name.map_err(corrupt("symbol table of the ELF"))) {
+            let defined = symbol.is_definition(endian) || symbol.is_common(endian);
+            binary.add(raw, false, symbol.is_undefined(endian), defined);
         }
     }
-    let endian = file.endian();
-    let sections = file.elf_section_table();
-    if let Some((entries, link)) = sections
-        .dynamic(endian, file.data())
-        .map_err(corrupt("ELF"))?
-    {
-        let strings = sections
-            .strings(endian, file.data(), link)
-            .map_err(corrupt("ELF"))?;
+    if let Some((entries, link)) = sections.dynamic(endian, data).map_err(&elf)? {
+        let strings = sections.strings(endian, data, link).map_err(&elf)?;
         for entry in entries {
             use object::read::elf::Dyn;
             if entry.tag32(endian) == Some(object::elf::DT_NEEDED) {
-                let name = entry.string(endian, strings).map_err(corrupt("ELF"))?;
-                binary
-                    .needed
-                    .insert(String::from_utf8_lossy(name).into_owned());
+                let offset = u32::try_from(entry.d_val(endian).into()).map_err(|_| {
+                    BinaryError("truncated or corrupt ELF file: DT_NEEDED offset".into())
+                })?;
+                let name = strings.get(offset).map_err(|()| {
+                    BinaryError("truncated or corrupt ELF file: DT_NEEDED name".into())
+                });
+                if let Some(name) = errors.keep(name) {
+                    binary.needed.insert(library_name(name));
+                }
             }
         }
     }
-    Ok(binary)
+    errors.or(binary)
 }
 
-fn read_macho<'data, Mach: MachHeader<Endian = object::Endianness>>(
-    parsed: object::Result<MachOFile<'data, Mach>>,
+fn read_macho<'data, Mach: MachHeader<Endian = object::Endianness>, R: Data<'data>>(
+    parsed: object::Result<MachOFile<'data, Mach, R>>,
 ) -> Result<Binary, BinaryError> {
     let file = parsed.map_err(corrupt("Mach-O"))?;
     let mut binary = read_symbols(&file, BinaryFormat::MachO, true)?;
@@ -224,24 +316,33 @@ fn read_macho<'data, Mach: MachHeader<Endian = object::Endianness>>(
             let name = command
                 .string(endian, dylib.dylib.name)
                 .map_err(corrupt("Mach-O"))?;
-            binary
-                .needed
-                .insert(String::from_utf8_lossy(name).into_owned());
+            binary.needed.insert(library_name(name));
         }
     }
     Ok(binary)
 }
 
 /// A universal binary: the union of its architectures.
-fn read_fat<A: FatArch>(data: &[u8], arches: &[A]) -> Result<Binary, BinaryError> {
+fn read_fat<'a, A: FatArch, R: Data<'a>>(data: R, arches: &[A]) -> Result<Binary, BinaryError> {
     let mut binary = Binary::empty(BinaryFormat::MachO);
-    for arch in arches {
-        let slice = arch.data(data).map_err(corrupt("Mach-O universal"))?;
-        let one = read_binary(slice)?;
+    for (index, arch) in arches.iter().enumerate() {
+        let name = arch_name(arch.cputype());
+        let (offset, size) = arch.file_range();
+        let place = |message: &dyn fmt::Display| {
+            BinaryError(format!(
+                "Mach-O universal slice {} of {} ({name}, {size} bytes at offset {offset}): {message}",
+                index + 1,
+                arches.len()
+            ))
+        };
+        let slice = data
+            .sub(offset, size)
+            .ok_or_else(|| place(&"beyond the end of the file"))?;
+        let one = read_within(slice, Within::FatSlice).map_err(|err| place(&err))?;
         binary.exports.extend(one.exports.iter().cloned());
         binary.imports.extend(one.imports.iter().cloned());
         binary.needed.extend(one.needed.iter().cloned());
-        binary.slices.push((arch_name(arch.cputype()), one));
+        binary.slices.push((name, one));
     }
     Ok(binary)
 }
@@ -261,73 +362,10 @@ fn arch_name(cputype: u32) -> String {
     }
 }
 
-fn read_pe<'data, Pe: ImageNtHeaders>(
-    parsed: object::Result<PeFile<'data, Pe>>,
-) -> Result<Binary, BinaryError> {
-    let file = parsed.map_err(corrupt("PE"))?;
-    let mut binary = Binary::empty(BinaryFormat::Pe);
-    // The export table, forwarders included: `python3.dll` forwards every
-    // Stable ABI symbol to `python3N.dll`.
-    if let Some(table) = file.export_table().map_err(corrupt("PE"))? {
-        for (pointer, _) in table.name_iter() {
-            let name = table.name_from_pointer(pointer).map_err(corrupt("PE"))?;
-            if let Some(name) = c_name(name, false) {
-                binary.exports.insert(name);
-            }
-        }
-    }
-    // Every imported DLL is needed, even one imported only by ordinal
-    // (which `imports()` skips), and delay-loaded ones too.
-    if let Some(table) = file.import_table().map_err(corrupt("PE"))? {
-        let mut descriptors = table.descriptors().map_err(corrupt("PE"))?;
-        while let Some(descriptor) = descriptors.next().map_err(corrupt("PE"))? {
-            let library = table
-                .name(descriptor.name.get(LittleEndian))
-                .map_err(corrupt("PE"))?;
-            binary
-                .needed
-                .insert(String::from_utf8_lossy(library).into_owned());
-        }
-    }
-    for import in file.imports().map_err(corrupt("PE"))? {
-        if let Some(name) = c_name(import.name(), false) {
-            binary.imports.insert(name);
-        }
-    }
-    let delay_loaded = file
-        .data_directories()
-        .delay_load_import_table(file.data(), &file.section_table())
-        .map_err(corrupt("PE"))?;
-    if let Some(table) = delay_loaded {
-        let mut descriptors = table.descriptors().map_err(corrupt("PE"))?;
-        while let Some(descriptor) = descriptors.next().map_err(corrupt("PE"))? {
-            let library = table
-                .name(descriptor.dll_name_rva.get(LittleEndian))
-                .map_err(corrupt("PE"))?;
-            binary
-                .needed
-                .insert(String::from_utf8_lossy(library).into_owned());
-            let mut thunks = table
-                .thunks(descriptor.import_name_table_rva.get(LittleEndian))
-                .map_err(corrupt("PE"))?;
-            while let Some(thunk) = thunks.next::<Pe>().map_err(corrupt("PE"))? {
-                if thunk.is_ordinal() {
-                    continue;
-                }
-                let (_, name) = table.hint_name(thunk.address()).map_err(corrupt("PE"))?;
-                if let Some(name) = c_name(name, false) {
-                    binary.imports.insert(name);
-                }
-            }
-        }
-    }
-    Ok(binary)
-}
-
 /// A static archive: the defined globals of every member. The archive's
 /// symbol index lists exactly those and is read without parsing the
 /// members; members are parsed only when there is no index.
-fn read_archive(data: &[u8]) -> Result<Binary, BinaryError> {
+fn read_archive<'a, R: Data<'a>>(data: R) -> Result<Binary, BinaryError> {
     let archive = ArchiveFile::parse(data).map_err(corrupt("archive"))?;
     let mut binary = Binary::empty(BinaryFormat::Archive);
     let macho = first_member_is_macho(&archive, data)?;
@@ -342,20 +380,45 @@ fn read_archive(data: &[u8]) -> Result<Binary, BinaryError> {
     }
     for member in archive.members() {
         let member = member.map_err(corrupt("archive"))?;
-        let bytes = member.data(data).map_err(corrupt("archive"))?;
+        let Some(bytes) = member_data(&member, data)? else {
+            continue;
+        };
         if FileKind::parse(bytes).is_err() {
             continue; // e.g. a string table or a text member
         }
-        let object = read_binary(bytes)?;
+        let object = read_within(bytes, Within::ArchiveMember).map_err(|err| {
+            let name = crate::output::escape::bytes(member.name());
+            let (offset, _) = member.file_range();
+            BinaryError(format!("archive member {name} at offset {offset}: {err}"))
+        })?;
         binary.exports.extend(object.exports);
     }
     Ok(binary)
 }
 
-fn first_member_is_macho(archive: &ArchiveFile, data: &[u8]) -> Result<bool, BinaryError> {
+/// A member's bytes (`None` for a thin member, whose bytes are elsewhere).
+fn member_data<'a, R: Data<'a>>(
+    member: &object::read::archive::ArchiveMember<'a>,
+    data: R,
+) -> Result<Option<R>, BinaryError> {
+    if member.is_thin() {
+        return Ok(None);
+    }
+    let (offset, size) = member.file_range();
+    data.sub(offset, size).map(Some).ok_or_else(|| {
+        BinaryError("truncated or corrupt archive file: a member runs past its end".into())
+    })
+}
+
+fn first_member_is_macho<'a, R: Data<'a>>(
+    archive: &ArchiveFile<'a, R>,
+    data: R,
+) -> Result<bool, BinaryError> {
     for member in archive.members() {
         let member = member.map_err(corrupt("archive"))?;
-        let bytes = member.data(data).map_err(corrupt("archive"))?;
+        let Some(bytes) = member_data(&member, data)? else {
+            continue;
+        };
         match FileKind::parse(bytes) {
             Ok(FileKind::MachO32 | FileKind::MachO64) => return Ok(true),
             Ok(_) => return Ok(false),

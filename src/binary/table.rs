@@ -60,7 +60,7 @@ impl AbiTable {
     pub fn from_manifest(manifest: Manifest) -> AbiTable {
         let abi3t_unusable = unusable::for_manifest(Some(&manifest));
         AbiTable {
-            source: manifest.path.display().to_string(),
+            source: crate::output::escape::path(&manifest.path).into_owned(),
             knows: manifest.newest_version(),
             manifest,
             located: true,

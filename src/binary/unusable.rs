@@ -127,7 +127,7 @@ pub fn derive(manifest: &Manifest, root: &Path) -> Option<Unusable> {
 /// The identifiers of the `PyAPI_FUNC(...) name(...);` declaration whose
 /// name is at `line`:`column` of `path`.
 fn declaration_words(path: &Path, line: usize, column: usize) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::input::read_to_string(path).ok()?;
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))

@@ -138,7 +138,7 @@ const SHAPE: &str = "expected `CHECK NAME VERSIONS [abi3t] [PLATFORM,...]`";
 impl Baseline {
     /// Reads a baseline file; errors name the file and line.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_to_string(path)
             .map_err(|err| Error::io(path, "cannot read the baseline", err))?;
         Ok(Baseline::parse(&text, path)?)
     }

@@ -79,7 +79,7 @@ pub fn run(args: &AddArgs) -> Result<Outcome> {
 /// The release of the tree at `root`, from `Include/patchlevel.h`.
 fn tree_release(root: &Path) -> Result<Version> {
     let patchlevel = root.join(PATCHLEVEL_H);
-    std::fs::read_to_string(&patchlevel)
+    crate::input::read_to_string(&patchlevel)
         .ok()
         .and_then(|text| version_of_patchlevel(&text))
         .ok_or_else(|| {

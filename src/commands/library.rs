@@ -72,7 +72,8 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
             let abi = library_abi(path);
-            errln!("{}: exports the whole Stable ABI ({abi})", path.display());
+            let path = crate::output::escape::path(path);
+            errln!("{path}: exports the whole Stable ABI ({abi})");
         }
     }
     Ok(outcome)

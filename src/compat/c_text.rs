@@ -54,7 +54,7 @@ impl<'a> Source<'a> {
         let text = match files.get(&location.path) {
             Some(text) => text.clone(),
             None => {
-                let text = std::rc::Rc::new(std::fs::read_to_string(&location.path).ok()?);
+                let text = std::rc::Rc::new(crate::input::read_to_string(&location.path).ok()?);
                 files.insert(location.path.clone(), text.clone());
                 text
             }

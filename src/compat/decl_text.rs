@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// Reads `path` and cuts the declaration whose name is at `line:column`.
 pub fn at(path: &Path, line: usize, column: usize, kind: DeclKind) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::input::read_to_string(path).ok()?;
     let offset = offset_of(&text, line, column)?;
     let raw = match kind {
         DeclKind::Prototype => statement(&text, offset, &["PyAPI_FUNC", "PyAPI_DATA"])?,

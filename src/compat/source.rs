@@ -75,7 +75,7 @@ impl Side {
     pub fn from_file(path: &Path, strict: bool) -> Result<Side> {
         let parsed = Manifest::load_with(path, rules(strict))?;
         let patchlevel = tree_root(path).join(PATCHLEVEL_H);
-        let release = std::fs::read_to_string(patchlevel)
+        let release = crate::input::read_to_string(&patchlevel)
             .ok()
             .and_then(|text| version_of_patchlevel(&text));
         let side = Side::new(Origin::File(path.to_path_buf()), parsed.manifest, release);

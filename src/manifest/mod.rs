@@ -64,7 +64,7 @@ impl Rules {
     /// without one, or with one that cannot be read, is not newer).
     pub fn beyond_drop_in_for_tree(path: &Path, strict: bool) -> Rules {
         let patchlevel = tree_root(path).join(crate::release::PATCHLEVEL_H);
-        let release = std::fs::read(&patchlevel).ok().and_then(|bytes| {
+        let release = crate::input::read(&patchlevel).ok().and_then(|bytes| {
             Release::parse_patchlevel(&String::from_utf8_lossy(&bytes), &patchlevel).ok()
         });
         Rules::beyond_drop_in(release, strict)

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::version::Version;
 
 pub(super) fn load(path: &Path, rules: Rules) -> Result<Parsed> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = crate::input::read(path).map_err(|err| {
         let mut message = format!("cannot read the manifest: {err}");
         if err.kind() == std::io::ErrorKind::NotFound
             && path.extension().is_some_and(|ext| ext == "txt")

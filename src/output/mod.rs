@@ -30,6 +30,7 @@
 //! `summary` (the audit's `inputs`, `extensions`, `clean`, …). A change
 //! that removes or renames a field raises `schema_version`.
 
+pub mod escape;
 pub mod sarif;
 
 use std::collections::BTreeMap;
@@ -81,7 +82,8 @@ impl<'a> Report<'a> {
 }
 
 fn to_value(value: impl Serialize) -> Value {
-    // Our own types always serialize; Null is never reached in practice.
+    // Our own types always serialize: paths are written as their escaped
+    // text ([`escape::serialize_path`]), map keys are strings.
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -89,6 +91,7 @@ fn to_value(value: impl Serialize) -> Value {
 struct JsonFinding<'a> {
     #[serde(flatten)]
     finding: &'a Finding,
+    #[serde(serialize_with = "escape::serialize_optional_path")]
     path: Option<&'a Path>,
     line: Option<usize>,
     column: Option<usize>,

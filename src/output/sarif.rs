@@ -108,21 +108,53 @@ fn physical(location: &Location) -> Value {
     }})
 }
 
-/// A relative path as a URI reference: `/`-separated, spaces and `%`
-/// escaped (paths here are file names, rarely anything stranger).
-fn uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => escaped.push_str("%25"),
-            ' ' => escaped.push_str("%20"),
-            '#' => escaped.push_str("%23"),
-            '?' => escaped.push_str("%3F"),
-            c => escaped.push(c),
+/// A path as an RFC 3986 URI: a relative path is a relative reference
+/// (`dist/my%20wheel.whl/x.abi3.so`), an absolute one a `file:` URI
+/// (`file:///tmp/x.so`). Each byte outside the characters a path segment
+/// may hold as they are (unreserved, sub-delims, `:`, `@`) is
+/// percent-encoded, so control characters and bytes that are not UTF-8
+/// keep their exact value (`bad%FF.so`, never U+FFFD). A first segment
+/// with a `:` gets `./` before it, lest `HEAD:Misc/stable_abi.toml` read
+/// as a URI of scheme `HEAD` (RFC 3986, section 4.2).
+pub fn uri(path: &Path) -> String {
+    let (raw, absolute) = path_bytes(path);
+    let mut uri = String::with_capacity(raw.len() + 8);
+    if absolute {
+        uri.push_str("file://");
+        if !raw.starts_with(b"/") {
+            uri.push('/'); // C:/… on Windows
+        }
+    } else if raw
+        .split(|&b| b == b'/')
+        .next()
+        .is_some_and(|first| first.contains(&b':'))
+    {
+        uri.push_str("./");
+    }
+    for &byte in raw.iter() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte);
+        if keep {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
         }
     }
-    escaped
+    uri
+}
+
+/// The path's bytes with `/` between components, and whether it is
+/// absolute.
+fn path_bytes(path: &Path) -> (std::borrow::Cow<'_, [u8]>, bool) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        (path.as_os_str().as_bytes().into(), path.has_root())
+    }
+    #[cfg(not(unix))]
+    {
+        let text = path.to_string_lossy().replace('\\', "/");
+        (text.into_bytes().into(), path.is_absolute())
+    }
 }
 
 #[cfg(test)]
@@ -186,5 +218,39 @@ mod tests {
         assert!(second["locations"][0]["physicalLocation"]
             .get("region")
             .is_none());
+    }
+
+    #[test]
+    fn uris_are_rfc_3986_references_of_the_exact_bytes() {
+        let cases: Vec<(std::path::PathBuf, &str)> = vec![
+            (
+                "HEAD:Misc/stable_abi.toml".into(),
+                "./HEAD:Misc/stable_abi.toml",
+            ),
+            (
+                "dist/a b#c?.whl/x%.so".into(),
+                "dist/a%20b%23c%3F.whl/x%25.so",
+            ),
+            ("x/m.so\n\x1b[2K\r".into(), "x/m.so%0A%1B%5B2K%0D"),
+            ("/tmp/ü.so".into(), "file:///tmp/%C3%BC.so"),
+        ];
+        #[cfg(unix)]
+        let cases = {
+            use std::os::unix::ffi::OsStrExt;
+            let mut cases = cases;
+            let raw = std::ffi::OsStr::from_bytes(b"bad\xff.so");
+            cases.push((raw.into(), "bad%FF.so"));
+            cases
+        };
+        for (path, expected) in cases {
+            let uri = uri(&path);
+            assert_eq!(uri, expected);
+            let parsed = fluent_uri::UriRef::parse(uri.as_str()).unwrap();
+            assert_eq!(
+                parsed.scheme().is_some(),
+                expected.starts_with("file:"),
+                "{uri}"
+            );
+        }
     }
 }

@@ -12,12 +12,13 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::binary::audit::collect_inputs;
 use crate::binary::classify::{classify, Verdict};
-use crate::binary::names::is_extension_name;
-use crate::binary::symbols::read_binary;
+use crate::binary::inputs::{self, Input};
+use crate::binary::mapped::MappedFile;
+use crate::binary::sparse::Data;
+use crate::binary::symbols::{self, Binary, BinaryError};
 use crate::binary::table::AbiTable;
-use crate::binary::wheel::read_wheel;
+use crate::binary::wheel::{member_path, read_wheel};
 use crate::version::Version;
 
 /// What a binary cannot see, said with every report.
@@ -43,8 +44,14 @@ pub struct Readiness {
     pub error: Option<String>,
 }
 
-/// The readiness of one binary's bytes.
-pub fn assess(path: PathBuf, data: &[u8], table: &AbiTable) -> Readiness {
+/// The readiness of one binary's bytes (a mapped file or the kept pieces
+/// of a wheel member).
+pub fn assess<'a, R: Data<'a>>(path: PathBuf, data: R, table: &AbiTable) -> Readiness {
+    assess_read(path, symbols::read(data), table)
+}
+
+/// [`assess`] of a binary already read.
+fn assess_read(path: PathBuf, read: Result<Binary, BinaryError>, table: &AbiTable) -> Readiness {
     let mut readiness = Readiness {
         path,
         outside: Vec::new(),
@@ -53,7 +60,7 @@ pub fn assess(path: PathBuf, data: &[u8], table: &AbiTable) -> Readiness {
         because: None,
         error: None,
     };
-    let binary = match read_binary(data) {
+    let binary = match read {
         Ok(binary) => binary,
         Err(err) => {
             readiness.error = Some(err.to_string());
@@ -90,27 +97,34 @@ pub fn assess_paths(paths: &[PathBuf], table: &AbiTable) -> Vec<Readiness> {
         because: None,
         error: Some(error),
     };
-    for (path, error) in collect_inputs(paths) {
-        if let Some(error) = error {
-            results.push(unreadable(path, error));
-            continue;
-        }
-        let is_wheel = path.extension().is_some_and(|e| e == "whl");
-        if is_wheel {
-            let contents = std::fs::File::open(&path)
+    for input in inputs::collect(paths) {
+        let path = match input {
+            Input::File(path) => path,
+            Input::Unreadable(path, error) => {
+                results.push(unreadable(path, error));
+                continue;
+            }
+            Input::Skipped(..) => continue,
+        };
+        if inputs::is_wheel(&path) {
+            let contents = crate::input::open(&path)
                 .map_err(|err| format!("cannot read: {err}"))
-                .and_then(|file| read_wheel(std::io::BufReader::new(file)));
+                .and_then(|(file, _)| read_wheel(file));
             match contents {
                 Ok(contents) => {
-                    for (name, bytes) in &contents.extensions {
-                        results.push(assess(path.join(name), bytes, table));
+                    for member in &contents.extensions {
+                        let place = member_path(&path, member);
+                        match contents.read(member, &|view| symbols::read(view)) {
+                            Ok(read) => results.push(assess_read(place, read, table)),
+                            Err(error) => results.push(unreadable(place, error)),
+                        }
                     }
                 }
                 Err(error) => results.push(unreadable(path, error)),
             }
-        } else if is_extension_name(&path.to_string_lossy()) {
-            match std::fs::read(&path) {
-                Ok(data) => results.push(assess(path, &data, table)),
+        } else {
+            match MappedFile::open(&path) {
+                Ok(data) => results.push(assess(path, &data[..], table)),
                 Err(err) => results.push(unreadable(path, format!("cannot read: {err}"))),
             }
         }
@@ -157,7 +171,7 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let table = AbiTable::builtin();
-        let result = assess("x.so".into(), b"not a binary", &table);
+        let result = assess("x.so".into(), &b"not a binary"[..], &table);
         assert!(result.error.is_some());
         assert!(text(&[result]).contains("x.so: error: "));
     }

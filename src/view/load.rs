@@ -273,7 +273,7 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
     while let Some(id) = loader.queue.pop_front() {
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
-        let file = match std::fs::read(root.join(&relative)) {
+        let file = match crate::input::read(&root.join(&relative)) {
             Ok(bytes) => {
                 let text = lex::lossy_owned(bytes);
                 let file = parse::scan(path, text);
@@ -385,7 +385,7 @@ fn defined_in_unreached_headers(
                 pending.push(relative);
             } else if relative.extension().is_some_and(|e| e == "h") && !reached.contains(&relative)
             {
-                if let Ok(bytes) = std::fs::read(entry.path()) {
+                if let Ok(bytes) = crate::input::read(&entry.path()) {
                     names.extend(defined_names_in(&bytes));
                 }
             }

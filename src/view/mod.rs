@@ -297,7 +297,7 @@ pub fn literal_value(text: &str) -> Option<u64> {
 /// (`Include/patchlevel.h` in a tree).
 fn read_python_version(root: &Path, include: &Path) -> Result<Version> {
     let path = root.join(include).join("patchlevel.h");
-    let text = std::fs::read_to_string(&path)
+    let text = crate::input::read_to_string(&path)
         .map_err(|err| Error::io(&path, "cannot read the tree's version", err))?;
     version_of_patchlevel(&text)
         .ok_or_else(|| Error::file(&path, "no `#define PY_MINOR_VERSION N`"))

@@ -106,7 +106,7 @@ impl<'a> Links<'a> {
                 let shown = if i == input {
                     member.name.clone()
                 } else {
-                    member.path.display().to_string()
+                    crate::output::escape::path(&member.path).into_owned()
                 };
                 linked.read.push((shown, member));
                 if let Ok((provider, _)) = &member.read {

@@ -9,12 +9,16 @@ use std::path::{Path, PathBuf};
 use crate::abi::Abi;
 use crate::binary::audit::judge::{judge, Claim, Linked};
 use crate::binary::audit::links::Links;
-use crate::binary::audit::{BinaryKind, ExtensionReport, InputKind, InputReport, TargetDefault};
+use crate::binary::audit::{
+    read_extension, BinaryKind, ExtensionReport, InputKind, InputReport, TargetDefault,
+};
 use crate::binary::claims;
-use crate::binary::platform::{self, Detected};
-use crate::binary::symbols::{read_binary, Binary};
+use crate::binary::mapped::MappedFile;
+use crate::binary::platform::Detected;
+use crate::binary::symbols::{Binary, BinaryError};
 use crate::binary::table::AbiTable;
-use crate::binary::wheel::{read_wheel, WheelTag};
+use crate::binary::wheel::{member_path, read_wheel, WheelTag};
+use crate::output::escape;
 use crate::parallel;
 use crate::version::Version;
 
@@ -30,15 +34,25 @@ pub struct Member {
 }
 
 impl Member {
-    /// Reads `data` as the binary `name` at `path`.
-    pub fn read(name: &str, path: PathBuf, data: &[u8]) -> Member {
-        let read = read_binary(data)
-            .map(|binary| (python_part(binary), platform::detect(data)))
-            .map_err(|err| err.to_string());
+    /// The binary `name` at `path`, as [`read_extension`] read it (keeping
+    /// only its Python part).
+    pub fn new(
+        name: &str,
+        path: PathBuf,
+        read: std::result::Result<(Binary, Detected), BinaryError>,
+    ) -> Member {
+        Member::of(name, path, read.map_err(|err| err.to_string()))
+    }
+
+    fn of(
+        name: &str,
+        path: PathBuf,
+        read: std::result::Result<(Binary, Detected), String>,
+    ) -> Member {
         Member {
             name: name.to_string(),
             path,
-            read,
+            read: read.map(|(binary, detected)| (python_part(binary), detected)),
         }
     }
 
@@ -81,23 +95,29 @@ pub(super) fn read_wheel_input(
     defaults: &TargetDefault,
     table: &AbiTable,
 ) -> ReadInput {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
+    let file = match crate::input::open(path) {
+        Ok((file, _)) => file,
         Err(err) => return ReadInput::unreadable(path, format!("cannot read: {err}")),
     };
-    let contents = match read_wheel(std::io::BufReader::new(file)) {
+    let mut contents = match read_wheel(file) {
         Ok(contents) => contents,
         Err(err) => return ReadInput::unreadable(path, err),
     };
     let names: Vec<String> = contents
         .extensions
         .iter()
-        .map(|(name, _)| name.clone())
+        .map(|member| member.name.clone())
         .collect();
-    let mut input = ReadInput::wheel(path, contents.metadata_tag, names, defaults, table);
+    let metadata_tag = contents.metadata_tag.take();
+    let mut input = ReadInput::wheel(path, metadata_tag, names, defaults, table);
     if input.report.target.is_some() {
-        input.members = parallel::map(&contents.extensions, |(name, bytes)| {
-            Member::read(name, path.join(name), bytes)
+        // Each member is streamed, keeping only the pieces its tables are
+        // in, and of those only its Python part.
+        input.members = parallel::map(&contents.extensions, |member| {
+            let read = contents
+                .read(member, &|view| read_extension(view))
+                .and_then(|read| read.map_err(|err| err.to_string()));
+            Member::of(&member.name, member_path(path, member), read)
         });
     }
     input
@@ -122,7 +142,8 @@ impl ReadInput {
     ) -> ReadInput {
         let mut input = ReadInput::new(InputReport::new(path, InputKind::Wheel));
         let report = &mut input.report;
-        let filename = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let filename = escape::path(path.file_name().map_or(path, Path::new));
+        let filename = filename.as_ref();
         let from_name = WheelTag::from_filename(filename);
         report.problems = claims::tag_problems(from_name.as_ref(), metadata_tag.as_ref())
             .into_iter()
@@ -183,7 +204,8 @@ pub(super) fn read_file_input(
     table: &AbiTable,
 ) -> ReadInput {
     let mut input = ReadInput::new(InputReport::new(path, InputKind::Extension));
-    let data = match std::fs::read(path) {
+    // Mapped, not read: only the pages its tables are on are loaded.
+    let data = match MappedFile::open(path) {
         Ok(data) => data,
         Err(err) => {
             input.report.error = Some(format!("cannot read: {err}"));
@@ -197,16 +219,18 @@ pub(super) fn read_file_input(
     let name = shown_file_name(path);
     report.abis = claims::abis_of_file_name(&name);
     report.notes.extend(beyond_table(table, target));
-    input.members = vec![Member::read(&name, path.to_path_buf(), &data)];
+    input.members = vec![Member::new(
+        &name,
+        path.to_path_buf(),
+        read_extension(&data[..]),
+    )];
     input
 }
 
-/// A file's name as an extension of its own is named.
+/// A file's name as an extension of its own is named (escaped: see
+/// [`escape::path`]).
 pub(super) fn shown_file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
+    escape::path(path.file_name().map_or(path, Path::new)).into_owned()
 }
 
 impl ReadInput {
