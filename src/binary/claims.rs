@@ -54,9 +54,11 @@ differ.
 Why it matters: installers go by the file name, other tools by either;
 a wheel that says two things is installed where it may not load.
 
-Example:
+Example: `spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl` whose `WHEEL` file says
+`Tag: cp311-abi3-macosx_11_0_x86_64`:
 
-    error: the file name says cp38-abi3-linux_x86_64 but the WHEEL file says cp311-abi3-linux_x86_64 [tag-mismatch]"#,
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      error: the file name says cp38-abi3-macosx_11_0_x86_64 but the WHEEL file says cp311-abi3-macosx_11_0_x86_64 [tag-mismatch]"#,
 };
 
 pub const ABI3T_TOO_EARLY: Code = Code {
@@ -69,9 +71,10 @@ Python older than 3.15, where abi3t begins (PEP 803).
 Why it matters: no such interpreter has abi3t; the tag promises what no
 Python can keep.
 
-Example:
+Example: a `cp313-abi3t` wheel:
 
-    error: abi3t is claimed for Python 3.13, but abi3t begins with 3.15 (PEP 803) [abi3t-too-early]"#,
+    spam-1.0-cp313-abi3t-macosx_11_0_x86_64.whl: wheel tagged cp313-abi3t-macosx_11_0_x86_64; target Python 3.13 (from the wheel tag)
+      error: abi3t is claimed for Python 3.13, but abi3t begins with 3.15 (PEP 803) [abi3t-too-early]"#,
 };
 
 pub const ABI3T_NEEDS_MODEXPORT: Code = Code {
@@ -94,9 +97,12 @@ Why it matters: the module definition is not abi3t's; export
 `PyModExport_<name>` (PEP 793) with the module's slots instead, as the
 abi3t migration howto shows.
 
-Example:
+Example: a `cp315-abi3t` wheel whose `spam.abi3t.so` exports `PyInit_spam`
+and imports `PyModuleDef_Init`:
 
-    error: abi3t: PyInit_spam defines its module with a PyModuleDef (imports PyModuleDef_Init), which abi3t makes opaque: export PyModExport_spam (PEP 793) [abi3t-needs-modexport]"#,
+    spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl: wheel tagged cp315-abi3t-macosx_11_0_x86_64; target Python 3.15 (from the wheel tag)
+      spam.abi3t.so: judged as abi3t; 1 Python symbol, 1 problem
+        error: abi3t: PyInit_spam defines its module with a PyModuleDef (imports PyModuleDef_Init), which abi3t makes opaque: export PyModExport_spam (PEP 793) [abi3t-needs-modexport]"#,
 };
 
 pub const WRONG_PYTHON_DLL: Code = Code {
@@ -116,7 +122,9 @@ Why it matters: where the DLL is missing, the extension fails to load
 
 Example: a `cp39-abi3` wheel linking python3t.dll:
 
-    error: abi3: links python3t.dll, which Python 3.9 to 3.14 do not ship: link python3.dll [wrong-python-dll]"#,
+    spam-1.0-cp39-abi3-win_amd64.whl: wheel tagged cp39-abi3-win_amd64; target Python 3.9 (from the wheel tag)
+      spam/_spam.pyd: judged as abi3; 1 Python symbol, 1 problem
+        error: abi3: links python3t.dll, which Python 3.9 to 3.14 do not ship: link python3.dll [wrong-python-dll]"#,
 };
 
 pub const OWN_PYTHON_SYMBOL: Code = Code {
@@ -130,9 +138,11 @@ a warning: it does not fail the audit.
 Why it matters: such names can clash with the interpreter's own symbols,
 today or in a later release, and the dynamic linker picks one of them.
 
-Example:
+Example: an extension that exports `PyMy_Helper`:
 
-    warning: exports Python-like symbols of its own (PyMy_Helper): they can clash with the interpreter's [own-python-symbol]"#,
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      spam/_spam.abi3.so: judged as abi3; 1 Python symbol, ok
+        warning: exports Python-like symbols of its own (PyMy_Helper): they can clash with the interpreter's [own-python-symbol]"#,
 };
 
 /// One problem with a claim, with a stable check name.

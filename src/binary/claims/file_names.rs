@@ -58,7 +58,9 @@ missing although it is installed.
 
 Example: a `cp39-abi3` wheel shipping only `spam.abi3t.so`:
 
-    error: abi3: Python 3.9 to 3.14 (GIL-enabled) do not import `.abi3t.so`: name it `NAME.abi3.so` (or a plain `NAME.so`) [wrong-file-name]"#,
+    spam-1.0-cp39-abi3-macosx_11_0_x86_64.whl: wheel tagged cp39-abi3-macosx_11_0_x86_64; target Python 3.9 (from the wheel tag)
+      spam.abi3t.so: judged as abi3; 1 Python symbol, 1 problem
+        error: abi3: Python 3.9 to 3.14 (GIL-enabled) do not import `.abi3t.so`: name it `NAME.abi3.so` (or a plain `NAME.so`) [wrong-file-name]"#,
 };
 
 /// The ABI an extension's file name is for, outside a wheel: `.abi3t.so`
