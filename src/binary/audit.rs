@@ -45,7 +45,7 @@ use crate::binary::sparse::Data;
 use crate::binary::symbols::{self, Binary, BinaryError};
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::WheelTag;
-use crate::diagnostic::{has_errors, Finding};
+use crate::diagnostic::{has_errors, Finding, InArchive};
 use crate::error::{Error, Result};
 use crate::output::escape;
 use crate::parallel;
@@ -158,10 +158,12 @@ impl ExtensionReport {
         self.error.is_none() && !has_errors(&self.findings)
     }
 
-    /// Names the extension's file (`path`) in its findings.
-    fn in_file(mut self, path: &Path) -> Self {
+    /// Names the extension's file (`path`, inside `archive` when it is a
+    /// wheel's member) in its findings.
+    fn in_file(mut self, path: &Path, archive: Option<&InArchive>) -> Self {
         for finding in &mut self.findings {
             finding.file = Some(path.to_path_buf());
+            finding.in_archive = archive.cloned();
         }
         self
     }

@@ -60,7 +60,7 @@ pub fn judge(member: &Member, claim: &Claim, linked: &Linked) -> ExtensionReport
                 report.abis.clear();
             }
             report.error = Some(err.clone());
-            return report.in_file(&member.path);
+            return report.in_file(&member.path, member.archive.as_ref());
         }
     };
     let is_module =
@@ -174,5 +174,5 @@ pub fn judge(member: &Member, claim: &Claim, linked: &Linked) -> ExtensionReport
         .chain(links)
         .map(|finding| problems::in_slices(finding, binary))
         .collect();
-    report.in_file(&member.path)
+    report.in_file(&member.path, member.archive.as_ref())
 }

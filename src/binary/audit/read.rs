@@ -18,6 +18,7 @@ use crate::binary::platform::Detected;
 use crate::binary::symbols::{Binary, BinaryError};
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::{member_path, read_wheel, WheelTag};
+use crate::diagnostic::InArchive;
 use crate::output::escape;
 use crate::parallel;
 use crate::version::Version;
@@ -28,6 +29,8 @@ use crate::version::Version;
 pub struct Member {
     pub name: String,
     pub path: PathBuf,
+    /// The wheel it is a member of, and its name there (`None` for a file).
+    pub archive: Option<InArchive>,
     /// Its `Py*` symbols and links (`python_part`) and the platform it
     /// names, or why it could not be read.
     pub read: std::result::Result<(Binary, Detected), String>,
@@ -52,6 +55,7 @@ impl Member {
         Member {
             name: name.to_string(),
             path,
+            archive: None,
             read: read.map(|(binary, detected)| (python_part(binary), detected)),
         }
     }
@@ -117,7 +121,12 @@ pub(super) fn read_wheel_input(
             let read = contents
                 .read(member, &|view| read_extension(view))
                 .and_then(|read| read.map_err(|err| err.to_string()));
-            Member::of(&member.name, member_path(path, member), read)
+            let mut read = Member::of(&member.name, member_path(path, member), read);
+            read.archive = Some(InArchive {
+                archive: path.to_path_buf(),
+                member: member.name.clone(),
+            });
+            read
         });
     }
     input
