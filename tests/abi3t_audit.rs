@@ -248,6 +248,10 @@ fn abi3t_module_with_only_pyinit_and_no_module_def_passes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_module_defined_with_a_module_def_fails() {
     // Built for abi3 (the only way a static PyModuleDef compiles) but tagged
     // abi3.abi3t: the abi3 claim holds, the abi3t one does not.
@@ -334,6 +338,10 @@ fn an_abi3_claim_from_3_15_may_ship_only_an_abi3t_so() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn an_abi3_claim_from_3_9_whose_only_file_is_abi3t_so_fails() {
     // Python 3.9 to 3.14 search `.abi3.so` and `.so`, not `.abi3t.so`.
     let test = "an_abi3_claim_from_3_9_whose_only_file_is_abi3t_so_fails";
@@ -379,6 +387,10 @@ fn an_abi3_claim_from_3_9_whose_only_file_is_abi3t_so_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn abi3t_claimed_for_3_13_fails() {
     let wheel = Wheel {
         file_name: "spam.abi3t.so",
@@ -524,6 +536,10 @@ fn the_builtin_abi3t_unusable_list_is_the_derivation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_15_2, c_compiler)),
+    ignore = "needs ../shared/cpython/3.15.2 and a C compiler"
+)]
 fn a_target_beyond_the_table_gets_warnings_not_failures() {
     // The built-in table knows 3.15: for a 3.16 target, a symbol it does not
     // list may be one 3.16 added (unknown-to-table, a warning); for 3.15 it

@@ -484,3 +484,40 @@ fn findings_of(report: &serde_json::Value, check: &str) -> Vec<String> {
         .map(|finding| finding["name"].as_str().unwrap().to_string())
         .collect()
 }
+
+#[test]
+#[cfg_attr(
+    not(all(reference_tree, c_compiler)),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15 and a C compiler"
+)]
+fn a_violation_beside_an_unreadable_input_exits_2_and_is_still_reported() {
+    let test = "a_violation_beside_an_unreadable_input_exits_2_and_is_still_reported";
+    let Some(built) = build(test) else {
+        return;
+    };
+    let garbage = built.dir.path().join("garbage.abi3.so");
+    std::fs::write(&garbage, b"not an object file").unwrap();
+    let output = audit(
+        built.dir.path(),
+        &[
+            built.non_limited.to_str().unwrap(),
+            garbage.to_str().unwrap(),
+        ],
+    );
+    // 2 wins over 1, as `audit --help` and the README say.
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("PyUnicode_New"),
+        "{}",
+        stdout(&output)
+    );
+    let help = stdout(&stable_abi(built.dir.path(), &["audit", "--help"]));
+    assert!(
+        help.replace('\n', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("With both a violation and an unreadable input, 2"),
+        "{help}"
+    );
+}

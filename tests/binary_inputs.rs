@@ -463,7 +463,7 @@ fn all_uris(log: &serde_json::Value) -> Vec<String> {
 }
 
 /// A member name that prints a fake verdict, then erases the line.
-const HOSTILE: &str = "x/m.abi3.so: judged as abi3; 0 Python symbols, ok\n\x1b[2K\rx/m.abi3.so";
+const HOSTILE: &str = "x/m.abi3.so: judged as abi3; 0 Python symbol(s), ok\n\x1b[2K\rx/m.abi3.so";
 
 #[test]
 fn control_characters_in_names_are_escaped_one_diagnostic_per_line() {
@@ -480,7 +480,7 @@ fn control_characters_in_names_are_escaped_one_diagnostic_per_line() {
     assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
     assert!(
         out.contains(
-            "  x/m.abi3.so: judged as abi3; 0 Python symbols, ok\\n\\x1b[2K\\rx/m.abi3.so: \
+            "  x/m.abi3.so: judged as abi3; 0 Python symbol(s), ok\\n\\x1b[2K\\rx/m.abi3.so: \
              judged as abi3; 2 Python symbols, 1 problem\n"
         ),
         "{out}"
@@ -501,7 +501,7 @@ fn control_characters_in_names_are_escaped_one_diagnostic_per_line() {
     // message and the properties.
     assert_eq!(uris, [wheel]);
     let result = &sarif["runs"][0]["results"][0];
-    let escaped = "x/m.abi3.so: judged as abi3; 0 Python symbols, ok\\n\\x1b[2K\\rx/m.abi3.so";
+    let escaped = "x/m.abi3.so: judged as abi3; 0 Python symbol(s), ok\\n\\x1b[2K\\rx/m.abi3.so";
     assert_eq!(result["properties"]["member"], escaped);
     let message = result["message"]["text"].as_str().unwrap();
     assert!(message.starts_with(&format!("{escaped}: ")), "{message}");
@@ -701,5 +701,5 @@ fn a_walk_skips_fifos_and_links_to_devices_saying_so() {
             "{out}"
         );
     }
-    assert!(out.contains("1 extension in "), "{out}");
+    assert!(out.contains("1 extension in 3 inputs"), "{out}");
 }

@@ -168,6 +168,10 @@ fn the_audit_reports_the_platform_and_its_feature_macros() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(shared_3_13_15, shared_3_15_2)),
+    ignore = "needs ../shared/cpython/3.13.15 and ../shared/cpython/3.15.2"
+)]
 fn library_notes_cite_the_trees_own_pythread_h_lines() {
     // The `#if` that defines PY_HAVE_THREAD_NATIVE_ID moves between
     // releases (3.15 adds 64-bit Solaris): each tree is cited as it is.

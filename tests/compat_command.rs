@@ -188,3 +188,32 @@ fn bad_sides_are_input_errors() {
         stderr(&output)
     );
 }
+
+#[test]
+fn an_unknown_kind_on_a_known_release_says_what_is_wrong() {
+    // 3.14 is a release the tool knows: not "newer than the tool knows".
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    write_tree(&old, OLD);
+    write_tree(
+        &new,
+        &format!("{OLD}[functoin.PyTypo]\n    added = '3.14'\n"),
+    );
+    let output = stable_abi(dir.path(), &["compat", "--baseline", "old", "new"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "new/Misc/stable_abi.toml:7:2: warning: unknown kind `functoin` (expected one of: \
+             typedef, const, data, macro, function, feature_macro, struct); compat compares \
+             what the tool knows and leaves this out (--strict: an error)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("newer than the tool knows"), "{err}");
+    let output = stable_abi(
+        dir.path(),
+        &["compat", "--strict", "--baseline", "old", "new"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}

@@ -4,8 +4,9 @@
 //! verdict, error and warning checks and number of extensions are the ones
 //! written beside it, with the evidence for them.
 //!
-//! Missing wheels skip the test with the reason (a failure under
-//! `CI=true`, whose `.ci/run` fetches them first).
+//! Without the wheels the test is ignored with its reason (need
+//! `fetched_wheels`, tests/common/data.rs); under `CI=true`, whose
+//! `.ci/run` fetches them first, it fails.
 
 mod common;
 
@@ -66,11 +67,7 @@ fn corpus() -> BTreeMap<String, Expected> {
 }
 
 fn wheel_dir() -> PathBuf {
-    match std::env::var_os("STABLE_ABI_WHEELS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-            .join(".cache/stable-abi/wheels"),
-    }
+    common::data::wheel_dir()
 }
 
 #[test]
@@ -91,6 +88,10 @@ fn the_corpus_is_what_the_issue_asks_for() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fetched_wheels),
+    ignore = "needs the wheels `make fetch-wheels` downloads (~/.cache/stable-abi)"
+)]
 fn every_corpus_wheel_gets_its_expected_verdict() {
     let test = "every_corpus_wheel_gets_its_expected_verdict";
     let corpus = corpus();
@@ -100,8 +101,9 @@ fn every_corpus_wheel_gets_its_expected_verdict() {
         .filter(|file| !dir.join(file).is_file())
         .collect();
     if !missing.is_empty() {
-        common::skip::<()>(
+        common::missing::<()>(
             test,
+            "fetched_wheels",
             format!(
                 "{} of {} corpus wheels are not in {} (run `make fetch-wheels`), e.g. {}",
                 missing.len(),

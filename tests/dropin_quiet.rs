@@ -57,16 +57,6 @@ const PARTS: [&str; 8] = [
     "lib",
 ];
 
-/// The flags of the check of the four generated files at their default
-/// paths.
-const CHECK: [&str; 5] = [
-    "Misc/stable_abi.toml",
-    "--python3dll",
-    "--doc-list",
-    "--ctypes-test",
-    "--testcapi-feature-macros",
-];
-
 /// A shared tree's copy, with its libraries where the build leaves them,
 /// and its script.
 struct Tree {
@@ -163,7 +153,7 @@ fn prints_what_the_script_prints(tree: &Tree, args: &[&str]) {
 /// finding.
 fn quiet_when_right(tree: &Tree) {
     prints_what_the_script_prints(tree, &["--all", "Misc/stable_abi.toml"]);
-    prints_what_the_script_prints(tree, &CHECK);
+    prints_what_the_script_prints(tree, &common::CHECK_GENERATED);
     prints_what_the_script_prints(tree, &["--generate-all", "Misc/stable_abi.toml"]);
     verbose_shows_every_finding(tree);
 }

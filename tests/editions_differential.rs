@@ -2,9 +2,11 @@
 //! `../shared/reference/` and each manifest (CPython main's history in
 //! `../shared/manifests/`, and the two shared trees' manifests), the four
 //! files `stable-abi --generate-all --release <the script's release>` writes
-//! are byte-identical to those the script writes. Where the script rejects
-//! a manifest (an older script does not know a newer field), the drop-in
-//! must reject it too, writing nothing.
+//! are byte-identical to those the script writes, and so are the standard
+//! output of `--dump` and of `--list` (the tree's own path aside) and
+//! whether each succeeds. Where the script rejects a manifest (an older
+//! script does not know a newer field), the drop-in must reject it too,
+//! writing nothing.
 
 mod common;
 
@@ -73,30 +75,88 @@ fn generated(root: &Path, ok: bool) -> Option<Vec<String>> {
     })
 }
 
+/// The actions compared besides generation, and the files the driver
+/// leaves their standard output in (the drop-in's go beside them, in its
+/// own tree).
+const PRINTING_ACTIONS: [(&str, &str); 2] = [("--dump", "DUMP"), ("--list", "LIST")];
+
 /// Runs a reference script's `main()` once per tree named on stdin (one
-/// directory a line), `--generate-all Misc/stable_abi.toml` in each: one
-/// Python process per script instead of one per manifest. A tree where the
-/// script fails gets a `FAILED` file holding the error.
+/// directory a line): `--generate-all Misc/stable_abi.toml` in each, then
+/// `--dump` and `--list`, one Python process per script instead of one per
+/// manifest. A tree where generation fails gets a `FAILED` file holding the
+/// error; `--dump` leaves its standard output in `DUMP` (`DUMP.FAILED` when
+/// it fails), `--list` in `LIST`.
 const DRIVER: &str = r#"
-import importlib.util, os, sys, traceback
+import contextlib, importlib.util, io, os, sys, traceback
 script = sys.argv[1]
 spec = importlib.util.spec_from_file_location("stable_abi_reference", script)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-for tree in sys.stdin.read().splitlines():
-    os.chdir(tree)
-    sys.argv = [script, "--generate-all", "Misc/stable_abi.toml"]
+
+def run(args, failed_file, output_file=None):
+    sys.argv = [script, *args, "Misc/stable_abi.toml"]
+    out = io.StringIO()
     try:
-        module.main()
+        with contextlib.redirect_stdout(out):
+            module.main()
         failed = None
     except SystemExit as exit:
         failed = None if exit.code in (None, 0) else f"exit {exit.code}"
     except BaseException:
         failed = traceback.format_exc()
+    if output_file:
+        with open(output_file, "w") as f:
+            f.write(out.getvalue())
     if failed:
-        with open("FAILED", "w") as f:
+        with open(failed_file, "w") as f:
             f.write(failed)
+
+for tree in sys.stdin.read().splitlines():
+    os.chdir(tree)
+    run(["--generate-all"], "FAILED")
+    run(["--dump"], "DUMP.FAILED", "DUMP")
+    run(["--list"], "LIST.FAILED", "LIST")
 "#;
+
+/// Compares what the script printed for `action` (in its tree) with what
+/// the tool printed, and whether each succeeded; `--list`'s paths are
+/// compared relative to each one's tree.
+fn compare_printed(
+    case: &Case,
+    (action, file): (&str, &str),
+    output: &std::process::Output,
+) -> Option<String> {
+    let (by_script, by_tool) = (&case.by_script.1, &case.by_tool.1);
+    let relative = |text: String, root: &Path| {
+        let root = root.canonicalize().unwrap();
+        text.replace(&format!("{}/", root.display()), "<tree>/")
+    };
+    let script_ok = !by_script.join(format!("{file}.FAILED")).exists();
+    let expected = relative(
+        std::fs::read_to_string(by_script.join(file)).unwrap(),
+        by_script,
+    );
+    let actual = relative(
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        by_tool,
+    );
+    let name = format!("{} @ {}: {action}", case.manifest.display(), case.release);
+    if script_ok != output.status.success() {
+        return Some(format!(
+            "{name}: the script {}, the tool exits {:?}:\n{}",
+            if script_ok { "succeeds" } else { "fails" },
+            output.status.code(),
+            common::stderr(output)
+        ));
+    }
+    (expected != actual).then(|| {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
+            .unified_diff()
+            .header("script", "stable-abi")
+            .to_string();
+        format!("{name}: the output differs\n{diff}")
+    })
+}
 
 /// Compares one case: the script's tree and the tool's (after both ran);
 /// returns a description of the difference, if any.
@@ -210,7 +270,8 @@ fn every_script_and_manifest_give_the_same_files() {
     let driver = driver_dir.path().join("driver.py");
     std::fs::write(&driver, DRIVER).unwrap();
     let next = Mutex::new(0usize);
-    let outputs = Mutex::new(vec![None; cases.len()]);
+    let outputs: Mutex<Vec<Option<Vec<std::process::Output>>>> =
+        Mutex::new(vec![None; cases.len()]);
     std::thread::scope(|scope| {
         // Each script over its trees, in one process; the scripts in parallel.
         for (index, (script, _)) in SCRIPTS.iter().enumerate() {
@@ -246,15 +307,14 @@ fn every_script_and_manifest_give_the_same_files() {
                 let Some((_, case)) = cases.get(index) else {
                     break;
                 };
-                let output = common::stable_abi(
-                    &case.by_tool.1,
-                    &[
-                        "--generate-all",
-                        "--release",
-                        case.release,
-                        "Misc/stable_abi.toml",
-                    ],
-                );
+                let run = |action: &str| {
+                    common::stable_abi(
+                        &case.by_tool.1,
+                        &[action, "--release", case.release, "Misc/stable_abi.toml"],
+                    )
+                };
+                let mut output = vec![run("--generate-all")];
+                output.extend(PRINTING_ACTIONS.iter().map(|(action, _)| run(action)));
                 outputs.lock().unwrap()[index] = Some(output);
             });
         }
@@ -263,14 +323,20 @@ fn every_script_and_manifest_give_the_same_files() {
     let failures: Vec<String> = cases
         .iter()
         .zip(&outputs)
-        .filter_map(|((_, case), output)| {
-            compare(
+        .flat_map(|((_, case), output)| {
+            let output = output.as_ref().unwrap();
+            let generation = compare(
                 case.release,
                 &case.manifest,
                 &case.by_script.1,
                 &case.by_tool.1,
-                output.as_ref().unwrap(),
-            )
+                &output[0],
+            );
+            let printing = PRINTING_ACTIONS
+                .iter()
+                .zip(&output[1..])
+                .map(|(&action, output)| compare_printed(case, action, output));
+            std::iter::once(generation).chain(printing).flatten()
         })
         .collect();
     assert!(

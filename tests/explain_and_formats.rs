@@ -112,3 +112,29 @@ fn the_view_envelope_has_entries_and_sarif_is_refused() {
 
     assert_eq!(view("sarif").status.code(), Some(2));
 }
+
+#[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
+fn examples_taken_from_cpython_are_what_the_checks_report_there() {
+    let test = "examples_taken_from_cpython_are_what_the_checks_report_there";
+    let Some(tree) = common::reference_tree(test) else {
+        return;
+    };
+    let report = stdout(&stable_abi(&tree, &["headers"]));
+    // The codes whose examples are CPython 3.13's own defects, as reported.
+    for code in ["missing", "too-early", "ifdef", "guard-constant"] {
+        let doc = stdout(&stable_abi(repo(), &["explain", code]));
+        let example = doc
+            .lines()
+            .map(str::trim)
+            .find(|line| line.ends_with(&format!("[{code}]")))
+            .unwrap_or_else(|| panic!("{code} has no example"));
+        assert!(
+            report.lines().any(|line| line == example),
+            "`explain {code}` shows a report `headers` does not give:\n{example}"
+        );
+    }
+}

@@ -40,7 +40,12 @@ fn text_reads_like_a_compiler() {
         .matches("PyEval_GetFrameBuiltins is declared")
         .count();
     assert_eq!(count, 1);
-    assert!(stdout.lines().last().unwrap().ends_with("warning(s)"));
+    // The count, and a note: pythread.h defines PY_HAVE_THREAD_NATIVE_ID.
+    assert!(stdout
+        .lines()
+        .last()
+        .unwrap()
+        .ends_with("error(s), 0 warning(s), 1 note(s)"));
 }
 
 #[test]
@@ -72,7 +77,9 @@ fn json_has_the_documented_shape() {
     assert_eq!(method["path"], "Misc/stable_abi.toml");
     assert!(method["line"].as_u64().unwrap() > 0);
     let summary = &document["summary"];
-    let counted = summary["errors"].as_u64().unwrap() + summary["warnings"].as_u64().unwrap();
+    let counted = summary["errors"].as_u64().unwrap()
+        + summary["warnings"].as_u64().unwrap()
+        + summary["notes"].as_u64().unwrap();
     assert_eq!(counted as usize, findings.len());
     assert!(summary["by_check"]["too-early"].as_u64().unwrap() >= 100);
 }
@@ -155,4 +162,40 @@ fn command_line_feature_macro_counts_as_defined() {
         early["versions"],
         serde_json::json!(["3.2", "3.3", "3.4", "3.5", "3.6"])
     );
+}
+
+#[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
+fn a_feature_macro_the_headers_define_themselves_is_a_located_note() {
+    let test = "a_feature_macro_the_headers_define_themselves_is_a_located_note";
+    let Some(tree) = common::reference_tree(test) else {
+        return;
+    };
+    // pythread.h defines PY_HAVE_THREAD_NATIVE_ID itself on Linux: -U
+    // cannot take it away, so its item is not checked; the warning is where
+    // the headers define it, in text and in SARIF.
+    let output = common::stable_abi(&tree, &["headers"]);
+    let stdout = common::stdout(&output);
+    let warning = stdout
+        .lines()
+        .find(|l| l.contains("PY_HAVE_THREAD_NATIVE_ID cannot be toggled"))
+        .expect("the warning");
+    assert!(
+        warning.starts_with("Include/pythread.h:46:9: note: "),
+        "{warning}"
+    );
+    let output = common::stable_abi(&tree, &["headers", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["name"] == "PY_HAVE_THREAD_NATIVE_ID")
+        .expect("the SARIF result");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "Include/pythread.h");
+    assert_eq!(location["region"]["startLine"], 46);
 }

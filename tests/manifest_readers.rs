@@ -21,7 +21,7 @@ const RULES: [Rules; 3] = [
     Rules {
         static_inline_macros: false,
         abi3t_opaque: false,
-        newer: false,
+        ..Rules::ALL_KNOWN
     },
 ];
 

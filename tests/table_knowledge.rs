@@ -20,7 +20,7 @@ use stable_abi::binary::table::AbiTable;
 use stable_abi::manifest::{Item, Kind, StructAbiKind};
 use stable_abi::version::Version;
 
-const ABI3INFO: &str = "abi3info-2026.9.25-py3-none-any.whl";
+use common::data::ABI3INFO;
 const ABI3INFO_SHA256: &str = "d5cbf46f358a4e0cafa171572adb67e5dce14a1b316e3c9f577234dbafcd5214";
 
 /// Items CPython main (abi3info) marks `abi_only` and the 3.15.2 headers
@@ -97,6 +97,7 @@ fn ctypes_test_symbols(text: &str) -> BTreeMap<String, Option<String>> {
 }
 
 #[test]
+#[cfg_attr(not(shared_releases), ignore = "needs ../shared/releases/3.15.2")]
 fn the_table_is_the_stable_abi_cpython_3_15_2_ships() {
     let test = "the_table_is_the_stable_abi_cpython_3_15_2_ships";
     let Some(release) = common::shared_dir(test, "releases/3.15.2") else {
@@ -178,22 +179,22 @@ for name, item in abi3info.FEATURE_MACROS.items():
 "#;
 
 fn abi3info_wheel(test: &str) -> Option<PathBuf> {
-    let data = std::env::var_os("STABLE_ABI_DATA")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/stable-abi/data"))
-        })?;
-    let wheel = data.join(ABI3INFO);
+    let wheel = common::data::data_dir().join(ABI3INFO);
     if wheel.is_file() {
         return Some(wheel);
     }
-    common::skip(
+    common::missing(
         test,
+        "fetched_wheels",
         format!("no {} (run `make fetch-wheels`)", wheel.display()),
     )
 }
 
 #[test]
+#[cfg_attr(
+    not(all(fetched_wheels, python311)),
+    ignore = "needs the wheels `make fetch-wheels` downloads and python3 >= 3.11"
+)]
 fn the_table_agrees_with_abi3info_2026_9_25() {
     let test = "the_table_agrees_with_abi3info_2026_9_25";
     let Some(wheel) = abi3info_wheel(test) else {

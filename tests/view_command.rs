@@ -3,18 +3,22 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn fixture() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/view/basic"
-    ))
+fn fixture() -> PathBuf {
+    fixture_named("basic")
+}
+
+/// `tests/fixtures/view/NAME`.
+fn fixture_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/view")
+        .join(name)
 }
 
 #[test]
 fn text_lists_names_with_locations_and_manifest_status() {
-    let output = common::stable_abi(fixture(), &["view", "3.9"]);
+    let output = common::stable_abi(&fixture(), &["view", "3.9"]);
     assert!(output.status.success(), "{}", common::stderr(&output));
     let text = common::stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -47,7 +51,7 @@ fn text_lists_names_with_locations_and_manifest_status() {
 #[test]
 fn kind_filter_and_json() {
     let output = common::stable_abi(
-        fixture(),
+        &fixture(),
         &["view", "3.4", "--kind", "function", "--format", "json"],
     );
     assert!(output.status.success(), "{}", common::stderr(&output));
@@ -73,14 +77,14 @@ fn kind_filter_and_json() {
 #[test]
 fn defines_reach_the_view() {
     let output = common::stable_abi(
-        fixture(),
+        &fixture(),
         &["view", "3.13", "--kind", "function", "-D", "Py_FEATURE"],
     );
     assert!(output.status.success(), "{}", common::stderr(&output));
     assert!(common::stdout(&output).contains("function Py_WithFeature"));
     // A -D macro is defined in the view, as `gcc -dM` lists it.
     let output = common::stable_abi(
-        fixture(),
+        &fixture(),
         &["view", "3.13", "--kind", "macro", "-D", "Py_FEATURE"],
     );
     let listed = common::stdout(&output);
@@ -104,7 +108,7 @@ fn a_define_that_is_not_a_macro_name_is_a_usage_error() {
             "-U \"3x\": `3x` is not a macro name",
         ),
     ] {
-        let output = common::stable_abi(fixture(), args);
+        let output = common::stable_abi(&fixture(), args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(
             common::stderr(&output).contains(message),
@@ -122,7 +126,7 @@ fn usage_errors_exit_2() {
         &["view", "3.1"][..],
         &["view", "3.9", "--manifest", "nowhere/Misc/stable_abi.toml"][..],
     ] {
-        let output = common::stable_abi(fixture(), args);
+        let output = common::stable_abi(&fixture(), args);
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -136,7 +140,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn bad_headers_exit_2_with_a_location() {
     let scratch = tempfile::tempdir().unwrap();
-    common::copy_tree(fixture(), scratch.path());
+    common::copy_tree(&fixture(), scratch.path());
     let guarded = scratch.path().join("Include/guarded.h");
     let text = std::fs::read_to_string(&guarded).unwrap();
     std::fs::write(&guarded, text.replace("#endif\n", "")).unwrap();
@@ -146,5 +150,52 @@ fn bad_headers_exit_2_with_a_location() {
     assert!(
         stderr.contains("Include/guarded.h:1:1: error: unterminated #ifndef"),
         "{stderr}"
+    );
+}
+
+/// A 3.11-like tree whose `structmember.h` (outside `Python.h`'s graph)
+/// defines `PyMemberDef` and declares `PyMember_GetOne`.
+fn outside_fixture() -> PathBuf {
+    fixture_named("outside")
+}
+
+#[test]
+fn public_headers_outside_python_h_that_provide_an_item_are_in_the_view() {
+    let output = common::stable_abi(&outside_fixture(), &["view", "3.11"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let text = common::stdout(&output);
+    assert!(
+        text.contains(
+            "Include/structmember.h:4:8: struct PyMemberDef (in the manifest since 3.2) \
+             { name, type, offset, flags, doc }"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Include/structmember.h:14:24: function PyMember_GetOne"),
+        "{text}"
+    );
+    assert!(text.contains("macro T_INT (not in the manifest)"), "{text}");
+    // marshal.h provides only an abi_only item, datetime.h none.
+    assert!(!text.contains("Py_MARSHAL_H"), "{text}");
+    assert!(!text.contains("PyDateTime_IMPORT"), "{text}");
+
+    // So the header checks find PyMemberDef complete and PyMember_GetOne
+    // declared at every version.
+    let output = common::stable_abi(&outside_fixture(), &["headers"]);
+    let report = common::stdout(&output);
+    assert!(!report.contains("PyMemberDef"), "{report}");
+    assert!(!report.contains("PyMember_GetOne"), "{report}");
+    // The drop-in's --unixy-check, like stable_abi.py's gcc run, reads
+    // Python.h alone: there PyMember_GetOne is not declared.
+    let output = common::stable_abi(
+        &outside_fixture(),
+        &["Misc/stable_abi.toml", "--unixy-check"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    let err = common::stderr(&output);
+    assert!(
+        err.contains("PyMember_GetOne is not declared in \"Include/Python.h\""),
+        "{err}"
     );
 }

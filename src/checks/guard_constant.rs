@@ -29,7 +29,7 @@ manifest, which speaks of whole versions, cannot say what was meant.
 
 Example (CPython 3.13's `Include/sliceobject.h`):
 
-    Include/sliceobject.h:53:2: error: Py_LIMITED_API is compared with 0x03050400, which is inside 3.5 (0x03050000…0x0305FFFF); guards compare with 0x03yy0000 [guard-constant]
+    Include/sliceobject.h:53:1: error: Py_LIMITED_API is compared with 0x03050400, which is inside 3.5 (0x03050000…0x0305FFFF); guards compare with 0x03yy0000 [guard-constant]
 
 Only constants that select a version (`0x03yy....`, not PEP 384's `3`)
 are checked, wherever an evaluated `#if` meets them, in any view. One

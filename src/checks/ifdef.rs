@@ -33,7 +33,8 @@ Checked at the tree's version, by evaluating the headers once more per
 feature macro with that macro toggled (`-D X` or `-U X`). When the
 headers undo the toggle themselves (`pythread.h` defines
 `PY_HAVE_THREAD_NATIVE_ID` on every platform that has it), the items
-under that macro cannot be checked: that is a warning, not a finding."#,
+under that macro cannot be checked: that is a note at the headers'
+`#define`, not a finding (and nothing when no item names the macro)."#,
 };
 
 pub const NAME: &str = CODE.name;
@@ -48,16 +49,30 @@ pub fn check(context: &Context) -> Vec<Finding> {
     for (feature, toggled) in &context.toggled {
         let toggled = match toggled {
             Ok(view) => view,
-            Err(error) => {
+            Err(untoggled) => {
+                // Only the items that name it would be checked with it.
+                let named =
+                    |item: &crate::manifest::Item| item.ifdef.as_deref() == Some(feature.as_str());
+                if !context.manifest.items.iter().any(named) {
+                    continue;
+                }
                 let finding = Finding::error(
                     NAME,
                     feature,
                     format!(
                         "{feature} cannot be toggled, so the items that depend on it \
-                         are not checked: {error}"
+                         are not checked: {}",
+                        untoggled.reason
                     ),
                 )
-                .as_warning();
+                .at(untoggled.location.clone());
+                // Where the headers undo the toggle, by design (pythread.h),
+                // a note; headers that fail to evaluate, a warning.
+                let finding = if untoggled.location.is_some() {
+                    finding.as_note()
+                } else {
+                    finding.as_warning()
+                };
                 findings.entry(feature.clone()).or_insert(finding);
                 continue;
             }
@@ -217,12 +232,42 @@ mod tests {
     }
 
     #[test]
+    fn a_macro_the_headers_define_themselves_is_a_note_where_they_do() {
+        let manifest = manifest(MANIFEST);
+        let mut context = context(&manifest, vec![(v(13), base().build())]);
+        let at = Location::new("Include/pythread.h", 46, 9);
+        for feature in ["HAVE_FORK", "PY_NOT_NAMED_BY_ANY_ITEM"] {
+            context.toggled.insert(
+                feature.into(),
+                Err(crate::checks::Untoggled {
+                    reason: format!("-U {feature} has no effect"),
+                    location: Some(at.clone()),
+                }),
+            );
+        }
+        let findings = check(&context);
+        let messages: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+        // A macro no item names checks nothing: no warning.
+        assert_eq!(
+            messages,
+            [
+                "Include/pythread.h:46:9: note: HAVE_FORK cannot be toggled, so the items that \
+              depend on it are not checked: -U HAVE_FORK has no effect [ifdef]"
+            ]
+        );
+    }
+
+    #[test]
     fn a_configuration_that_cannot_be_evaluated_is_a_warning() {
         let manifest = manifest(MANIFEST);
         let mut context = context(&manifest, vec![(v(13), base().build())]);
-        context
-            .toggled
-            .insert("MS_WINDOWS".into(), Err("Include/x.h:1:2: #error".into()));
+        context.toggled.insert(
+            "MS_WINDOWS".into(),
+            Err(crate::checks::Untoggled {
+                reason: "Include/x.h:1:2: #error".into(),
+                location: None,
+            }),
+        );
         let findings = check(&context);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, crate::diagnostic::Severity::Warning);

@@ -146,12 +146,24 @@ pub struct Context<'a> {
     /// For each feature macro, the view at the current version with that
     /// macro toggled (`-D` when it is undefined, `-U` when defined); or why
     /// the headers could not be evaluated that way.
-    pub toggled: BTreeMap<String, Result<View, String>>,
+    pub toggled: BTreeMap<String, Result<View, Untoggled>>,
+}
+
+/// Why the headers could not be evaluated with a feature macro toggled.
+#[derive(Clone, Debug)]
+pub struct Untoggled {
+    pub reason: String,
+    /// Where the headers undo the toggle (their own `#define` of the
+    /// macro), when that is why.
+    pub location: Option<Location>,
 }
 
 impl<'a> Context<'a> {
     /// Parses the headers of the manifest's tree with `defines` (`-D`/`-U`)
-    /// and evaluates them at every version ([`Context::build`]).
+    /// and evaluates them at every version ([`Context::build`]): `Python.h`
+    /// alone, as the drop-in's `--unixy-check` and `stable_abi.py` see them
+    /// (`stable-abi headers` adds the public headers outside its graph that
+    /// provide an item, [`Headers::load_with_outside`]).
     ///
     /// Errors: the tree's version cannot be read, or a header is bad at
     /// some version (located, with its include stack).
@@ -223,7 +235,10 @@ impl<'a> Context<'a> {
                 };
                 let view = headers
                     .view_listing(Some(current), &toggle, listing(current))
-                    .map_err(|err| format!("{err:#}"))
+                    .map_err(|err| Untoggled {
+                        reason: format!("{err:#}"),
+                        location: None,
+                    })
                     .and_then(|view| toggle_took_effect(view, name, *defined));
                 (name.clone(), view)
             })
@@ -363,12 +378,12 @@ pub struct Ranges {
 /// The toggled view, unless the headers themselves undo a `-U` (a header
 /// that `#define`s the feature macro, like `PY_HAVE_THREAD_NATIVE_ID` in
 /// `pythread.h`): comparing with such a view would report bogus findings.
-fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, String> {
+fn toggle_took_effect(view: View, name: &str, was_defined: bool) -> Result<View, Untoggled> {
     match view.macros.get(name) {
-        Some(decl) if was_defined => Err(format!(
-            "-U {name} has no effect: the headers define it themselves at {}",
-            decl.location
-        )),
+        Some(decl) if was_defined => Err(Untoggled {
+            reason: format!("-U {name} has no effect: the headers define it themselves here"),
+            location: Some(decl.location.clone()),
+        }),
         _ => Ok(view),
     }
 }

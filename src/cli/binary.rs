@@ -56,7 +56,9 @@ pub struct FeatureArgs {
         "audit",
         "Exit status: 0 every extension keeps to the Stable ABI of its target, \
          1 a violation or a version mismatch, 2 an input cannot be read \
-         or no extension module was found."
+         or no extension module was found. With both a violation and an \
+         unreadable input, 2: the audit is incomplete (the violations are \
+         still reported)."
     )
 )]
 pub struct AuditArgs {

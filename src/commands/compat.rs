@@ -71,8 +71,12 @@ fn header_findings(
         platform,
         ..Config::default()
     };
-    let old_headers = Headers::load(&old_root.root, &config)?;
-    let new_headers = Headers::load(&new_root.root, &config)?;
+    let old_headers = Headers::load_with_outside(&old_root.root, &config, &|name| {
+        old.manifest.in_limited_api(name)
+    })?;
+    let new_headers = Headers::load_with_outside(&new_root.root, &config, &|name| {
+        new.manifest.in_limited_api(name)
+    })?;
     compare_headers(
         &Pair { old, new },
         &HeaderTree {

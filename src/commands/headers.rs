@@ -33,7 +33,8 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let platforms = args.platform.platforms();
     let config = super::config(platforms[0], &args.headers)?;
     // Parsed once; each platform's views are evaluated from the one parse.
-    let headers = Headers::load(&manifest.root(), &config)?;
+    let listed = |name: &str| manifest.in_limited_api(name);
+    let headers = Headers::load_with_outside(&manifest.root(), &config, &listed)?;
     let findings = run_on_platforms(&manifest, &headers, &platforms)?;
     if let Some(path) = &args.write_baseline {
         let written = write::file(path, Baseline::render(&findings).as_bytes())?;

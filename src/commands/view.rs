@@ -36,9 +36,11 @@ pub fn run(args: &ViewArgs) -> Result<Outcome> {
     }
     let exact = limited_api_value(args)?;
     let manifest = super::load_manifest(&args.manifest, args.strict)?;
-    let headers = Headers::load(
+    let listed = |name: &str| manifest.in_limited_api(name);
+    let headers = Headers::load_with_outside(
         &manifest.root(),
         &super::config(args.platform, &args.headers)?,
+        &listed,
     )?;
     if args.version < args.abi.first_version() {
         return Err(Error::usage(format!(

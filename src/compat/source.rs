@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use crate::error::{Error, Result};
 
 use crate::diagnostic::LocatedError;
-use crate::manifest::{tree_root, Manifest, Rules, MANIFEST_IN_TREE};
+use crate::manifest::{tree_root, Manifest, PassThrough, Rules, MANIFEST_IN_TREE};
 use crate::release::{version_of_patchlevel, PATCHLEVEL_H};
 use crate::version::Version;
 
@@ -40,6 +40,7 @@ pub struct Side {
 fn rules(strict: bool) -> Rules {
     Rules {
         newer: !strict,
+        because: PassThrough::Comparison,
         ..Rules::ALL_KNOWN
     }
 }

@@ -188,6 +188,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         static_inline_macros: edition.static_inline_macros,
         abi3t_opaque: false,
         newer: fit == Fit::Newer && !request.strict,
+        ..Rules::ALL_KNOWN
     };
     let parsed = Manifest::load_with(&request.manifest, rules)?;
     for warning in &parsed.warnings {
@@ -199,10 +200,9 @@ pub fn run(request: &Request) -> Result<Outcome> {
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
     if request.dump {
-        for line in manifest::dump(&manifest) {
-            outln!("{line}")?;
-        }
-        let round_trip = manifest::check_round_trip(&manifest, rules);
+        let text = manifest::dump_text(&manifest, edition.dump_order);
+        out!("{text}")?;
+        let round_trip = manifest::check_dump(&manifest, &text, rules);
         if let Err(message) = &round_trip {
             errln!("{}: error: {message}", request.manifest.display());
         }

@@ -66,6 +66,8 @@ pub struct Edition {
     /// Whether `macro` items may say `is_static_inline_function`, which
     /// `--unixy-check` then does not expect among the defined macros.
     pub static_inline_macros: bool,
+    /// The order of the kinds in `--dump`.
+    pub dump_order: &'static [Kind; 7],
     /// Whether `--list` prints resolved (absolute) paths.
     pub list_resolves_paths: bool,
     /// Whether the manifest argument may be left out (its default is the
@@ -188,6 +190,7 @@ const fn edition_3_12(
         ctypes_skipped: &["PyModule_Create2", "PyModule_FromDefAndSpec2"],
         feature_groups: FeatureGroups::ByFirstSymbol,
         static_inline_macros: false,
+        dump_order: &Kind::DUMP_ORDER,
         list_resolves_paths: false,
         manifest_optional: false,
         no_action_errors: NO_ACTION_3_11,
@@ -210,6 +213,7 @@ pub const EDITIONS: &[Edition] = &[
         ctypes_skipped: &["PyModule_Create2", "PyModule_FromDefAndSpec2"],
         feature_groups: FeatureGroups::ByFirstSymbol,
         static_inline_macros: false,
+        dump_order: &Kind::DUMP_ORDER,
         list_resolves_paths: false,
         manifest_optional: false,
         no_action_errors: NO_ACTION_3_11,
@@ -238,6 +242,7 @@ pub const EDITIONS: &[Edition] = &[
         ctypes_skipped: &[],
         feature_groups: FeatureGroups::EveryMacro,
         static_inline_macros: false,
+        dump_order: &Kind::DUMP_ORDER,
         list_resolves_paths: false,
         manifest_optional: false,
         no_action_errors: NO_ACTION_3_11,
@@ -254,6 +259,7 @@ pub const EDITIONS: &[Edition] = &[
         ctypes_skipped: &[],
         feature_groups: FeatureGroups::EveryMacro,
         static_inline_macros: false,
+        dump_order: &Kind::DUMP_ORDER,
         list_resolves_paths: false,
         manifest_optional: false,
         no_action_errors: NO_ACTION_3_11,
@@ -271,6 +277,9 @@ pub const EDITIONS: &[Edition] = &[
         feature_groups: FeatureGroups::EveryMacro,
         // `Macro.is_static_inline_function`, new in 3.14's script.
         static_inline_macros: true,
+        // ... in a class of its own, registered last: `--dump` prints
+        // macros after every other kind.
+        dump_order: &Kind::DUMP_ORDER_3_14,
         // `--list` prints `(base_path / default_path).resolve()`, and FILE
         // defaults to the tree's manifest (3.14's script).
         list_resolves_paths: true,

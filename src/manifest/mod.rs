@@ -20,7 +20,7 @@ use crate::generate::editions;
 use crate::release::Release;
 use crate::version::Version;
 
-pub use dump::{check_round_trip, dump};
+pub use dump::{check_dump, check_round_trip, dump, dump_text};
 pub use parse::{is_c_identifier, Parsed};
 
 /// What a manifest may say: the fields and values a release's
@@ -36,6 +36,35 @@ pub struct Rules {
     /// pass through to the generated files as the release's own script
     /// writes them. Otherwise they are errors.
     pub newer: bool,
+    /// Why [`Rules::newer`] passes what the tool does not know through, as
+    /// its warnings say.
+    pub because: PassThrough,
+}
+
+/// Why what the tool does not know of a manifest is a warning, not an
+/// error ([`Rules::newer`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PassThrough {
+    /// The release is newer than every one the tool knows (CPython main):
+    /// what it adds passes through as its own `stable_abi.py` writes it.
+    NewerRelease,
+    /// `compat` compares what the tool knows of two releases, whichever
+    /// they are, and leaves the rest out of the comparison.
+    Comparison,
+}
+
+impl PassThrough {
+    /// What a warning adds to its message.
+    pub fn explained(self) -> &'static str {
+        match self {
+            PassThrough::NewerRelease => {
+                "the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it"
+            }
+            PassThrough::Comparison => {
+                "compat compares what the tool knows and leaves this out"
+            }
+        }
+    }
 }
 
 impl Rules {
@@ -45,6 +74,7 @@ impl Rules {
         static_inline_macros: true,
         abi3t_opaque: true,
         newer: false,
+        because: PassThrough::NewerRelease,
     };
 
     /// The rules of the commands beyond the drop-in (headers, view,
@@ -90,8 +120,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in the order the reference tool registers them (which is
-    /// the order `--dump` emits them in).
+    /// Every kind, in the order the 3.11–3.13 scripts register them (their
+    /// `itemclass` decorators run bottom-up), which is the order their
+    /// `--dump` emits them in.
     pub const DUMP_ORDER: [Kind; 7] = [
         Kind::Typedef,
         Kind::Const,
@@ -100,6 +131,20 @@ impl Kind {
         Kind::Function,
         Kind::FeatureMacro,
         Kind::Struct,
+    ];
+
+    /// [`Kind::DUMP_ORDER`] of the 3.14 script (3.15's is the same): `macro`
+    /// items got a class of their own there (`Macro`, which adds
+    /// `is_static_inline_function`), defined and registered after the
+    /// others, so `--dump` prints them last.
+    pub const DUMP_ORDER_3_14: [Kind; 7] = [
+        Kind::Typedef,
+        Kind::Const,
+        Kind::Data,
+        Kind::Function,
+        Kind::FeatureMacro,
+        Kind::Struct,
+        Kind::Macro,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -371,11 +416,24 @@ impl Manifest {
         parse::parse_by_document(text, path, rules)
     }
 
+    /// [`Manifest::parse_with`] with the plain reader reading chunks of
+    /// about `chunk` bytes (1 MiB otherwise): the fuzz target checks that
+    /// the size of the chunks changes nothing.
+    #[doc(hidden)]
+    pub fn parse_in_chunks(
+        text: &str,
+        path: &Path,
+        rules: Rules,
+        chunk: usize,
+    ) -> crate::Result<Parsed> {
+        parse::parse_in_chunks(text, path, rules, chunk)
+    }
+
     /// Whether the plain reader reads `text` (the TOML subset CPython's
     /// manifests are written in); other text goes through `toml_edit`.
     #[doc(hidden)]
     pub fn reads_plainly(text: &str) -> bool {
-        plain::tables(text).is_some()
+        plain::reads(text)
     }
 
     /// A manifest with no items.
@@ -408,10 +466,20 @@ impl Manifest {
 
     /// The item named `name` (the first, should two have it).
     pub fn get(&self, name: &str) -> Option<&Item> {
-        let index = self
-            .by_name
-            .find(name_hash(name), |&index| self.items[index].name == name)?;
-        Some(&self.items[*index])
+        self.index_of(name).map(|index| &self.items[index])
+    }
+
+    /// Whether `name` is an item of the Limited API (listed, not
+    /// `abi_only`).
+    pub fn in_limited_api(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|item| !item.abi_only)
+    }
+
+    /// The index in `items` of [`Manifest::get`]'s item.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name
+            .find(name_hash(name), |&index| self.items[index].name == name)
+            .copied()
     }
 
     /// The CPython tree the manifest belongs to: the grandparent of

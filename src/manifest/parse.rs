@@ -5,7 +5,7 @@ use std::path::Path;
 
 use toml_edit::ImDocument;
 
-use super::plain;
+use super::plain::{self, GaveWay};
 use super::tables::{self, Field, ItemTable, KindTable, Tables, Value};
 use super::{Item, Kind, Manifest, Rules, StructAbiKind, Windows};
 use crate::diagnostic::{LineIndex, LocatedError, Location};
@@ -43,64 +43,169 @@ pub struct Parsed {
 }
 
 pub(super) fn parse(text: &str, path: &Path, rules: Rules) -> Result<Parsed> {
-    // Most manifests are in the subset the plain reader knows; any other
-    // TOML, and every TOML error, goes through `toml_edit`'s document.
-    let document;
-    let tables = match plain::tables(text) {
-        Some(tables) => tables,
-        None => {
-            document = parse_document(text, path)?;
-            tables::from_document(&document)
-        }
+    parse_in_chunks(text, path, rules, plain::CHUNK)
+}
+
+/// [`parse`], the plain reader reading chunks of about `chunk` bytes.
+pub(super) fn parse_in_chunks(
+    text: &str,
+    path: &Path,
+    rules: Rules,
+    chunk: usize,
+) -> Result<Parsed> {
+    // Most manifests are in the subset the plain reader knows, which reads
+    // them chunk by chunk; any other TOML, and every TOML error, goes
+    // through `toml_edit`'s document.
+    let mut reader = Reader::new(text, path, rules);
+    let gave_way = match plain::read_in_chunks(text, chunk, |tables| reader.add(&tables)) {
+        Ok(()) => return reader.finish(),
+        Err(gave_way) => gave_way,
     };
-    read(&tables, text, path, rules)
+    drop(reader);
+    // An error found without a document of the whole text: `toml_edit`'s
+    // message, at the cost of the failing item alone, not of a document
+    // of what came before it.
+    match gave_way {
+        GaveWay::Syntax { item } => {
+            document_error(&text[item..], |offset| item + offset, text, path)?;
+        }
+        GaveWay::Repeated { kind, name, line } => {
+            let first = format!("[{kind}.{name}]\n");
+            let both = format!("{first}{}", &text[line..]);
+            let in_text = |offset: usize| line + offset.saturating_sub(first.len());
+            document_error(&both, in_text, text, path)?;
+        }
+        GaveWay::Beyond => {}
+    }
+    parse_by_document(text, path, rules)
+}
+
+/// Lines and columns of offsets of a text: counted forward from the last
+/// offset asked for (the items come in order), and from an index of the
+/// lines, built when first needed, for an offset before it (an error, or an
+/// item of a `toml_edit` document, which comes by kind). An index of a
+/// manifest of short items is half as big as the text.
+struct Lines<'a> {
+    text: &'a str,
+    /// The last offset asked for, its line and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+    index: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The line and column of byte `offset`, as [`LineIndex::line_column`].
+    fn line_column(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            return self.indexed(offset);
+        }
+        let bytes = &self.text.as_bytes()[self.at..offset];
+        self.line += memchr::memchr_iter(b'\n', bytes).count();
+        if let Some(last) = memchr::memrchr(b'\n', bytes) {
+            self.line_start = self.at + last + 1;
+        }
+        self.at = offset;
+        let start = self.line_start;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        (self.line, column)
+    }
+
+    /// [`Lines::line_column`] from the index of the lines.
+    fn indexed(&self, offset: usize) -> (usize, usize) {
+        let index = self.index.get_or_init(|| LineIndex::new(self.text));
+        index.line_column(self.text, offset)
+    }
+}
+
+/// Reads `text` as [`parse`] does, but hands each item to `each` as it is
+/// read instead of building a manifest, and leaves out the checks between
+/// items (names defined twice, `ifdef`): for a text written from a
+/// manifest that passed them (`--dump`'s). `Ok(false)` when the text is
+/// beyond the plain reader's subset: what `each` was given is then
+/// incomplete, and the text is to be parsed whole.
+pub(super) fn each_item(
+    text: &str,
+    path: &Path,
+    rules: Rules,
+    each: &mut dyn FnMut(&Item),
+) -> Result<bool> {
+    let mut reader = Reader::new(text, path, rules);
+    reader.items = Vec::new();
+    let read = plain::read(text, |tables| {
+        reader.add(&tables);
+        reader.items.drain(..).for_each(|item| each(&item));
+    });
+    if read.is_err() {
+        return Ok(false);
+    }
+    if reader.errors.is_empty() {
+        Ok(true)
+    } else {
+        reader.errors.sort_by(|a, b| a.location.cmp(&b.location));
+        Err(Error::Located(reader.errors))
+    }
 }
 
 /// [`parse`] through `toml_edit`'s document even where the plain reader
 /// reads the text: what the plain reader must agree with.
 pub(super) fn parse_by_document(text: &str, path: &Path, rules: Rules) -> Result<Parsed> {
     let document = parse_document(text, path)?;
-    read(&tables::from_document(&document), text, path, rules)
+    let mut reader = Reader::new(text, path, rules);
+    reader.add(&tables::from_document(&document));
+    reader.finish()
 }
 
 /// `text` as a `toml_edit` document, or its TOML error at its location.
 fn parse_document<'a>(text: &'a str, path: &Path) -> Result<ImDocument<&'a str>> {
-    ImDocument::parse(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
-        LocatedError::new(
-            Location::of_offset(path, text, offset),
-            format!(
-                "invalid TOML: {}",
-                err.message().trim_end().replace('\n', ": ")
-            ),
-        )
-        .into()
-    })
+    ImDocument::parse(text).map_err(|err| located(&err, |offset| offset, text, path))
 }
 
-/// The manifest the tables describe, under `rules`.
-fn read(tables: &Tables<'_>, text: &str, path: &Path, rules: Rules) -> Result<Parsed> {
-    let mut reader = Reader {
-        path,
-        text,
-        lines: LineIndex::new(text),
-        rules,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
-    let items = reader.items(tables);
-    let (manifest, repeated) = Manifest::new(path.to_path_buf(), items);
-    reader.cross_check(&manifest, &repeated);
-    if reader.errors.is_empty() {
-        reader.warnings.sort_by(|a, b| a.location.cmp(&b.location));
-        Ok(Parsed {
-            manifest,
-            warnings: reader.warnings,
-        })
-    } else {
-        reader.errors.sort_by(|a, b| a.location.cmp(&b.location));
-        Err(Error::Located(reader.errors))
+/// `toml_edit`'s error in `fragment`, a part of `text` (or made of parts of
+/// it) whose offsets `in_text` maps to `text`'s; `Ok` when there is none.
+fn document_error(
+    fragment: &str,
+    in_text: impl Fn(usize) -> usize,
+    text: &str,
+    path: &Path,
+) -> Result<()> {
+    match ImDocument::parse(fragment) {
+        Ok(_) => Ok(()),
+        Err(err) => Err(located(&err, in_text, text, path)),
     }
+}
+
+/// A TOML error at its place in `text`.
+fn located(
+    err: &toml_edit::TomlError,
+    in_text: impl Fn(usize) -> usize,
+    text: &str,
+    path: &Path,
+) -> crate::Error {
+    let offset = in_text(err.span().map_or(0, |span| span.start));
+    LocatedError::new(
+        Location::of_offset(path, text, offset.min(text.len())),
+        format!(
+            "invalid TOML: {}",
+            err.message().trim_end().replace('\n', ": ")
+        ),
+    )
+    .into()
 }
 
 /// The fields each kind may have under `rules`.
@@ -115,18 +220,79 @@ fn allowed_fields(kind: Kind, rules: Rules) -> &'static [&'static str] {
     }
 }
 
+/// Checks the tables a reader gives it (at once, or chunk by chunk) and
+/// builds the items.
 struct Reader<'a> {
     path: &'a Path,
-    text: &'a str,
-    lines: LineIndex,
+    lines: Lines<'a>,
     rules: Rules,
+    /// The kind each kind table of the tables so far names, if it is one.
+    kinds: Vec<Option<Kind>>,
+    items: Vec<Item>,
     errors: Vec<LocatedError>,
     warnings: Vec<LocatedError>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, path: &'a Path, rules: Rules) -> Reader<'a> {
+        Reader {
+            path,
+            lines: Lines::new(text),
+            rules,
+            kinds: Vec::new(),
+            // Reserved, not grown: doubling its capacity held three times
+            // the items (the largest part of a manifest's memory) at once.
+            // At most one item a line that begins with `[`; more is only
+            // reserved, not touched, so it costs no memory.
+            items: Vec::with_capacity(
+                memchr::memmem::find_iter(text.as_bytes(), b"\n[").count() + 1,
+            ),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The items of `tables`, whose kinds are numbered after those of the
+    /// tables added before.
+    fn add(&mut self, tables: &Tables<'_>) {
+        for kind_table in &tables.kinds {
+            let kind = self.kind(kind_table);
+            self.kinds.push(kind);
+        }
+        for item_table in &tables.items {
+            if let Some(kind) = self.kinds[item_table.kind] {
+                if let Some(item) = self.item(kind, item_table, &tables.fields) {
+                    self.items.push(item);
+                }
+            }
+        }
+    }
+
+    /// The manifest of the items added, once checked as a whole.
+    fn finish(mut self) -> Result<Parsed> {
+        let mut items = std::mem::take(&mut self.items);
+        // A manifest may list kinds in any order and split them over the
+        // file; keep the order in which the items appear.
+        if !items.is_sorted_by_key(|item| (item.line, item.column)) {
+            items.sort_by_key(|item| (item.line, item.column));
+        }
+        let (manifest, repeated) = Manifest::new(self.path.to_path_buf(), items);
+        self.cross_check(&manifest, &repeated);
+        if self.errors.is_empty() {
+            self.warnings.sort_by(|a, b| a.location.cmp(&b.location));
+            Ok(Parsed {
+                manifest,
+                warnings: self.warnings,
+            })
+        } else {
+            self.errors.sort_by(|a, b| a.location.cmp(&b.location));
+            Err(Error::Located(self.errors))
+        }
+    }
+
     fn location(&self, at: usize) -> Location {
-        self.lines.location(self.path, self.text, at)
+        let (line, column) = self.lines.indexed(at);
+        Location::new(self.path, line, column)
     }
 
     fn error(&mut self, at: usize, message: impl Into<String>) {
@@ -139,31 +305,13 @@ impl Reader<'_> {
     fn unknown(&mut self, at: usize, message: impl Into<String>) {
         let mut message = message.into();
         if self.rules.newer {
-            message.push_str(
-                "; the release is newer than the tool knows, so it passes through as its own stable_abi.py writes it (--strict: an error)",
-            );
+            let why = self.rules.because.explained();
+            message.push_str(&format!("; {why} (--strict: an error)"));
             let warning = LocatedError::new(self.location(at), message);
             self.warnings.push(warning);
         } else {
             self.error(at, message);
         }
-    }
-
-    /// Every `[kind.name]` table, in file order.
-    fn items(&mut self, tables: &Tables<'_>) -> Vec<Item> {
-        let kinds: Vec<Option<Kind>> = tables.kinds.iter().map(|k| self.kind(k)).collect();
-        let mut items = Vec::with_capacity(tables.items.len());
-        for item_table in &tables.items {
-            if let Some(kind) = kinds[item_table.kind] {
-                items.extend(self.item(kind, item_table, &tables.fields));
-            }
-        }
-        // A manifest may list kinds in any order and split them over the
-        // file; keep the order in which the items appear.
-        if !items.is_sorted_by_key(|item| (item.line, item.column)) {
-            items.sort_by_key(|item| (item.line, item.column));
-        }
-        items
     }
 
     /// The kind a top-level key names, if it is one and a table of items.
@@ -204,7 +352,7 @@ impl Reader<'_> {
         if !is_c_identifier(name) {
             self.error(at, format!("{kind} name `{name}` is not a C identifier"));
         }
-        let (line, column) = self.lines.line_column(self.text, at);
+        let (line, column) = self.lines.line_column(at);
         let mut item = Item {
             name: name.to_string(),
             kind,

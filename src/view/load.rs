@@ -233,8 +233,13 @@ pub fn virtual_file(name: &str, text: &str, id: FileId, interner: &mut Interner)
 }
 
 /// Reads and parses everything the roots of `layout` (`Python.h` first)
-/// can reach.
-pub fn load(root: &Path, layout: &Layout) -> Loaded {
+/// can reach. A CPython tree's layout (not an extension's, which has every
+/// public header among its roots) also gets, after `Python.h`, the public
+/// headers outside its graph that define or declare a name `listed` wants
+/// (see [`super::Headers::load_with_outside`]): those whose text may
+/// ([`may_provide`]: only they are parsed, and none is on most trees), and
+/// then whose parsed items do.
+pub fn load(root: &Path, layout: &Layout, listed: Option<&dyn Fn(&str) -> bool>) -> Loaded {
     // Ids 0.. are the tree's files; the virtual files follow them, so
     // their ids are assigned once the tree is read. A placeholder id for
     // the default pyconfig.h is fixed up at the end.
@@ -268,9 +273,39 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         .find(|path| root.join(path).is_file())
         .map(|path| loader.id_of(PathBuf::from(path)));
     // Find every reachable file first (cheap), then extract declarations
-    // from all of them in parallel (the costly part), then build.
+    // from all of them in parallel (the costly part), then build. The
+    // public headers outside Python.h's graph come once it is read.
     let mut scanned: Vec<Result<parse::Scanned, FileIr>> = Vec::new();
-    while let Some(id) = loader.queue.pop_front() {
+    let mut outside: Option<Vec<FileId>> = None;
+    loop {
+        let Some(id) = loader.queue.pop_front() else {
+            if outside.is_some() {
+                break;
+            }
+            let wanted = listed.filter(|_| !layout.extension);
+            let candidates = wanted.map_or_else(Vec::new, |listed| {
+                let public = Layout {
+                    extension: true,
+                    ..layout.clone()
+                };
+                public
+                    .roots(root)
+                    .into_iter()
+                    .filter(|path| {
+                        !loader.ids.contains_key(path)
+                            && std::fs::read(root.join(path))
+                                .is_ok_and(|text| may_provide(&text, listed))
+                    })
+                    .collect()
+            });
+            outside = Some(
+                candidates
+                    .into_iter()
+                    .map(|path| loader.id_of(path))
+                    .collect(),
+            );
+            continue;
+        };
         let relative = loader.paths[id].clone();
         let path = display_path(root, &relative);
         let file = match crate::input::read(&root.join(&relative)) {
@@ -319,6 +354,26 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         reached: loader.paths.iter().cloned().collect(),
         defined: OnceLock::new(),
     };
+    // The candidates that do provide a listed name follow Python.h.
+    let mut roots = roots;
+    if let Some(listed) = listed {
+        let interner = &loader.interner;
+        let provides = |file: &FileIr| {
+            file.items.iter().any(|item| {
+                let sym = match item {
+                    ir::Item::Define(definition) => definition.name,
+                    ir::Item::Function { name, .. }
+                    | ir::Item::Data { name, .. }
+                    | ir::Item::Typedef { name, .. } => *name,
+                    ir::Item::StructBegin { key, .. } => *key,
+                    _ => return false,
+                };
+                listed(interner.name(sym))
+            })
+        };
+        let outside = outside.unwrap_or_default();
+        roots.extend(outside.into_iter().filter(|&id| provides(&files[id])));
+    }
     finish(
         files,
         loader.interner,
@@ -326,6 +381,78 @@ pub fn load(root: &Path, layout: &Layout) -> Loaded {
         [loader.pyconfig, windows_config],
         unreached,
     )
+}
+
+/// Whether `text` may define or declare a name `listed` wants, as the
+/// view's items do: `#define NAME`, `struct NAME {`, the name after
+/// `PyAPI_FUNC(...)` or `PyAPI_DATA(...)`, a name before `;` or `)` in a
+/// `typedef`. A scan of tokens, not a parse (comments and conditions are
+/// not told apart): it decides what is parsed, and the parsed items decide
+/// what is walked.
+fn may_provide(text: &[u8], listed: &dyn Fn(&str) -> bool) -> bool {
+    /// Where a `PyAPI_FUNC(type) name` is read.
+    #[derive(Copy, Clone, PartialEq)]
+    enum Api {
+        Outside,
+        /// After `PyAPI_FUNC`, before its `(`.
+        Opening,
+        /// Within its parentheses, this deep.
+        Inside(usize),
+        /// After them: the next name is declared.
+        Name,
+    }
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let next_byte = |at: usize| {
+        text[at..]
+            .iter()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+    };
+    let mut at = 0;
+    let mut previous: &[u8] = b"";
+    let mut api = Api::Outside;
+    let mut in_typedef = false;
+    while at < text.len() {
+        let byte = text[at];
+        if !(byte.is_ascii_alphabetic() || byte == b'_') {
+            api = match (byte, api) {
+                (b'(', Api::Opening) => Api::Inside(1),
+                (b'(', Api::Inside(depth)) => Api::Inside(depth + 1),
+                (b')', Api::Inside(1)) => Api::Name,
+                (b')', Api::Inside(depth)) => Api::Inside(depth - 1),
+                (b';', _) => {
+                    in_typedef = false;
+                    Api::Outside
+                }
+                _ => api,
+            };
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < text.len() && is_name(text[at]) {
+            at += 1;
+        }
+        let name = &text[start..at];
+        let next = next_byte(at);
+        let defining = api == Api::Name
+            || previous == b"define"
+            || (previous == b"struct" && next == Some(b'{'))
+            || (in_typedef && matches!(next, Some(b';' | b')')));
+        if defining && std::str::from_utf8(name).is_ok_and(listed) {
+            return true;
+        }
+        api = match (name, api) {
+            (b"PyAPI_FUNC" | b"PyAPI_DATA", _) => Api::Opening,
+            (_, Api::Name | Api::Opening) => Api::Outside,
+            _ => api,
+        };
+        if name == b"typedef" {
+            in_typedef = true;
+        }
+        previous = name;
+    }
+    false
 }
 
 /// The headers under `Include/` that `Python.h` does not reach
@@ -602,5 +729,38 @@ mod tests {
                      #undef E\n/* # define F */\n#define G_1\n#define\n#";
         // A directive's `#` comes first on its line (after blanks only).
         assert_eq!(defined_names_in(text), ["A", "B", "G_1"]);
+    }
+
+    #[test]
+    fn a_header_may_provide_what_it_defines_or_declares() {
+        let listed = |name: &str| {
+            [
+                "PyMemberDef",
+                "PyMember_GetOne",
+                "Py_T_SHORT",
+                "PyCapsule_Import",
+                "Py_ssize_t",
+                "visitproc",
+            ]
+            .contains(&name)
+        };
+        let may = |text: &str| may_provide(text.as_bytes(), &listed);
+        // 3.11's structmember.h: a struct definition, a declaration.
+        assert!(may("struct PyMemberDef {\n    const char *name;\n};"));
+        assert!(may(
+            "PyAPI_FUNC(PyObject *) PyMember_GetOne(const char *, PyMemberDef *);"
+        ));
+        assert!(may("PyAPI_DATA(PyObject *)\nPyMember_GetOne;"));
+        assert!(may("#  define Py_T_SHORT 0"));
+        assert!(may("typedef long Py_ssize_t;"));
+        assert!(may("typedef int (*visitproc)(PyObject *, void *);"));
+        // 3.13's structmember.h names items it does not define; datetime.h
+        // calls one in a macro; a parameter's type is not what is declared.
+        assert!(!may(
+            "#define T_SHORT Py_T_SHORT\n#define X (Py_T_SHORT | 1)"
+        ));
+        assert!(!may("#define PyDateTime_IMPORT PyCapsule_Import(\"x\", 0)"));
+        assert!(!may("PyAPI_FUNC(int) PyOther(PyMemberDef *, Py_ssize_t);"));
+        assert!(!may("struct PyMemberDef;\nstruct PyMemberDef *p;"));
     }
 }

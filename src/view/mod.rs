@@ -318,10 +318,42 @@ impl Headers {
         let version = read_python_version(root, &config.layout.include)?;
         Ok(Headers::from_loaded(
             root,
-            load::load(root, &config.layout),
+            load::load(root, &config.layout, None),
             version,
             &config,
         ))
+    }
+
+    /// [`Headers::load`], and the public headers that `Python.h` does not
+    /// include (files directly in `Include/`) that define or declare a name
+    /// `listed` says is a Limited API item (the callers: one the manifest
+    /// lists, not `abi_only`) become part of every view, walked after
+    /// `Python.h` in path order, as an extension includes them beside it
+    /// to use the item: what such a header exposes under `Py_LIMITED_API`
+    /// is the version's Limited API too.
+    ///
+    /// Where the rule comes from: the manifest lists what the Limited API
+    /// has, and a header that provides a listed item is where extensions
+    /// get it. CPython 3.11's `structmember.h` defines `PyMemberDef` and
+    /// declares `PyMember_GetOne`; CPython gh-99014 (3.12) moved them into
+    /// `Python.h`'s graph because "Stable ABI extensions in the wild use
+    /// `structmember.h`" (its 3.12+ copy says it "must be included
+    /// individually"). Headers that provide no listed item stay out:
+    /// `datetime.h`, `marshal.h` (its functions are `abi_only`, declared
+    /// only outside the Limited API), 3.12+'s `structmember.h` (its aliases
+    /// name items `descrobject.h` defines); so the views of the 3.13.15 and
+    /// 3.15.2 trees are what `Python.h` alone gives.
+    ///
+    /// Errors: as [`Headers::load`].
+    pub fn load_with_outside(
+        root: &Path,
+        config: impl Into<Config>,
+        listed: &dyn Fn(&str) -> bool,
+    ) -> Result<Headers> {
+        let config = config.into();
+        let version = read_python_version(root, &config.layout.include)?;
+        let loaded = load::load(root, &config.layout, Some(listed));
+        Ok(Headers::from_loaded(root, loaded, version, &config))
     }
 
     /// Header text taken as the `Python.h` of a tree with nothing else, at

@@ -14,7 +14,14 @@ use std::process::Command;
 pub const CPYTHON_ENV: &str = "STABLE_ABI_CPYTHON";
 
 /// The environment variables whose change changes what is at hand.
-pub const ENV: [&str; 3] = [CPYTHON_ENV, "CI", "CC"];
+pub const ENV: [&str; 6] = [
+    CPYTHON_ENV,
+    "CI",
+    "CC",
+    "HOME",
+    "STABLE_ABI_WHEELS",
+    "STABLE_ABI_DATA",
+];
 
 /// One thing some tests need that is not in this repository.
 pub struct Need {
@@ -75,7 +82,7 @@ impl Probe {
 }
 
 /// Every need, by cfg.
-pub const NEEDS: [Need; 11] = [
+pub const NEEDS: [Need; 13] = [
     Need {
         cfg: "cpython_tree",
         what: "a CPython tree: ../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON",
@@ -168,10 +175,72 @@ pub const NEEDS: [Need; 11] = [
         probe: |_| Probe::tool(runs(&c_compiler(), &["--version"])),
         required_under_ci: always,
     },
+    Need {
+        cfg: "mingw",
+        what: "MinGW-w64's x86_64-w64-mingw32-gcc on PATH",
+        probe: |_| Probe::tool(runs("x86_64-w64-mingw32-gcc", &["-dumpversion"])),
+        // An oracle for the Windows view, not a tool every machine has:
+        // without it the oracle's own test is ignored, even under CI (the
+        // committed oracle is still checked against the view).
+        required_under_ci: never,
+    },
+    Need {
+        cfg: "fetched_wheels",
+        what: "the wheels `make fetch-wheels` downloads (~/.cache/stable-abi)",
+        probe: fetched_wheels,
+        required_under_ci: always,
+    },
 ];
+
+/// The real-wheel corpus of `tests/corpus/wheels.toml` in [`wheel_dir`],
+/// and abi3info's wheel in [`data_dir`]: what `make fetch-wheels` fetches.
+fn fetched_wheels(repo: &Path) -> Probe {
+    let list = repo.join("tests/corpus/wheels.toml");
+    let text = std::fs::read_to_string(&list).unwrap_or_default();
+    let wheels = text
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("file = \""))
+        .filter_map(|rest| rest.strip_suffix('"'))
+        .map(|file| Probe::file(wheel_dir().join(file)));
+    let mut probe = Probe::all(wheels.chain([
+        Probe::file(data_dir().join(ABI3INFO)),
+        Probe::dir(wheel_dir()),
+    ]));
+    probe.watch.push(list);
+    probe
+}
+
+/// abi3info's wheel, the independent list of the Stable ABI the audit's
+/// table is held to.
+pub const ABI3INFO: &str = "abi3info-2026.9.25-py3-none-any.whl";
+
+/// Where `make fetch-wheels` puts the corpus: `$STABLE_ABI_WHEELS`, else
+/// `~/.cache/stable-abi/wheels`.
+pub fn wheel_dir() -> PathBuf {
+    cache_dir("STABLE_ABI_WHEELS", "wheels")
+}
+
+/// Where `make fetch-wheels` puts other downloads: `$STABLE_ABI_DATA`,
+/// else `~/.cache/stable-abi/data`.
+pub fn data_dir() -> PathBuf {
+    cache_dir("STABLE_ABI_DATA", "data")
+}
+
+fn cache_dir(variable: &str, name: &str) -> PathBuf {
+    match std::env::var_os(variable) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/stable-abi")
+            .join(name),
+    }
+}
 
 fn always() -> bool {
     true
+}
+
+fn never() -> bool {
+    false
 }
 
 /// The manifest's place in a tree.

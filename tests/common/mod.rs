@@ -51,6 +51,16 @@ pub const GENERATED_FILES: [&str; 4] = [
     "Modules/_testcapi_feature_macros.inc",
 ];
 
+/// The drop-in's flags that check the four generated files at their
+/// default paths (after the manifest's).
+pub const CHECK_GENERATED: [&str; 5] = [
+    "Misc/stable_abi.toml",
+    "--python3dll",
+    "--doc-list",
+    "--ctypes-test",
+    "--testcapi-feature-macros",
+];
+
 /// This repository.
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -71,6 +81,8 @@ pub fn built_with(cfg: &str) -> bool {
         "python311" => cfg!(python311),
         "gcc" => cfg!(gcc),
         "c_compiler" => cfg!(c_compiler),
+        "mingw" => cfg!(mingw),
+        "fetched_wheels" => cfg!(fetched_wheels),
         _ => panic!("no need {cfg} in tests/common/data.rs"),
     }
 }
@@ -339,7 +351,9 @@ pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let need = match name {
+    // The need is named by the first component: `releases/3.15.2` is
+    // `shared_releases`, `extensions/...` `shared_extensions`.
+    let need = match name.split('/').next().unwrap_or(name) {
         "cpython" => "shared_3_13_15".to_string(),
         other => format!("shared_{other}"),
     };

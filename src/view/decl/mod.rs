@@ -75,6 +75,18 @@ pub enum RawDecl {
 }
 
 impl RawDecl {
+    /// The member (or member macro) of a struct body, at `offset`.
+    fn member(entry: struct_body::BodyEntry, offset: u32) -> RawDecl {
+        let name = entry.name;
+        if entry.is_macro {
+            RawDecl::MemberMacro { name, offset }
+        } else {
+            RawDecl::Member { name, offset }
+        }
+    }
+}
+
+impl RawDecl {
     pub fn offset(&self) -> u32 {
         match self {
             RawDecl::Function { offset, .. }
@@ -144,17 +156,7 @@ fn type_declarations(code: &[u8], reach: Reach, out: &mut Vec<RawDecl>) {
         });
         for entry in definition.members {
             let offset = original(entry.offset);
-            out.push(if entry.is_macro {
-                RawDecl::MemberMacro {
-                    name: entry.name,
-                    offset,
-                }
-            } else {
-                RawDecl::Member {
-                    name: entry.name,
-                    offset,
-                }
-            });
+            out.push(RawDecl::member(entry, offset));
         }
         out.push(RawDecl::StructEnd {
             offset: original(definition.close),
@@ -314,17 +316,7 @@ impl TypeWalker<'_> {
         let close = struct_body::closing_brace(self.code, open).unwrap_or(self.code.len());
         for entry in struct_body::members(self.code, open + 1, close) {
             let offset = self.offset(entry.offset as usize);
-            self.out.push(if entry.is_macro {
-                RawDecl::MemberMacro {
-                    name: entry.name,
-                    offset,
-                }
-            } else {
-                RawDecl::Member {
-                    name: entry.name,
-                    offset,
-                }
-            });
+            self.out.push(RawDecl::member(entry, offset));
         }
         close
     }

@@ -1,12 +1,38 @@
-//! Macro expansion of a `#if` line, with hide sets (Prosser's algorithm):
+//! Macro expansion of a `#if` line, as C11 6.10.3 and gcc's cpplib do it:
 //! object-like and function-like macros, `#`, `##`, variadic arguments,
 //! `defined` and the `__has_*` operators.
+//!
+//! The work is linear in the tokens read and produced, however deep the
+//! macros nest (CPython's headers nest a few levels, but a header is input
+//! like any other):
+//!
+//! - A macro's replacement is a *context* on a stack, and the macro is
+//!   *disabled* while its context is live (cpplib's `NODE_DISABLED`): a
+//!   set lookup, where per-token hide sets (Prosser's algorithm) grow with
+//!   the depth of a chain `#define M2 M1`, `#define M1 M0` and made its
+//!   expansion cubic. A name read while its macro is disabled is *painted*
+//!   and never expanded again (C11 6.10.3.4p2). Where the two ways differ
+//!   (a call whose `)` follows the replacement that named the macro), this
+//!   is gcc's, which the tests compare the views with.
+//! - An argument is a range of the tokens it was read from, and each
+//!   buffer's matching parentheses are found once, so a call nested in an
+//!   argument (`f(f(f(1)))`) is neither copied nor rescanned at each level.
+//! - Expanding an argument is a frame on an explicit stack, not a recursive
+//!   call: nesting is bounded by memory, not by the thread's stack.
+//!
+//! What remains bounded is the total: [`BUDGET`] steps (a token read,
+//! produced or scanned for an argument) per condition, far above any
+//! linear expansion of a header, so macros that multiply their tokens
+//! (`#define A2 A1 A1`, `#define A1 A0 A0`, …) end in an error within a
+//! second instead of filling memory.
 
-use std::collections::{HashMap, VecDeque};
+mod rescan;
+
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use super::ir::Macro;
-use super::lex::{self, Interner, Sym, TokKind, Token};
+use super::lex::{Interner, Sym, TokKind, Token};
 use crate::view::profile::{self, Compiler};
 
 /// The macros defined at a point of the walk.
@@ -40,40 +66,51 @@ impl std::hash::BuildHasher for BuildSymHasher {
     }
 }
 
-/// A token during expansion: its kind and the macros it may not expand.
+/// How many steps the expansion of one condition may take: a token read,
+/// one produced by a replacement, one scanned while collecting arguments.
+/// A chain of 100,000 macros takes under a million; 2^24 steps take well
+/// under a second.
+pub const BUDGET: usize = 1 << 24;
+
+/// A token during expansion.
 #[derive(Clone, Debug)]
 pub struct PTok {
     pub kind: TokKind,
     pub space_before: bool,
-    /// Small: the macros a token came through (rarely more than four), kept
-    /// inline rather than allocated for every token of every expansion.
-    hide: HideSet,
+    /// Produced by expanding the tracked macro, directly or through other
+    /// macros or arguments ([`Expander::tracking`]).
+    tracked: bool,
+    /// A macro's name read while that macro was being replaced: it is never
+    /// replaced (C11 6.10.3.4p2).
+    painted: bool,
 }
 
 impl PTok {
-    /// Whether the token came from expanding the macro `sym` (it is in the
-    /// token's hide set): how a value derived from `Py_LIMITED_API` is told
-    /// apart from the constants it is compared with.
-    pub fn expanded_from(&self, sym: Sym) -> bool {
-        self.hide.contains(&sym)
+    /// Whether the token came from expanding the tracked macro
+    /// (`Py_LIMITED_API`): how a value derived from it is told apart from
+    /// the constants it is compared with.
+    pub fn is_tracked(&self) -> bool {
+        self.tracked
     }
 
     /// A token of the headers, as expansion begins with it.
     fn of(token: &Token) -> PTok {
-        PTok {
-            kind: token.kind.clone(),
-            space_before: token.space_before,
-            hide: HideSet::new(),
-        }
+        PTok::plain(token.kind.clone()).spaced(token.space_before)
     }
 
-    /// A token with an empty hide set.
+    /// A token that came through no macro.
     pub fn plain(kind: TokKind) -> PTok {
         PTok {
             kind,
             space_before: false,
-            hide: HideSet::new(),
+            tracked: false,
+            painted: false,
         }
+    }
+
+    fn spaced(mut self, space_before: bool) -> PTok {
+        self.space_before = space_before;
+        self
     }
 }
 
@@ -95,10 +132,10 @@ pub struct Expander<'t, 'a> {
     pub macros: &'t MacroTable<'a>,
     pub interner: &'t Interner,
     pub oracle: &'t dyn Oracle,
-    /// Guards against runaway expansion of pathological input.
+    /// The macro whose tokens are marked [`PTok::is_tracked`].
+    tracked: Option<Sym>,
+    /// [`BUDGET`], smaller in tests.
     budget: usize,
-    /// Nesting of argument pre-expansion, bounded for the same reason.
-    depth: usize,
 }
 
 /// The `__has_*` operators the expander answers (through the [`Oracle`]'s
@@ -117,15 +154,27 @@ fn is_has_operator(name: &str) -> bool {
     name.starts_with("__has") && HAS_OPERATORS.contains(&name)
 }
 
+/// The error past [`BUDGET`].
+fn over_budget(budget: usize) -> String {
+    format!("macro expansion of this #if takes more than {budget} steps")
+}
+
 impl<'t, 'a> Expander<'t, 'a> {
     pub fn new(macros: &'t MacroTable<'a>, interner: &'t Interner, oracle: &'t dyn Oracle) -> Self {
         Expander {
             macros,
             interner,
             oracle,
-            budget: 100_000,
-            depth: 0,
+            tracked: None,
+            budget: BUDGET,
         }
+    }
+
+    /// Marks the tokens that come from expanding `tracked`
+    /// ([`PTok::is_tracked`]).
+    pub fn tracking(mut self, tracked: Option<Sym>) -> Self {
+        self.tracked = tracked;
+        self
     }
 
     /// Expands an `#if` line, resolving `defined` and `__has_*`.
@@ -139,22 +188,22 @@ impl<'t, 'a> Expander<'t, 'a> {
     /// [`Expander::expand_condition`] the general way, whatever the
     /// condition.
     fn expand_condition_in_general(&mut self, tokens: &[Token]) -> Result<Vec<PTok>, String> {
-        self.expand(tokens.iter().map(PTok::of).collect(), true)
+        rescan::expand(self, tokens.iter().map(PTok::of).collect())
     }
 
     /// The expansion of a condition whose names are each `defined`'s
     /// operand, not a macro, or an object-like macro that stands for one
-    /// number (`Py_LIMITED_API`, `SIZEOF_VOID_P`): what [`Expander::expand`]
-    /// gives, without its work queue. `None` for any other condition.
+    /// number (`Py_LIMITED_API`, `SIZEOF_VOID_P`): what the general way
+    /// gives, without its stacks. `None` for any other condition.
     ///
     /// Most conditions of every view are of this kind; expanding them the
     /// general way was most of the cost of evaluating a view.
     fn expand_simple_condition(&self, tokens: &[Token]) -> Option<Vec<PTok>> {
         let mut output = Vec::with_capacity(tokens.len());
         let mut rest = tokens.iter();
-        // The steps the general way would take (a token, and a macro's
-        // number): past its budget, it fails, and so the condition is left
-        // to it.
+        // The steps the general way would take (a token read, and a
+        // macro's number produced and read): past its budget, it fails, and
+        // so the condition is left to it.
         let mut steps = 0;
         while let Some(token) = rest.next() {
             steps += 1;
@@ -195,7 +244,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                 output.push(PTok::of(token));
                 continue;
             };
-            steps += 1;
+            steps += 2;
             if steps > self.budget {
                 return None;
             }
@@ -203,316 +252,27 @@ impl<'t, 'a> Expander<'t, 'a> {
                 (None, [body]) if matches!(body.kind, TokKind::Number(_)) => output.push(PTok {
                     kind: body.kind.clone(),
                     space_before: token.space_before,
-                    hide: smallvec::smallvec![sym],
+                    tracked: self.tracked == Some(sym),
+                    painted: false,
                 }),
                 _ => return None,
             }
         }
         Some(output)
     }
-
-    fn expand(&mut self, input: VecDeque<PTok>, condition: bool) -> Result<Vec<PTok>, String> {
-        if self.depth >= 256 {
-            return Err("macro arguments nested too deeply".into());
-        }
-        self.depth += 1;
-        let result = self.expand_inner(input, condition);
-        self.depth -= 1;
-        result
-    }
-
-    fn expand_inner(
-        &mut self,
-        mut input: VecDeque<PTok>,
-        condition: bool,
-    ) -> Result<Vec<PTok>, String> {
-        let mut output = Vec::new();
-        while let Some(token) = input.pop_front() {
-            if self.budget == 0 {
-                return Err("macro expansion does not terminate".into());
-            }
-            self.budget -= 1;
-            let TokKind::Ident(sym) = token.kind else {
-                output.push(token);
-                continue;
-            };
-            let name = self.interner.name(sym);
-            if condition && name == "defined" {
-                let defined = self.defined_operand(&mut input)?;
-                output.push(truth(defined));
-                continue;
-            }
-            if condition && is_has_operator(name) && !self.macros.contains_key(&sym) {
-                let value = self.has_operator(name, &mut input)?;
-                output.push(truth(value));
-                continue;
-            }
-            let Some(&definition) = self.macros.get(&sym) else {
-                output.push(token);
-                continue;
-            };
-            if token.hide.contains(&sym) {
-                output.push(token);
-                continue;
-            }
-            let mut hide = token.hide.clone();
-            hide.push(sym);
-            let replacement = match &definition.params {
-                None => substitute(definition, &[], &hide, self)?,
-                Some(_) => {
-                    if !matches!(
-                        input.front(),
-                        Some(PTok {
-                            kind: TokKind::Punct("("),
-                            ..
-                        })
-                    ) {
-                        output.push(token);
-                        continue;
-                    }
-                    let args = collect_args(&mut input, definition, self.interner)?;
-                    substitute(definition, &args, &hide, self)?
-                }
-            };
-            for (index, mut replaced) in replacement.into_iter().enumerate().rev() {
-                if index == 0 {
-                    replaced.space_before = token.space_before;
-                }
-                input.push_front(replaced);
-            }
-        }
-        Ok(output)
-    }
-
-    /// `defined X` or `defined ( X )`.
-    fn defined_operand(&self, input: &mut VecDeque<PTok>) -> Result<bool, String> {
-        let parenthesized = matches!(input.front().map(|t| &t.kind), Some(TokKind::Punct("(")));
-        if parenthesized {
-            input.pop_front();
-        }
-        let Some(TokKind::Ident(sym)) = input.pop_front().map(|t| t.kind) else {
-            return Err("operator \"defined\" requires an identifier".into());
-        };
-        if parenthesized && !matches!(input.pop_front().map(|t| t.kind), Some(TokKind::Punct(")")))
-        {
-            return Err("missing ')' after \"defined\"".into());
-        }
-        Ok(self.macros.contains_key(&sym)
-            || self
-                .oracle
-                .compiler()
-                .defines_operator(self.interner.name(sym)))
-    }
-
-    /// `__has_attribute(x)` and friends, answered for the built-in compiler.
-    fn has_operator(&self, operator: &str, input: &mut VecDeque<PTok>) -> Result<bool, String> {
-        if !matches!(input.pop_front().map(|t| t.kind), Some(TokKind::Punct("("))) {
-            return Err(format!("missing '(' after \"{operator}\""));
-        }
-        let mut depth = 1usize;
-        let mut spelled = String::new();
-        let mut first = None;
-        while let Some(token) = input.pop_front() {
-            match token.kind {
-                TokKind::Punct("(") => depth += 1,
-                TokKind::Punct(")") => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            first.get_or_insert_with(|| token.kind.clone());
-            spelled.push_str(&lex::spell(&token.kind, self.interner));
-        }
-        if depth != 0 {
-            return Err(format!("missing ')' after \"{operator}\""));
-        }
-        let argument = spelled.trim_matches('_').to_string();
-        Ok(match operator {
-            "__has_include" => match first {
-                Some(TokKind::Str(_)) => self.oracle.has_include(spelled.trim_matches('"'), false),
-                _ => self
-                    .oracle
-                    .has_include(spelled.trim_start_matches('<').trim_end_matches('>'), true),
-            },
-            "__has_attribute" | "__has_c_attribute" => {
-                self.oracle.compiler().has_attribute(&argument)
-            }
-            "__has_builtin" => self.oracle.compiler().has_builtin(&spelled),
-            // No profile enables a sanitizer: every `__has_feature` the
-            // headers ask (of clang) is false.
-            _ => false,
-        })
-    }
 }
-
-/// The hide set of a token.
-type HideSet = smallvec::SmallVec<[Sym; 4]>;
 
 /// `1` or `0`, the value of `defined X` and of the `__has_*` operators.
 fn truth(value: bool) -> PTok {
     // Shared: `defined` is in most conditions of every view.
     static ONE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("1"));
     static ZERO: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("0"));
-    PTok {
-        kind: TokKind::Number(Arc::clone(if value { &ONE } else { &ZERO })),
-        space_before: true,
-        hide: HideSet::new(),
-    }
-}
-
-/// The arguments of a function-like macro call; `input` starts at `(`.
-fn collect_args(
-    input: &mut VecDeque<PTok>,
-    definition: &Macro,
-    interner: &Interner,
-) -> Result<Vec<Vec<PTok>>, String> {
-    input.pop_front();
-    let params = definition.params.as_deref().unwrap_or(&[]);
-    let mut args: Vec<Vec<PTok>> = vec![Vec::new()];
-    let mut depth = 0usize;
-    loop {
-        let Some(token) = input.pop_front() else {
-            return Err(format!(
-                "unterminated argument list invoking macro \"{}\"",
-                interner.name(definition.name)
-            ));
-        };
-        match token.kind {
-            TokKind::Punct("(") => depth += 1,
-            TokKind::Punct(")") if depth == 0 => break,
-            TokKind::Punct(")") => depth -= 1,
-            TokKind::Punct(",")
-                if depth == 0 && !(definition.variadic && args.len() == params.len()) =>
-            {
-                args.push(Vec::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = args.last_mut() {
-            last.push(token);
-        }
-    }
-    if params.is_empty() && args.len() == 1 && args[0].is_empty() {
-        args.clear();
-    }
-    if definition.variadic && args.len() + 1 == params.len() {
-        args.push(Vec::new());
-    }
-    if args.len() != params.len() {
-        return Err(format!(
-            "macro \"{}\" takes {} argument(s), {} given",
-            interner.name(definition.name),
-            params.len(),
-            args.len()
-        ));
-    }
-    Ok(args)
-}
-
-/// The macro's body with parameters replaced, `#` and `##` applied, and
-/// `hide` added to every token.
-fn substitute(
-    definition: &Macro,
-    args: &[Vec<PTok>],
-    hide: &[Sym],
-    expander: &mut Expander,
-) -> Result<Vec<PTok>, String> {
-    let params = definition.params.as_deref().unwrap_or(&[]);
-    let param_index = |kind: &TokKind| match kind {
-        TokKind::Ident(sym) => params.iter().position(|p| p == sym),
-        _ => None,
-    };
-    let body = &definition.body;
-    let mut out: Vec<PTok> = Vec::new();
-    // Whether the next token is pasted onto the last one.
-    let mut paste_next = false;
-    let mut i = 0;
-    while i < body.len() {
-        let token = &body[i];
-        let pasting_after = matches!(body.get(i + 1).map(|t| &t.kind), Some(TokKind::Punct("##")));
-        let mut piece: Vec<PTok> =
-            if matches!(token.kind, TokKind::Punct("#")) && !params.is_empty() {
-                let Some(index) = body.get(i + 1).and_then(|t| param_index(&t.kind)) else {
-                    return Err("'#' is not followed by a macro parameter".into());
-                };
-                i += 1;
-                vec![stringize(&args[index], expander.interner)]
-            } else if matches!(token.kind, TokKind::Punct("##")) {
-                paste_next = true;
-                i += 1;
-                continue;
-            } else if let Some(index) = param_index(&token.kind) {
-                if paste_next || pasting_after {
-                    args[index].clone()
-                } else {
-                    expander.expand(args[index].iter().cloned().collect(), true)?
-                }
-            } else {
-                vec![PTok::of(token)]
-            };
-        if paste_next && !piece.is_empty() {
-            if let Some(left) = out.pop() {
-                let right = piece.remove(0);
-                out.push(paste(&left, &right, expander.interner));
-            }
-        }
-        paste_next = false;
-        out.append(&mut piece);
-        i += 1;
-    }
-    for token in &mut out {
-        for &sym in hide {
-            if !token.hide.contains(&sym) {
-                token.hide.push(sym);
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn stringize(arg: &[PTok], interner: &Interner) -> PTok {
-    let mut text = String::from("\"");
-    for (index, token) in arg.iter().enumerate() {
-        if index > 0 && token.space_before {
-            text.push(' ');
-        }
-        let spelled = lex::spell(&token.kind, interner);
-        if matches!(token.kind, TokKind::Str(_) | TokKind::Char(_)) {
-            text.push_str(&spelled.replace('\\', "\\\\").replace('"', "\\\""));
-        } else {
-            text.push_str(&spelled);
-        }
-    }
-    text.push('"');
-    PTok {
-        kind: TokKind::Str(text.into()),
-        space_before: true,
-        hide: HideSet::new(),
-    }
-}
-
-/// `left ## right`: re-lexes the joined spelling. A name that no header
-/// uses cannot be a macro, so it stays a plain identifier-like token.
-fn paste(left: &PTok, right: &PTok, interner: &Interner) -> PTok {
-    let joined = format!(
-        "{}{}",
-        lex::spell(&left.kind, interner),
-        lex::spell(&right.kind, interner)
-    );
-    let kind = match interner.get(&joined) {
-        Some(sym) => TokKind::Ident(sym),
-        None if joined.starts_with(|c: char| c.is_ascii_digit()) => TokKind::Number(joined.into()),
-        None => TokKind::Unknown(joined.into()),
-    };
-    PTok {
-        kind,
-        space_before: left.space_before,
-        hide: left.hide.clone(),
-    }
+    PTok::plain(TokKind::Number(Arc::clone(if value {
+        &ONE
+    } else {
+        &ZERO
+    })))
+    .spaced(true)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and identifiers left after expansion worth 0.
 
 use super::expand::PTok;
-use super::lex::{Sym, TokKind};
+use super::lex::TokKind;
 
 /// A value of `intmax_t` (signed) or `uintmax_t` (unsigned).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -63,35 +63,29 @@ impl Value {
 
 /// Evaluates a fully expanded `#if` expression.
 pub fn evaluate(tokens: &[PTok]) -> Result<Value, String> {
-    evaluate_tracking(tokens, None, &mut Vec::new())
+    evaluate_tracking(tokens, &mut Vec::new())
 }
 
-/// [`evaluate`], and the constants that values expanded from `tracked`
-/// (`Py_LIMITED_API`) are compared with or masked by, into `constants`:
-/// the values at which the condition can change.
-pub fn evaluate_tracking(
-    tokens: &[PTok],
-    tracked: Option<Sym>,
-    constants: &mut Vec<Constant>,
-) -> Result<Value, String> {
+/// [`evaluate`], and the constants that values expanded from the tracked
+/// macro (`Py_LIMITED_API`, [`PTok::is_tracked`]) are compared with or
+/// masked by, into `constants`: the values at which the condition can
+/// change.
+///
+/// The expression is parsed by operator precedence with explicit stacks
+/// (as cpplib's `_cpp_parse_expr`), so its nesting (`((((1))))`, `- - 1`,
+/// `1 ? 1 ? 1 : 0 : 0`) is bounded by memory alone, like gcc's.
+pub fn evaluate_tracking(tokens: &[PTok], constants: &mut Vec<Constant>) -> Result<Value, String> {
     if tokens.is_empty() {
         return Err("#if with no expression".into());
     }
-    let mut parser = ExprParser {
+    let mut parser = Parser {
         tokens,
         pos: 0,
-        depth: 0,
-        tracked,
+        values: Vec::new(),
+        pending: Vec::new(),
         constants,
     };
-    let value = parser.conditional(true)?;
-    if let Some(token) = tokens.get(parser.pos) {
-        return Err(format!(
-            "missing binary operator before token {}",
-            describe(&token.kind)
-        ));
-    }
-    Ok(value)
+    parser.parse()
 }
 
 fn describe(kind: &TokKind) -> String {
@@ -104,19 +98,6 @@ fn describe(kind: &TokKind) -> String {
         TokKind::Ident(_) => "identifier".to_string(),
     }
 }
-
-struct ExprParser<'t> {
-    tokens: &'t [PTok],
-    pos: usize,
-    /// Nesting of parentheses, unary operators and `?:`, bounded so that
-    /// hostile input cannot exhaust the stack.
-    depth: usize,
-    tracked: Option<Sym>,
-    constants: &'t mut Vec<Constant>,
-}
-
-/// How deeply an `#if` expression may nest.
-const MAX_DEPTH: usize = 256;
 
 /// The precedence of `*`, `/` and `%`, the tightest binary operators.
 const MULTIPLICATIVE: usize = 9;
@@ -201,87 +182,202 @@ impl BinOp {
     }
 }
 
-impl ExprParser<'_> {
-    fn peek_punct(&self) -> Option<&'static str> {
-        match self.tokens.get(self.pos).map(|t| &t.kind) {
-            Some(TokKind::Punct(p)) => Some(p),
-            _ => None,
-        }
+/// An operator waiting for its right operand.
+#[derive(Copy, Clone, Debug)]
+enum Pending {
+    /// `(`.
+    Open,
+    /// `+`, `-`, `!` or `~` before an operand.
+    Unary(&'static str),
+    /// `a op`.
+    Binary(BinOp),
+    /// `c ?`, waiting for the first branch.
+    Question(bool),
+    /// `c ? a :`, waiting for the second branch.
+    Colon(bool, Value),
+}
+
+/// A [`Pending`] operator, whether it is evaluated (`live`: not in the
+/// right operand of a decided `&&`/`||` or the branch `?:` does not take,
+/// where division by zero is no error) and whether what follows it is.
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    op: Pending,
+    live: bool,
+    after: bool,
+}
+
+struct Parser<'t> {
+    tokens: &'t [PTok],
+    pos: usize,
+    /// Operands, and the values of the operators reduced.
+    values: Vec<Value>,
+    /// Operators whose right operand is being read.
+    pending: Vec<Entry>,
+    constants: &'t mut Vec<Constant>,
+}
+
+impl<'t> Parser<'t> {
+    fn peek(&self) -> Option<&'t PTok> {
+        self.tokens.get(self.pos)
     }
 
-    fn expect(&mut self, punct: &str) -> Result<(), String> {
-        if self.peek_punct() == Some(punct) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            match self.tokens.get(self.pos) {
-                Some(token) => Err(format!(
-                    "expected '{punct}' before {}",
-                    describe(&token.kind)
-                )),
-                None => Err(format!("expected '{punct}' at end of #if expression")),
+    /// Whether what is read now is evaluated.
+    fn live(&self) -> bool {
+        self.pending.last().is_none_or(|entry| entry.after)
+    }
+
+    fn push(&mut self, op: Pending, after: bool) {
+        let live = self.live();
+        self.pending.push(Entry {
+            op,
+            live,
+            after: live && after,
+        });
+    }
+
+    fn pop_value(&mut self) -> Value {
+        self.values.pop().expect("an operand for each operator")
+    }
+
+    fn parse(&mut self) -> Result<Value, String> {
+        loop {
+            self.operand()?;
+            if let Some(value) = self.operators()? {
+                return Ok(value);
             }
         }
     }
 
-    /// `cond ? a : b`; `live` is false in a branch that is not evaluated.
-    fn conditional(&mut self, live: bool) -> Result<Value, String> {
-        self.nested(|parser| parser.conditional_inner(live))
-    }
-
-    /// Runs `parse` one level deeper, failing past [`MAX_DEPTH`].
-    fn nested(
-        &mut self,
-        parse: impl FnOnce(&mut Self) -> Result<Value, String>,
-    ) -> Result<Value, String> {
-        if self.depth >= MAX_DEPTH {
-            return Err("#if expression nested too deeply".into());
-        }
-        self.depth += 1;
-        let result = parse(self);
-        self.depth -= 1;
-        result
-    }
-
-    fn conditional_inner(&mut self, live: bool) -> Result<Value, String> {
-        let condition = self.binary(0, live)?;
-        if self.peek_punct() != Some("?") {
-            return Ok(condition);
-        }
-        self.pos += 1;
-        let take_first = condition.is_true();
-        let first = self.conditional(live && take_first)?;
-        self.expect(":")?;
-        let second = self.conditional(live && !take_first)?;
-        let unsigned = first.unsigned || second.unsigned;
-        let mut chosen = if take_first { first } else { second };
-        chosen.unsigned = unsigned;
-        Ok(chosen)
-    }
-
-    /// The binary operators of precedence `level` and tighter, left to
-    /// right (precedence climbing: one loop, not a call per level).
-    fn binary(&mut self, level: usize, live: bool) -> Result<Value, String> {
-        let mut left = self.unary(live)?;
-        while let Some((op, op_level)) = self
-            .peek_punct()
-            .and_then(BinOp::of)
-            .map(|op| (op, op.precedence()))
-            .filter(|&(_, op_level)| op_level >= level)
-        {
-            self.pos += 1;
-            let right_live = match op {
-                BinOp::Or => live && !left.is_true(),
-                BinOp::And => live && left.is_true(),
-                _ => live,
+    /// Reads prefix operators and `(` up to an operand, and the operand.
+    fn operand(&mut self) -> Result<(), String> {
+        loop {
+            let Some(token) = self.peek() else {
+                return Err("#if expression ends where a value is expected".into());
             };
-            let right = self.binary(op_level + 1, right_live)?;
-            if op_level != MULTIPLICATIVE {
-                self.track(op, left, right);
+            self.pos += 1;
+            match token.kind {
+                TokKind::Punct(op @ ("+" | "-" | "!" | "~")) => self.push(Pending::Unary(op), true),
+                TokKind::Punct("(") => self.push(Pending::Open, true),
+                _ => {
+                    let value = primary(token)?;
+                    self.values.push(value);
+                    return Ok(());
+                }
             }
-            left = apply(op, left, right, live)?;
         }
-        Ok(left)
+    }
+
+    /// After an operand: reads `)`s, then the operator before the next
+    /// operand (`Ok(None)`), or the end (`Ok(Some(value))`).
+    fn operators(&mut self) -> Result<Option<Value>, String> {
+        loop {
+            let token = self.peek();
+            let punct = match token.map(|t| &t.kind) {
+                None => {
+                    self.reduce_while(|_| true)?;
+                    return match self.pending.last().map(|entry| entry.op) {
+                        None => Ok(Some(self.pop_value())),
+                        Some(Pending::Open) => Err("expected ')' at end of #if expression".into()),
+                        Some(_) => Err("expected ':' at end of #if expression".into()),
+                    };
+                }
+                Some(TokKind::Punct(punct)) => *punct,
+                Some(other) => {
+                    return Err(format!(
+                        "missing binary operator before token {}",
+                        describe(other)
+                    ))
+                }
+            };
+            self.pos += 1;
+            match punct {
+                ")" => {
+                    self.reduce_while(|_| true)?;
+                    match self.pending.pop().map(|entry| entry.op) {
+                        Some(Pending::Open) => continue,
+                        Some(_) => return Err("expected ':' before \")\"".into()),
+                        None => return Err("missing binary operator before token \")\"".into()),
+                    }
+                }
+                "?" => {
+                    self.reduce_while(|op| !matches!(op, Pending::Colon(..)))?;
+                    let condition = self.pop_value().is_true();
+                    self.push(Pending::Question(condition), condition);
+                }
+                ":" => {
+                    self.reduce_while(|_| true)?;
+                    match self.pending.pop() {
+                        Some(Entry {
+                            op: Pending::Question(condition),
+                            live,
+                            ..
+                        }) => {
+                            let first = self.pop_value();
+                            self.pending.push(Entry {
+                                op: Pending::Colon(condition, first),
+                                live,
+                                after: live && !condition,
+                            });
+                        }
+                        Some(Entry {
+                            op: Pending::Open, ..
+                        }) => return Err("expected ')' before \":\"".into()),
+                        _ => return Err("missing binary operator before token \":\"".into()),
+                    }
+                }
+                _ => {
+                    let Some(op) = BinOp::of(punct) else {
+                        return Err(format!("missing binary operator before token \"{punct}\""));
+                    };
+                    let level = op.precedence();
+                    // Left to right: what binds at least as tightly is done.
+                    self.reduce_while(|pending| match pending {
+                        Pending::Binary(other) => other.precedence() >= level,
+                        _ => false,
+                    })?;
+                    let left = self.values.last().copied().expect("the left operand");
+                    let after = match op {
+                        BinOp::Or => !left.is_true(),
+                        BinOp::And => left.is_true(),
+                        _ => true,
+                    };
+                    self.push(Pending::Binary(op), after);
+                }
+            }
+            return Ok(None);
+        }
+    }
+
+    /// Applies the pending operators from the top while `more` says so
+    /// (unary operators always: they bind tightest); stops at `(`, at an
+    /// unanswered `?`, and at the bottom.
+    fn reduce_while(&mut self, more: impl Fn(Pending) -> bool) -> Result<(), String> {
+        while let Some(&entry) = self.pending.last() {
+            let value = match entry.op {
+                Pending::Open | Pending::Question(_) => return Ok(()),
+                Pending::Unary(op) => unary(op, self.pop_value()),
+                op if !more(op) => return Ok(()),
+                Pending::Binary(op) => {
+                    let right = self.pop_value();
+                    let left = self.pop_value();
+                    if op.precedence() != MULTIPLICATIVE {
+                        self.track(op, left, right);
+                    }
+                    apply(op, left, right, entry.live)?
+                }
+                Pending::Colon(condition, first) => {
+                    let second = self.pop_value();
+                    let unsigned = first.unsigned || second.unsigned;
+                    let mut chosen = if condition { first } else { second };
+                    chosen.unsigned = unsigned;
+                    chosen
+                }
+            };
+            self.pending.pop();
+            self.values.push(value);
+        }
+        Ok(())
     }
 
     /// Records the constant a tracked value meets in `a op b`.
@@ -308,51 +404,37 @@ impl ExprParser<'_> {
             usage,
         });
     }
+}
 
-    fn unary(&mut self, live: bool) -> Result<Value, String> {
-        match self.peek_punct() {
-            Some(op @ ("+" | "-" | "!" | "~")) => {
-                self.pos += 1;
-                let v = self.nested(|parser| parser.unary(live))?;
-                Ok(match op {
-                    "+" => v,
-                    "-" => Value {
-                        bits: v.bits.wrapping_neg(),
-                        ..v
-                    },
-                    "!" => Value::truth(!v.is_true()),
-                    _ => Value { bits: !v.bits, ..v },
-                })
-            }
-            Some("(") => {
-                self.pos += 1;
-                let v = self.conditional(live)?;
-                self.expect(")")?;
-                Ok(v)
-            }
-            _ => self.primary(),
+/// An operand: a number, a character constant, or an identifier left after
+/// expansion (worth 0).
+fn primary(token: &PTok) -> Result<Value, String> {
+    match &token.kind {
+        TokKind::Number(text) => {
+            let mut value = parse_number(text)?;
+            value.tracked = token.is_tracked();
+            Ok(value)
         }
+        TokKind::Char(text) => parse_char(text),
+        // Identifiers left after expansion (including keywords) are 0.
+        TokKind::Ident(_) | TokKind::Unknown(_) => Ok(Value::signed(0)),
+        other => Err(format!(
+            "token {} is not valid in preprocessor expressions",
+            describe(other)
+        )),
     }
+}
 
-    fn primary(&mut self) -> Result<Value, String> {
-        let Some(token) = self.tokens.get(self.pos) else {
-            return Err("#if expression ends where a value is expected".into());
-        };
-        self.pos += 1;
-        match &token.kind {
-            TokKind::Number(text) => {
-                let mut value = parse_number(text)?;
-                value.tracked = self.tracked.is_some_and(|sym| token.expanded_from(sym));
-                Ok(value)
-            }
-            TokKind::Char(text) => parse_char(text),
-            // Identifiers left after expansion (including keywords) are 0.
-            TokKind::Ident(_) | TokKind::Unknown(_) => Ok(Value::signed(0)),
-            other => Err(format!(
-                "token {} is not valid in preprocessor expressions",
-                describe(other)
-            )),
-        }
+/// `op v` for a prefix operator.
+fn unary(op: &str, v: Value) -> Value {
+    match op {
+        "+" => v,
+        "-" => Value {
+            bits: v.bits.wrapping_neg(),
+            ..v
+        },
+        "!" => Value::truth(!v.is_true()),
+        _ => Value { bits: !v.bits, ..v },
     }
 }
 
@@ -540,11 +622,77 @@ mod tests {
 
     #[test]
     fn malformed_expressions_are_errors() {
-        let deep = format!("{}1", "-".repeat(100_000));
         for bad in [
-            "1 +", "(1", "1 2", "1/0", "1.5", "\"s\"", "0x", "1 ? 2", &deep,
+            "1 +",
+            "(1",
+            "1 2",
+            "1/0",
+            "1.5",
+            "\"s\"",
+            "0x",
+            "1 ? 2",
+            "(1 ? 2)",
+            "1 )",
+            "1 :",
+            "(1 : 2)",
+            "1 ? 2 : 3 : 4",
+            "()",
+            "--1",
         ] {
             assert!(eval(bad).is_err(), "{bad} should be an error");
         }
+        assert_eq!(
+            eval("(1").unwrap_err(),
+            "expected ')' at end of #if expression"
+        );
+        assert_eq!(eval("(1 ? 2)").unwrap_err(), "expected ':' before \")\"");
+        assert_eq!(
+            eval("1 )").unwrap_err(),
+            "missing binary operator before token \")\""
+        );
+        assert_eq!(eval("(1 : 2)").unwrap_err(), "expected ')' before \":\"");
+    }
+
+    #[test]
+    fn conditional_operators_nest_to_the_right() {
+        assert_eq!(eval("1 ? 2 : 3 ? 4 : 5"), Ok(2));
+        assert_eq!(eval("0 ? 2 : 0 ? 4 : 5"), Ok(5));
+        assert_eq!(eval("1 ? 0 ? 3 : 4 : 5"), Ok(4));
+        assert_eq!(eval("0 || 1 ? 6 : 7"), Ok(6));
+        assert_eq!(eval("1 ? 2 : 3 || 0"), Ok(2));
+        assert_eq!(eval("0 ? 1 : -1 < 0u"), Ok(0), "the branches' common type");
+        assert!(
+            eval("0 && 1 / 0 || 3 % 0 == 0 ? 1 : 2").is_err(),
+            "3 % 0 is evaluated"
+        );
+        assert_eq!(eval("1 ? 2 : 1 / 0"), Ok(2), "the branch not taken");
+        assert_eq!(eval("0 ? (1 / 0) : (0 && 1 % 0)"), Ok(0));
+    }
+
+    #[test]
+    fn nesting_is_bounded_by_memory_not_the_stack() {
+        // gcc takes 100,000 levels of each; so does the parser, on a
+        // thread with a small stack.
+        let n = 100_000;
+        let cases = [
+            (format!("{}1{}", "(".repeat(n), ")".repeat(n)), 1),
+            (format!("{}1", "- ".repeat(n)), 1),
+            (format!("{}1", "! ".repeat(n + 1)), 0),
+            (format!("{}7{}", "1 ? ".repeat(n), " : 0".repeat(n)), 7),
+            (
+                format!("{}1{}", "(1 + ".repeat(n), ")".repeat(n)),
+                n as i64 + 1,
+            ),
+        ];
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                for (text, value) in cases {
+                    assert_eq!(eval(&text), Ok(value), "{}", &text[..20]);
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }

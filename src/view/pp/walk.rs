@@ -333,14 +333,12 @@ impl<'a> Walk<'a> {
         tokens: &[Token],
     ) -> Result<bool, LocatedError> {
         let oracle = IncludeOracle { walk: &self.source };
-        let mut expander = Expander::new(&self.macros, self.source.interner, &oracle);
+        let mut expander =
+            Expander::new(&self.macros, self.source.interner, &oracle).tracking(self.tracked);
         let expanded = expander
             .expand_condition(tokens)
             .map_err(|message| self.error(id, offset, message))?;
-        let tracked = self
-            .tracked
-            .filter(|&sym| expanded.iter().any(|token| token.expanded_from(sym)));
-        let value = expr::evaluate_tracking(&expanded, tracked, &mut self.scratch)
+        let value = expr::evaluate_tracking(&expanded, &mut self.scratch)
             .map_err(|message| self.error(id, offset, message))?;
         for constant in self.scratch.drain(..) {
             self.guard_constants.insert((id, offset, constant));

@@ -2,6 +2,7 @@ use super::*;
 use crate::view::load::virtual_file;
 use crate::view::pp::expr;
 use crate::view::pp::ir::Item;
+use crate::view::pp::lex;
 
 struct NoFiles;
 impl Oracle for NoFiles {
@@ -34,14 +35,6 @@ fn with_macros<R>(
 fn eval(macros: &str, condition: &str) -> Result<bool, String> {
     with_macros(macros, condition, |expander, tokens, _| {
         let expanded = expander.expand_condition(tokens)?;
-        expr::evaluate(&expanded).map(|value| value.is_true())
-    })
-}
-
-/// [`eval`], the general way only (no shortcut).
-fn eval_in_general(macros: &str, condition: &str) -> Result<bool, String> {
-    with_macros(macros, condition, |expander, tokens, _| {
-        let expanded = expander.expand_condition_in_general(tokens)?;
         expr::evaluate(&expanded).map(|value| value.is_true())
     })
 }
@@ -107,15 +100,16 @@ fn wrong_argument_counts_are_errors() {
     assert!(eval(macros, "TWO(1, 2").is_err());
 }
 
-/// Each token as `(spelling, space before, hide set)`.
-fn described(tokens: &[PTok], interner: &Interner) -> Vec<(String, bool, Vec<Sym>)> {
+/// Each token as `(spelling, space before, tracked, painted)`.
+fn described(tokens: &[PTok], interner: &Interner) -> Vec<(String, bool, bool, bool)> {
     tokens
         .iter()
         .map(|t| {
             (
                 lex::spell(&t.kind, interner),
                 t.space_before,
-                t.hide.to_vec(),
+                t.tracked,
+                t.painted,
             )
         })
         .collect()
@@ -169,16 +163,135 @@ fn simple_conditions_expand_as_in_general() {
 fn a_condition_past_the_expansion_budget_fails_either_way() {
     let macros = "#define Z 0\n";
     let joined = |term: &str, terms: usize| vec![term; terms].join(" || ");
-    // The budget is 100,000 steps: a token is one, a one-number macro two.
+    // With a budget of 1,000 steps: a token is one, a one-number macro
+    // three (its name read, its number produced and read).
     let cases = [
-        (joined("0", 50_000), Ok(false)), // 99,999 tokens
-        (joined("0", 50_001), Err(())),   // 100,001 tokens
-        (joined("Z", 33_333), Ok(false)), // 99,998 steps
-        (joined("Z", 33_334), Err(())),   // 100,001 steps
+        (joined("0", 500), Ok(false)), // 999 tokens
+        (joined("0", 501), Err(())),   // 1,001 tokens
+        (joined("Z", 250), Ok(false)), // 999 steps
+        (joined("Z", 251), Err(())),   // 1,003 steps
     ];
     for (condition, expected) in cases {
-        let shortcut = eval(macros, &condition);
-        assert_eq!(shortcut, eval_in_general(macros, &condition));
+        let run = |general: bool| {
+            with_macros(macros, &condition, |expander, tokens, _| {
+                expander.budget = 1_000;
+                let expanded = if general {
+                    expander.expand_condition_in_general(tokens)
+                } else {
+                    expander.expand_condition(tokens)
+                }?;
+                expr::evaluate(&expanded).map(|value| value.is_true())
+            })
+        };
+        let shortcut = run(false);
+        assert_eq!(shortcut, run(true));
         assert_eq!(shortcut.map_err(|_| ()), expected);
     }
+}
+
+/// `#define M0 1`, then `M{i}` defined as `body(i - 1)` for i up to `n`.
+fn chain(n: usize, body: impl Fn(usize) -> String) -> String {
+    let mut text = String::from("#define M0 1\n");
+    for i in 1..=n {
+        text.push_str(&format!("#define M{i} {}\n", body(i - 1)));
+    }
+    text
+}
+
+#[test]
+fn long_chains_of_macros_expand_in_linear_steps() {
+    // Hide sets made these cubic; each level is now a few steps, where
+    // anything quadratic would take hundreds of millions.
+    let n = 20_000;
+    let cases = [
+        (chain(n, |i| format!("M{i}")), 4),
+        (chain(n, |i| format!("(M{i})")), 8),
+        (
+            chain(n, |i| format!("F(M{i})")).replace("M0 1", "M0 1\n#define F(x) x"),
+            16,
+        ),
+    ];
+    for (macros, steps_per_level) in cases {
+        let condition = format!("M{n} == 1");
+        with_macros(&macros, &condition, |expander, tokens, _| {
+            expander.budget = n * steps_per_level;
+            let expanded = expander.expand_condition(tokens).expect("within budget");
+            assert_eq!(expr::evaluate(&expanded).map(|v| v.is_true()), Ok(true));
+        });
+    }
+}
+
+#[test]
+fn calls_nested_in_arguments_are_not_copied_at_each_level() {
+    let n = 20_000;
+    let condition = format!("{}1{} == 1", "F(".repeat(n), ")".repeat(n));
+    with_macros("#define F(x) x\n", &condition, |expander, tokens, _| {
+        expander.budget = 8 * n;
+        let expanded = expander.expand_condition(tokens).expect("within budget");
+        assert_eq!(expr::evaluate(&expanded).map(|v| v.is_true()), Ok(true));
+    });
+}
+
+#[test]
+fn macros_that_multiply_their_tokens_end_at_the_budget() {
+    let mut macros = String::from("#define A0 1\n");
+    for i in 1..=40 {
+        macros.push_str(&format!("#define A{i} A{} + A{}\n", i - 1, i - 1));
+    }
+    let error = with_macros(&macros, "A40", |expander, tokens, _| {
+        expander.budget = 100_000;
+        expander.expand_condition(tokens).unwrap_err()
+    });
+    assert_eq!(
+        error,
+        "macro expansion of this #if takes more than 100000 steps"
+    );
+}
+
+#[test]
+fn a_name_met_inside_its_own_replacement_stays_painted() {
+    // C11 6.10.3.4 example 3's core: `f(f)(1)` and friends. A name painted
+    // inside its replacement is not replaced even where a call follows it
+    // outside; one merely left unreplaced (not followed by `(`) is.
+    let macros = "#define f(a) a + f(a)\n#define g f\n#define h(x) x(1)\n";
+    with_macros(macros, "f(2)", |expander, tokens, interner| {
+        let expanded = expander.expand_condition(tokens).unwrap();
+        let spelled: Vec<String> = described(&expanded, interner)
+            .into_iter()
+            .map(|(text, _, _, painted)| format!("{text}{}", if painted { "*" } else { "" }))
+            .collect();
+        assert_eq!(spelled.join(" "), "2 + f* ( 2 )");
+    });
+    // `h(g)`: the argument `g` becomes `f`, not painted (no `(` follows it
+    // in the argument), which h's body then calls.
+    let macros = "#define f(a) a\n#define g f\n#define h(x) x(1)\n";
+    assert_eq!(eval(macros, "h(g) == 1"), Ok(true));
+    // A call whose `(` follows the replacement that named it.
+    assert_eq!(eval("#define F(x) x\n#define G F\n", "G(7) == 7"), Ok(true));
+}
+
+#[test]
+fn a_tracked_macro_marks_what_it_expands_to_through_other_macros() {
+    let macros = "#define V 0x030D0000\n#define ID(x) x\n#define AT_LEAST(v) (ID(V) >= (v))\n";
+    let mut interner = Interner::default();
+    let file = virtual_file("<test>", macros, 0, &mut interner);
+    let condition = "AT_LEAST(0x030C0000) && 5";
+    let tokens = lex::tokenize(condition.as_bytes(), 0, condition.len(), &mut interner);
+    let mut table = MacroTable::default();
+    for item in &file.items {
+        if let Item::Define(definition) = item {
+            table.insert(definition.name, definition);
+        }
+    }
+    let v = interner.get("V");
+    let mut expander = Expander::new(&table, &interner, &NoFiles).tracking(v);
+    let expanded = expander.expand_condition(tokens.as_slice()).unwrap();
+    let tracked: Vec<String> = expanded
+        .iter()
+        .filter(|t| t.is_tracked())
+        .map(|t| lex::spell(&t.kind, &interner))
+        .collect();
+    // Everything AT_LEAST's replacement holds comes from it, not from V:
+    // only V's number is tracked, and `5` outside is not.
+    assert_eq!(tracked, ["0x030D0000"]);
 }
