@@ -41,6 +41,12 @@ fn audit(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
+/// The bytes of `source` built in `dir` with `flags` as the module `name`.
+fn built(cc: &str, dir: &Path, source: &str, flags: &[&str], name: &str) -> Vec<u8> {
+    let out = format!("{name}.built.so");
+    std::fs::read(cc::shared_object(cc, dir, &out, source, flags)).unwrap()
+}
+
 #[test]
 #[cfg_attr(not(c_compiler), ignore = "needs a C compiler")]
 fn version_specific_names_in_a_stable_abi_claim_are_errors() {
@@ -49,17 +55,7 @@ fn version_specific_names_in_a_stable_abi_claim_are_errors() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let build = |name: &str| {
-        let out = format!("{name}.built.so");
-        std::fs::read(cc::shared_object(
-            &cc,
-            dir.path(),
-            &out,
-            &module_source(name),
-            &[],
-        ))
-        .unwrap()
-    };
+    let build = |name: &str| built(&cc, dir.path(), &module_source(name), &[], name);
     let (module, t3) = (build("mod"), build("t3"));
     let cases: [(&str, Members, Option<i32>, &[&str]); 4] = [
         (
@@ -126,25 +122,6 @@ fn version_specific_names_in_a_stable_abi_claim_are_errors() {
     assert_eq!(status, Some(0), "{text}");
 }
 
-/// `../shared/tools/python3.15` when it runs here; `None` with the reason
-/// printed otherwise (an extra oracle, not the test's subject).
-fn python315(test: &str) -> Option<PathBuf> {
-    let tool = common::shared_root().join("tools/python3.15");
-    let runs = tool.is_file()
-        && std::process::Command::new(&tool)
-            .args(["-c", "import sys; assert sys.version_info[:2] == (3, 15)"])
-            .output()
-            .is_ok_and(|out| out.status.success());
-    if !runs {
-        eprintln!(
-            "{test}: no runnable {}: the import is not tried",
-            tool.display()
-        );
-        return None;
-    }
-    Some(tool)
-}
-
 /// A real module: a static definition behind `PyInit_`.
 fn real_module(name: &str) -> String {
     format!(
@@ -171,17 +148,7 @@ fn what_the_audit_refuses_the_real_3_15_2_does_not_import() {
     let mut flags = cc::python_includes(&tree);
     flags.push("-DPy_LIMITED_API=0x03080000".to_string());
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let build = |name: &str| {
-        let out = format!("{name}.built.so");
-        std::fs::read(cc::shared_object(
-            &cc,
-            dir.path(),
-            &out,
-            &real_module(name),
-            &flags,
-        ))
-        .unwrap()
-    };
+    let build = |name: &str| built(&cc, dir.path(), &real_module(name), &flags, name);
     let (module, t3) = (build("mod"), build("t3"));
     // (wheel, files of `pkg`, the module imported, audit status, imports?)
     let cases: [(&str, Members, &str, i32, bool); 3] = [
@@ -210,7 +177,7 @@ fn what_the_audit_refuses_the_real_3_15_2_does_not_import() {
             true,
         ),
     ];
-    let python = python315(test);
+    let python = common::python315(test);
     for (file, files, import, status, imports) in cases {
         let names: Vec<String> = files
             .iter()

@@ -83,188 +83,119 @@ fn assert_shows(code: &str, output: &str) {
     );
 }
 
-/// The audit of `args` (in a fresh directory that `make` fills).
-fn audit(make: impl FnOnce(&Path), args: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    make(dir.path());
-    let mut all = vec!["audit"];
-    all.extend_from_slice(args);
-    run(dir.path(), &all)
+/// How an audit code's example is made: the input (a wheel, or an
+/// extension module file when `members` is one binary named as the input),
+/// the `WHEEL` file's tag when it differs from the name's, the binaries.
+struct Example {
+    code: &'static str,
+    input: &'static str,
+    tag: Option<&'static str>,
+    members: Vec<(&'static str, Vec<u8>)>,
 }
 
-/// How each audit code's example is made and run.
-fn audit_example(code: &str) -> String {
-    match code {
-        "not-stable-abi" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam/_spam.abi3.so",
-                        macho(&["PyInit__spam"], &["PyLong_FromLong", "PyUnicode_New"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl"],
+/// A Windows extension module `_spam.pyd` importing `imports` from `dll`.
+fn pyd(dll: &str, imports: &[&str]) -> Vec<u8> {
+    objects::pe_dll("_spam.pyd", &[("PyInit__spam", None)], &[(dll, imports)])
+}
+
+/// The example of each audit code.
+fn examples() -> Vec<Example> {
+    let cp38 = "spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl";
+    let module = |imports: &[&str]| vec![("spam/_spam.abi3.so", macho(&["PyInit__spam"], imports))];
+    let example = |code, input, members| Example {
+        code,
+        input,
+        tag: None,
+        members,
+    };
+    vec![
+        example(
+            "not-stable-abi",
+            cp38,
+            module(&["PyLong_FromLong", "PyUnicode_New"]),
         ),
-        "version-mismatch" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam/_spam.abi3.so",
-                        macho(&["PyInit__spam"], &["PyType_GetName"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl"],
+        example("version-mismatch", cp38, module(&["PyType_GetName"])),
+        example(
+            "version-specific-libpython",
+            "_spam.pyd",
+            vec![("_spam.pyd", pyd("python313.dll", &["PyLong_FromLong"]))],
         ),
-        "version-specific-libpython" => audit(
-            |dir| {
-                let pyd = objects::pe_dll(
-                    "_spam.pyd",
-                    &[("PyInit__spam", None)],
-                    &[("python313.dll", &["PyLong_FromLong"])],
-                );
-                std::fs::write(dir.join("_spam.pyd"), pyd).unwrap();
-            },
-            &["_spam.pyd"],
+        example(
+            "unknown-to-table",
+            "spam-1.0-cp316-abi3-macosx_11_0_x86_64.whl",
+            module(&["PyFoo_New"]),
         ),
-        "unknown-to-table" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp316-abi3-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam/_spam.abi3.so",
-                        macho(&["PyInit__spam"], &["PyFoo_New"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp316-abi3-macosx_11_0_x86_64.whl"],
+        Example {
+            tag: Some("cp311-abi3-macosx_11_0_x86_64"),
+            ..example("tag-mismatch", cp38, module(&["PyLong_FromLong"]))
+        },
+        example(
+            "abi3t-too-early",
+            "spam-1.0-cp313-abi3t-macosx_11_0_x86_64.whl",
+            vec![(
+                "spam/_spam.abi3t.so",
+                macho(&["PyModExport__spam"], &["PyLong_FromLong"]),
+            )],
         ),
-        "tag-mismatch" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl",
-                    Some("cp311-abi3-macosx_11_0_x86_64"),
-                    &[(
-                        "spam/_spam.abi3.so",
-                        macho(&["PyInit__spam"], &["PyLong_FromLong"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl"],
+        example(
+            "abi3t-needs-modexport",
+            "spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl",
+            vec![(
+                "spam.abi3t.so",
+                macho(&["PyInit_spam"], &["PyModuleDef_Init"]),
+            )],
         ),
-        "abi3t-too-early" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp313-abi3t-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam/_spam.abi3t.so",
-                        macho(&["PyModExport__spam"], &["PyLong_FromLong"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp313-abi3t-macosx_11_0_x86_64.whl"],
+        example(
+            "wrong-python-dll",
+            "spam-1.0-cp39-abi3-win_amd64.whl",
+            vec![("spam/_spam.pyd", pyd("python3t.dll", &["PyLong_FromLong"]))],
         ),
-        "abi3t-needs-modexport" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam.abi3t.so",
-                        macho(&["PyInit_spam"], &["PyModuleDef_Init"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl"],
+        example(
+            "own-python-symbol",
+            cp38,
+            vec![(
+                "spam/_spam.abi3.so",
+                macho(&["PyInit__spam", "PyMy_Helper"], &["PyLong_FromLong"]),
+            )],
         ),
-        "wrong-python-dll" => audit(
-            |dir| {
-                let pyd = objects::pe_dll(
-                    "_spam.pyd",
-                    &[("PyInit__spam", None)],
-                    &[("python3t.dll", &["PyLong_FromLong"])],
-                );
-                wheel(
-                    dir,
-                    "spam-1.0-cp39-abi3-win_amd64.whl",
-                    None,
-                    &[("spam/_spam.pyd", pyd)],
-                )
-            },
-            &["spam-1.0-cp39-abi3-win_amd64.whl"],
+        example(
+            "not-on-platform",
+            "spam-1.0-cp37-abi3-win_amd64.whl",
+            vec![(
+                "spam/_spam.pyd",
+                pyd("python3.dll", &["PyOS_AfterFork_Child"]),
+            )],
         ),
-        "own-python-symbol" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam/_spam.abi3.so",
-                        macho(&["PyInit__spam", "PyMy_Helper"], &["PyLong_FromLong"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl"],
+        example(
+            "abi3t-unusable",
+            "spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl",
+            vec![(
+                "spam.abi3t.so",
+                macho(&["PyModExport_spam"], &["PyModule_GetDef"]),
+            )],
         ),
-        "not-on-platform" => audit(
-            |dir| {
-                let pyd = objects::pe_dll(
-                    "_spam.pyd",
-                    &[("PyInit__spam", None)],
-                    &[("python3.dll", &["PyOS_AfterFork_Child"])],
-                );
-                wheel(
-                    dir,
-                    "spam-1.0-cp37-abi3-win_amd64.whl",
-                    None,
-                    &[("spam/_spam.pyd", pyd)],
-                )
-            },
-            &["spam-1.0-cp37-abi3-win_amd64.whl"],
+        example(
+            "wrong-file-name",
+            "spam-1.0-cp39-abi3-macosx_11_0_x86_64.whl",
+            vec![(
+                "spam.abi3t.so",
+                macho(&["PyModExport_spam"], &["PyLong_FromLong"]),
+            )],
         ),
-        "abi3t-unusable" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam.abi3t.so",
-                        macho(&["PyModExport_spam"], &["PyModule_GetDef"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl"],
-        ),
-        "wrong-file-name" => audit(
-            |dir| {
-                wheel(
-                    dir,
-                    "spam-1.0-cp39-abi3-macosx_11_0_x86_64.whl",
-                    None,
-                    &[(
-                        "spam.abi3t.so",
-                        macho(&["PyModExport_spam"], &["PyLong_FromLong"]),
-                    )],
-                )
-            },
-            &["spam-1.0-cp39-abi3-macosx_11_0_x86_64.whl"],
-        ),
-        _ => panic!("`{code}` has no example here: add how it is made"),
+    ]
+}
+
+impl Example {
+    /// What `stable-abi audit INPUT` prints, run in a fresh directory.
+    fn run(&self) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        match self.members.as_slice() {
+            [(name, bytes)] if *name == self.input => {
+                std::fs::write(dir.path().join(name), bytes).unwrap()
+            }
+            members => wheel(dir.path(), self.input, self.tag, members),
+        }
+        run(dir.path(), &["audit", self.input])
     }
 }
 
@@ -276,9 +207,13 @@ fn every_audit_code_shows_real_output() {
         .filter(|code| code.command == "audit")
         .map(|code| code.name)
         .collect();
-    assert!(audit_codes.len() >= 12, "{audit_codes:?}");
+    let examples = examples();
     for code in audit_codes {
-        assert_shows(code, &audit_example(code));
+        let example = examples
+            .iter()
+            .find(|example| example.code == code)
+            .unwrap_or_else(|| panic!("`{code}` has no example here: add how it is made"));
+        assert_shows(code, &example.run());
     }
 }
 
