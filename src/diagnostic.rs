@@ -219,6 +219,14 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A file inside an archive: the archive's path and the member's name in
+/// it (as printed: [`crate::output::escape`]d).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InArchive {
+    pub archive: PathBuf,
+    pub member: String,
+}
+
 /// One thing a check found wrong with one name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -237,6 +245,11 @@ pub struct Finding {
     /// `None` when [`Finding::location`] says where.
     #[serde(skip)]
     pub file: Option<PathBuf>,
+    /// When [`Finding::file`] is a member of an archive (a wheel's
+    /// extension, `dist/x.whl/spam/_spam.abi3.so`): the archive's path and
+    /// the member's name, as SARIF locates it (the archive is the file).
+    #[serde(skip)]
+    pub in_archive: Option<InArchive>,
     pub message: String,
     pub notes: Vec<Note>,
     /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
@@ -258,6 +271,7 @@ impl Finding {
             versions: Vec::new(),
             location: None,
             file: None,
+            in_archive: None,
             message: message.into(),
             notes: Vec::new(),
             abi: None,

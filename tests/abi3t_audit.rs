@@ -136,26 +136,6 @@ impl Wheel<'_> {
 const ABI3T: &str = "-DPy_TARGET_ABI3T=0x030F0000";
 const ABI3: &str = "-DPy_LIMITED_API=0x030F0000";
 
-/// `../shared/tools/python3.15` when it runs here (it unpacks Debian's
-/// 3.15.2 on first use); `None` with the reason printed otherwise: it is an
-/// extra oracle, not the test's subject.
-fn python315(test: &str) -> Option<std::path::PathBuf> {
-    let tool = common::shared_root().join("tools/python3.15");
-    let runs = tool.is_file()
-        && std::process::Command::new(&tool)
-            .args(["-c", "import sys; assert sys.version_info[:2] == (3, 15)"])
-            .output()
-            .is_ok_and(|out| out.status.success());
-    if runs {
-        return Some(tool);
-    }
-    eprintln!(
-        "{test}: no runnable {}: the import on 3.15.2 is not tried",
-        tool.display()
-    );
-    None
-}
-
 /// Imports `spam` from `<file_name>` on the real 3.15.2 (when it runs
 /// here), with `helper` (built for that interpreter) beside it when `with_helper`, and
 /// returns whether that worked, with its output.
@@ -165,7 +145,7 @@ fn imports_on_315(
     file_name: &str,
     with_helper: bool,
 ) -> Option<(bool, String)> {
-    let python = python315(test)?;
+    let python = common::python315(test)?;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(file_name), so).unwrap();
     if with_helper {

@@ -137,7 +137,8 @@ fn a_clean_abi3_wheel_passes() {
     assert_eq!(extension["problems"], 0);
     assert_eq!(report["findings"], serde_json::json!([]));
 
-    // Named for one CPython version inside an abi3 wheel: a note, not a failure.
+    // Named for one CPython version inside an abi3 wheel: only that version
+    // imports it (tests/audit_file_names.rs).
     let named = built
         .dir
         .path()
@@ -149,9 +150,12 @@ fn a_clean_abi3_wheel_passes() {
         &[("spam/_spam.cpython-311-x86_64-linux-gnu.so", bytes)],
     );
     let output = audit(built.dir.path(), &[named.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     assert!(
-        stdout(&output).contains("note: the file name is for CPython 3.11 only"),
+        stdout(&output).contains(
+            "error: abi3: only CPython 3.11 imports `NAME.cpython-311-x86_64-linux-gnu.so`, \
+             not all of Python 3.8+"
+        ),
         "{}",
         stdout(&output)
     );

@@ -284,3 +284,59 @@ fn an_abi3_abi3t_wheel_links_python3t_dll() {
         assert_eq!(found, problems, "{dll}: {report}");
     }
 }
+
+#[test]
+fn a_bundled_dll_importing_python_symbols_is_audited_as_a_library() {
+    // delvewheel grafts the DLLs a .pyd needs into `pkg.libs/` with a hash
+    // in their names; one that calls Python is audited as a library.
+    let dir = tempfile::tempdir().unwrap();
+    let pyd = pe_dll(
+        "_spam.pyd",
+        &[("PyInit__spam", None)],
+        &[
+            ("python3.dll", &["PyLong_FromLong"]),
+            ("wlib-1a2b3c.dll", &["wlib_helper"]),
+        ],
+    );
+    let wheel = dir.path().join("spam-1.0-cp38-abi3-win_amd64.whl");
+    for (imports, code) in [(&["PyLong_FromLong"][..], 0), (&["PyMethod_Function"], 1)] {
+        let wlib = pe_dll(
+            "wlib-1a2b3c.dll",
+            &[("wlib_helper", None)],
+            &[
+                ("python3.dll", imports),
+                ("KERNEL32.dll", &["GetLastError"]),
+            ],
+        );
+        cc::wheel(
+            &wheel,
+            Some("cp38-abi3-win_amd64"),
+            &[
+                ("spam/_spam.pyd", pyd.clone()),
+                ("spam.libs/wlib-1a2b3c.dll", wlib),
+            ],
+        );
+        let output = stable_abi(dir.path(), &["audit", wheel.to_str().unwrap()]);
+        let text = stdout(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{text}{}",
+            stderr(&output)
+        );
+        if code == 0 {
+            assert!(
+                text.contains(": ok: 1 extension and 1 library judged as abi3 for Python 3.8+\n"),
+                "{text}"
+            );
+        } else {
+            assert!(
+                text.contains(
+                    "  spam.libs/wlib-1a2b3c.dll (library): 1 Python symbol, 1 problem\n    \
+                     error: PyMethod_Function is not in the Stable ABI [not-stable-abi]\n"
+                ),
+                "{text}"
+            );
+        }
+    }
+}

@@ -12,10 +12,12 @@ mod common;
 ///   0x03040000`), and `PyExc_WindowsError` at 145-147, all added in 3.7
 ///   by the manifest;
 /// - `Include/unicodeobject.h:666-701`: the MBCS and code-page codecs
-///   under `#ifdef MS_WINDOWS` (two under `>= 0x03030000`), added in 3.7;
-/// - `Include/intrcheck.h:18`: `PyOS_AfterFork`, declared outside
-///   `#ifdef HAVE_FORK`, which the manifest gives it and Windows lacks.
-const WINDOWS_ONLY: [&str; 13] = [
+///   under `#ifdef MS_WINDOWS` (two under `>= 0x03030000`), added in 3.7.
+///
+/// (`Include/intrcheck.h:18` declares `PyOS_AfterFork` outside `#ifdef
+/// HAVE_FORK`, which the manifest gives it and Windows lacks: the `ifdef`
+/// finding of every platform, not an `unlisted` one of Windows.)
+const WINDOWS_ONLY: [&str; 12] = [
     "too-early PyErr_SetExcFromWindowsErr 3.2-3.6 windows",
     "too-early PyErr_SetExcFromWindowsErrWithFilename 3.2-3.6 windows",
     "too-early PyErr_SetExcFromWindowsErrWithFilenameObject 3.2-3.6 windows",
@@ -28,11 +30,58 @@ const WINDOWS_ONLY: [&str; 13] = [
     "too-early PyUnicode_DecodeMBCS 3.2-3.6 windows",
     "too-early PyUnicode_DecodeMBCSStateful 3.2-3.6 windows",
     "too-early PyUnicode_EncodeCodePage 3.3-3.6 windows",
-    "unlisted PyOS_AfterFork 3.2-3.13 windows",
 ];
 
 /// The parts of a tree `headers` reads on every platform.
 const PARTS: [&str; 4] = ["Include", "Misc", "pyconfig.h", "PC"];
+
+/// `--platform windows` on a tree without `PC/pyconfig.h` or
+/// `PC/pyconfig.h.in` reads the built-in one, and says so in a note (text
+/// and JSON); with the tree's own, no note.
+#[test]
+#[cfg_attr(
+    not(reference_tree),
+    ignore = "needs the built CPython 3.13.15 tree of ../shared/cpython/3.13.15"
+)]
+fn the_built_in_pc_pyconfig_is_named_when_read() {
+    let test = "the_built_in_pc_pyconfig_is_named_when_read";
+    let Some((_dir, tree)) = common::scratch_cpython(test, &PARTS[..3]) else {
+        return;
+    };
+    let note = "note: windows: the tree has no PC/pyconfig.h or PC/pyconfig.h.in: its headers \
+                are read with the built-in stand-in, CPython 3.13.15's PC/pyconfig.h.in \
+                (src/view/profile/windows/pyconfig.h), which may differ from this release's\n";
+    for platform in ["windows", "all"] {
+        let run = common::stable_abi(&tree, &["headers", "--platform", platform]);
+        let stdout = common::stdout(&run);
+        assert!(stdout.starts_with(note), "{platform}: {stdout}");
+        assert_eq!(stdout.matches("note: windows: the tree").count(), 1);
+    }
+    let json = common::stable_abi(
+        &tree,
+        &["headers", "--platform", "windows", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        report["notes"][0].as_str().unwrap(),
+        note.strip_prefix("note: ").unwrap().trim_end()
+    );
+    // Linux's view reads configure's pyconfig.h: no note.
+    let linux = common::stable_abi(&tree, &["headers"]);
+    assert!(!common::stdout(&linux).contains("stand-in"));
+
+    let Some((_dir, tree)) = common::scratch_cpython(test, &PARTS) else {
+        return;
+    };
+    let run = common::stable_abi(&tree, &["headers", "--platform", "windows"]);
+    assert!(!common::stdout(&run).contains("stand-in"));
+    let json = common::stable_abi(
+        &tree,
+        &["headers", "--platform", "windows", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["notes"], serde_json::json!([]));
+}
 
 /// The lines of a baseline file that name platforms.
 fn platform_lines(baseline: &str) -> Vec<&str> {

@@ -3,8 +3,13 @@
 //!
 //! Each extension's imported Python symbols are classified against the
 //! manifest (or the built-in table) for a target version: the wheel tag's
-//! (`cp38-abi3` → 3.8), else `--target`, else 3.2. Inputs are audited in
-//! parallel.
+//! (`cp38-abi3` → 3.8), else `--target`, else 3.2. The inputs
+//! ([`inputs`]) are read in parallel (`read`: a wheel's members are
+//! streamed, never inflated whole, see [`wheel`](crate::binary::wheel), and
+//! of each binary only its Python names are kept), then every binary is
+//! judged (`judge`) knowing every binary read: a `Py*` name one imports
+//! from another it links is that binary's, not CPython's (`links`). An
+//! input named twice (or also found in a directory named) is audited once.
 //!
 //! Exit status: 2 when an input could not be read (unreadable path, corrupt
 //! zip, truncated or non-object file) or when no extension module was found
@@ -15,42 +20,46 @@
 //! failure.
 //!
 //! A tag's claims are expanded as installers do (`cp315-abi3.abi3t` is an
-//! abi3 and an abi3t claim) and each is judged on its own by [`claims`]:
+//! abi3 and an abi3t claim) and each is judged on its own by [`claims`](crate::binary::claims):
 //! the file names the interpreters of its range search, how an abi3t
 //! module is defined, the DLL a Windows extension links; the module's own
 //! hooks (`PyInit_*`, `PyModExport_*`) are never judged as symbols.
 //!
 //! Only extension modules are extensions: a file with a module's name
-//! ([`is_module_file_name`]) or exporting a module hook. Another shared
-//! library in a wheel (`.dylibs/libzmq.5.dylib`) is audited only when it
-//! imports Python symbols, as a library: by its symbols and links alone.
+//! ([`is_module_file_name`](crate::binary::names::is_module_file_name)) or
+//! exporting a module hook. Another shared library in a wheel or directory
+//! (`.dylibs/libzmq.5.dylib`, auditwheel's `pkg.libs/libfoo-1a2b.so.3`,
+//! delvewheel's `pkg.libs/foo-1a2b.dll`;
+//! [`is_extension_name`](crate::binary::names::is_extension_name)) is audited
+//! only when it imports Python symbols, as a library: by its symbols and
+//! links alone.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::abi::Abi;
-use crate::binary::claims;
-use crate::binary::classify::{classify, is_python_symbol, Verdict};
 use crate::binary::inputs::{self, Input};
-use crate::binary::mapped::MappedFile;
-use crate::binary::names::{
-    is_module_file_name, version_specific_filename, version_specific_libpython,
-};
-use crate::binary::not_on_platform;
 use crate::binary::platform::{self, Assumptions, Detected, FeatureOverrides};
-use crate::binary::problems;
 use crate::binary::sparse::Data;
 use crate::binary::symbols::{self, Binary, BinaryError};
 use crate::binary::table::AbiTable;
-use crate::binary::unusable;
-use crate::binary::wheel::{member_path, read_wheel, WheelTag};
-use crate::diagnostic::{has_errors, Finding};
+use crate::binary::wheel::WheelTag;
+use crate::diagnostic::{has_errors, Finding, InArchive};
 use crate::error::{Error, Result};
 use crate::output::escape;
 use crate::parallel;
 use crate::version::Version;
 use crate::Outcome;
+
+mod judge;
+mod links;
+mod read;
+
+use judge::{judge, Claim, Linked};
+use links::Links;
+pub use read::Member;
+use read::{read_file_input, read_wheel_input, shown_file_name, ReadInput};
 
 /// What was audited in one input (a wheel, or an extension module file).
 #[derive(Debug, Serialize)]
@@ -113,7 +122,7 @@ pub struct ExtensionReport {
     pub kind: BinaryKind,
     /// How many of its imports are Python's.
     pub python_symbols: usize,
-    /// What is wrong with it ([`problems`]): symbols outside the Stable
+    /// What is wrong with it ([`problems`](crate::binary::problems)): symbols outside the Stable
     /// ABI, then symbols newer than the target, then version-specific
     /// links. In JSON only their number: the findings are the envelope's.
     #[serde(rename = "problems", serialize_with = "count")]
@@ -125,8 +134,19 @@ pub struct ExtensionReport {
     /// Its platform and the feature macros assumed there (`None` when it
     /// could not be read).
     pub assumed: Option<Assumptions>,
+    /// The `Py*` names it imports that a binary it links defines, which
+    /// are that binary's, not CPython's: not judged (see `links`).
+    pub from_libraries: Vec<FromLibrary>,
     /// Why it could not be read.
     pub error: Option<String>,
+}
+
+/// A name an extension imports from a library it links, not from CPython.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FromLibrary {
+    pub symbol: String,
+    /// The library: its path in the same wheel, else its full path.
+    pub library: String,
 }
 
 fn count<S: serde::Serializer>(findings: &[Finding], serializer: S) -> Result<S::Ok, S::Error> {
@@ -138,10 +158,12 @@ impl ExtensionReport {
         self.error.is_none() && !has_errors(&self.findings)
     }
 
-    /// Names the extension's file (`path`) in its findings.
-    fn in_file(mut self, path: &Path) -> Self {
+    /// Names the extension's file (`path`, inside `archive` when it is a
+    /// wheel's member) in its findings.
+    fn in_file(mut self, path: &Path, archive: Option<&InArchive>) -> Self {
         for finding in &mut self.findings {
             finding.file = Some(path.to_path_buf());
+            finding.in_archive = archive.cloned();
         }
         self
     }
@@ -180,12 +202,12 @@ pub fn audit_extension(
     audit_extension_for(name, data, table, target, &[Abi::Abi3], features, &[])
 }
 
-/// Audits one extension module's bytes against `table` for `target`, for
-/// each claimed ABI (an abi3t claim is audited at 3.15 at the earliest), on
-/// the platform the file names (else the wheel's platform tags say) with
-/// `features` applied. A file that is no extension module is a library
-/// ([`BinaryKind`]). Never panics; unreadable bytes give a report with
-/// `error` set.
+/// Audits one extension module's bytes alone against `table` for
+/// `target`, for each claimed ABI (an abi3t claim is audited at 3.15 at the
+/// earliest), on the platform the file names (else the wheel's platform
+/// tags say) with `features` applied. A file that is no extension module
+/// is a library ([`BinaryKind`]). Never panics; unreadable bytes give a
+/// report with `error` set.
 pub fn audit_extension_for(
     name: &str,
     data: &[u8],
@@ -195,261 +217,26 @@ pub fn audit_extension_for(
     features: &FeatureOverrides,
     wheel_platforms: &[String],
 ) -> ExtensionReport {
-    let read = read_extension(data).map_err(|err| err.to_string());
-    audit_read_extension(name, read, table, target, abis, features, wheel_platforms)
+    let member = Member::new(name, PathBuf::new(), read_extension(data));
+    let claim = Claim {
+        table,
+        target,
+        abis,
+        features,
+        wheel_platforms,
+        others: &[],
+    };
+    let mut report = judge(&member, &claim, &Linked::default());
+    for finding in &mut report.findings {
+        finding.file = None;
+    }
+    report
 }
 
 /// What the audit reads of an extension: its symbols and the platform it
 /// names. `data` is a mapped file or the kept pieces of a wheel member.
 pub fn read_extension<'a, R: Data<'a>>(data: R) -> Result<(Binary, Detected), BinaryError> {
     Ok((symbols::read(data)?, platform::detect_in(data)))
-}
-
-/// [`audit_extension_for`] of an extension already read (or the message
-/// saying why it could not be).
-fn audit_read_extension(
-    name: &str,
-    read: Result<(Binary, Detected), String>,
-    table: &AbiTable,
-    target: Version,
-    abis: &[Abi],
-    features: &FeatureOverrides,
-    wheel_platforms: &[String],
-) -> ExtensionReport {
-    let mut report = ExtensionReport {
-        name: name.to_string(),
-        abis: abis.to_vec(),
-        ..ExtensionReport::default()
-    };
-    let (binary, detected) = match read {
-        Ok(read) => read,
-        Err(err) => {
-            report.error = Some(err);
-            return report;
-        }
-    };
-    let is_module =
-        is_module_file_name(name) || binary.exports.iter().any(|s| claims::is_export_hook(s));
-    if !is_module {
-        let imports_python = binary.imports.iter().any(|s| is_python_symbol(s));
-        report.kind = if imports_python {
-            BinaryKind::Library
-        } else {
-            BinaryKind::Unrelated
-        };
-        report.abis.clear();
-    }
-    // The symbols are judged at the oldest target of the claims.
-    let oldest = abis
-        .iter()
-        .map(|&abi| claims::target_for(abi, target))
-        .min()
-        .unwrap_or(target);
-    if is_module {
-        if let Some(version) = version_specific_filename(name) {
-            report.notes.push(format!(
-                "the file name is for CPython {version} only; an abi3 extension is named \
-                 `NAME.abi3.so` (or `NAME.pyd` on Windows) so every version imports it"
-            ));
-        }
-    }
-    let detected = platform::from_wheel_tag(detected, wheel_platforms);
-    let assumed = platform::assume(table.manifest(), &detected, features);
-    // The claims' problems (file name, module definition, Windows DLL) and
-    // the warnings first, as they are about the extension as a whole.
-    let mut claimed: Vec<Finding> = Vec::new();
-    if is_module {
-        claimed.extend(
-            abis.iter()
-                .flat_map(|&abi| claims::extension_problems(name, &binary, abi, target))
-                .map(|problem| problems::claim(problem, name)),
-        );
-        if abis.contains(&Abi::Abi3t) {
-            // What `abi3t-needs-modexport` reported is not repeated.
-            let reported = claims::module_def_behind_pyinit(&binary);
-            claimed.extend(
-                unusable::findings(&binary, &table.abi3t_unusable)
-                    .into_iter()
-                    .filter(|finding| !reported.contains(&finding.name.as_str())),
-            );
-        }
-    }
-    claimed.extend(not_on_platform::findings(&binary, table, &assumed));
-    report.assumed = Some(assumed);
-    let own = claims::own_python_exports(&binary);
-    if is_module && !own.is_empty() {
-        claimed.push(problems::own_python_symbols(name, &own));
-    }
-    let mut not_stable = Vec::new();
-    let mut too_new = Vec::new();
-    for symbol in &binary.imports {
-        if claims::is_export_hook(symbol) {
-            continue;
-        }
-        let Some(verdict) = classify(table, symbol, oldest) else {
-            continue;
-        };
-        report.python_symbols += 1;
-        match verdict {
-            Verdict::Fine => {}
-            Verdict::NotStable => not_stable.push(problems::not_stable(symbol)),
-            Verdict::Unknown => not_stable.push(problems::unknown_to_table(symbol, table.knows)),
-            Verdict::NeedsNewer(needs) => {
-                let entry = table.get(symbol).and_then(|item| table.location(item));
-                too_new.push(problems::too_new(symbol, needs, oldest, entry));
-            }
-        }
-    }
-    let links = binary.needed.iter().filter_map(|library| {
-        version_specific_libpython(library)
-            .map(|version| problems::version_specific_link(library, &version))
-    });
-    report.findings = claimed
-        .into_iter()
-        .chain(not_stable)
-        .chain(too_new)
-        .chain(links)
-        .map(|finding| problems::in_slices(finding, &binary))
-        .collect();
-    report
-}
-
-/// Audits a wheel file.
-pub fn audit_wheel(path: &Path, table: &AbiTable, defaults: &TargetDefault) -> InputReport {
-    let mut report = InputReport::new(path, InputKind::Wheel);
-    let file = match crate::input::open(path) {
-        Ok((file, _)) => file,
-        Err(err) => {
-            report.error = Some(format!("cannot read: {err}"));
-            return report;
-        }
-    };
-    let contents = match read_wheel(file) {
-        Ok(contents) => contents,
-        Err(err) => {
-            report.error = Some(err);
-            return report;
-        }
-    };
-    let filename = escape::path(path.file_name().map_or(path, Path::new));
-    let filename = filename.as_ref();
-    let from_name = WheelTag::from_filename(filename);
-    report.problems = claims::tag_problems(from_name.as_ref(), contents.metadata_tag.as_ref())
-        .into_iter()
-        .map(|problem| problems::claim(problem, filename).in_file(path))
-        .collect();
-    let tag = from_name.or_else(|| contents.metadata_tag.clone());
-    report.tag = tag.as_ref().map(ToString::to_string);
-    report.abis = tag.as_ref().map(claims::claimed_abis).unwrap_or_default();
-    report.abi3 = tag.as_ref().map(|_| !report.abis.is_empty());
-    if tag.is_none() {
-        report.abis = vec![Abi::Abi3];
-    }
-    match &tag {
-        Some(tag) if report.abis.is_empty() => {
-            report.notes.push(format!(
-                "tagged {tag}, neither abi3 nor abi3t: not audited against the Stable ABI"
-            ));
-            return report;
-        }
-        Some(_) => {}
-        None => report
-            .notes
-            .push("no wheel tag in the file name or the WHEEL file".to_string()),
-    }
-    if contents.extensions.is_empty() {
-        report
-            .notes
-            .push("no extension module in this wheel".to_string());
-        return report;
-    }
-    let (target, from) = defaults.pick(tag.as_ref());
-    report.target = Some(target);
-    report.target_from = Some(from);
-    report.notes.extend(beyond_table(table, target));
-    let abis = report.abis.clone();
-    let platforms = tag
-        .as_ref()
-        .map(|tag| tag.platform.clone())
-        .unwrap_or_default();
-    let audited = parallel::map(&contents.extensions, |member| {
-        let read = contents
-            .read(member, &|view| read_extension(view))
-            .and_then(|read| read.map_err(|err| err.to_string()));
-        audit_read_extension(
-            &member.name,
-            read,
-            table,
-            target,
-            &abis,
-            &defaults.features,
-            &platforms,
-        )
-        .in_file(&member_path(path, member))
-    });
-    report.extensions = audited
-        .into_iter()
-        .filter(|extension| extension.kind != BinaryKind::Unrelated)
-        .collect();
-    if report.extensions.is_empty() {
-        report
-            .notes
-            .push("no extension module in this wheel".to_string());
-    }
-    report
-}
-
-/// The note on an input whose target is newer than the table knows.
-fn beyond_table(table: &AbiTable, target: Version) -> Option<String> {
-    let knows = table.knows.filter(|_| table.is_beyond(target))?;
-    Some(format!(
-        "target Python {target} is newer than the Stable ABI this table knows ({knows}): \
-         symbols it does not list are warnings (unknown-to-table); pass --manifest with \
-         Python {target}'s Misc/stable_abi.toml for a verdict"
-    ))
-}
-
-/// Audits an extension module file.
-pub fn audit_extension_file(
-    path: &Path,
-    table: &AbiTable,
-    defaults: &TargetDefault,
-) -> InputReport {
-    let mut report = InputReport::new(path, InputKind::Extension);
-    // Mapped, not read: only the pages its tables are on are loaded.
-    let data = match MappedFile::open(path) {
-        Ok(data) => data,
-        Err(err) => {
-            report.error = Some(format!("cannot read: {err}"));
-            return report;
-        }
-    };
-    let (target, from) = defaults.pick(None);
-    report.target = Some(target);
-    report.target_from = Some(from);
-    let name = escape::path(path.file_name().map_or(path, Path::new)).into_owned();
-    report.abis = claims::abis_of_file_name(&name);
-    report.notes.extend(beyond_table(table, target));
-    let extension = audit_extension_for(
-        &name,
-        &data,
-        table,
-        target,
-        &report.abis,
-        &defaults.features,
-        &[],
-    )
-    .in_file(path);
-    if let Some(err) = extension.error {
-        report.error = Some(err);
-    } else if extension.kind == BinaryKind::Unrelated {
-        report
-            .notes
-            .push("neither an extension module nor a library importing Python symbols".to_string());
-    } else {
-        report.extensions.push(extension);
-    }
-    report
 }
 
 impl InputReport {
@@ -475,26 +262,67 @@ impl InputReport {
     }
 }
 
-/// Audits every input in parallel, in input order.
+/// Each input once: a path named twice, or reached both by name and by a
+/// directory's walk (`stable-abi audit . dist`), is audited at its first
+/// place only. Paths are compared canonically (symlinks resolved); one
+/// that cannot be resolved is kept as it is.
+fn distinct<T>(inputs: Vec<T>, path: impl Fn(&T) -> &Path) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    inputs
+        .into_iter()
+        .filter(|input| match std::fs::canonicalize(path(input)) {
+            Ok(canonical) => seen.insert(canonical),
+            Err(_) => true,
+        })
+        .collect()
+}
+
+/// Audits every input, in input order: each is read in parallel, then
+/// each binary is judged knowing every binary read (a `Py*` name a binary
+/// imports from another one it links, in any input, is that binary's:
+/// `links`).
 pub fn audit_paths(
     paths: &[PathBuf],
     table: &AbiTable,
     defaults: &TargetDefault,
 ) -> Vec<InputReport> {
-    parallel::map(&inputs::collect(paths), |input| match input {
-        Input::File(path) if inputs::is_wheel(path) => audit_wheel(path, table, defaults),
-        Input::File(path) => audit_extension_file(path, table, defaults),
+    let inputs = distinct(inputs::collect(paths), Input::path);
+    let mut read = parallel::map(&inputs, |input| match input {
+        Input::File(path) if inputs::is_wheel(path) => read_wheel_input(path, defaults, table),
+        Input::File(path) => read_file_input(path, defaults, table),
         Input::Unreadable(path, error) => {
             let mut report = InputReport::new(path, InputKind::Extension);
             report.error = Some(error.clone());
-            report
+            ReadInput::new(report)
         }
         Input::Skipped(path, why) => {
             let mut report = InputReport::new(path, InputKind::Extension);
             report.notes.push(why.clone());
-            report
+            ReadInput::new(report)
         }
-    })
+    });
+    // The files found in one directory are each other's neighbours.
+    let files: Vec<(usize, PathBuf)> = read
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| input.report.kind == InputKind::Extension)
+        .map(|(at, input)| (at, input.report.path.clone()))
+        .collect();
+    for (at, path) in &files {
+        read[*at].others = files
+            .iter()
+            .filter(|(_, other)| other.parent() == path.parent())
+            .map(|(_, other)| shown_file_name(other))
+            .collect();
+    }
+    let links = Links::new(&read);
+    let indices: Vec<usize> = (0..read.len()).collect();
+    let judged = parallel::map(&indices, |&at| read[at].judge(at, table, defaults, &links));
+    drop(links);
+    read.into_iter()
+        .zip(judged)
+        .map(|(input, judged)| input.finish(judged))
+        .collect()
 }
 
 /// The outcome of an audit whose reports are printed: failure when any

@@ -40,6 +40,10 @@ use crate::binary::wheel::WheelTag;
 use crate::code::Code;
 use crate::version::Version;
 
+mod file_names;
+
+pub use file_names::{abis_of_file_name, one_version_note, Place, WRONG_FILE_NAME};
+
 pub const TAG_MISMATCH: Code = Code {
     name: "tag-mismatch",
     command: "audit",
@@ -50,9 +54,11 @@ differ.
 Why it matters: installers go by the file name, other tools by either;
 a wheel that says two things is installed where it may not load.
 
-Example:
+Example: `spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl` whose `WHEEL` file says
+`Tag: cp311-abi3-macosx_11_0_x86_64`:
 
-    error: the file name says cp38-abi3-linux_x86_64 but the WHEEL file says cp311-abi3-linux_x86_64 [tag-mismatch]"#,
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      error: the file name says cp38-abi3-macosx_11_0_x86_64 but the WHEEL file says cp311-abi3-macosx_11_0_x86_64 [tag-mismatch]"#,
 };
 
 pub const ABI3T_TOO_EARLY: Code = Code {
@@ -65,38 +71,10 @@ Python older than 3.15, where abi3t begins (PEP 803).
 Why it matters: no such interpreter has abi3t; the tag promises what no
 Python can keep.
 
-Example:
+Example: a `cp313-abi3t` wheel:
 
-    error: abi3t is claimed for Python 3.13, but abi3t begins with 3.15 (PEP 803) [abi3t-too-early]"#,
-};
-
-pub const WRONG_FILE_NAME: Code = Code {
-    name: "wrong-file-name",
-    command: "audit",
-    summary: "an extension's file name is not one every interpreter of its claim imports",
-    doc: r#"An extension claiming abi3 or abi3t has a file name that some
-interpreter of the claim's range does not search. The range: abi3 covers
-GIL-enabled CPython from the target on, abi3t free-threaded CPython from
-3.15 on. What each searches (CPython gh-146636, gh-122931; the released
-3.11.2 and 3.15.2):
-
-- every version, both builds: `NAME.so`, `NAME.pyd` (Windows);
-- GIL-enabled, every version: `NAME.abi3.so`;
-- GIL-enabled 3.15+: also `NAME.abi3-<multiarch>.so`, `NAME.abi3t.so`,
-  `NAME.abi3t-<multiarch>.so`;
-- free-threaded 3.15+: `NAME.abi3t.so`, `NAME.abi3t-<multiarch>.so`, never
-  `.abi3.so`.
-
-So an abi3 claim from 3.15 may ship one `.abi3t.so` for both builds
-(PEP 803's `abi3.abi3t`), but an abi3 claim reaching below 3.15 needs
-`.abi3.so` (or a plain `.so`).
-
-Why it matters: `import NAME` does not find the file, so the module is
-missing although it is installed.
-
-Example: a `cp39-abi3` wheel shipping only `spam.abi3t.so`:
-
-    error: abi3: Python 3.9 to 3.14 (GIL-enabled) do not import `.abi3t.so`: name it `NAME.abi3.so` (or a plain `NAME.so`) [wrong-file-name]"#,
+    spam-1.0-cp313-abi3t-macosx_11_0_x86_64.whl: wheel tagged cp313-abi3t-macosx_11_0_x86_64; target Python 3.13 (from the wheel tag)
+      error: abi3t is claimed for Python 3.13, but abi3t begins with 3.15 (PEP 803) [abi3t-too-early]"#,
 };
 
 pub const ABI3T_NEEDS_MODEXPORT: Code = Code {
@@ -119,9 +97,12 @@ Why it matters: the module definition is not abi3t's; export
 `PyModExport_<name>` (PEP 793) with the module's slots instead, as the
 abi3t migration howto shows.
 
-Example:
+Example: a `cp315-abi3t` wheel whose `spam.abi3t.so` exports `PyInit_spam`
+and imports `PyModuleDef_Init`:
 
-    error: abi3t: PyInit_spam defines its module with a PyModuleDef (imports PyModuleDef_Init), which abi3t makes opaque: export PyModExport_spam (PEP 793) [abi3t-needs-modexport]"#,
+    spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl: wheel tagged cp315-abi3t-macosx_11_0_x86_64; target Python 3.15 (from the wheel tag)
+      spam.abi3t.so: judged as abi3t; 1 Python symbol, 1 problem
+        error: abi3t: PyInit_spam defines its module with a PyModuleDef (imports PyModuleDef_Init), which abi3t makes opaque: export PyModExport_spam (PEP 793) [abi3t-needs-modexport]"#,
 };
 
 pub const WRONG_PYTHON_DLL: Code = Code {
@@ -141,7 +122,9 @@ Why it matters: where the DLL is missing, the extension fails to load
 
 Example: a `cp39-abi3` wheel linking python3t.dll:
 
-    error: abi3: links python3t.dll, which Python 3.9 to 3.14 do not ship: link python3.dll [wrong-python-dll]"#,
+    spam-1.0-cp39-abi3-win_amd64.whl: wheel tagged cp39-abi3-win_amd64; target Python 3.9 (from the wheel tag)
+      spam/_spam.pyd: judged as abi3; 1 Python symbol, 1 problem
+        error: abi3: links python3t.dll, which Python 3.9 to 3.14 do not ship: link python3.dll [wrong-python-dll]"#,
 };
 
 pub const OWN_PYTHON_SYMBOL: Code = Code {
@@ -155,9 +138,11 @@ a warning: it does not fail the audit.
 Why it matters: such names can clash with the interpreter's own symbols,
 today or in a later release, and the dynamic linker picks one of them.
 
-Example:
+Example: an extension that exports `PyMy_Helper`:
 
-    warning: exports Python-like symbols of its own (PyMy_Helper): they can clash with the interpreter's [own-python-symbol]"#,
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      spam/_spam.abi3.so: judged as abi3; 1 Python symbol, ok
+        warning: exports Python-like symbols of its own (PyMy_Helper): they can clash with the interpreter's [own-python-symbol]"#,
 };
 
 /// One problem with a claim, with a stable check name.
@@ -253,81 +238,6 @@ pub fn is_export_hook(symbol: &str) -> bool {
     })
 }
 
-/// The ABI an extension's file name is for, outside a wheel: `.abi3t.so`
-/// (or `.abi3t-<multiarch>.so`) is abi3t; anything else is judged as abi3.
-pub fn abis_of_file_name(name: &str) -> Vec<Abi> {
-    if matches!(FileName::of(name), FileName::Abi3t { .. }) {
-        vec![Abi::Abi3t]
-    } else {
-        vec![Abi::Abi3]
-    }
-}
-
-/// An extension's file name as the import system matches it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum FileName {
-    /// `NAME.pyd` (Windows) or a plain `NAME.so`: every interpreter.
-    Any,
-    /// `NAME.abi3.so`, or with `multiarch` `NAME.abi3-<multiarch>.so`.
-    Abi3 { multiarch: bool },
-    /// `NAME.abi3t.so`, or `NAME.abi3t-<multiarch>.so`.
-    Abi3t { multiarch: bool },
-    /// Anything else: a name for one version (`.cpython-311-…so`, another
-    /// check's business) or no module name at all.
-    Other,
-}
-
-impl FileName {
-    fn of(name: &str) -> FileName {
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        let lower = base.to_ascii_lowercase();
-        if lower.ends_with(".pyd") {
-            return FileName::Any;
-        }
-        let Some(stem) = lower.strip_suffix(".so") else {
-            return FileName::Other;
-        };
-        let Some((_, infix)) = stem.rsplit_once('.') else {
-            return FileName::Any;
-        };
-        let (abi, multiarch) = match infix.split_once('-') {
-            Some((abi, arch)) => (abi, !arch.is_empty()),
-            None => (infix, false),
-        };
-        match abi {
-            "abi3" => FileName::Abi3 { multiarch },
-            "abi3t" => FileName::Abi3t { multiarch },
-            _ => FileName::Other,
-        }
-    }
-
-    /// Why some interpreter of `abi`'s range from `target` on does not
-    /// search this name, and what to name it instead; `None` when all do.
-    fn unsearched(self, abi: Abi, target: Version) -> Option<String> {
-        let first_both = Abi::Abi3t.first_version();
-        let reaches_below_3_15 = target < first_both;
-        let last_before = Version::new(3, first_both.minor - 1);
-        match (self, abi) {
-            (FileName::Any | FileName::Other, _) => None,
-            (FileName::Abi3 { multiarch: false }, Abi::Abi3) => None,
-            (FileName::Abi3 { multiarch: true }, Abi::Abi3) if reaches_below_3_15 => Some(format!(
-                "Python {target} to {last_before} do not import `.abi3-<multiarch>.so` \
-                 (new in 3.15, gh-122931): name it `NAME.abi3.so` (or a plain `NAME.so`)"
-            )),
-            (FileName::Abi3t { .. }, Abi::Abi3) if reaches_below_3_15 => Some(format!(
-                "Python {target} to {last_before} (GIL-enabled) do not import `.abi3t.so`: \
-                 name it `NAME.abi3.so` (or a plain `NAME.so`)"
-            )),
-            (FileName::Abi3 { .. }, Abi::Abi3t) => Some(
-                "free-threaded builds never import `.abi3.so` (gh-146636): name it \
-                 `NAME.abi3t.so`, which GIL-enabled 3.15+ imports too"
-                    .to_string(),
-            ),
-            _ => None,
-        }
-    }
-}
-
 /// The module-definition functions of PEP 803's "practically unusable in
 /// abi3t" list: a `PyInit_` hook that imports one defines its module with
 /// a static `PyModuleDef`.
@@ -353,10 +263,16 @@ pub fn module_def_behind_pyinit(binary: &Binary) -> Vec<&'static str> {
 
 /// The problems of one extension for one claimed ABI from `target` on
 /// (besides symbols): its file name, its module definition, its DLL.
-pub fn extension_problems(name: &str, binary: &Binary, abi: Abi, target: Version) -> Vec<Problem> {
+pub fn extension_problems(
+    name: &str,
+    binary: &Binary,
+    abi: Abi,
+    target: Version,
+    place: &Place,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     let target = target_for(abi, target);
-    if let Some(why) = FileName::of(name).unsearched(abi, target) {
+    if let Some(why) = file_names::problem(name, abi, target, place) {
         problems.push(Problem::new(WRONG_FILE_NAME.name, Some(abi), why));
     }
     if abi == Abi::Abi3t {
@@ -465,47 +381,6 @@ mod tests {
             tag_problems(Some(&name), Some(&other))[0].check,
             "tag-mismatch"
         );
-    }
-
-    #[test]
-    fn file_names_per_claim_and_range() {
-        let v39 = Version::new(3, 9);
-        let v315 = Version::new(3, 15);
-        // (name, abi3 from 3.9, abi3 from 3.15, abi3t from 3.15): searched?
-        for (name, abi3_39, abi3_315, abi3t) in [
-            ("pkg/_spam.abi3.so", true, true, false),
-            ("pkg/_spam.abi3-x86_64-linux-gnu.so", false, true, false),
-            ("pkg/_spam.abi3t.so", false, true, true),
-            ("pkg/_spam.abi3t-x86_64-linux-gnu.so", false, true, true),
-            ("pkg/_spam.pyd", true, true, true),
-            ("pkg/_spam.so", true, true, true),
-            (
-                "pkg/_spam.cpython-311-x86_64-linux-gnu.so",
-                true,
-                true,
-                true,
-            ),
-        ] {
-            let name = FileName::of(name);
-            assert_eq!(
-                name.unsearched(Abi::Abi3, v39).is_none(),
-                abi3_39,
-                "{name:?}"
-            );
-            assert_eq!(
-                name.unsearched(Abi::Abi3, v315).is_none(),
-                abi3_315,
-                "{name:?}"
-            );
-            assert_eq!(
-                name.unsearched(Abi::Abi3t, v315).is_none(),
-                abi3t,
-                "{name:?}"
-            );
-        }
-        assert_eq!(abis_of_file_name("x.abi3t.so"), [Abi::Abi3t]);
-        assert_eq!(abis_of_file_name("x.abi3t-darwin.so"), [Abi::Abi3t]);
-        assert_eq!(abis_of_file_name("x.abi3.so"), [Abi::Abi3]);
     }
 
     #[test]

@@ -29,6 +29,15 @@ pub enum Input {
     Skipped(PathBuf, String),
 }
 
+impl Input {
+    /// The path named or found.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File(path) | Input::Unreadable(path, _) | Input::Skipped(path, _) => path,
+        }
+    }
+}
+
 /// Whether `path` is named like a wheel.
 pub fn is_wheel(path: &Path) -> bool {
     path.extension()

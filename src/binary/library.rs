@@ -46,9 +46,10 @@ Why it matters: an extension built for the Stable ABI links against the
 symbol by name; on a Python whose libpython lacks it, the extension fails
 to load (undefined symbol), although the manifest promised it.
 
-Example: a build that forgot `PyType_GetName`:
+Example: a `libpython3.13.so` built without `PyType_GetName`, checked in
+CPython 3.13.15's tree (`stable-abi library libpython3.13.so`):
 
-    Misc/stable_abi.toml:2101:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
+    Misc/stable_abi.toml:2265:1: error: function PyType_GetName (added in 3.11) is not exported by libpython3.13.so [missing-export]"#,
 };
 
 /// Which feature macros (`ifdef` values) are defined on the target.

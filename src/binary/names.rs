@@ -3,6 +3,8 @@
 //! extension file name ties a binary to one CPython version, which member
 //! of a wheel is an extension module.
 
+use crate::version::Version;
+
 /// `libpython3.N[abiflags].{so[.X.Y], dylib, a}`; not the version-free
 /// `libpython3.so`, which only forwards.
 pub fn is_libpython(name: &str) -> bool {
@@ -88,28 +90,179 @@ pub fn version_specific_libpython(library: &str) -> Option<String> {
     None
 }
 
-/// The CPython version an extension's file name is restricted to:
-/// `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
-/// are only imported by CPython 3.11.
-pub fn version_specific_filename(name: &str) -> Option<String> {
+/// A module file name for one CPython version and build: the tag CPython
+/// puts before `.so` (its `SOABI`: `NAME.cpython-311-x86_64-linux-gnu.so`,
+/// `NAME.cpython-315t-darwin.so`) or before `.pyd` on Windows
+/// (`NAME.cp311-win_amd64.pyd`, `NAME.cp313t-win_amd64.pyd`: `PYD_SOABI`
+/// in CPython's `Include/internal/pycore_importdl.h`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OneVersion {
+    pub version: Version,
+    /// The ABI flags after the version (`t`: free-threaded, `d`: debug).
+    pub flags: String,
+}
+
+impl OneVersion {
+    /// Only a free-threaded build imports it.
+    pub fn free_threaded(&self) -> bool {
+        self.flags.contains('t')
+    }
+}
+
+impl std::fmt::Display for OneVersion {
+    /// `CPython 3.12`, `free-threaded CPython 3.15`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.free_threaded() {
+            f.write_str("free-threaded ")?;
+        }
+        write!(f, "CPython {}", self.version)?;
+        if self.flags.contains('d') {
+            f.write_str(" (debug build)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The CPython version (and build) an extension's file name is restricted
+/// to: `NAME.cpython-311-x86_64-linux-gnu.so` or `NAME.cp311-win_amd64.pyd`
+/// are only imported by CPython 3.11 ([`OneVersion`]).
+pub fn version_specific_filename(name: &str) -> Option<OneVersion> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let mut parts = base.split('.').skip(1);
-    parts.find_map(|part| {
-        let digits = part
-            .strip_prefix("cpython-3")
-            .or_else(|| part.strip_prefix("cp3"))?
-            .split('-')
-            .next()?;
-        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| format!("3.{digits}"))
+    let lower = base.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".so")
+        .or_else(|| lower.strip_suffix(".pyd"))?;
+    let (_, tag) = stem.split_once('.')?;
+    let tag = tag
+        .strip_prefix("cpython-3")
+        .or_else(|| tag.strip_prefix("cp3"))?;
+    let abi = tag.split('-').next()?;
+    let digits = abi.bytes().take_while(u8::is_ascii_digit).count();
+    let flags = &abi[digits..];
+    if digits == 0 || !flags.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let version = Version::parse(&format!("3.{}", &abi[..digits])).ok()?;
+    Some(OneVersion {
+        version,
+        flags: flags.to_string(),
     })
 }
 
-/// A file that may be an extension module, by its name: `.so` (with or
-/// without `.abi3`/`.cpython-…` infixes), `.pyd`, `.dylib`.
+/// A file the audit reads, by its name: what may be an extension module
+/// (`.so`, with or without `.abi3`/`.cpython-…` infixes, `.pyd`) or a
+/// shared library an extension links, audited when it imports Python
+/// symbols: `.dylib`, `.dll`, and a versioned `.so.N[.M…]` (auditwheel's
+/// `pkg.libs/libfoo-1a2b.so.3`, PySide's `libpyside6.abi3.so.6.9`).
 pub fn is_extension_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".so") || lower.ends_with(".pyd") || lower.ends_with(".dylib")
+    let versioned_so = lower.rfind(".so.").is_some_and(|at| {
+        lower[at + 4..]
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    });
+    lower.ends_with(".so")
+        || lower.ends_with(".pyd")
+        || lower.ends_with(".dylib")
+        || lower.ends_with(".dll")
+        || versioned_so
+}
+
+/// The libraries PEP 599 lets a manylinux wheel link without bundling
+/// them (the manylinux2014 policy; later policies keep the list).
+const MANYLINUX_SYSTEM: [&str; 19] = [
+    "libgcc_s.so.1",
+    "libstdc++.so.6",
+    "libm.so.6",
+    "libdl.so.2",
+    "librt.so.1",
+    "libc.so.6",
+    "libnsl.so.1",
+    "libutil.so.1",
+    "libpthread.so.0",
+    "libresolv.so.2",
+    "libx11.so.6",
+    "libxext.so.6",
+    "libxrender.so.1",
+    "libice.so.6",
+    "libsm.so.6",
+    "libgl.so.1",
+    "libgobject-2.0.so.0",
+    "libgthread-2.0.so.0",
+    "libglib-2.0.so.0",
+];
+
+/// Windows' own DLLs and the C runtime's, which extensions link without
+/// bundling them (besides the `api-ms-win-*`/`ext-ms-*` API sets and the
+/// `vcruntime*`/`msvcp*`/`concrt*`/`vcomp*` redistributables).
+const WINDOWS_SYSTEM: [&str; 30] = [
+    "kernel32.dll",
+    "user32.dll",
+    "gdi32.dll",
+    "advapi32.dll",
+    "shell32.dll",
+    "ole32.dll",
+    "oleaut32.dll",
+    "ws2_32.dll",
+    "ntdll.dll",
+    "bcrypt.dll",
+    "bcryptprimitives.dll",
+    "crypt32.dll",
+    "secur32.dll",
+    "ncrypt.dll",
+    "userenv.dll",
+    "shlwapi.dll",
+    "version.dll",
+    "winmm.dll",
+    "iphlpapi.dll",
+    "dbghelp.dll",
+    "psapi.dll",
+    "rpcrt4.dll",
+    "setupapi.dll",
+    "comctl32.dll",
+    "opengl32.dll",
+    "msvcrt.dll",
+    "ucrtbase.dll",
+    "mswsock.dll",
+    "dnsapi.dll",
+    "netapi32.dll",
+];
+
+/// A library of the system an extension runs on, which defines no names
+/// of an extension's project: for ELF the list of PEP 599 and the dynamic
+/// loaders (glibc's `ld-linux*`, musl's `ld-musl-*`/`libc.musl-*`); for
+/// Mach-O Apple's (`/usr/lib/`, `/System/`); for PE Windows' and its C
+/// runtime's. Only used to say which linked libraries the audit could not
+/// read, so a library missing from these lists is merely named there.
+pub fn is_system_library(needed: &str, format: crate::binary::BinaryFormat) -> bool {
+    use crate::binary::BinaryFormat;
+    let base = needed
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(needed)
+        .to_ascii_lowercase();
+    match format {
+        BinaryFormat::MachO => needed.starts_with("/usr/lib/") || needed.starts_with("/System/"),
+        BinaryFormat::Pe | BinaryFormat::Coff => {
+            WINDOWS_SYSTEM.contains(&base.as_str())
+                || [
+                    "api-ms-win-",
+                    "ext-ms-",
+                    "vcruntime",
+                    "msvcp",
+                    "concrt",
+                    "vcomp",
+                ]
+                .iter()
+                .any(|prefix| base.starts_with(prefix))
+        }
+        BinaryFormat::Elf | BinaryFormat::Archive => {
+            MANYLINUX_SYSTEM.contains(&base.as_str())
+                || ["ld-linux", "ld-musl-", "libc.musl-", "linux-vdso"]
+                    .iter()
+                    .any(|prefix| base.starts_with(prefix))
+        }
+    }
 }
 
 /// A file name the import system can load as a module: `NAME.pyd`,
@@ -234,18 +387,92 @@ mod tests {
     #[test]
     fn version_specific_file_names() {
         let cases = [
-            ("pkg/_spam.cpython-311-x86_64-linux-gnu.so", Some("3.11")),
-            ("_spam.cp39-win_amd64.pyd", Some("3.9")),
+            (
+                "pkg/_spam.cpython-311-x86_64-linux-gnu.so",
+                Some("CPython 3.11"),
+            ),
+            ("_spam.cp39-win_amd64.pyd", Some("CPython 3.9")),
+            (
+                "pkg/t3.cpython-315t-x86_64-linux-gnu.so",
+                Some("free-threaded CPython 3.15"),
+            ),
+            (
+                "_spam.cp313t-win_amd64.pyd",
+                Some("free-threaded CPython 3.13"),
+            ),
+            (
+                "_spam.cpython-37dm-darwin.so",
+                Some("CPython 3.7 (debug build)"),
+            ),
             ("pkg/_spam.abi3.so", None),
+            ("pkg/_spam.abi3t-x86_64-linux-gnu.so", None),
             ("_spam.pyd", None),
             ("cp311.so", None),
+            ("libfoo.cpython-311.so.1", None),
         ];
         for (name, expected) in cases {
             assert_eq!(
-                version_specific_filename(name).as_deref(),
+                version_specific_filename(name)
+                    .map(|v| v.to_string())
+                    .as_deref(),
                 expected,
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn system_libraries() {
+        use crate::binary::BinaryFormat::{Elf, MachO, Pe};
+        for (name, format) in [
+            ("libc.so.6", Elf),
+            ("libstdc++.so.6", Elf),
+            ("ld-linux-x86-64.so.2", Elf),
+            ("libc.musl-x86_64.so.1", Elf),
+            ("/usr/lib/libSystem.B.dylib", MachO),
+            (
+                "/System/Library/Frameworks/Security.framework/Versions/A/Security",
+                MachO,
+            ),
+            ("KERNEL32.dll", Pe),
+            ("api-ms-win-crt-runtime-l1-1-0.dll", Pe),
+            ("VCRUNTIME140.dll", Pe),
+        ] {
+            assert!(is_system_library(name, format), "{name}");
+        }
+        for (name, format) in [
+            ("libshiboken6.abi3.so.6.9", Elf),
+            ("libQt6Core.so.6", Elf),
+            ("@rpath/libshiboken6.abi3.6.9.dylib", MachO),
+            ("shiboken6.abi3.dll", Pe),
+        ] {
+            assert!(!is_system_library(name, format), "{name}");
+        }
+    }
+
+    #[test]
+    fn files_the_audit_reads() {
+        for read in [
+            "pkg/_spam.abi3.so",
+            "pkg/_spam.pyd",
+            "zmq/.dylibs/libzmq.5.dylib",
+            "pkg.libs/libfoo-1a2b.so.3",
+            "PySide6/libpyside6.abi3.so.6.9",
+            "pkg.libs/libcrypto-1a2b.so.1.1",
+            "pkg.libs/wlib-1a2b3c.dll",
+            "PKG/X.DLL",
+        ] {
+            assert!(is_extension_name(read), "{read}");
+        }
+        for skipped in [
+            "pkg/spam.py",
+            "pkg/libfoo.so.txt",
+            "pkg/libfoo.so.",
+            "pkg/libfoo.so.3.",
+            "pkg/libfoo.so.x",
+            "pkg/foo.dll.manifest",
+        ] {
+            assert!(!is_extension_name(skipped), "{skipped}");
         }
     }
 }

@@ -34,7 +34,10 @@ although every symbol it uses is in the Stable ABI.
 
 Example: a `.pyd` calling `PyOS_AfterFork_Child`:
 
-    error: imports PyOS_AfterFork_Child, which exists only where HAVE_FORK is defined, not on Windows [not-on-platform]"#,
+    spam-1.0-cp37-abi3-win_amd64.whl: wheel tagged cp37-abi3-win_amd64; target Python 3.7 (from the wheel tag)
+      spam/_spam.pyd: judged as abi3; 1 Python symbol, 1 problem
+        note: platform Windows (from PE/COFF file); feature macros: MS_WINDOWS, PY_HAVE_THREAD_NATIVE_ID; not HAVE_FORK, Py_REF_DEBUG, Py_TRACE_REFS, USE_STACKCHECK
+        error: imports PyOS_AfterFork_Child, which exists only where HAVE_FORK is defined, not on this platform (Windows; configure defines it in pyconfig.h where fork() exists (every POSIX system); PC/pyconfig.h does not; Include/intrcheck.h:9 guards PyOS_AfterFork* with it) [not-on-platform]"#,
 };
 
 /// The `not-on-platform` findings of `binary`'s imports, errors and

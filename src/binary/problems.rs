@@ -24,11 +24,11 @@ the same meaning, in every later CPython 3.x. An abi3 extension that
 calls another one loads on the Python it was built with and fails to load
 (undefined symbol) or misbehaves on others.
 
-Example: an extension calling `PyUnicode_New`, which is not in the
-Limited API:
+Example: a `cp38-abi3` wheel whose extension calls `PyUnicode_New`, which
+is not in the Limited API:
 
-    spam-1.0-cp38-abi3-any.whl
-      spam/_spam.abi3.so: 12 Python symbol(s), 1 problem(s)
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      spam/_spam.abi3.so: judged as abi3; 2 Python symbols, 1 problem
         error: PyUnicode_New is not in the Stable ABI [not-stable-abi]"#,
 };
 
@@ -47,8 +47,9 @@ with too high a `Py_LIMITED_API`.
 
 Example: a `cp38-abi3` wheel calling `PyType_GetName` (added in 3.11):
 
-    error: PyType_GetName needs Python 3.11 (the target is 3.8) [version-mismatch]
-      Misc/stable_abi.toml:2101:1: note: added in 3.11"#,
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      spam/_spam.abi3.so: judged as abi3; 1 Python symbol, 1 problem
+        error: PyType_GetName needs Python 3.11 (the target is 3.8) [version-mismatch]"#,
 };
 
 pub const VERSION_SPECIFIC_LIBPYTHON: Code = Code {
@@ -63,9 +64,11 @@ the version-free `python3.dll` (Windows).
 Why it matters: on any other CPython the library is not there, so the
 extension fails to load although its tag says abi3.
 
-Example:
+Example: `_spam.pyd` linking `python313.dll`:
 
-    error: linked to libpython3.13.so.1.0, which only Python 3.13 has [version-specific-libpython]"#,
+    _spam.pyd: target Python 3.2 (the default)
+      _spam.pyd: judged as abi3; 1 Python symbol, 1 problem
+        error: linked to python313.dll, which only Python 3.13 has [version-specific-libpython]"#,
 };
 
 pub const UNKNOWN_TO_TABLE: Code = Code {
@@ -82,9 +85,12 @@ ABI; the table cannot tell.
 Why it matters: the audit cannot vouch for the symbol. Audit against the
 newer release's `Misc/stable_abi.toml` with `--manifest` to get a verdict.
 
-Example: a `cp316-abi3` wheel calling a function added in 3.16:
+Example: a `cp316-abi3` wheel calling `PyFoo_New`, which 3.15 does not have:
 
-    warning: PyFoo_New is unknown to this table (3.15); pass --manifest with a newer Misc/stable_abi.toml [unknown-to-table]"#,
+    spam-1.0-cp316-abi3-macosx_11_0_x86_64.whl: wheel tagged cp316-abi3-macosx_11_0_x86_64; target Python 3.16 (from the wheel tag)
+      note: target Python 3.16 is newer than the Stable ABI this table knows (3.15): symbols it does not list are warnings (unknown-to-table); pass --manifest with Python 3.16's Misc/stable_abi.toml for a verdict
+      spam/_spam.abi3.so: judged as abi3; 1 Python symbol, ok
+        warning: PyFoo_New is unknown to this table (3.15); pass --manifest with a newer Misc/stable_abi.toml [unknown-to-table]"#,
 };
 
 /// `SYMBOL is unknown to this table (3.N)` (a warning): the target is newer

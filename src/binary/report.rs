@@ -10,11 +10,14 @@ use crate::binary::table::AbiTable;
 use crate::diagnostic::{Finding, Format};
 use crate::output;
 
-/// Totals over all inputs.
+/// Totals over all inputs: `extensions` counts the extension modules,
+/// `libraries` the other libraries audited; `clean`, `failed` and
+/// `unreadable` count both.
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub inputs: usize,
     pub extensions: usize,
+    pub libraries: usize,
     pub clean: usize,
     pub failed: usize,
     pub unreadable: usize,
@@ -33,7 +36,11 @@ pub fn summarize(reports: &[InputReport]) -> Summary {
             summary.not_audited += 1;
         }
         for extension in &report.extensions {
-            summary.extensions += 1;
+            if extension.kind == BinaryKind::Library {
+                summary.libraries += 1;
+            } else {
+                summary.extensions += 1;
+            }
             if extension.error.is_some() {
                 summary.unreadable += 1;
             } else if extension.is_clean() {
@@ -98,7 +105,7 @@ pub fn print(
             writeln!(
                 out,
                 "{} in {}: {} clean, {} failed, {} unreadable, {} not audited",
-                count(summary.extensions, "extension"),
+                binaries(summary.extensions, summary.libraries),
                 count(summary.inputs, "input"),
                 summary.clean,
                 summary.failed,
@@ -115,6 +122,20 @@ fn count(n: usize, noun: &str) -> String {
         1 => format!("1 {noun}"),
         _ if noun.ends_with('y') => format!("{n} {}ies", &noun[..noun.len() - 1]),
         _ => format!("{n} {noun}s"),
+    }
+}
+
+/// `2 extensions`, `1 library`, `3 extensions and 1 library`: the
+/// extension modules and the other libraries audited.
+fn binaries(modules: usize, libraries: usize) -> String {
+    match (modules, libraries) {
+        (_, 0) => count(modules, "extension"),
+        (0, _) => count(libraries, "library"),
+        _ => format!(
+            "{} and {}",
+            count(modules, "extension"),
+            count(libraries, "library")
+        ),
     }
 }
 
@@ -142,11 +163,7 @@ fn print_input(out: &mut dyn Write, report: &InputReport, detail: Detail) -> io:
             .iter()
             .filter(|e| e.kind == BinaryKind::Extension)
             .count();
-        let libraries = report.extensions.len() - modules;
-        let mut what = count(modules, "extension");
-        if libraries > 0 {
-            what.push_str(&format!(" and {}", count(libraries, "library")));
-        }
+        let what = binaries(modules, report.extensions.len() - modules);
         // The oldest version any claim reaches (abi3t's begin with 3.15).
         let target = report
             .target
@@ -246,6 +263,23 @@ fn print_extension(
     }
     for note in &extension.notes {
         writeln!(out, "    note: {note}")?;
+    }
+    if detail == Detail::Verbose {
+        // By library, in the order they were found.
+        let mut by_library: Vec<(&str, Vec<&str>)> = Vec::new();
+        for from in &extension.from_libraries {
+            match by_library.iter_mut().find(|(l, _)| *l == from.library) {
+                Some((_, symbols)) => symbols.push(&from.symbol),
+                None => by_library.push((&from.library, vec![&from.symbol])),
+            }
+        }
+        for (library, symbols) in by_library {
+            writeln!(
+                out,
+                "    note: {library}, which it links, defines {}: not CPython's, not judged",
+                symbols.join(", ")
+            )?;
+        }
     }
     for finding in &extension.findings {
         // A claim's problem names the ABI it is about (`abi3t: …`).

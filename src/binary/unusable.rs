@@ -49,9 +49,11 @@ layout, or (`PyModule_GetDef`, `PyType_GetModuleByDef`) behaves
 differently for modules exported with `PyModExport_`, which have no
 definition (the abi3t migration howto).
 
-Example:
+Example: a `cp315-abi3t` wheel calling `PyModule_GetDef`:
 
-    warning: abi3t: imports PyModule_GetDef, which takes or returns a PyModuleDef, opaque under abi3t: modules exported with PyModExport_ have none (abi3t migration howto) [abi3t-unusable]"#,
+    spam-1.0-cp315-abi3t-macosx_11_0_x86_64.whl: wheel tagged cp315-abi3t-macosx_11_0_x86_64; target Python 3.15 (from the wheel tag)
+      spam.abi3t.so: judged as abi3t; 1 Python symbol, ok
+        warning: abi3t: imports PyModule_GetDef, which takes or returns a PyModuleDef, opaque under abi3t: modules exported with PyModExport_ have none (abi3t migration howto) [abi3t-unusable]"#,
 };
 
 /// The committed derivation: `FUNCTION TYPE` per line.

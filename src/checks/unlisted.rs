@@ -34,7 +34,10 @@ Same rule as `Tools/build/stable_abi.py --unixy-check`, at every
 version: a declared name is fine when the manifest lists it as a Limited
 API function or data whose `ifdef` is defined here, or when it is an
 underscore-prefixed Stable ABI symbol (some Limited API macros expand to
-private symbols)."#,
+private symbols). One listed under a feature macro the platform does not
+define (`HAVE_FORK` on Windows) but declared anyway is the `ifdef`
+check's finding, not this one's (the drop-in's verdict, as
+`stable_abi.py`'s, is `unlisted`)."#,
 };
 
 pub const NAME: &str = CODE.name;
@@ -59,6 +62,30 @@ fn allowed<'m>(context: &Context<'m>) -> Allowed<'m> {
         .map(|item| item.name.as_str());
     allowed.extend(private_symbols);
     allowed
+}
+
+/// The functions and data the manifest lists under a feature macro not
+/// defined here whose declaration the `ifdef` check judges (it toggles the
+/// macro at the tree's version): declared anyway, they are that check's
+/// finding (`PyOS_AfterFork`, `ifdef = 'HAVE_FORK'`, is declared outside
+/// `#ifdef HAVE_FORK`, so Windows' view has it), not an unlisted name.
+fn judged_by_ifdef<'m>(context: &Context<'m>) -> Vec<&'m str> {
+    let current = context.current_version();
+    context
+        .manifest
+        .items
+        .iter()
+        .filter(|item| {
+            matches!(item.kind, Kind::Function | Kind::Data)
+                && !item.abi_only
+                && item.added.is_some_and(|added| added <= current)
+                && item.ifdef.as_ref().is_some_and(|feature| {
+                    !context.feature_macros.contains(feature)
+                        && matches!(context.toggled.get(feature), Some(Ok(_)))
+                })
+        })
+        .map(|item| item.name.as_str())
+        .collect()
 }
 
 /// The declarations of `view` not in `allowed`, with where they are.
@@ -113,7 +140,10 @@ pub fn at_version(context: &Context, version: Version, view: &View) -> Vec<Findi
 }
 
 pub fn check(context: &Context) -> Vec<Finding> {
-    let allowed = allowed(context);
+    // Unlike the drop-in's verdict at one version ([`at_version`], which
+    // keeps `stable_abi.py`'s), a name the `ifdef` check judges is its.
+    let mut allowed = allowed(context);
+    allowed.extend(judged_by_ifdef(context));
     let mut found: BTreeMap<&str, (Vec<Version>, &Location)> = BTreeMap::new();
     for (version, view) in &context.views {
         for (name, location) in unlisted_in(view, &allowed) {
@@ -173,5 +203,38 @@ mod tests {
              but is not in the manifest [unlisted]"
         );
         assert!(findings[0].message.contains("`abi_only`"));
+    }
+
+    /// Windows' view of 3.13: `PyOS_AfterFork` (`ifdef = 'HAVE_FORK'`,
+    /// which Windows does not define) declared outside `#ifdef HAVE_FORK`.
+    /// The `ifdef` check, which toggles `HAVE_FORK`, reports it; this check
+    /// does not, but the drop-in's verdict at one version does, as
+    /// `stable_abi.py` would.
+    #[test]
+    fn a_name_the_ifdef_check_judges_is_left_to_it() {
+        let manifest = manifest(
+            "[feature_macro.HAVE_FORK]\n    doc = 'with fork()'\n\
+             [function.PyOS_AfterFork]\n    added = '3.2'\n    ifdef = 'HAVE_FORK'\n",
+        );
+        let windows = |version| {
+            ViewBuilder::new(version)
+                .function("PyOS_AfterFork", "Include/intrcheck.h", 18)
+                .build()
+        };
+        let mut context = context(&manifest, views(13, windows));
+        assert!(!context.feature_macros.contains("HAVE_FORK"));
+        assert_eq!(summary(&check(&context)), ["PyOS_AfterFork 3.2-3.13"]);
+        // Once the `ifdef` check can toggle the macro, the name is its.
+        let with_fork = ViewBuilder::new(v(13))
+            .macro_("HAVE_FORK", "pyconfig.h", 1)
+            .function("PyOS_AfterFork", "Include/intrcheck.h", 18)
+            .build();
+        context.toggled.insert("HAVE_FORK".into(), Ok(with_fork));
+        assert!(check(&context).is_empty());
+        let at = at_version(&context, v(13), &context.views.last().unwrap().1);
+        assert_eq!(summary(&at), ["PyOS_AfterFork 3.13"]);
+        assert!(crate::checks::ifdef::check(&context)
+            .iter()
+            .any(|finding| finding.name == "PyOS_AfterFork"));
     }
 }

@@ -9,14 +9,21 @@
 //! them (`--write-baseline`), after which only new ones fail; what runs on
 //! every build or commit (`--all`, `pre-commit`) passes on such a tree
 //! without a baseline, as `stable_abi.py` does, and says how to write one.
+//!
+//! A platform whose view reads a built-in configuration header, because
+//! the tree lacks its own (`--platform windows` on a tree without
+//! `PC/pyconfig.h`), is named in a note: text, a `note:` line before the
+//! findings; JSON, `notes`.
 
 use std::io::Write;
 
 use crate::checks::{apply_baseline, run_on_platforms, Baseline};
 use crate::cli::HeadersArgs;
-use crate::diagnostic::{print_findings, Severity};
+use crate::diagnostic::{print_findings, Format, Severity};
 use crate::dropin::BaselineChoice;
 use crate::error::Result;
+use crate::output;
+use crate::platform::Platform;
 use crate::view::Headers;
 use crate::write;
 use crate::Outcome;
@@ -41,11 +48,44 @@ pub fn run(args: &HeadersArgs) -> Result<Outcome> {
     let choice = BaselineChoice::from_flags(args.baseline.as_deref(), args.no_baseline);
     let baseline = choice.resolve(&args.manifest);
     let findings = apply_baseline(findings, baseline.as_deref(), &platforms)?;
+    let notes = stand_in_notes(&headers, &platforms);
     let mut stdout = super::stdout();
-    print_findings(&mut stdout, "headers", &findings, args.format)?;
+    match args.format {
+        Format::Json => output::write_json(
+            &mut stdout,
+            &output::Report::new("headers", &findings).with("notes", &notes),
+        )?,
+        format => {
+            if format == Format::Text {
+                for note in &notes {
+                    writeln!(stdout, "note: {note}")?;
+                }
+            }
+            print_findings(&mut stdout, "headers", &findings, format)?;
+        }
+    }
     stdout.flush()?;
     let outcome = Outcome::of(&findings);
     super::free_at_exit((headers, findings));
     super::free_at_exit(manifest);
     Ok(outcome)
+}
+
+/// A note for each of `platforms` whose view of `headers` reads a built-in
+/// configuration header in place of the tree's (see
+/// [`Headers::stand_in`]): which, where it comes from, where it is kept.
+pub fn stand_in_notes(headers: &Headers, platforms: &[Platform]) -> Vec<String> {
+    platforms
+        .iter()
+        .filter_map(|&platform| {
+            let stand_in = headers.with_platform(platform).stand_in()?;
+            Some(format!(
+                "{platform}: the tree has no {}: its headers are read with the built-in \
+                 stand-in, {} ({}), which may differ from this release's",
+                stand_in.in_tree.join(" or "),
+                stand_in.source,
+                stand_in.file
+            ))
+        })
+        .collect()
 }

@@ -9,6 +9,14 @@
 //! the current directory, and its line and column when it has them); its
 //! notes that have a location are `relatedLocations`; its name and versions
 //! are the result's `properties`.
+//!
+//! A finding about a member of an archive (a wheel's extension module) is
+//! located at the archive, and the member is named in the message
+//! (`spam/_spam.abi3.so: ...`) and in the `member` property. SARIF can
+//! also describe the member as a nested artifact (`run.artifacts`, an
+//! `artifact` with `parentIndex`) located by `index` alone, but GitHub code
+//! scanning reads `artifactLocation.uri` only (it requires it) and the
+//! joined path `X.whl/spam/_spam.abi3.so` is no file.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -68,12 +76,21 @@ fn result(finding: &Finding, rules: &[&Code]) -> Value {
     if let Some(index) = rules.iter().position(|code| code.name == finding.check) {
         result["ruleIndex"] = index.into();
     }
-    let location = match (&finding.location, &finding.file) {
-        (Some(location), _) => Some(physical(location)),
-        (None, Some(file)) => Some(json!({"physicalLocation": {
+    let location = match (&finding.location, &finding.in_archive, &finding.file) {
+        (Some(location), _, _) => Some(physical(location)),
+        // A wheel's member is no file: the wheel is the location, and the
+        // member is named in the message and the properties.
+        (None, Some(inside), _) => {
+            result["message"]["text"] = format!("{}: {}", inside.member, finding.message).into();
+            result["properties"]["member"] = inside.member.clone().into();
+            Some(json!({"physicalLocation": {
+                "artifactLocation": {"uri": uri(&inside.archive)},
+            }}))
+        }
+        (None, None, Some(file)) => Some(json!({"physicalLocation": {
             "artifactLocation": {"uri": uri(file)},
         }})),
-        (None, None) => None,
+        (None, None, None) => None,
     };
     if let Some(location) = location {
         result["locations"] = json!([location]);
@@ -209,6 +226,22 @@ mod tests {
             first["relatedLocations"][0]["message"]["text"],
             "added here"
         );
+        let member = Finding::error("not-stable-abi", "PyBar", "not stable")
+            .in_file("dist/my wheel.whl/x.abi3.so");
+        let member = Finding {
+            in_archive: Some(crate::diagnostic::InArchive {
+                archive: "dist/my wheel.whl".into(),
+                member: "x.abi3.so".into(),
+            }),
+            ..member
+        };
+        let inside = &super::log(&[member], &[])["runs"][0]["results"][0];
+        assert_eq!(
+            inside["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "dist/my%20wheel.whl"
+        );
+        assert_eq!(inside["message"]["text"], "x.abi3.so: not stable");
+        assert_eq!(inside["properties"]["member"], "x.abi3.so");
         let second = &run["results"][1];
         assert_eq!(second["level"], "warning");
         assert_eq!(

@@ -35,6 +35,7 @@ use pp::lex::{self, Interner};
 use pp::walk::{self, Source, TableSizes, Walk};
 use pp::{expand, expr};
 use profile::Profile;
+pub use profile::StandIn;
 
 pub use declarations::abi3t_hidden_definitions;
 pub use defines::Defines;
@@ -440,6 +441,17 @@ impl Headers {
     /// The platform whose view of the headers the views are.
     pub fn platform(&self) -> Platform {
         self.platform
+    }
+
+    /// The built-in configuration header this platform's view reads because
+    /// the tree lacks its own, when a report should say so
+    /// ([`profile::Config::noted_stand_in`]).
+    pub fn stand_in(&self) -> Option<&'static profile::StandIn> {
+        let files = &self.parse.loaded.platforms[self.platform as usize];
+        let stand_in = profile::Profile::of(self.platform)
+            .config
+            .noted_stand_in()?;
+        (files.config == Some(files.builtin_config)).then_some(stand_in)
     }
 
     /// A [`Listing`] of `names` (and of no other name the headers know).

@@ -165,6 +165,25 @@ pub const WINDOWS_PYCONFIG: &str = include_str!("profile/windows/pyconfig.h");
 /// `PC/pyconfig.h.in`.
 pub const WINDOWS_PYCONFIG_IN_TREE: [&str; 2] = ["PC/pyconfig.h", "PC/pyconfig.h.in"];
 
+/// A built-in configuration header read in place of one a tree lacks, as
+/// a report names it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct StandIn {
+    /// The files of the tree it stands in for, the first that exists read.
+    pub in_tree: &'static [&'static str],
+    /// What it is, and so how far it reaches: the release it was taken from.
+    pub source: &'static str,
+    /// Where it is kept, with the command that regenerates it.
+    pub file: &'static str,
+}
+
+/// The stand-in for the Windows build's `PC/pyconfig.h`.
+pub const WINDOWS_STAND_IN: StandIn = StandIn {
+    in_tree: &WINDOWS_PYCONFIG_IN_TREE,
+    source: "CPython 3.13.15's PC/pyconfig.h.in",
+    file: "src/view/profile/windows/pyconfig.h",
+};
+
 /// Which `pyconfig.h` a platform reads.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Config {
@@ -213,6 +232,21 @@ pub const PROFILES: [Profile; 3] = [
         config: Config::Configure,
     },
 ];
+
+impl Config {
+    /// The stand-in a report names when the tree lacks the file: the
+    /// Windows build's, which comes from one release and may differ from
+    /// the tree's own (a later release may define other macros). None for
+    /// configure's: a tree with and without `pyconfig.h` give the same
+    /// view (`tests/view_oracle.rs`), and an unconfigured checkout is the
+    /// everyday case, where `stable_abi.py` says nothing either.
+    pub fn noted_stand_in(self) -> Option<&'static StandIn> {
+        match self {
+            Config::Configure => None,
+            Config::Windows => Some(&WINDOWS_STAND_IN),
+        }
+    }
+}
 
 impl Profile {
     /// The profile of `platform`.

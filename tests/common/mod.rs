@@ -294,6 +294,26 @@ pub fn scratch_copy(tree: &Path, parts: &[&str]) -> (tempfile::TempDir, PathBuf)
     (dir, copy)
 }
 
+/// `../shared/tools/python3.15` when it runs here (it unpacks Debian's
+/// 3.15.2 on first use); `None` with the reason printed otherwise: it is an
+/// extra oracle of the tests that use it, not their subject.
+pub fn python315(test: &str) -> Option<PathBuf> {
+    let tool = shared_root().join("tools/python3.15");
+    let runs = tool.is_file()
+        && Command::new(&tool)
+            .args(["-c", "import sys; assert sys.version_info[:2] == (3, 15)"])
+            .output()
+            .is_ok_and(|out| out.status.success());
+    if runs {
+        return Some(tool);
+    }
+    eprintln!(
+        "{test}: no runnable {}: the import on 3.15.2 is not tried",
+        tool.display()
+    );
+    None
+}
+
 /// [`scratch_copy`] of the reference tree, or `None` as [`reference_tree`] says.
 pub fn scratch_cpython(test: &str, parts: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
     let tree = reference_tree(test)?;

@@ -65,7 +65,8 @@ def judge(entry):
     modules = 0
     with zipfile.ZipFile(CACHE / file) as wheel, tempfile.TemporaryDirectory() as tmp:
         for name in wheel.namelist():
-            if not re.search(r"\.(so|pyd|dylib)$", name, re.I):
+            # Modules, and the libraries beside them: `.dylib`, `.dll`, `.so.N`.
+            if not re.search(r"\.(so|pyd|dylib|dll)$|\.so(\.\d+)+$", name, re.I):
                 continue
             data = wheel.read(name)
             path = Path(tmp) / "bin"
@@ -93,6 +94,15 @@ def judge(entry):
                 problems.append(f"wrong-file-name abi3 ({name})")
             if "abi3t" in abis and re.search(r"\.abi3(-[\w-]+)?\.so$", base):
                 problems.append(f"wrong-file-name abi3t ({name})")
+            # One version's name (SOABI, PYD_SOABI), with no file of the same
+            # module beside it for the others; Windows imports .pyd only.
+            if re.search(r"\.(cpython-|cp)3\d+[a-z]*(-[\w-]+)?\.(so|pyd)$", base):
+                stem = name.split(".")[0]
+                siblings = [n for n in wheel.namelist() if n != name and n.split(".")[0] == stem]
+                if not siblings:
+                    problems.append(f"wrong-file-name one version ({name})")
+            if platform.startswith("win") and not base.lower().endswith(".pyd"):
+                problems.append(f"wrong-file-name windows ({name})")
             for dll in needed:
                 low = dll.lower()
                 if low == "python3t.dll" and "abi3" in abis and target < 15:

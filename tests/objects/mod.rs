@@ -22,19 +22,27 @@ pub fn import(name: &str) -> Symbol {
 
 /// A Mach-O object for `arch` importing `imports`.
 pub fn macho_importing(arch: Architecture, imports: &[&str]) -> Vec<u8> {
+    macho(arch, &["PyInit_fat"], imports)
+}
+
+/// A Mach-O object for `arch` defining and exporting the functions
+/// `exports` and importing `imports`.
+pub fn macho(arch: Architecture, exports: &[&str], imports: &[&str]) -> Vec<u8> {
     let mut obj = Object::new(BinaryFormat::MachO, arch, Endianness::Little);
     let text = obj.section_id(object::write::StandardSection::Text);
-    let offset = obj.append_section_data(text, &[0; 16], 4);
-    obj.add_symbol(Symbol {
-        name: b"PyInit_fat".to_vec(),
-        value: offset,
-        size: 1,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Dynamic,
-        weak: false,
-        section: SymbolSection::Section(text),
-        flags: SymbolFlags::None,
-    });
+    for name in exports {
+        let offset = obj.append_section_data(text, &[0; 16], 4);
+        obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: offset,
+            size: 1,
+            kind: SymbolKind::Text,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Section(text),
+            flags: SymbolFlags::None,
+        });
+    }
     for name in imports {
         obj.add_symbol(import(name));
     }
