@@ -87,7 +87,7 @@ impl Probe {
 }
 
 /// Every need, by cfg.
-pub const NEEDS: [Need; 14] = [
+pub const NEEDS: [Need; 15] = [
     Need {
         cfg: "cpython_tree",
         what: "a CPython tree: ../shared/cpython/3.13.15 or $STABLE_ABI_CPYTHON",
@@ -192,6 +192,24 @@ pub const NEEDS: [Need; 14] = [
         what: "a C compiler ($CC, else cc)",
         probe: |_| Probe::tool(runs(&c_compiler(), &["--version"])),
         required_under_ci: always,
+    },
+    Need {
+        cfg: "system_names_machine",
+        what: "the gcc and C library src/port/system_names.txt was read from",
+        probe: |repo| {
+            let data = repo.join(SYSTEM_NAMES);
+            let text = std::fs::read_to_string(&data).unwrap_or_default();
+            let present = ["gcc", "ldd"].into_iter().all(|program| {
+                first_line_of_version(program).is_some_and(|line| text.contains(&line))
+            });
+            Probe {
+                present,
+                watch: vec![data],
+            }
+        },
+        // The data is one machine's reading of its C library; on another
+        // the names differ, and there is nothing to compare.
+        required_under_ci: never,
     },
     Need {
         cfg: "mingw",
@@ -339,6 +357,19 @@ pub fn python() -> Option<&'static str> {
             ],
         )
     })
+}
+
+/// `port`'s names of the C library headers, and the machine they were
+/// read from (`.ci/regen-system-names` writes them).
+pub const SYSTEM_NAMES: &str = "src/port/system_names.txt";
+
+/// The first line `program --version` prints (`gcc (Debian 12.2.0-14) 12.2.0`,
+/// `ldd (Debian GLIBC 2.36-9+deb12u10) 2.36`), if it runs.
+pub fn first_line_of_version(program: &str) -> Option<String> {
+    let output = Command::new(program).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().next()?.trim();
+    (output.status.success() && !line.is_empty()).then(|| line.to_string())
 }
 
 /// The C compiler: `$CC`, else `cc`.

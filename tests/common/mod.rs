@@ -79,6 +79,7 @@ pub fn built_with(cfg: &str) -> bool {
         "shared_releases" => cfg!(shared_releases),
         "shared_extensions" => cfg!(shared_extensions),
         "sdists" => cfg!(sdists),
+        "system_names_machine" => cfg!(system_names_machine),
         "python311" => cfg!(python311),
         "gcc" => cfg!(gcc),
         "c_compiler" => cfg!(c_compiler),
