@@ -9,36 +9,16 @@ mod objects;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use common::fifo;
 use object::Architecture;
 
 /// Runs `stable-abi ARGS` in `dir`, killed (and the test failed) after
 /// `seconds`.
 fn run(dir: &Path, args: &[&OsStr], seconds: u64) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_stable-abi"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stable-abi runs");
-    let pid = child.id();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || sender.send(child.wait_with_output()));
-    match receiver.recv_timeout(Duration::from_secs(seconds)) {
-        Ok(output) => output.unwrap(),
-        Err(_) => {
-            #[cfg(unix)]
-            // SAFETY: signals our own child, still running (not reaped).
-            unsafe {
-                libc::kill(pid as i32, libc::SIGKILL);
-            }
-            panic!("stable-abi {args:?} ran for more than {seconds} s (pid {pid})");
-        }
-    }
+    common::stable_abi_within(dir, args, seconds)
 }
 
 fn args<'a>(args: &'a [&'a str]) -> Vec<&'a OsStr> {
@@ -577,16 +557,6 @@ fn the_streamed_read_of_a_member_is_the_whole_read() {
             }
         }
     }
-}
-
-/// `mkfifo dir/name`.
-#[cfg(unix)]
-fn fifo(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: a valid C string; mkfifo only creates the file.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-    path
 }
 
 /// A character device like `/dev/zero` (major 1, minor 5) at `dir/name`,
