@@ -18,6 +18,7 @@
 //!   the symbol table alone does not.
 
 pub mod audit;
+mod central;
 pub mod claims;
 pub mod classify;
 pub mod inputs;

@@ -15,9 +15,10 @@
 //! Encrypted members and compression methods other than stored and
 //! deflated (the two wheel builders write) are named as such.
 
-use std::io::{self, Read};
+use std::io;
 use std::ops::Range;
 
+use crate::binary::central;
 use crate::binary::names::is_extension_name;
 use crate::binary::sparse::View;
 use crate::binary::stream::{self, Limits, Plan, Stream};
@@ -179,8 +180,11 @@ pub struct Wheel<S> {
     source: S,
     /// The tag of the `WHEEL` metadata file, if any.
     pub metadata_tag: Option<WheelTag>,
-    /// Each extension module.
+    /// Each extension module: every copy of a name stored more than once.
     pub extensions: Vec<Member>,
+    /// The names (as printed) stored more than once, with how many times,
+    /// in the order of their first copy.
+    pub duplicates: Vec<(String, usize)>,
 }
 
 /// Reads a wheel's central directory and its `WHEEL` file. An error is a
@@ -207,7 +211,8 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             .map_err(|err| format!("corrupt wheel (zip) member #{index}: {err}"))?;
         let raw_name = entry.name_raw().to_vec();
         let name = escape::bytes(&raw_name).into_owned();
-        let method = method_of(&entry).map_err(|what| format!("{name}: {what}"))?;
+        let method = method_of(entry.encrypted(), entry.compression())
+            .map_err(|what| format!("{name}: {what}"))?;
         let member = Member {
             name,
             raw_name,
@@ -222,6 +227,26 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             extensions.push(member);
         }
     }
+    // Names stored more than once: the zip crate shows one copy of each.
+    let entries = central::entries(&source, archive.central_directory_start())
+        .map_err(|err| format!("cannot read: {err}"))?;
+    let duplicates = duplicates(&entries);
+    for (raw_name, _) in duplicates.iter().filter(|(raw, _)| {
+        std::str::from_utf8(raw).is_ok_and(is_extension_name) && !raw.ends_with(b"/")
+    }) {
+        let copies = entries
+            .iter()
+            .filter(|entry| entry.raw_name == *raw_name)
+            .map(|entry| copy_of(&source, entry, archive.offset()))
+            .collect::<Result<Vec<Member>, String>>()?;
+        if let Some(at) = extensions.iter().position(|m| m.raw_name == *raw_name) {
+            extensions.splice(at..=at, copies);
+        }
+    }
+    let duplicates = duplicates
+        .into_iter()
+        .map(|(raw, count)| (escape::bytes(&raw).into_owned(), count))
+        .collect();
     let declared = extensions
         .iter()
         .fold(0u64, |sum, m| sum.saturating_add(m.size));
@@ -245,6 +270,7 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
         source,
         metadata_tag: None,
         extensions,
+        duplicates,
     };
     if let Some(member) = metadata {
         let text = wheel
@@ -255,15 +281,49 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
     Ok(wheel)
 }
 
+/// The raw names stored more than once among `entries`, with how many
+/// times, in the order of their first copy.
+fn duplicates(entries: &[central::Entry]) -> Vec<(Vec<u8>, usize)> {
+    let mut counts: std::collections::HashMap<&[u8], usize> = Default::default();
+    for entry in entries {
+        *counts.entry(&entry.raw_name).or_default() += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .iter()
+        .filter(|entry| counts[entry.raw_name.as_slice()] > 1 && seen.insert(&entry.raw_name))
+        .map(|entry| (entry.raw_name.clone(), counts[entry.raw_name.as_slice()]))
+        .collect()
+}
+
+/// The member of one copy of a name stored more than once, from its
+/// central directory entry (the zip crate shows only one copy).
+fn copy_of<S: Source>(source: &S, entry: &central::Entry, offset: u64) -> Result<Member, String> {
+    let name = escape::bytes(&entry.raw_name).into_owned();
+    #[allow(deprecated)] // the number as stored; no other public way
+    let compression = zip::CompressionMethod::from_u16(entry.method);
+    let method =
+        method_of(entry.flags & 1 != 0, compression).map_err(|what| format!("{name}: {what}"))?;
+    let start = central::data_start(source, entry, offset)
+        .map_err(|err| format!("corrupt wheel (zip) member {name}: {err}"))?;
+    Ok(Member {
+        name,
+        raw_name: entry.raw_name.clone(),
+        size: entry.size,
+        method,
+        data: start..start.saturating_add(entry.compressed_size),
+        crc32: entry.crc32,
+    })
+}
+
 /// The method of an entry the reader can read, or what it is.
-fn method_of<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> Result<Method, String> {
+fn method_of(encrypted: bool, method: zip::CompressionMethod) -> Result<Method, String> {
     use zip::CompressionMethod as M;
-    if entry.encrypted() {
+    if encrypted {
         return Err("the member is encrypted; a wheel's members never are \
                     (installers cannot read it)"
             .into());
     }
-    let method = entry.compression();
     if method == M::STORE {
         return Ok(Method::Stored);
     }
