@@ -308,18 +308,27 @@ fn encrypted_lzma_and_bzip2_wheels_say_what_they_are() {
         let wheel = dir.path().join(&file);
         write_wheel(
             &wheel,
-            &[("spam/m.abi3.so", &object)],
+            &[("spam/m.abi3.so", &object), ("spam/n.abi3.so", &object)],
             zip::CompressionMethod::Stored,
         );
-        patch_entries(&wheel, usize::MAX, central, local, &value.to_le_bytes());
+        // The first member only: an error of its own, the other audited.
+        patch_entries(&wheel, 1, central, local, &value.to_le_bytes());
         let output = run(dir.path(), &args(&["audit", &file]), 20);
-        assert_eq!(output.status.code(), Some(2));
-        let err = text(&output.stderr);
+        let (out, err) = (text(&output.stdout), text(&output.stderr));
+        assert_eq!(output.status.code(), Some(2), "{out}{err}");
         assert!(
-            err.contains(&format!("{file}: error: spam/m.abi3.so: the member {says}")),
+            err.contains(&format!("{file}: spam/m.abi3.so: error: the member {says}")),
             "{err}"
         );
         assert!(!err.contains("corrupt"), "{err}");
+        assert!(
+            out.contains("  spam/n.abi3.so: judged as abi3; 2 Python symbols, 1 problem\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("PyUnicode_New is not in the Stable ABI"),
+            "{out}"
+        );
     }
 }
 

@@ -13,7 +13,9 @@
 //! directory declares them; a member that inflates to more (or fewer) bytes
 //! than its header declares, or whose CRC-32 differs, is corrupt.
 //! Encrypted members and compression methods other than stored and
-//! deflated (the two wheel builders write) are named as such.
+//! deflated (the two wheel builders write) are named as such: an error of
+//! that member (of the wheel, for its `WHEEL` file), the other members
+//! read all the same.
 
 use std::io;
 use std::ops::Range;
@@ -168,7 +170,10 @@ pub struct Member {
     pub raw_name: Vec<u8>,
     /// The size it declares it inflates to.
     pub size: u64,
-    method: Method,
+    /// How it is compressed, or why it cannot be read (encrypted, or a
+    /// method other than stored and deflated): an error of this member
+    /// only, the others are read all the same.
+    method: Result<Method, String>,
     data: Range<u64>,
     crc32: u32,
 }
@@ -211,8 +216,7 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             .map_err(|err| format!("corrupt wheel (zip) member #{index}: {err}"))?;
         let raw_name = entry.name_raw().to_vec();
         let name = escape::bytes(&raw_name).into_owned();
-        let method = method_of(entry.encrypted(), entry.compression())
-            .map_err(|what| format!("{name}: {what}"))?;
+        let method = method_of(entry.encrypted(), entry.compression());
         let member = Member {
             name,
             raw_name,
@@ -273,8 +277,11 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
         duplicates,
     };
     if let Some(member) = metadata {
-        let text = wheel
-            .read_all(&member, METADATA_LIMIT)
+        let text = member
+            .method
+            .clone()
+            .map_err(|what| io::Error::new(io::ErrorKind::InvalidData, what))
+            .and_then(|_| wheel.read_all(&member, METADATA_LIMIT))
             .map_err(|err| format!("{}: {err}", member.name))?;
         wheel.metadata_tag = WheelTag::from_wheel_metadata(&String::from_utf8_lossy(&text));
     }
@@ -302,8 +309,7 @@ fn copy_of<S: Source>(source: &S, entry: &central::Entry, offset: u64) -> Result
     let name = escape::bytes(&entry.raw_name).into_owned();
     #[allow(deprecated)] // the number as stored; no other public way
     let compression = zip::CompressionMethod::from_u16(entry.method);
-    let method =
-        method_of(entry.flags & 1 != 0, compression).map_err(|what| format!("{name}: {what}"))?;
+    let method = method_of(entry.flags & 1 != 0, compression);
     let start = central::data_start(source, entry, offset)
         .map_err(|err| format!("corrupt wheel (zip) member {name}: {err}"))?;
     Ok(Member {
@@ -365,6 +371,9 @@ impl<S: Source> Wheel<S> {
         plan: &dyn Fn(View) -> Plan,
         parse: &dyn Fn(View) -> T,
     ) -> Result<T, String> {
+        if let Err(what) = &member.method {
+            return Err(what.clone());
+        }
         let mut open = || self.stream(member);
         let limits = Limits {
             keep: KEEP_LIMIT,
@@ -402,9 +411,13 @@ impl<S: Source> Wheel<S> {
     }
 
     fn stream(&self, member: &Member) -> io::Result<Box<dyn Stream + '_>> {
+        let method = member
+            .method
+            .clone()
+            .map_err(|what| io::Error::new(io::ErrorKind::InvalidData, what))?;
         Ok(zipped::stream(
             &self.source,
-            member.method,
+            method,
             member.data.clone(),
             member.size,
             member.crc32,
@@ -640,17 +653,16 @@ mod tests {
             let mut bytes = stored();
             // Method: central directory offset 10, local header 8.
             patch(&mut bytes, 10, 8, &method.to_le_bytes());
-            let err = read_wheel(bytes).unwrap_err();
-            assert!(
-                err.starts_with("m.abi3.so: the member is compressed with "),
-                "{err}"
-            );
+            let wheel = read_wheel(bytes).unwrap();
+            let err = wheel.read(&wheel.extensions[0], &|_| ()).unwrap_err();
+            assert!(err.starts_with("the member is compressed with "), "{err}");
             assert!(err.contains(name), "{err}");
         }
         let mut bytes = stored();
         // General purpose flags: central directory offset 8, local header 6.
         patch(&mut bytes, 8, 6, &1u16.to_le_bytes());
-        let err = read_wheel(bytes).unwrap_err();
+        let wheel = read_wheel(bytes).unwrap();
+        let err = wheel.read(&wheel.extensions[0], &|_| ()).unwrap_err();
         assert!(err.contains("the member is encrypted"), "{err}");
     }
 
