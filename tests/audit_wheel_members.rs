@@ -47,16 +47,7 @@ fn write_wheel(
         .unwrap();
     let mut bytes = zip.finish().unwrap().into_inner();
     if let Some((from, to)) = rename {
-        assert_eq!(from.len(), to.len());
-        let mut at = 0;
-        while let Some(found) = bytes[at..]
-            .windows(from.len())
-            .position(|w| w == from.as_bytes())
-        {
-            let start = at + found;
-            bytes[start..start + to.len()].copy_from_slice(to.as_bytes());
-            at = start + to.len();
-        }
+        common::replace_all(&mut bytes, from.as_bytes(), to.as_bytes());
     }
     std::fs::write(dir.join(WHEEL), bytes).unwrap();
 }

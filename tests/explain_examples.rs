@@ -213,15 +213,7 @@ impl Example {
         if let Some((from, to)) = self.rename {
             let path = dir.path().join(self.input);
             let mut bytes = std::fs::read(&path).unwrap();
-            let found: Vec<usize> = bytes
-                .windows(from.len())
-                .enumerate()
-                .filter(|(_, window)| *window == from.as_bytes())
-                .map(|(at, _)| at)
-                .collect();
-            for at in found {
-                bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
-            }
+            common::replace_all(&mut bytes, from.as_bytes(), to.as_bytes());
             std::fs::write(&path, bytes).unwrap();
         }
         run(dir.path(), &["audit", self.input])

@@ -365,6 +365,19 @@ pub fn stable_abi_within(dir: &Path, args: &[&std::ffi::OsStr], seconds: u64) ->
     }
 }
 
+/// Writes `to` over every `from` (of the same length) in `bytes`: a zip
+/// member renamed in its local and central headers alike, to make a name
+/// stored twice (which the zip writer refuses).
+pub fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        let start = at + found;
+        bytes[start..start + to.len()].copy_from_slice(to);
+        at = start + to.len();
+    }
+}
+
 /// `mkfifo dir/name`.
 #[cfg(unix)]
 pub fn fifo(dir: &Path, name: &str) -> PathBuf {
