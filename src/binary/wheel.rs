@@ -235,17 +235,31 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
     let entries = central::entries(&source, archive.central_directory_start())
         .map_err(|err| format!("cannot read: {err}"))?;
     let duplicates = duplicates(&entries);
-    for (raw_name, _) in duplicates.iter().filter(|(raw, _)| {
-        std::str::from_utf8(raw).is_ok_and(is_extension_name) && !raw.ends_with(b"/")
-    }) {
-        let copies = entries
+    if !duplicates.is_empty() {
+        // Each extension stored more than once becomes its copies, in the
+        // central directory's order (one pass over each list).
+        let extension_names: std::collections::HashSet<&[u8]> =
+            extensions.iter().map(|m| m.raw_name.as_slice()).collect();
+        let twice: std::collections::HashSet<&[u8]> = duplicates
             .iter()
-            .filter(|entry| entry.raw_name == *raw_name)
-            .map(|entry| copy_of(&source, entry, archive.offset()))
-            .collect::<Result<Vec<Member>, String>>()?;
-        if let Some(at) = extensions.iter().position(|m| m.raw_name == *raw_name) {
-            extensions.splice(at..=at, copies);
+            .map(|(raw, _)| raw.as_slice())
+            .filter(|raw| extension_names.contains(raw))
+            .collect();
+        let mut copies: std::collections::HashMap<&[u8], Vec<Member>> = Default::default();
+        for entry in entries
+            .iter()
+            .filter(|e| twice.contains(e.raw_name.as_slice()))
+        {
+            let copy = copy_of(&source, entry, archive.offset())?;
+            copies.entry(&entry.raw_name).or_default().push(copy);
         }
+        extensions = extensions
+            .into_iter()
+            .flat_map(|member| match copies.remove(member.raw_name.as_slice()) {
+                Some(copies) => copies,
+                None => vec![member],
+            })
+            .collect();
     }
     let duplicates = duplicates
         .into_iter()
