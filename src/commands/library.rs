@@ -78,7 +78,9 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
                     Err(err) => JsonLibrary::Unreadable {
                         path,
                         error: match err {
-                            Error::File { message, .. } => message.clone(),
+                            Error::File { message, .. } => {
+                                output::escape::line(message).into_owned()
+                            }
                             other => other.to_string(),
                         },
                     },
