@@ -43,6 +43,7 @@ fn collect() -> Vec<&'static Code> {
         &problems::VERSION_MISMATCH,
         &problems::VERSION_SPECIFIC_LIBPYTHON,
         &claims::TAG_MISMATCH,
+        &problems::DUPLICATE_MEMBER,
         &claims::ABI3T_TOO_EARLY,
         &claims::WRONG_FILE_NAME,
         &claims::ABI3T_NEEDS_MODEXPORT,

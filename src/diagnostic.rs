@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::abi::Abi;
 use crate::code::Code;
 use crate::output;
+use crate::output::escape::line;
 use crate::platform::Platform;
 use crate::version::Version;
 
@@ -164,7 +165,7 @@ impl LocatedError {
 impl LocatedError {
     /// The text of the error as a warning: `path:line:col: warning: …`.
     pub fn as_warning(&self) -> String {
-        let mut text = format!("{}: warning: {}", self.location, self.message);
+        let mut text = format!("{}: warning: {}", self.location, line(&self.message));
         for note in &self.notes {
             text.push_str(&format!("\n{note}"));
         }
@@ -174,7 +175,7 @@ impl LocatedError {
 
 impl fmt::Display for LocatedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: error: {}", self.location, self.message)?;
+        write!(f, "{}: error: {}", self.location, line(&self.message))?;
         for note in &self.notes {
             write!(f, "\n{note}")?;
         }
@@ -188,14 +189,15 @@ impl std::error::Error for LocatedError {}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Note {
     pub location: Option<Location>,
+    #[serde(serialize_with = "output::escape::serialize_line")]
     pub message: String,
 }
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
-            Some(location) => write!(f, "{location}: note: {}", self.message),
-            None => write!(f, "note: {}", self.message),
+            Some(location) => write!(f, "{location}: note: {}", line(&self.message)),
+            None => write!(f, "note: {}", line(&self.message)),
         }
     }
 }
@@ -234,6 +236,7 @@ pub struct Finding {
     pub check: &'static str,
     pub severity: Severity,
     /// The C name (or file, for findings about a whole file) concerned.
+    #[serde(serialize_with = "output::escape::serialize_line")]
     pub name: String,
     /// The `Py_LIMITED_API` versions at which the finding holds; empty when
     /// it does not depend on the version.
@@ -250,6 +253,9 @@ pub struct Finding {
     /// the member's name, as SARIF locates it (the archive is the file).
     #[serde(skip)]
     pub in_archive: Option<InArchive>,
+    /// Printed through [`output::escape::line`], as every message is: one
+    /// line, whatever values of files it quotes.
+    #[serde(serialize_with = "output::escape::serialize_line")]
     pub message: String,
     pub notes: Vec<Note>,
     /// The Stable ABI the finding is about (header checks: abi3 or abi3t).
@@ -349,7 +355,13 @@ impl fmt::Display for Finding {
         } else if let Some(file) = &self.file {
             write!(f, "{}: ", output::escape::path(file))?;
         }
-        write!(f, "{}: {} [{}]", self.severity, self.message, self.check)?;
+        write!(
+            f,
+            "{}: {} [{}]",
+            self.severity,
+            line(&self.message),
+            self.check
+        )?;
         for note in &self.notes {
             write!(f, "\n    {note}")?;
         }
@@ -427,6 +439,32 @@ mod tests {
         // After the two-byte 'é', the column counts one character.
         assert_eq!(Location::of_offset("f", text, 7), Location::new("f", 2, 4));
         assert_eq!(Location::of_offset("f", text, 8), Location::new("f", 3, 1));
+    }
+
+    #[test]
+    fn a_message_quoting_control_characters_is_one_line_in_every_format() {
+        let finding = Finding::error("x", "PyA\u{202e}", "ifdef = 'X\nerror: forged'")
+            .at(Some(Location::new("m.toml", 1, 1)))
+            .note(None, "a\x1b[2Jb");
+        let printed = |format| {
+            let mut out = Vec::new();
+            print_findings(&mut out, "headers", std::slice::from_ref(&finding), format).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            printed(Format::Text),
+            "m.toml:1:1: error: ifdef = 'X\\nerror: forged' [x]\n    note: a\\x1b[2Jb\n\
+             1 error(s), 0 warning(s)\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&printed(Format::Json)).unwrap();
+        let first = &json["findings"][0];
+        assert_eq!(first["message"], "ifdef = 'X\\nerror: forged'");
+        assert_eq!(first["name"], "PyA\\u{202e}");
+        assert_eq!(first["notes"][0]["message"], "a\\x1b[2Jb");
+        let sarif: serde_json::Value = serde_json::from_str(&printed(Format::Sarif(&[]))).unwrap();
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["message"]["text"], "ifdef = 'X\\nerror: forged'");
+        assert_eq!(result["properties"]["name"], "PyA\\u{202e}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::LocatedError;
+use crate::output::escape;
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -80,9 +81,10 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::File { path, message } => {
-                write!(f, "{}: error: {message}", crate::output::escape::path(path))
+                let (path, message) = (escape::path(path), escape::line(message));
+                write!(f, "{path}: error: {message}")
             }
-            Error::Other(message) => write!(f, "stable-abi: error: {message}"),
+            Error::Other(message) => write!(f, "stable-abi: error: {}", escape::line(message)),
             Error::Output(err) => write!(f, "stable-abi: error: cannot write the output: {err}"),
         }
     }

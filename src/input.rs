@@ -130,6 +130,14 @@ pub fn open(path: &Path) -> io::Result<(File, Metadata)> {
     Ok((file, metadata))
 }
 
+/// Whether something readable-looking is at `path`: anything but a
+/// directory (following symlinks). A FIFO or device counts, so that a
+/// lookup (an `#include`, a baseline beside the manifest) finds it and
+/// reading it ([`read`]) says what it is, rather than "not found".
+pub fn is_present(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_dir())
+}
+
 /// The bytes of a regular text file of at most [`TEXT_LIMIT`] bytes.
 pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     read_limited(path, TEXT_LIMIT)

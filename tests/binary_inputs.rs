@@ -9,36 +9,16 @@ mod objects;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use common::fifo;
 use object::Architecture;
 
 /// Runs `stable-abi ARGS` in `dir`, killed (and the test failed) after
 /// `seconds`.
 fn run(dir: &Path, args: &[&OsStr], seconds: u64) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_stable-abi"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stable-abi runs");
-    let pid = child.id();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || sender.send(child.wait_with_output()));
-    match receiver.recv_timeout(Duration::from_secs(seconds)) {
-        Ok(output) => output.unwrap(),
-        Err(_) => {
-            #[cfg(unix)]
-            // SAFETY: signals our own child, still running (not reaped).
-            unsafe {
-                libc::kill(pid as i32, libc::SIGKILL);
-            }
-            panic!("stable-abi {args:?} ran for more than {seconds} s (pid {pid})");
-        }
-    }
+    common::stable_abi_within(dir, args, seconds)
 }
 
 fn args<'a>(args: &'a [&'a str]) -> Vec<&'a OsStr> {
@@ -328,18 +308,27 @@ fn encrypted_lzma_and_bzip2_wheels_say_what_they_are() {
         let wheel = dir.path().join(&file);
         write_wheel(
             &wheel,
-            &[("spam/m.abi3.so", &object)],
+            &[("spam/m.abi3.so", &object), ("spam/n.abi3.so", &object)],
             zip::CompressionMethod::Stored,
         );
-        patch_entries(&wheel, usize::MAX, central, local, &value.to_le_bytes());
+        // The first member only: an error of its own, the other audited.
+        patch_entries(&wheel, 1, central, local, &value.to_le_bytes());
         let output = run(dir.path(), &args(&["audit", &file]), 20);
-        assert_eq!(output.status.code(), Some(2));
-        let err = text(&output.stderr);
+        let (out, err) = (text(&output.stdout), text(&output.stderr));
+        assert_eq!(output.status.code(), Some(2), "{out}{err}");
         assert!(
-            err.contains(&format!("{file}: error: spam/m.abi3.so: the member {says}")),
+            err.contains(&format!("{file}: spam/m.abi3.so: error: the member {says}")),
             "{err}"
         );
         assert!(!err.contains("corrupt"), "{err}");
+        assert!(
+            out.contains("  spam/n.abi3.so: judged as abi3; 2 Python symbols, 1 problem\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("PyUnicode_New is not in the Stable ABI"),
+            "{out}"
+        );
     }
 }
 
@@ -577,16 +566,6 @@ fn the_streamed_read_of_a_member_is_the_whole_read() {
             }
         }
     }
-}
-
-/// `mkfifo dir/name`.
-#[cfg(unix)]
-fn fifo(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: a valid C string; mkfifo only creates the file.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-    path
 }
 
 /// A character device like `/dev/zero` (major 1, minor 5) at `dir/name`,

@@ -214,6 +214,56 @@ fn truncated_and_non_object_files_are_clear_errors() {
 }
 
 #[test]
+fn an_unreadable_library_is_its_own_error_in_json_and_the_others_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.toml"), TINY_MANIFEST).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "just text\n").unwrap();
+    let exe = env!("CARGO_BIN_EXE_stable-abi");
+    std::fs::copy(exe, dir.path().join("libpython3.13.so")).unwrap();
+    let args = [
+        "library",
+        "--manifest",
+        "manifest.toml",
+        "libpython3.13.so",
+        "notes.txt",
+    ];
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let output = stable_abi(dir.path(), &json_args);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|err| panic!("{err}: {}{}", stdout(&output), stderr(&output)));
+    let libraries = json["libraries"].as_array().unwrap();
+    assert_eq!(libraries.len(), 2, "{json}");
+    assert_eq!(libraries[0]["path"], "libpython3.13.so");
+    assert!(libraries[0]["assumed"].is_object(), "{json}");
+    assert_eq!(libraries[1]["path"], "notes.txt");
+    let error = libraries[1]["error"].as_str().unwrap();
+    assert!(error.starts_with("not an object file"), "{json}");
+    // The readable library is checked all the same.
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "missing-export"),
+        "{json}"
+    );
+    let text = stable_abi(dir.path(), &args);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(
+        stdout(&text).contains("[missing-export]"),
+        "{}",
+        stdout(&text)
+    );
+    assert!(
+        stderr(&text).contains("notes.txt: error: not an object file"),
+        "{}",
+        stderr(&text)
+    );
+}
+
+#[test]
 fn a_tree_without_libraries_says_where_it_looked() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("Misc")).unwrap();

@@ -91,6 +91,9 @@ struct Example {
     input: &'static str,
     tag: Option<&'static str>,
     members: Vec<(&'static str, Vec<u8>)>,
+    /// A member's name written over another's of the same length, after
+    /// the wheel is written (the zip writer refuses a name twice).
+    rename: Option<(&'static str, &'static str)>,
 }
 
 /// A Windows extension module `_spam.pyd` importing `imports` from `dll`.
@@ -107,6 +110,7 @@ fn examples() -> Vec<Example> {
         input,
         tag: None,
         members,
+        rename: None,
     };
     vec![
         example(
@@ -128,6 +132,17 @@ fn examples() -> Vec<Example> {
         Example {
             tag: Some("cp311-abi3-macosx_11_0_x86_64"),
             ..example("tag-mismatch", cp38, module(&["PyLong_FromLong"]))
+        },
+        Example {
+            rename: Some(("spam/_eggs.abi3.so", "spam/_spam.abi3.so")),
+            ..example(
+                "duplicate-member",
+                cp38,
+                vec![
+                    ("spam/_spam.abi3.so", macho(&["PyInit__spam"], &[])),
+                    ("spam/_eggs.abi3.so", macho(&["PyInit__spam"], &[])),
+                ],
+            )
         },
         example(
             "abi3t-too-early",
@@ -194,6 +209,12 @@ impl Example {
                 std::fs::write(dir.path().join(name), bytes).unwrap()
             }
             members => wheel(dir.path(), self.input, self.tag, members),
+        }
+        if let Some((from, to)) = self.rename {
+            let path = dir.path().join(self.input);
+            let mut bytes = std::fs::read(&path).unwrap();
+            common::replace_all(&mut bytes, from.as_bytes(), to.as_bytes());
+            std::fs::write(&path, bytes).unwrap();
         }
         run(dir.path(), &["audit", self.input])
     }

@@ -209,3 +209,79 @@ fn no_action_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("No file specified. Use --generate-all"));
 }
+
+/// A manifest whose values hold a newline (a forged `error:` line), an
+/// escape sequence and a right-to-left override, in an `ifdef`, a quoted
+/// name, a kind, a `struct_abi_kind` and a member.
+const HOSTILE: &str = r#"[function.PyA]
+    added = '3.2'
+    ifdef = "X\nerror: forged"
+[struct.PyB]
+    added = '3.2'
+    struct_abi_kind = "full\u001b[31m\u202e"
+    members = ["a\nerror: forged member"]
+["func\u202etion".PyC]
+    added = '3.2'
+[function."PyD\u001b[2J"]
+    added = '3.2'
+"#;
+
+#[test]
+fn values_of_a_manifest_are_printed_escaped_one_diagnostic_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("Misc")).unwrap();
+    std::fs::write(dir.path().join("Misc/stable_abi.toml"), HOSTILE).unwrap();
+    std::fs::write(
+        dir.path().join("old.toml"),
+        "[function.PyA]\n    added = '3.2'\n",
+    )
+    .unwrap();
+    let manifest = "Misc/stable_abi.toml";
+    // compat reads a manifest leniently (a kind it does not know is not
+    // its concern): three errors.
+    let runs: [(&[&str], usize); 6] = [
+        (&[manifest, "--all"], 5),
+        (&["--dump", manifest], 5),
+        (&["headers", "--manifest", manifest], 5),
+        (&["headers", "--manifest", manifest, "--format", "json"], 5),
+        (&["compat", "--baseline", "old.toml", manifest], 3),
+        (
+            &[
+                "add",
+                "function",
+                "PyZ",
+                "--added",
+                "3.2",
+                "--manifest",
+                manifest,
+            ],
+            5,
+        ),
+    ];
+    for (args, count) in runs {
+        let output = stable_abi(dir.path(), args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), count, "{args:?}: one line per error:\n{err}");
+        for line in &lines {
+            assert!(line.starts_with(manifest), "{args:?}: {line:?}");
+            assert!(
+                !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{args:?}: {line:?}"
+            );
+        }
+        for shown in [
+            "ifdef = 'X\\nerror: forged'",
+            "member `a\\nerror: forged member`",
+            "`PyD\\x1b[2J`",
+            "'full\\x1b[31m\\u{202e}'",
+            "unknown kind `func\\u{202e}tion`",
+        ]
+        .into_iter()
+        .take(count)
+        {
+            assert!(err.contains(shown), "{args:?}: {shown} in\n{err}");
+        }
+    }
+}

@@ -107,6 +107,12 @@ type Exports = (BinaryFormat, Detected, Arc<BTreeSet<String>>);
 /// `.so.1.0` of a build) and the files in parallel. An unreadable, truncated
 /// or non-object file is an `Err` naming it (the first in `paths` order).
 pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
+    read_each_library(paths).into_iter().collect()
+}
+
+/// [`read_libraries`] with a result for each path: an unreadable file is
+/// the error of its own paths, the others are read.
+pub fn read_each_library(paths: &[PathBuf]) -> Vec<Result<Library>> {
     let identities: Vec<FileIdentity> = paths.iter().map(|path| file_identity(path)).collect();
     let mut first: BTreeMap<&FileIdentity, usize> = BTreeMap::new();
     for (index, identity) in identities.iter().enumerate() {
@@ -116,23 +122,24 @@ pub fn read_libraries(paths: &[PathBuf]) -> Result<Vec<Library>> {
     let mut read: Vec<(usize, Result<Exports>)> =
         parallel::map(&distinct, |&index| (index, read_exports(&paths[index])));
     read.sort_by_key(|(index, _)| *index);
-    let mut by_index: BTreeMap<usize, Exports> = BTreeMap::new();
-    for (index, result) in read {
-        by_index.insert(index, result?);
-    }
-    Ok(paths
+    let by_index: BTreeMap<usize, Result<Exports>> = read.into_iter().collect();
+    paths
         .iter()
         .zip(&identities)
         .map(|(path, identity)| {
-            let (format, platform, exports) = by_index[&first[identity]].clone();
-            Library {
+            let (format, platform, exports) = match &by_index[&first[identity]] {
+                Ok(read) => read.clone(),
+                Err(Error::File { message, .. }) => return Err(Error::file(path, message)),
+                Err(err) => return Err(Error::file(path, err)),
+            };
+            Ok(Library {
                 path: path.clone(),
                 format,
                 platform,
                 exports,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// One library's exports, through a memory map: only the symbol index,

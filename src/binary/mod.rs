@@ -18,6 +18,7 @@
 //!   the symbol table alone does not.
 
 pub mod audit;
+mod central;
 pub mod claims;
 pub mod classify;
 pub mod inputs;
@@ -40,7 +41,7 @@ mod zipped;
 
 pub use library::{
     check_libraries, default_libraries, library_findings, library_report, print_assumptions,
-    read_libraries, Features, Library, LibraryReport,
+    read_each_library, read_libraries, Features, Library, LibraryReport,
 };
 pub use platform::{Assumptions, FeatureOverrides, Platform};
 pub use symbols::{read_binary, Binary, BinaryError, BinaryFormat};

@@ -71,6 +71,29 @@ Example: `_spam.pyd` linking `python313.dll`:
         error: linked to python313.dll, which only Python 3.13 has [version-specific-libpython]"#,
 };
 
+pub const DUPLICATE_MEMBER: Code = Code {
+    name: "duplicate-member",
+    command: "audit",
+    summary: "a wheel stores two or more members under one name",
+    doc: r#"A wheel's zip holds two or more entries of the same name. Every copy
+of an extension module is audited; the wheel is an error whatever the
+copies hold.
+
+Why it matters: which copy is installed depends on the tool. pip extracts
+every entry in order, so the last copy overwrites the others; Python's
+`zipfile` resolves a name to its last entry (CPython gh-117779); uv's
+extraction of such wheels is discussed as a parser differential
+(astral-sh/uv#19528). The binary distribution format (PEP 427) lists a
+wheel's files in `RECORD`, one line per installed file (PEP 376), and
+says nothing of a name stored twice: an audit of one copy says nothing
+of what is installed.
+
+Example: `spam/_spam.abi3.so` stored twice:
+
+    spam-1.0-cp38-abi3-macosx_11_0_x86_64.whl: wheel tagged cp38-abi3-macosx_11_0_x86_64; target Python 3.8 (from the wheel tag)
+      error: spam/_spam.abi3.so is stored 2 times in the wheel; installers differ in which copy they keep [duplicate-member]"#,
+};
+
 pub const UNKNOWN_TO_TABLE: Code = Code {
     name: "unknown-to-table",
     command: "audit",
@@ -106,6 +129,19 @@ pub fn unknown_to_table(symbol: &str, knows: Option<Version>) -> Finding {
         ),
     )
     .as_warning()
+}
+
+/// `NAME is stored N times in the wheel` ([`DUPLICATE_MEMBER`]), a
+/// finding about the wheel.
+pub fn duplicate_member(name: &str, count: usize) -> Finding {
+    Finding::error(
+        DUPLICATE_MEMBER.name,
+        name,
+        format!(
+            "{name} is stored {count} times in the wheel; installers differ in which copy \
+             they keep"
+        ),
+    )
 }
 
 /// `SYMBOL is not in the Stable ABI`.

@@ -9,6 +9,7 @@ use crate::binary::audit::{BinaryKind, ExtensionReport, InputReport};
 use crate::binary::table::AbiTable;
 use crate::diagnostic::{Finding, Format};
 use crate::output;
+use crate::output::escape::line;
 
 /// Totals over all inputs: `extensions` counts the extension modules,
 /// `libraries` the other libraries audited; `clean`, `failed` and
@@ -194,10 +195,11 @@ fn print_input(out: &mut dyn Write, report: &InputReport, detail: Detail) -> io:
         (None, true) => writeln!(out, "{path}:")?,
     }
     for note in &report.notes {
-        writeln!(out, "  note: {note}")?;
+        writeln!(out, "  note: {}", line(note))?;
     }
     for problem in &report.problems {
-        writeln!(out, "  error: {} [{}]", problem.message, problem.check)?;
+        let message = line(&problem.message);
+        writeln!(out, "  error: {message} [{}]", problem.check)?;
     }
     for extension in &report.extensions {
         print_extension(out, extension, detail)?;
@@ -262,7 +264,7 @@ fn print_extension(
         )?;
     }
     for note in &extension.notes {
-        writeln!(out, "    note: {note}")?;
+        writeln!(out, "    note: {}", line(note))?;
     }
     if detail == Detail::Verbose {
         // By library, in the order they were found.
@@ -290,7 +292,9 @@ fn print_extension(
         writeln!(
             out,
             "    {}: {abi}{} [{}]",
-            finding.severity, finding.message, finding.check
+            finding.severity,
+            line(&finding.message),
+            finding.check
         )?;
         for note in &finding.notes {
             writeln!(out, "      {note}")?;
@@ -305,6 +309,7 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
     let mut count = 0;
     for report in reports {
         if let Some(message) = &report.error {
+            let message = line(message);
             writeln!(
                 err,
                 "{}: error: {message}",
@@ -314,6 +319,7 @@ pub fn print_errors(err: &mut dyn Write, reports: &[InputReport]) -> io::Result<
         }
         for extension in &report.extensions {
             if let Some(message) = &extension.error {
+                let message = line(message);
                 writeln!(
                     err,
                     "{}: {}: error: {message}",

@@ -13,11 +13,14 @@
 //! directory declares them; a member that inflates to more (or fewer) bytes
 //! than its header declares, or whose CRC-32 differs, is corrupt.
 //! Encrypted members and compression methods other than stored and
-//! deflated (the two wheel builders write) are named as such.
+//! deflated (the two wheel builders write) are named as such: an error of
+//! that member (of the wheel, for its `WHEEL` file), the other members
+//! read all the same.
 
-use std::io::{self, Read};
+use std::io;
 use std::ops::Range;
 
+use crate::binary::central;
 use crate::binary::names::is_extension_name;
 use crate::binary::sparse::View;
 use crate::binary::stream::{self, Limits, Plan, Stream};
@@ -167,7 +170,10 @@ pub struct Member {
     pub raw_name: Vec<u8>,
     /// The size it declares it inflates to.
     pub size: u64,
-    method: Method,
+    /// How it is compressed, or why it cannot be read (encrypted, or a
+    /// method other than stored and deflated): an error of this member
+    /// only, the others are read all the same.
+    method: Result<Method, String>,
     data: Range<u64>,
     crc32: u32,
 }
@@ -179,8 +185,11 @@ pub struct Wheel<S> {
     source: S,
     /// The tag of the `WHEEL` metadata file, if any.
     pub metadata_tag: Option<WheelTag>,
-    /// Each extension module.
+    /// Each extension module: every copy of a name stored more than once.
     pub extensions: Vec<Member>,
+    /// The names (as printed) stored more than once, with how many times,
+    /// in the order of their first copy.
+    pub duplicates: Vec<(String, usize)>,
 }
 
 /// Reads a wheel's central directory and its `WHEEL` file. An error is a
@@ -207,7 +216,7 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             .map_err(|err| format!("corrupt wheel (zip) member #{index}: {err}"))?;
         let raw_name = entry.name_raw().to_vec();
         let name = escape::bytes(&raw_name).into_owned();
-        let method = method_of(&entry).map_err(|what| format!("{name}: {what}"))?;
+        let method = method_of(entry.encrypted(), entry.compression());
         let member = Member {
             name,
             raw_name,
@@ -222,6 +231,40 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
             extensions.push(member);
         }
     }
+    // Names stored more than once: the zip crate shows one copy of each.
+    let entries = central::entries(&source, archive.central_directory_start())
+        .map_err(|err| format!("cannot read: {err}"))?;
+    let duplicates = duplicates(&entries);
+    if !duplicates.is_empty() {
+        // Each extension stored more than once becomes its copies, in the
+        // central directory's order (one pass over each list).
+        let extension_names: std::collections::HashSet<&[u8]> =
+            extensions.iter().map(|m| m.raw_name.as_slice()).collect();
+        let twice: std::collections::HashSet<&[u8]> = duplicates
+            .iter()
+            .map(|(raw, _)| raw.as_slice())
+            .filter(|raw| extension_names.contains(raw))
+            .collect();
+        let mut copies: std::collections::HashMap<&[u8], Vec<Member>> = Default::default();
+        for entry in entries
+            .iter()
+            .filter(|e| twice.contains(e.raw_name.as_slice()))
+        {
+            let copy = copy_of(&source, entry, archive.offset())?;
+            copies.entry(&entry.raw_name).or_default().push(copy);
+        }
+        extensions = extensions
+            .into_iter()
+            .flat_map(|member| match copies.remove(member.raw_name.as_slice()) {
+                Some(copies) => copies,
+                None => vec![member],
+            })
+            .collect();
+    }
+    let duplicates = duplicates
+        .into_iter()
+        .map(|(raw, count)| (escape::bytes(&raw).into_owned(), count))
+        .collect();
     let declared = extensions
         .iter()
         .fold(0u64, |sum, m| sum.saturating_add(m.size));
@@ -245,25 +288,62 @@ pub fn read_wheel<S: Source>(source: S) -> Result<Wheel<S>, String> {
         source,
         metadata_tag: None,
         extensions,
+        duplicates,
     };
     if let Some(member) = metadata {
-        let text = wheel
-            .read_all(&member, METADATA_LIMIT)
+        let text = member
+            .method
+            .clone()
+            .map_err(|what| io::Error::new(io::ErrorKind::InvalidData, what))
+            .and_then(|_| wheel.read_all(&member, METADATA_LIMIT))
             .map_err(|err| format!("{}: {err}", member.name))?;
         wheel.metadata_tag = WheelTag::from_wheel_metadata(&String::from_utf8_lossy(&text));
     }
     Ok(wheel)
 }
 
+/// The raw names stored more than once among `entries`, with how many
+/// times, in the order of their first copy.
+fn duplicates(entries: &[central::Entry]) -> Vec<(Vec<u8>, usize)> {
+    let mut counts: std::collections::HashMap<&[u8], usize> = Default::default();
+    for entry in entries {
+        *counts.entry(&entry.raw_name).or_default() += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .iter()
+        .filter(|entry| counts[entry.raw_name.as_slice()] > 1 && seen.insert(&entry.raw_name))
+        .map(|entry| (entry.raw_name.clone(), counts[entry.raw_name.as_slice()]))
+        .collect()
+}
+
+/// The member of one copy of a name stored more than once, from its
+/// central directory entry (the zip crate shows only one copy).
+fn copy_of<S: Source>(source: &S, entry: &central::Entry, offset: u64) -> Result<Member, String> {
+    let name = escape::bytes(&entry.raw_name).into_owned();
+    #[allow(deprecated)] // the number as stored; no other public way
+    let compression = zip::CompressionMethod::from_u16(entry.method);
+    let method = method_of(entry.flags & 1 != 0, compression);
+    let start = central::data_start(source, entry, offset)
+        .map_err(|err| format!("corrupt wheel (zip) member {name}: {err}"))?;
+    Ok(Member {
+        name,
+        raw_name: entry.raw_name.clone(),
+        size: entry.size,
+        method,
+        data: start..start.saturating_add(entry.compressed_size),
+        crc32: entry.crc32,
+    })
+}
+
 /// The method of an entry the reader can read, or what it is.
-fn method_of<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> Result<Method, String> {
+fn method_of(encrypted: bool, method: zip::CompressionMethod) -> Result<Method, String> {
     use zip::CompressionMethod as M;
-    if entry.encrypted() {
+    if encrypted {
         return Err("the member is encrypted; a wheel's members never are \
                     (installers cannot read it)"
             .into());
     }
-    let method = entry.compression();
     if method == M::STORE {
         return Ok(Method::Stored);
     }
@@ -305,6 +385,9 @@ impl<S: Source> Wheel<S> {
         plan: &dyn Fn(View) -> Plan,
         parse: &dyn Fn(View) -> T,
     ) -> Result<T, String> {
+        if let Err(what) = &member.method {
+            return Err(what.clone());
+        }
         let mut open = || self.stream(member);
         let limits = Limits {
             keep: KEEP_LIMIT,
@@ -342,9 +425,13 @@ impl<S: Source> Wheel<S> {
     }
 
     fn stream(&self, member: &Member) -> io::Result<Box<dyn Stream + '_>> {
+        let method = member
+            .method
+            .clone()
+            .map_err(|what| io::Error::new(io::ErrorKind::InvalidData, what))?;
         Ok(zipped::stream(
             &self.source,
-            member.method,
+            method,
             member.data.clone(),
             member.size,
             member.crc32,
@@ -580,17 +667,16 @@ mod tests {
             let mut bytes = stored();
             // Method: central directory offset 10, local header 8.
             patch(&mut bytes, 10, 8, &method.to_le_bytes());
-            let err = read_wheel(bytes).unwrap_err();
-            assert!(
-                err.starts_with("m.abi3.so: the member is compressed with "),
-                "{err}"
-            );
+            let wheel = read_wheel(bytes).unwrap();
+            let err = wheel.read(&wheel.extensions[0], &|_| ()).unwrap_err();
+            assert!(err.starts_with("the member is compressed with "), "{err}");
             assert!(err.contains(name), "{err}");
         }
         let mut bytes = stored();
         // General purpose flags: central directory offset 8, local header 6.
         patch(&mut bytes, 8, 6, &1u16.to_le_bytes());
-        let err = read_wheel(bytes).unwrap_err();
+        let wheel = read_wheel(bytes).unwrap();
+        let err = wheel.read(&wheel.extensions[0], &|_| ()).unwrap_err();
         assert!(err.contains("the member is encrypted"), "{err}");
     }
 

@@ -9,7 +9,8 @@ use crate::binary::library::not_in_abi3t;
 use crate::binary::names::library_abi;
 use crate::binary::platform::FeatureOverrides;
 use crate::binary::{
-    default_libraries, library_report, print_assumptions, read_libraries, Features,
+    default_libraries, library_report, print_assumptions, read_each_library, Features,
+    LibraryReport,
 };
 use crate::cli::{FeatureArgs, LibraryArgs};
 use crate::diagnostic::{print_findings, Finding, Format};
@@ -48,10 +49,15 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
     } else {
         BTreeSet::new()
     };
-    let reports: Vec<_> = read_libraries(&paths)?
-        .iter()
-        .map(|library| library_report(&manifest, library, &features, &not_in_abi3t))
+    // An unreadable file is its own error; the others are checked.
+    let read: Vec<std::result::Result<LibraryReport, Error>> = read_each_library(&paths)
+        .into_iter()
+        .map(|library| {
+            library.map(|library| library_report(&manifest, &library, &features, &not_in_abi3t))
+        })
         .collect();
+    let reports: Vec<&LibraryReport> = read.iter().flatten().collect();
+    let errors: Vec<&Error> = read.iter().filter_map(|r| r.as_ref().err()).collect();
     let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
     let out = &mut super::stdout();
     match args.format {
@@ -61,13 +67,43 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
             }
             print_findings(out, "library", &findings, args.format)?;
         }
-        Format::Json => output::write_json(
-            out,
-            &output::Report::new("library", &findings).with("libraries", &reports),
-        )?,
+        Format::Json => {
+            // As the audit's inputs: an unreadable library is an entry
+            // with its `error`.
+            let libraries: Vec<JsonLibrary> = paths
+                .iter()
+                .zip(&read)
+                .map(|(path, read)| match read {
+                    Ok(report) => JsonLibrary::Read(report),
+                    Err(err) => JsonLibrary::Unreadable {
+                        path,
+                        error: match err {
+                            Error::File { message, .. } => {
+                                output::escape::line(message).into_owned()
+                            }
+                            other => other.to_string(),
+                        },
+                    },
+                })
+                .collect();
+            output::write_json(
+                out,
+                &output::Report::new("library", &findings).with("libraries", &libraries),
+            )?
+        }
         Format::Sarif(_) => print_findings(out, "library", &findings, args.format)?,
     }
     out.flush()?;
+    if !errors.is_empty() {
+        for error in &errors {
+            errln!("{error}");
+        }
+        return Err(Error::other(format!(
+            "{} librar{} could not be read",
+            errors.len(),
+            if errors.len() == 1 { "y" } else { "ies" }
+        )));
+    }
     let outcome = Outcome::of(&findings);
     if outcome == Outcome::Success && args.format == Format::Text {
         for path in &paths {
@@ -77,4 +113,17 @@ pub fn run(args: &LibraryArgs) -> Result<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+/// A library in `library --format json`'s `libraries`: its report, or the
+/// error that kept it from being read.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JsonLibrary<'a> {
+    Read(&'a LibraryReport),
+    Unreadable {
+        #[serde(serialize_with = "crate::output::escape::serialize_path")]
+        path: &'a std::path::PathBuf,
+        error: String,
+    },
 }

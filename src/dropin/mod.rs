@@ -66,7 +66,11 @@ impl BaselineChoice {
     /// The baseline file in effect for the manifest at `manifest`, if any.
     pub fn resolve(&self, manifest: &Path) -> Option<PathBuf> {
         match self {
-            BaselineChoice::Beside => Some(baseline_beside(manifest)).filter(|p| p.is_file()),
+            // A FIFO or device there is read, and refused saying what it
+            // is, rather than silently not applied.
+            BaselineChoice::Beside => {
+                Some(baseline_beside(manifest)).filter(|p| crate::input::is_present(p))
+            }
             BaselineChoice::File(path) => Some(path.clone()),
             BaselineChoice::Off => None,
         }

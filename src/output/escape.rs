@@ -24,6 +24,15 @@
 //! messages; SARIF locations are URIs made from the raw bytes instead
 //! ([`crate::output::sarif`]).
 //!
+//! Every message is printed through [`line`] as well (the compiler-like
+//! output, JSON's `message` and `name`, SARIF's message texts, the errors
+//! that end a run): whatever value of a file a message quotes unescaped (a
+//! manifest's `ifdef`, a kind, a member), it stays on one line and shows
+//! its control characters. [`line`] escapes what [`text`] escapes except
+//! the backslash, so a name escaped already (whose backslashes were
+//! doubled, and which holds no control character) goes through unchanged:
+//! nothing is escaped twice.
+//!
 //! On Windows, where `\` separates a path's components and file names are
 //! UTF-16, a path's backslashes are printed as they are.
 
@@ -40,6 +49,19 @@ pub fn bytes(raw: &[u8]) -> Cow<'_, str> {
 /// its control characters and backslashes escaped.
 pub fn text(name: &str) -> Cow<'_, str> {
     escape(name.as_bytes(), true)
+}
+
+/// A message as printed: one line, its control characters, line
+/// separators and bidirectional controls escaped as in a name, its
+/// backslashes kept (see the module documentation). Escaping twice is
+/// escaping once: `line(&line(m)) == line(m)`, `line(&text(n)) == text(n)`.
+pub fn line(message: &str) -> Cow<'_, str> {
+    escape(message.as_bytes(), false)
+}
+
+/// Serializes a message as [`line`] prints it (`#[serde(serialize_with)]`).
+pub fn serialize_line<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&line(value))
 }
 
 /// A path as printed: its bytes on Unix, escaped where needed.
@@ -203,6 +225,27 @@ mod tests {
             assert!(printed.contains('\\'), "{printed}");
             assert_eq!(unescape(&printed), name, "{printed}");
         }
+    }
+
+    #[test]
+    fn a_message_is_one_line_and_escaped_names_in_it_are_not_escaped_again() {
+        let forged = "function `PyA` has ifdef = 'X\nerror: forged\u{202e}\x1b[2J'";
+        let printed = line(forged);
+        assert_eq!(
+            printed,
+            "function `PyA` has ifdef = 'X\\nerror: forged\\u{202e}\\x1b[2J'"
+        );
+        assert!(!printed.chars().any(|c| c.is_control() || is_hidden(c)));
+        assert_eq!(line(&printed), printed);
+        // A name escaped already (backslashes doubled) is left as it is.
+        for name in ["a\nb", "back\\slash", "tab\tx\x7f", "rtl\u{2067}"] {
+            let escaped = text(name);
+            assert_eq!(line(&escaped), escaped, "{name}");
+            let message = format!("cannot read {escaped}: no");
+            assert_eq!(line(&message), message);
+        }
+        // Plain messages, backslashes included, are borrowed unchanged.
+        assert!(matches!(line("C:\\x is fine"), Cow::Borrowed(_)));
     }
 
     #[cfg(unix)]

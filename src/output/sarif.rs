@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 
 use crate::code::Code;
 use crate::diagnostic::{Finding, Location, Severity};
+use crate::output::escape;
 
 /// The schema the document declares.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -70,8 +71,8 @@ fn result(finding: &Finding, rules: &[&Code]) -> Value {
     let mut result = json!({
         "ruleId": finding.check,
         "level": level(finding.severity),
-        "message": {"text": finding.message},
-        "properties": {"name": finding.name, "versions": finding.versions},
+        "message": {"text": escape::line(&finding.message)},
+        "properties": {"name": escape::line(&finding.name), "versions": finding.versions},
     });
     if let Some(index) = rules.iter().position(|code| code.name == finding.check) {
         result["ruleIndex"] = index.into();
@@ -81,7 +82,8 @@ fn result(finding: &Finding, rules: &[&Code]) -> Value {
         // A wheel's member is no file: the wheel is the location, and the
         // member is named in the message and the properties.
         (None, Some(inside), _) => {
-            result["message"]["text"] = format!("{}: {}", inside.member, finding.message).into();
+            result["message"]["text"] =
+                format!("{}: {}", inside.member, escape::line(&finding.message)).into();
             result["properties"]["member"] = inside.member.clone().into();
             Some(json!({"physicalLocation": {
                 "artifactLocation": {"uri": uri(&inside.archive)},
@@ -100,7 +102,7 @@ fn result(finding: &Finding, rules: &[&Code]) -> Value {
         .iter()
         .filter_map(|note| {
             let mut location = physical(note.location.as_ref()?);
-            location["message"] = json!({"text": note.message});
+            location["message"] = json!({"text": escape::line(&note.message)});
             Some(location)
         })
         .collect();

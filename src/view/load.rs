@@ -188,7 +188,9 @@ impl Resolver for Loader<'_> {
         ];
         for candidate in candidates {
             let relative = normalize(&candidate);
-            if self.ids.contains_key(&relative) || self.root.join(&relative).is_file() {
+            if self.ids.contains_key(&relative)
+                || crate::input::is_present(&self.root.join(&relative))
+            {
                 let id = self.id_of(relative);
                 if name == "pyconfig.h" {
                     self.pyconfig = Some(id);
@@ -293,7 +295,7 @@ pub fn load(root: &Path, layout: &Layout, listed: Option<&dyn Fn(&str) -> bool>)
                     .into_iter()
                     .filter(|path| {
                         !loader.ids.contains_key(path)
-                            && std::fs::read(root.join(path))
+                            && crate::input::read(&root.join(path))
                                 .is_ok_and(|text| may_provide(&text, listed))
                     })
                     .collect()

@@ -338,6 +338,56 @@ pub fn stable_abi(dir: &Path, args: &[&str]) -> Output {
         .expect("the stable-abi binary runs")
 }
 
+/// Runs `stable-abi ARGS` in `dir`, killed (and the test failed) after
+/// `seconds`: for inputs that could make it hang (a FIFO, a device).
+pub fn stable_abi_within(dir: &Path, args: &[&std::ffi::OsStr], seconds: u64) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_stable-abi"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("stable-abi runs");
+    let pid = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match receiver.recv_timeout(std::time::Duration::from_secs(seconds)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            #[cfg(unix)]
+            // SAFETY: signals our own child, still running (not reaped).
+            unsafe {
+                libc::kill(pid as i32, libc::SIGKILL);
+            }
+            panic!("stable-abi {args:?} ran for more than {seconds} s (pid {pid})");
+        }
+    }
+}
+
+/// Writes `to` over every `from` (of the same length) in `bytes`: a zip
+/// member renamed in its local and central headers alike, to make a name
+/// stored twice (which the zip writer refuses).
+pub fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        let start = at + found;
+        bytes[start..start + to.len()].copy_from_slice(to);
+        at = start + to.len();
+    }
+}
+
+/// `mkfifo dir/name`.
+#[cfg(unix)]
+pub fn fifo(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string; mkfifo only creates the file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    path
+}
+
 /// A fixture's run as its snapshot records it: the standard output and
 /// the exit status. The standard error must be empty.
 pub fn snapshot_text(dir: &Path, output: &Output) -> String {

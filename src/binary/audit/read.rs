@@ -15,6 +15,7 @@ use crate::binary::audit::{
 use crate::binary::claims;
 use crate::binary::mapped::MappedFile;
 use crate::binary::platform::Detected;
+use crate::binary::problems;
 use crate::binary::symbols::{Binary, BinaryError};
 use crate::binary::table::AbiTable;
 use crate::binary::wheel::{member_path, read_wheel, WheelTag};
@@ -114,6 +115,14 @@ pub(super) fn read_wheel_input(
         .collect();
     let metadata_tag = contents.metadata_tag.take();
     let mut input = ReadInput::wheel(path, metadata_tag, names, defaults, table);
+    // Ambiguous whatever the wheel claims: which copy is installed depends
+    // on the installer.
+    input.report.problems.extend(
+        contents
+            .duplicates
+            .iter()
+            .map(|(name, count)| problems::duplicate_member(name, *count).in_file(path)),
+    );
     if input.report.target.is_some() {
         // Each member is streamed, keeping only the pieces its tables are
         // in, and of those only its Python part.

@@ -223,7 +223,7 @@ impl<'h> Sources<'h> {
         if let Some(&id) = self.ids.get(&key(path)) {
             return Ok(id);
         }
-        let bytes = std::fs::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
+        let bytes = crate::input::read(path).map_err(|err| Error::io(path, "cannot read", err))?;
         Ok(self.add_bytes(path, bytes))
     }
 
@@ -235,7 +235,7 @@ impl<'h> Sources<'h> {
         let mut queue = vec![(main, path, Some(bytes))];
         let mut scanned = Vec::new();
         while let Some((id, path, bytes)) = queue.pop() {
-            let bytes = match bytes.map_or_else(|| std::fs::read(&path), Ok) {
+            let bytes = match bytes.map_or_else(|| crate::input::read(&path), Ok) {
                 Ok(bytes) => bytes,
                 Err(err) => {
                     let message = format!("cannot read: {err}");
@@ -321,7 +321,9 @@ impl<'h> Sources<'h> {
         candidates
             .into_iter()
             .map(|candidate| clean(&candidate))
-            .find(|candidate| candidate.is_file() || self.ids.contains_key(&key(candidate)))
+            .find(|candidate| {
+                crate::input::is_present(candidate) || self.ids.contains_key(&key(candidate))
+            })
     }
 
     /// The file `id` (a header's or a source's).
