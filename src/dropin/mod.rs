@@ -20,6 +20,7 @@ mod verdicts;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::{LocatedError, Location};
 use crate::error::{Error, Result};
 use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
@@ -147,7 +148,8 @@ pub fn edition_for(
 /// Errors: as [`edition_for`]; a template that fails to render.
 pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
     let root = manifest.root();
-    let (_, edition, _) = edition_for(&manifest.path, None)?;
+    let (in_effect, edition, _) = edition_for(&manifest.path, None)?;
+    require_kind_tables(manifest, edition, in_effect.release)?;
     GENERATORS
         .iter()
         .map(|generator| {
@@ -162,6 +164,47 @@ pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
             Ok((path, text))
         })
         .collect()
+}
+
+/// Refuses a manifest the edition's `stable_abi.py` cannot read: one
+/// without a table of every kind. The script's `parse_manifest` indexes the
+/// TOML data by each kind it registers, `data[kind]`, in the order they are
+/// registered ([`Edition::dump_order`]), and stops at the first one missing
+/// with `KeyError: 'typedef'` (or the kind missing) before it reads
+/// anything else or writes any file: `parse_manifest` in 3.11.2's
+/// `Tools/scripts/stable_abi.py` (lines 147-163, the kinds registered at
+/// 117-140), 3.13.15's `Tools/build/stable_abi.py` (146-162; 116-139) and
+/// 3.14.10's (152-168; 118-146, `macro` last). An empty table (`[const]`
+/// alone) is read, as by the script. A manifest cut short (a save or a
+/// merge gone wrong) loses the kinds after the cut: its generated files
+/// would be emptied, so nothing is generated from it, by any action
+/// (`--list` does not read the manifest).
+///
+/// Errors: the kinds missing, at the manifest's first line, naming the
+/// `KeyError` of the script of `release` (whose edition is `edition`).
+pub fn require_kind_tables(manifest: &Manifest, edition: &Edition, release: Release) -> Result<()> {
+    let missing: Vec<&str> = edition
+        .dump_order
+        .iter()
+        .filter(|kind| !manifest.kind_tables.contains(kind))
+        .map(|kind| kind.as_str())
+        .collect();
+    let Some(first) = missing.first() else {
+        return Ok(());
+    };
+    let others = match &missing[1..] {
+        [] => String::new(),
+        rest => format!(" (nor of {})", rest.join(", ")),
+    };
+    Err(LocatedError::new(
+        Location::new(&manifest.path, 1, 1),
+        format!(
+            "the manifest has no table of {first} items{others}: stable_abi.py of {release} \
+             stops reading it with KeyError: '{first}', and nothing is generated from it (is \
+             the file cut short?)"
+        ),
+    )
+    .into())
 }
 
 /// Runs the request as `stable_abi.py` would: every action, then one
@@ -195,7 +238,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         errln!("{}", warning.as_warning());
     }
     let manifest = parsed.manifest;
-    crate::generate::require_items(&manifest)?;
+    require_kind_tables(&manifest, edition, in_effect.release)?;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
