@@ -76,17 +76,27 @@ fn generated(root: &Path, ok: bool) -> Option<Vec<String>> {
     })
 }
 
-/// The actions compared besides generation, and the files the driver
-/// leaves their standard output in (the drop-in's go beside them, in its
-/// own tree).
-const PRINTING_ACTIONS: [(&str, &str); 2] = [("--dump", "DUMP"), ("--list", "LIST")];
+/// The actions compared besides generation, the manifest argument they
+/// are given, and the files the driver leaves their standard output in (the
+/// drop-in's go beside them, in its own tree). The script prints paths as
+/// `pathlib` shows them: `./Misc/stable_abi.toml` gives `PC/python3dll.c`.
+const PRINTING_ACTIONS: [(&str, &str, &str); 3] = [
+    ("--dump", "Misc/stable_abi.toml", "DUMP"),
+    ("--list", "Misc/stable_abi.toml", "LIST"),
+    ("--list", "./Misc/stable_abi.toml", "LIST_DOT"),
+];
+
+/// The check of one file before any is generated (each is empty), with a
+/// manifest argument `pathlib` shows otherwise: it fails, naming the file
+/// and, at the end, the manifest ("The stable ABI manifest is at: …").
+const CHECK: [&str; 2] = ["--python3dll", ".//Misc/./stable_abi.toml"];
 
 /// Runs a reference script's `main()` once per tree named on stdin (one
-/// directory a line): `--generate-all Misc/stable_abi.toml` in each, then
-/// `--dump` and `--list`, one Python process per script instead of one per
-/// manifest. A tree where generation fails gets a `FAILED` file holding the
-/// error; `--dump` leaves its standard output in `DUMP` (`DUMP.FAILED` when
-/// it fails), `--list` in `LIST`.
+/// directory a line): [`CHECK`], then `--generate-all Misc/stable_abi.toml`
+/// in each, then [`PRINTING_ACTIONS`], one Python process per script
+/// instead of one per manifest. A tree where generation fails gets a
+/// `FAILED` file holding the error; `--dump` leaves its standard output in
+/// `DUMP` (`DUMP.FAILED` when it fails), `--list` in `LIST`, and so on.
 const DRIVER: &str = r#"
 import contextlib, importlib.util, io, os, sys, traceback
 script = sys.argv[1]
@@ -94,8 +104,9 @@ spec = importlib.util.spec_from_file_location("stable_abi_reference", script)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 
-def run(args, failed_file, output_file=None):
-    sys.argv = [script, *args, "Misc/stable_abi.toml"]
+def run(args, failed_file, output_file=None, manifest="Misc/stable_abi.toml"):
+    # The manifest first: `--python3dll` would take it as its file.
+    sys.argv = [script, manifest, *args]
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
@@ -114,9 +125,11 @@ def run(args, failed_file, output_file=None):
 
 for tree in sys.stdin.read().splitlines():
     os.chdir(tree)
+    run(["--python3dll"], "CHECK.FAILED", "CHECK", ".//Misc/./stable_abi.toml")
     run(["--generate-all"], "FAILED")
     run(["--dump"], "DUMP.FAILED", "DUMP")
     run(["--list"], "LIST.FAILED", "LIST")
+    run(["--list"], "LIST_DOT.FAILED", "LIST_DOT", "./Misc/stable_abi.toml")
 "#;
 
 /// Compares what the script printed for `action` (in its tree) with what
@@ -124,7 +137,7 @@ for tree in sys.stdin.read().splitlines():
 /// compared relative to each one's tree.
 fn compare_printed(
     case: &Case,
-    (action, file): (&str, &str),
+    (action, manifest, file): (&str, &str, &str),
     output: &std::process::Output,
 ) -> Option<String> {
     let (by_script, by_tool) = (&case.by_script.1, &case.by_tool.1);
@@ -141,7 +154,11 @@ fn compare_printed(
         String::from_utf8_lossy(&output.stdout).into_owned(),
         by_tool,
     );
-    let name = format!("{} @ {}: {action}", case.manifest.display(), case.release);
+    let name = format!(
+        "{} @ {}: {action} {manifest}",
+        case.manifest.display(),
+        case.release
+    );
     if script_ok != output.status.success() {
         return Some(format!(
             "{name}: the script {}, the tool exits {:?}:\n{}",
@@ -156,6 +173,32 @@ fn compare_printed(
             .header("script", "stable-abi")
             .to_string();
         format!("{name}: the output differs\n{diff}")
+    })
+}
+
+/// Compares [`CHECK`]'s first line of output (the file that differs) and
+/// the line of its failure that names the manifest.
+fn compare_check(case: &Case, output: &std::process::Output) -> Option<String> {
+    let by_script = &case.by_script.1;
+    let first_line = |text: &str| text.lines().next().map(str::to_string);
+    let footer = |text: &str| {
+        text.lines()
+            .find(|line| line.contains("The stable ABI manifest is at:"))
+            .map(|line| line.trim().to_string())
+    };
+    let script_out = std::fs::read_to_string(by_script.join("CHECK")).unwrap();
+    let script_err = std::fs::read_to_string(by_script.join("CHECK.FAILED")).unwrap_or_default();
+    let expected = (first_line(&script_out), footer(&script_err));
+    let actual = (
+        first_line(&common::stdout(output)),
+        footer(&common::stderr(output)),
+    );
+    (expected != actual).then(|| {
+        format!(
+            "{} @ {}: {CHECK:?}: the script says {expected:?}, the tool {actual:?}",
+            case.manifest.display(),
+            case.release
+        )
     })
 }
 
@@ -366,14 +409,19 @@ fn every_script_and_manifest_give_the_same_files() {
                 let Some((_, case)) = cases.get(index) else {
                     break;
                 };
-                let run = |action: &str| {
+                let run = |action: &str, manifest: &str| {
                     common::stable_abi(
                         &case.by_tool.1,
-                        &[action, "--release", case.release, "Misc/stable_abi.toml"],
+                        &[action, "--release", case.release, manifest],
                     )
                 };
-                let mut output = vec![run("--generate-all")];
-                output.extend(PRINTING_ACTIONS.iter().map(|(action, _)| run(action)));
+                let mut output = vec![run(CHECK[0], CHECK[1])];
+                output.push(run("--generate-all", "Misc/stable_abi.toml"));
+                output.extend(
+                    PRINTING_ACTIONS
+                        .iter()
+                        .map(|(action, manifest, _)| run(action, manifest)),
+                );
                 outputs.lock().unwrap()[index] = Some(output);
             });
         }
@@ -384,18 +432,19 @@ fn every_script_and_manifest_give_the_same_files() {
         .zip(&outputs)
         .flat_map(|((_, case), output)| {
             let output = output.as_ref().unwrap();
+            let check = compare_check(case, &output[0]);
             let generation = compare(
                 case.release,
                 &case.manifest,
                 &case.by_script.1,
                 &case.by_tool.1,
-                &output[0],
+                &output[1],
             );
             let printing = PRINTING_ACTIONS
                 .iter()
-                .zip(&output[1..])
+                .zip(&output[2..])
                 .map(|(&action, output)| compare_printed(case, action, output));
-            std::iter::once(generation).chain(printing).flatten()
+            [check, generation].into_iter().chain(printing).flatten()
         })
         .collect();
     assert!(

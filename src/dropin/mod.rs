@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
 use crate::manifest::{self, Manifest, Rules};
+use crate::pyfmt;
 use crate::release::{InEffect, Release};
 use crate::view::Defines;
 use crate::Outcome;
@@ -213,14 +214,17 @@ pub fn require_kind_tables(manifest: &Manifest, edition: &Edition, release: Rele
 /// Errors: a usage error when nothing is asked; an unreadable or invalid
 /// manifest, a bad header, a file that cannot be read or written.
 pub fn run(request: &Request) -> Result<Outcome> {
-    let base = manifest::tree_root(&request.manifest);
-    let (in_effect, edition, fit) = edition_for(&request.manifest, request.release)?;
+    // The manifest's path as the script's `pathlib` shows it (`./Misc/…`
+    // is `Misc/…`), and so every path made from it.
+    let manifest_path = &pyfmt::pure_path(&request.manifest);
+    let base = manifest::tree_root(manifest_path);
+    let (in_effect, edition, fit) = edition_for(manifest_path, request.release)?;
     if request.list {
         for generator in GENERATORS {
             let path = if edition.list_resolves_paths {
                 absolute(&base.join(generator.default_path))
             } else {
-                python_join(&request.manifest, generator.default_path)
+                python_join(manifest_path, generator.default_path)
             };
             outln!("--{}: {}", generator.flag(), path.display())?;
         }
@@ -233,7 +237,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         newer: fit == Fit::Newer && !request.strict,
         ..Rules::ALL_KNOWN
     };
-    let parsed = Manifest::load_with(&request.manifest, rules)?;
+    let parsed = Manifest::load_with(manifest_path, rules)?;
     for warning in &parsed.warnings {
         errln!("{}", warning.as_warning());
     }
@@ -247,17 +251,15 @@ pub fn run(request: &Request) -> Result<Outcome> {
         out!("{text}")?;
         let round_trip = manifest::check_dump(&manifest, &text, rules);
         if let Err(message) = &round_trip {
-            errln!("{}: error: {message}", request.manifest.display());
+            errln!("{}: error: {message}", manifest_path.display());
         }
         results.push(("dump", round_trip.is_ok()));
     }
     for (generator, requested) in GENERATORS.iter().zip(&request.generators) {
         let path = match requested {
             Some(Target::Path(path)) => path.clone(),
-            Some(Target::DefaultPath) => python_join(&request.manifest, generator.default_path),
-            None if request.all_generators => {
-                python_join(&request.manifest, generator.default_path)
-            }
+            Some(Target::DefaultPath) => python_join(manifest_path, generator.default_path),
+            None if request.all_generators => python_join(manifest_path, generator.default_path),
             None => continue,
         };
         let text = generator
@@ -281,7 +283,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         results.push((generator.name, ok));
     }
     if request.unixy_check {
-        let baseline = request.baseline.resolve(&request.manifest);
+        let baseline = request.baseline.resolve(manifest_path);
         let ok = unixy::check(
             &manifest,
             &request.defines,
@@ -316,18 +318,16 @@ pub fn run(request: &Request) -> Result<Outcome> {
          Note that there is a process to follow when modifying it:\n\
          https://devguide.python.org/c-api/#limited-api",
         failed.join(", "),
-        request.manifest.display()
+        manifest_path.display()
     )?;
     Ok(Outcome::Failure)
 }
 /// `Path(manifest).parent.parent / default_path` as Python's pathlib
-/// shows it (`Misc/stable_abi.toml` gives `PC/python3dll.c`, no `./`).
+/// shows it (`Misc/stable_abi.toml` and `./Misc/stable_abi.toml` give
+/// `PC/python3dll.c`, no `./`).
 fn python_join(manifest_path: &Path, default_path: &str) -> PathBuf {
-    let base = manifest_path
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or_else(|| Path::new(""));
-    base.join(default_path)
+    let base = pyfmt::pure_parent(&pyfmt::pure_parent(manifest_path));
+    pyfmt::pure_join(&base, default_path)
 }
 
 /// The path made absolute (like Python's `Path.resolve()`), without
