@@ -1,5 +1,5 @@
-//! Every command and format with standard output closed (`| head -1`,
-//! `| true`) and full (`> /dev/full`). The one behaviour: a closed pipe is
+//! Every command and format, and the help and the version, with standard
+//! output closed (`| head -1`, `| true`) and full (`> /dev/full`). The one behaviour: a closed pipe is
 //! a quiet end with exit status 0 (as ripgrep's); any other failure to
 //! write the output is an error on stderr with exit status 2. Never a
 //! panic.
@@ -43,6 +43,15 @@ fn cases() -> Vec<Vec<String>> {
         vec!["view", "3.13", "--manifest", m, "--format", "json"],
         vec!["add", "function", "PyClosed_Output{n}", "--manifest", m],
         vec!["pre-commit", "--manifest", m],
+        // Printed by clap, through the same ends.
+        vec!["--help"],
+        vec!["-h"],
+        vec!["--version"],
+        vec!["-V"],
+        vec!["help"],
+        vec!["help", "audit"],
+        vec!["headers", "--help"],
+        vec!["port", "-h"],
     ];
     for format in ["text", "json", "sarif"] {
         cases.push(vec!["headers", "--manifest", m, "--format", format]);
