@@ -5,6 +5,9 @@ use stable_abi::cli::Cli;
 use stable_abi::{commands, Error, Outcome};
 
 fn main() -> ExitCode {
+    // Past `ulimit -f`, a write fails (File too large) rather than the
+    // process being killed.
+    stable_abi::write::ignore_file_size_signal();
     let (cli, result) = match stable_abi::cli::parse() {
         Ok(cli) => {
             let result = commands::run(&cli);
