@@ -25,16 +25,43 @@ const HEADERS: &str = "#define PyAPI_FUNC(T) T\n\
     PyAPI_FUNC(PyObject *) PyType_GetName(PyTypeObject *);\n#endif\n\
     enum Kind { KIND_ONE = 1 };\nstatic inline int Py_Inline(void) { return 0; }\n";
 
+/// What every run shares: the headers, their API and the C library's
+/// names, built once per thread (building them is most of a run's cost).
+struct Fixture {
+    headers: Headers,
+    api: Api,
+    system: SystemNames,
+}
+
+thread_local! {
+    static FIXTURE: Option<Fixture> = {
+        let headers = Headers::from_text(HEADERS.as_bytes());
+        let manifest = Manifest::empty("fuzz.toml".into());
+        Api::build(&headers, &manifest).ok().map(|api| Fixture {
+            headers,
+            api,
+            system: SystemNames::builtin(),
+        })
+    };
+}
+
 /// Runs `bytes` through every stage: reading, the walk of each ABI, the
 /// scan. Errors (a bad `#if`, a missing include) are fine; panics are not.
 pub fn fuzz_port(bytes: &[u8]) {
-    let headers = Headers::from_text(HEADERS.as_bytes());
-    let manifest = Manifest::empty("fuzz.toml".into());
-    let Ok(api) = Api::build(&headers, &manifest) else {
-        return;
-    };
-    let system = SystemNames::builtin();
-    let mut sources = Sources::new(&headers, &[]);
+    FIXTURE.with(|fixture| {
+        if let Some(fixture) = fixture {
+            run(fixture, bytes);
+        }
+    });
+}
+
+fn run(fixture: &Fixture, bytes: &[u8]) {
+    let Fixture {
+        headers,
+        api,
+        system,
+    } = fixture;
+    let mut sources = Sources::new(headers, &[]);
     let main = sources.add_bytes(Path::new("fuzz.c"), bytes.to_vec());
     for abi in Abi::ALL {
         let target = abi.first_version().max(Version::new(3, 10));
@@ -43,7 +70,7 @@ pub fn fuzz_port(bytes: &[u8]) {
         }
         let defines = Defines::define("Py_LIMITED_API", &format!("{:#x}", target.hex()));
         if let Ok(unit) = sources.walk(main, &defines) {
-            scan::scan(&unit, &api, &system, abi, target);
+            scan::scan(&unit, api, system, abi, target);
         }
     }
 }

@@ -233,12 +233,21 @@ pub const NEEDS: [Need; 15] = [
 fn fetched_wheels(repo: &Path) -> Probe {
     let list = repo.join("tests/corpus/wheels.toml");
     let text = std::fs::read_to_string(&list).unwrap_or_default();
-    let wheels = text
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("file = \""))
-        .filter_map(|rest| rest.strip_suffix('"'))
-        .map(|file| Probe::file(wheel_dir().join(file)));
-    let mut probe = Probe::all(wheels.chain([
+    // The `file` of each `[[wheel]]` (a `[[data]]` file, abi3info, goes to
+    // the data directory).
+    let mut table = "";
+    let mut wheels = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            table = line;
+        } else if let Some(file) = line.strip_prefix("file = \"") {
+            if table == "[[wheel]]" {
+                let file = file.strip_suffix('"').unwrap_or(file);
+                wheels.push(Probe::file(wheel_dir().join(file)));
+            }
+        }
+    }
+    let mut probe = Probe::all(wheels.into_iter().chain([
         Probe::file(data_dir().join(ABI3INFO)),
         Probe::dir(wheel_dir()),
     ]));
