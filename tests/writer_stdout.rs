@@ -145,16 +145,21 @@ fn a_full_stdout_is_an_error_with_status_2() {
     let (_dir, tree) = tree();
     for (n, args) in cases().iter().enumerate() {
         let output = run_with(&tree, args, 200 + n, Stdio::from(full.try_clone().unwrap()));
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.ends_with(
-                "stable-abi: error: cannot write the output: No space left on device (os error 28)\n"
-            ),
-            "{args:?}: {stderr}"
-        );
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_cannot_write(&output, args, "No space left on device (os error 28)");
     }
+}
+
+/// The run ended with status 2, saying why it could not write its output.
+fn assert_cannot_write(output: &std::process::Output, args: &[String], why: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.ends_with(&format!(
+            "stable-abi: error: cannot write the output: {why}\n"
+        )),
+        "{args:?}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
 }
 
 /// Standard output to a file, under a file size limit of `limit` bytes
@@ -207,14 +212,7 @@ fn a_stdout_past_the_file_size_limit_is_an_error_with_status_2() {
     assert!(cases.len() > 20);
     for (n, args) in cases.iter().enumerate() {
         let output = run_limited(&tree, args, 300 + n, 0);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.ends_with(
-                "stable-abi: error: cannot write the output: File too large (os error 27)\n"
-            ),
-            "{args:?}: {stderr}"
-        );
+        assert_cannot_write(&output, args, "File too large (os error 27)");
     }
     // `ulimit -f 2` (2048 bytes, the shell's 1024-byte blocks): a dump
     // larger than that is cut at the limit, and the run says so.
