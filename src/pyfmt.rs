@@ -1,6 +1,9 @@
 //! The few Python formatting rules the generated files depend on, reproduced
 //! exactly: `repr()` of a string, `pprint.pformat()` of a list of names and
-//! of a dict, and a `csv` field with minimal quoting.
+//! of a dict, a `csv` field with minimal quoting; and a path as `pathlib`
+//! shows it, as `stable_abi.py` prints paths.
+
+use std::path::{Component, Path, PathBuf};
 
 /// Python's `repr()` of a `str`.
 pub fn repr_str(text: &str) -> String {
@@ -97,9 +100,91 @@ pub fn push_csv_field(out: &mut String, field: &str) {
     }
 }
 
+/// `str(pathlib.PurePosixPath(path))`: separators collapsed, `.`
+/// components and a trailing `/` dropped, `..` kept, `"."` for an empty
+/// path; a leading `//` (exactly two slashes, which POSIX lets mean
+/// something else than `/`) is kept (CPython's `Lib/pathlib`, its
+/// `_parse_path`/`splitroot`).
+pub fn pure_path(path: &Path) -> PathBuf {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut pure = if bytes.starts_with(b"//") && !bytes.starts_with(b"///") {
+        PathBuf::from("//")
+    } else {
+        PathBuf::new()
+    };
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::RootDir if !pure.as_os_str().is_empty() => {}
+            other => pure.push(other),
+        }
+    }
+    if pure.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        pure
+    }
+}
+
+/// `pure_path(path).parent` as `pathlib` takes it: the path without its
+/// last component (`"."` for a relative path of one component, the root for
+/// the root).
+pub fn pure_parent(path: &Path) -> PathBuf {
+    let pure = pure_path(path);
+    match pure.parent() {
+        Some(parent) if parent.as_os_str().is_empty() => PathBuf::from("."),
+        Some(parent)
+            if pure.as_os_str().as_encoded_bytes().starts_with(b"//")
+                && parent == Path::new("/") =>
+        {
+            PathBuf::from("//")
+        }
+        Some(parent) => parent.to_path_buf(),
+        None => pure,
+    }
+}
+
+/// `pure / relative` as `pathlib` shows it (`.` / `PC/x.c` is `PC/x.c`).
+pub fn pure_join(base: &Path, relative: &str) -> PathBuf {
+    pure_path(&base.join(relative))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What Python 3.11's `pathlib` prints for `str(P(s))` and for
+    /// `str(P(s).parent.parent / "PC/x.c")`.
+    #[test]
+    fn paths_show_as_pathlib_shows_them() {
+        let cases = [
+            ("./Misc/stable_abi.toml", "Misc/stable_abi.toml", "PC/x.c"),
+            ("a//b", "a/b", "PC/x.c"),
+            ("//a/b", "//a/b", "//PC/x.c"),
+            ("///a", "/a", "/PC/x.c"),
+            ("a/./b/", "a/b", "PC/x.c"),
+            ("", ".", "PC/x.c"),
+            (".", ".", "PC/x.c"),
+            ("./", ".", "PC/x.c"),
+            ("a/../b", "a/../b", "a/PC/x.c"),
+            ("././x", "x", "PC/x.c"),
+            ("/./a", "/a", "/PC/x.c"),
+            (".//a", "a", "PC/x.c"),
+            ("//", "//", "//PC/x.c"),
+            ("/", "/", "/PC/x.c"),
+            ("../t/Misc/m.toml", "../t/Misc/m.toml", "../t/PC/x.c"),
+        ];
+        for (given, shown, joined) in cases {
+            let path = Path::new(given);
+            assert_eq!(pure_path(path), Path::new(shown), "{given:?}");
+            let grandparent = pure_parent(&pure_parent(path));
+            assert_eq!(
+                pure_join(&grandparent, "PC/x.c").to_str(),
+                Some(joined),
+                "{given:?}"
+            );
+        }
+    }
 
     #[test]
     fn repr_matches_python() {

@@ -5,8 +5,9 @@
 //! are byte-identical to those the script writes, and so are the standard
 //! output of `--dump` and of `--list` (the tree's own path aside) and
 //! whether each succeeds. Where the script rejects a manifest (an older
-//! script does not know a newer field), the drop-in must reject it too,
-//! writing nothing.
+//! script does not know a newer field; a manifest cut short, made here from
+//! 3.13.15's, lacks a kind), the drop-in must reject it too, writing
+//! nothing, and name the same `KeyError` where the script stops with one.
 
 mod common;
 
@@ -75,17 +76,27 @@ fn generated(root: &Path, ok: bool) -> Option<Vec<String>> {
     })
 }
 
-/// The actions compared besides generation, and the files the driver
-/// leaves their standard output in (the drop-in's go beside them, in its
-/// own tree).
-const PRINTING_ACTIONS: [(&str, &str); 2] = [("--dump", "DUMP"), ("--list", "LIST")];
+/// The actions compared besides generation, the manifest argument they
+/// are given, and the files the driver leaves their standard output in (the
+/// drop-in's go beside them, in its own tree). The script prints paths as
+/// `pathlib` shows them: `./Misc/stable_abi.toml` gives `PC/python3dll.c`.
+const PRINTING_ACTIONS: [(&str, &str, &str); 3] = [
+    ("--dump", "Misc/stable_abi.toml", "DUMP"),
+    ("--list", "Misc/stable_abi.toml", "LIST"),
+    ("--list", "./Misc/stable_abi.toml", "LIST_DOT"),
+];
+
+/// The check of one file before any is generated (each is empty), with a
+/// manifest argument `pathlib` shows otherwise: it fails, naming the file
+/// and, at the end, the manifest ("The stable ABI manifest is at: …").
+const CHECK: [&str; 2] = ["--python3dll", ".//Misc/./stable_abi.toml"];
 
 /// Runs a reference script's `main()` once per tree named on stdin (one
-/// directory a line): `--generate-all Misc/stable_abi.toml` in each, then
-/// `--dump` and `--list`, one Python process per script instead of one per
-/// manifest. A tree where generation fails gets a `FAILED` file holding the
-/// error; `--dump` leaves its standard output in `DUMP` (`DUMP.FAILED` when
-/// it fails), `--list` in `LIST`.
+/// directory a line): [`CHECK`], then `--generate-all Misc/stable_abi.toml`
+/// in each, then [`PRINTING_ACTIONS`], one Python process per script
+/// instead of one per manifest. A tree where generation fails gets a
+/// `FAILED` file holding the error; `--dump` leaves its standard output in
+/// `DUMP` (`DUMP.FAILED` when it fails), `--list` in `LIST`, and so on.
 const DRIVER: &str = r#"
 import contextlib, importlib.util, io, os, sys, traceback
 script = sys.argv[1]
@@ -93,8 +104,9 @@ spec = importlib.util.spec_from_file_location("stable_abi_reference", script)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 
-def run(args, failed_file, output_file=None):
-    sys.argv = [script, *args, "Misc/stable_abi.toml"]
+def run(args, failed_file, output_file=None, manifest="Misc/stable_abi.toml"):
+    # The manifest first: `--python3dll` would take it as its file.
+    sys.argv = [script, manifest, *args]
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
@@ -113,9 +125,11 @@ def run(args, failed_file, output_file=None):
 
 for tree in sys.stdin.read().splitlines():
     os.chdir(tree)
+    run(["--python3dll"], "CHECK.FAILED", "CHECK", ".//Misc/./stable_abi.toml")
     run(["--generate-all"], "FAILED")
     run(["--dump"], "DUMP.FAILED", "DUMP")
     run(["--list"], "LIST.FAILED", "LIST")
+    run(["--list"], "LIST_DOT.FAILED", "LIST_DOT", "./Misc/stable_abi.toml")
 "#;
 
 /// Compares what the script printed for `action` (in its tree) with what
@@ -123,7 +137,7 @@ for tree in sys.stdin.read().splitlines():
 /// compared relative to each one's tree.
 fn compare_printed(
     case: &Case,
-    (action, file): (&str, &str),
+    (action, manifest, file): (&str, &str, &str),
     output: &std::process::Output,
 ) -> Option<String> {
     let (by_script, by_tool) = (&case.by_script.1, &case.by_tool.1);
@@ -140,7 +154,11 @@ fn compare_printed(
         String::from_utf8_lossy(&output.stdout).into_owned(),
         by_tool,
     );
-    let name = format!("{} @ {}: {action}", case.manifest.display(), case.release);
+    let name = format!(
+        "{} @ {}: {action} {manifest}",
+        case.manifest.display(),
+        case.release
+    );
     if script_ok != output.status.success() {
         return Some(format!(
             "{name}: the script {}, the tool exits {:?}:\n{}",
@@ -155,6 +173,32 @@ fn compare_printed(
             .header("script", "stable-abi")
             .to_string();
         format!("{name}: the output differs\n{diff}")
+    })
+}
+
+/// Compares [`CHECK`]'s first line of output (the file that differs) and
+/// the line of its failure that names the manifest.
+fn compare_check(case: &Case, output: &std::process::Output) -> Option<String> {
+    let by_script = &case.by_script.1;
+    let first_line = |text: &str| text.lines().next().map(str::to_string);
+    let footer = |text: &str| {
+        text.lines()
+            .find(|line| line.contains("The stable ABI manifest is at:"))
+            .map(|line| line.trim().to_string())
+    };
+    let script_out = std::fs::read_to_string(by_script.join("CHECK")).unwrap();
+    let script_err = std::fs::read_to_string(by_script.join("CHECK.FAILED")).unwrap_or_default();
+    let expected = (first_line(&script_out), footer(&script_err));
+    let actual = (
+        first_line(&common::stdout(output)),
+        footer(&common::stderr(output)),
+    );
+    (expected != actual).then(|| {
+        format!(
+            "{} @ {}: {CHECK:?}: the script says {expected:?}, the tool {actual:?}",
+            case.manifest.display(),
+            case.release
+        )
     })
 }
 
@@ -177,8 +221,24 @@ fn compare(
             let untouched = GENERATED_FILES
                 .iter()
                 .all(|f| std::fs::read(by_tool.join(f)).unwrap().is_empty());
-            (!untouched || output.status.code() != Some(2))
-                .then(|| format!("{name} @ {release}: rejected, but not cleanly"))
+            if !untouched || output.status.code() != Some(2) {
+                return Some(format!("{name} @ {release}: rejected, but not cleanly"));
+            }
+            // A kind the script finds no table of: the tool names the same.
+            let script_failure = script_failure.unwrap_or_default();
+            let key_error = script_failure
+                .lines()
+                .rfind(|line| !line.is_empty())
+                .filter(|line| line.starts_with("KeyError: "));
+            key_error
+                .filter(|key_error| !common::stderr(output).contains(*key_error))
+                .map(|key_error| {
+                    format!(
+                        "{name} @ {release}: the script stops with {key_error}, the tool \
+                         says:\n{}",
+                        common::stderr(output)
+                    )
+                })
         }
         (Some(_), None) => Some(format!(
             "{name} @ {release}: the script accepts it, the tool does not:\n{}",
@@ -200,6 +260,43 @@ fn compare(
                 format!("{name} @ {release}: {file} differs\n{diff}")
             }),
     }
+}
+
+/// Manifests made from `whole` (a real one) in `dir`: cut short (feature
+/// macros only; a few items more), without the macros and functions (the
+/// 3.13 script stops at `macro`, the 3.14 script at `function`), and cut
+/// short with the missing kinds' tables empty (which the scripts read, but
+/// whose `--dump` they reject).
+fn crafted(whole: &Path, dir: &Path) -> Vec<PathBuf> {
+    let text = std::fs::read_to_string(whole).unwrap();
+    let head = |lines: usize| -> String { text.split_inclusive('\n').take(lines).collect() };
+    let mut without = String::new();
+    let mut dropping = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('[') {
+            dropping = line.starts_with("[macro.") || line.starts_with("[function.");
+        }
+        if !dropping {
+            without.push_str(line);
+        }
+    }
+    assert!(without.contains("[struct.") && !without.contains("[macro."));
+    [
+        ("cut-85.toml", head(85)),
+        ("cut-148.toml", head(148)),
+        ("no-macro-nor-function.toml", without),
+        (
+            "cut-148-empty-tables.toml",
+            head(148) + "[typedef]\n[const]\n[data]\n[macro]\n",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, text)| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    })
+    .collect()
 }
 
 /// One script and manifest: the two trees they generate into.
@@ -249,6 +346,11 @@ fn every_script_and_manifest_give_the_same_files() {
         );
     }
     assert!(manifests.len() >= 60, "{} manifests", manifests.len());
+    let crafted_dir = tempfile::tempdir().unwrap();
+    manifests.extend(crafted(
+        &common::shared_root().join("cpython/3.13.15/Misc/stable_abi.toml"),
+        crafted_dir.path(),
+    ));
 
     let cases: Vec<(usize, Case)> = SCRIPTS
         .iter()
@@ -307,14 +409,19 @@ fn every_script_and_manifest_give_the_same_files() {
                 let Some((_, case)) = cases.get(index) else {
                     break;
                 };
-                let run = |action: &str| {
+                let run = |action: &str, manifest: &str| {
                     common::stable_abi(
                         &case.by_tool.1,
-                        &[action, "--release", case.release, "Misc/stable_abi.toml"],
+                        &[action, "--release", case.release, manifest],
                     )
                 };
-                let mut output = vec![run("--generate-all")];
-                output.extend(PRINTING_ACTIONS.iter().map(|(action, _)| run(action)));
+                let mut output = vec![run(CHECK[0], CHECK[1])];
+                output.push(run("--generate-all", "Misc/stable_abi.toml"));
+                output.extend(
+                    PRINTING_ACTIONS
+                        .iter()
+                        .map(|(action, manifest, _)| run(action, manifest)),
+                );
                 outputs.lock().unwrap()[index] = Some(output);
             });
         }
@@ -325,18 +432,19 @@ fn every_script_and_manifest_give_the_same_files() {
         .zip(&outputs)
         .flat_map(|((_, case), output)| {
             let output = output.as_ref().unwrap();
+            let check = compare_check(case, &output[0]);
             let generation = compare(
                 case.release,
                 &case.manifest,
                 &case.by_script.1,
                 &case.by_tool.1,
-                &output[0],
+                &output[1],
             );
             let printing = PRINTING_ACTIONS
                 .iter()
-                .zip(&output[1..])
+                .zip(&output[2..])
                 .map(|(&action, output)| compare_printed(case, action, output));
-            std::iter::once(generation).chain(printing).flatten()
+            [check, generation].into_iter().chain(printing).flatten()
         })
         .collect();
     assert!(

@@ -201,7 +201,9 @@ fn every_error_is_reported_not_just_the_first() {
 fn no_action_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("Misc")).unwrap();
-    std::fs::write(dir.path().join("Misc/stable_abi.toml"), FEATURE).unwrap();
+    // A table of every kind, as stable_abi.py reads before anything else.
+    let manifest = format!("{FEATURE}[typedef]\n[const]\n[data]\n[macro]\n[function]\n[struct]\n");
+    std::fs::write(dir.path().join("Misc/stable_abi.toml"), manifest).unwrap();
     let output = stable_abi(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("No check specified. Use --all to check all files"));

@@ -25,11 +25,14 @@ const RULES: [Rules; 3] = [
     },
 ];
 
-/// What a reader made of `text`: the items with where they are, and the
-/// warnings; or the errors.
+/// What a reader made of `text`: the items with where they are, the kinds
+/// it has tables of, and the warnings; or the errors.
 fn outcome(result: stable_abi::Result<stable_abi::manifest::Parsed>) -> String {
     match result {
-        Ok(parsed) => format!("{:#?}\n{:#?}", parsed.manifest.items, parsed.warnings),
+        Ok(parsed) => format!(
+            "{:#?}\n{:?}\n{:#?}",
+            parsed.manifest.items, parsed.manifest.kind_tables, parsed.warnings
+        ),
         Err(err) => format!("error: {err}"),
     }
 }
@@ -178,6 +181,7 @@ fn edge_cases_agree() {
         "[function.PyFoo]\n    added.x = '3.2'\n",
         "[function]\n    PyFoo = {added = '3.2'}\n",
         "[function]\n[function.PyFoo]\n    added = '3.2'\n",
+        "[const]\n[function.PyFoo]\n    added = '3.2'\n[typedef]\n",
         "[function.PyFoo.bar]\n    added = '3.2'\n",
         "[[function.PyFoo]]\n    added = '3.2'\n",
         "function = 1\n",

@@ -1,5 +1,6 @@
-//! Every command and format with standard output closed (`| head -1`,
-//! `| true`) and full (`> /dev/full`). The one behaviour: a closed pipe is
+//! Every command and format, and the help and the version, with standard
+//! output closed (`| head -1`, `| true`), full (`> /dev/full`) and a file
+//! past the file size limit (`ulimit -f`). The one behaviour: a closed pipe is
 //! a quiet end with exit status 0 (as ripgrep's); any other failure to
 //! write the output is an error on stderr with exit status 2. Never a
 //! panic.
@@ -43,6 +44,15 @@ fn cases() -> Vec<Vec<String>> {
         vec!["view", "3.13", "--manifest", m, "--format", "json"],
         vec!["add", "function", "PyClosed_Output{n}", "--manifest", m],
         vec!["pre-commit", "--manifest", m],
+        // Printed by clap, through the same ends.
+        vec!["--help"],
+        vec!["-h"],
+        vec!["--version"],
+        vec!["-V"],
+        vec!["help"],
+        vec!["help", "audit"],
+        vec!["headers", "--help"],
+        vec!["port", "-h"],
     ];
     for format in ["text", "json", "sarif"] {
         cases.push(vec!["headers", "--manifest", m, "--format", format]);
@@ -135,14 +145,83 @@ fn a_full_stdout_is_an_error_with_status_2() {
     let (_dir, tree) = tree();
     for (n, args) in cases().iter().enumerate() {
         let output = run_with(&tree, args, 200 + n, Stdio::from(full.try_clone().unwrap()));
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.ends_with(
-                "stable-abi: error: cannot write the output: No space left on device (os error 28)\n"
-            ),
-            "{args:?}: {stderr}"
-        );
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_cannot_write(&output, args, "No space left on device (os error 28)");
     }
+}
+
+/// The run ended with status 2, saying why it could not write its output.
+fn assert_cannot_write(output: &std::process::Output, args: &[String], why: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.ends_with(&format!(
+            "stable-abi: error: cannot write the output: {why}\n"
+        )),
+        "{args:?}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+}
+
+/// Standard output to a file, under a file size limit of `limit` bytes
+/// (`ulimit -f`) in the child.
+fn run_limited(tree: &Path, args: &[String], n: usize, limit: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let out = tree.join(format!("out-{n}"));
+    let file = std::fs::File::create(&out).unwrap();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{n}", &n.to_string()))
+        .collect();
+    let mut command = Command::new(bin());
+    command
+        .current_dir(tree)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(Stdio::piped());
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs here.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let output = command.output().unwrap();
+    std::fs::remove_file(out).unwrap();
+    output
+}
+
+#[test]
+fn a_stdout_past_the_file_size_limit_is_an_error_with_status_2() {
+    let (_dir, tree) = tree();
+    // Every case but those that also write a file of their own (which
+    // `writer_targets.rs` tests under the limit): with a limit of 0 bytes,
+    // the first write to standard output fails (EFBIG), and SIGXFSZ, which
+    // would kill the process without a word (status 153), is ignored.
+    let cases: Vec<Vec<String>> = cases()
+        .into_iter()
+        .filter(|args| args[0] != "add" && !args.contains(&"--generate".to_string()))
+        .collect();
+    assert!(cases.len() > 20);
+    for (n, args) in cases.iter().enumerate() {
+        let output = run_limited(&tree, args, 300 + n, 0);
+        assert_cannot_write(&output, args, "File too large (os error 27)");
+    }
+    // `ulimit -f 2` (2048 bytes, the shell's 1024-byte blocks): a dump
+    // larger than that is cut at the limit, and the run says so.
+    grow_manifest(&tree, 300);
+    let dump = ["--dump", "Misc/stable_abi.toml"].map(String::from);
+    let output = run_limited(&tree, &dump, 400, 2048);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stderr),
+        "stable-abi: error: cannot write the output: File too large (os error 27)\n"
+    );
 }

@@ -15,23 +15,54 @@ use std::time::{Duration, Instant};
 
 use writer_common::*;
 
+/// What the drop-in says of a manifest without a table of every kind, the
+/// first missing in `kinds` (as the script of `release` reads them).
+fn no_table(kinds: &[&str], release: &str) -> String {
+    let (first, rest) = kinds.split_first().unwrap();
+    let others = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" (nor of {})", rest.join(", "))
+    };
+    format!(
+        "Misc/stable_abi.toml:1:1: error: the manifest has no table of {first} items{others}: \
+         stable_abi.py of {release} stops reading it with KeyError: '{first}', and nothing is \
+         generated from it (is the file cut short?)\n"
+    )
+}
+
+/// Every drop-in action that reads the manifest, and the commands that
+/// regenerate or check the generated files.
+const READING_THE_MANIFEST: [&[&str]; 6] = [
+    &["--generate-all", "Misc/stable_abi.toml"],
+    &["--generate", "--python3dll", "Misc/stable_abi.toml"],
+    &["--all", "Misc/stable_abi.toml"],
+    &["--dump", "Misc/stable_abi.toml"],
+    &["--doc-list", "Misc/stable_abi.toml"],
+    &["pre-commit", "--manifest", "Misc/stable_abi.toml"],
+];
+
 #[test]
 fn an_empty_manifest_is_an_error_and_nothing_is_written() {
     let (_dir, tree) = sample_tree();
     let before = snapshot(&tree, &GENERATED);
+    let every_kind = [
+        "typedef",
+        "const",
+        "data",
+        "macro",
+        "function",
+        "feature_macro",
+        "struct",
+    ];
     for empty in ["", "# stable ABI manifest, cut short\n\n"] {
         std::fs::write(tree.join("Misc/stable_abi.toml"), empty).unwrap();
-        for args in [
-            &["--generate-all", "Misc/stable_abi.toml"][..],
-            &["--all", "Misc/stable_abi.toml"],
-            &["--dump", "Misc/stable_abi.toml"],
-        ] {
+        for args in READING_THE_MANIFEST {
             let output = run(&tree, args);
             assert_eq!(output.status.code(), Some(2), "{args:?}");
             assert_eq!(
                 text(&output.stderr),
-                "Misc/stable_abi.toml: error: the manifest has no items (an empty or truncated \
-                 file?): nothing is generated from it\n",
+                no_table(&every_kind, "3.13.15"),
                 "{args:?}"
             );
             assert_eq!(text(&output.stdout), "", "{args:?}");
@@ -59,6 +90,103 @@ fn an_empty_manifest_is_an_error_and_nothing_is_written() {
             b"old table\n"
         );
     }
+}
+
+/// A manifest cut short keeps some items, but loses the kinds after the
+/// cut: CPython's script stops at the first kind it finds no table of
+/// (`KeyError`), before writing anything, and so does the drop-in, rather
+/// than write files of the items left.
+#[test]
+fn a_manifest_cut_short_is_refused_where_the_script_refuses_it() {
+    let (_dir, tree) = sample_tree();
+    let manifest = tree.join("Misc/stable_abi.toml");
+    let whole = std::fs::read_to_string(&manifest).unwrap();
+    // The manifest up to the first item of `kind`; and without the items
+    // of `kind` (the sample lists each kind's items together, then a blank
+    // line).
+    let before_kind =
+        |kind: &str| whole[..whole.find(&format!("\n[{kind}.")).unwrap() + 1].to_string();
+    let without = |text: &str, kind: &str| {
+        let start = text.find(&format!("\n[{kind}.")).unwrap() + 1;
+        let end = start + text[start..].find("\n\n").unwrap() + 2;
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let before = snapshot(&tree, &GENERATED);
+    let no_macros_nor_functions = without(&before_kind("function"), "macro");
+    let cases = [
+        // Feature macros and structs only (the sample lists them first).
+        (
+            before_kind("typedef"),
+            vec!["typedef", "const", "data", "macro", "function"],
+            "3.13.15",
+            None,
+        ),
+        // Everything but the functions.
+        (before_kind("function"), vec!["function"], "3.13.15", None),
+        // No macros and no functions: the 3.13 script reads `macro` before
+        // `function`, the 3.14 script registers `macro` last.
+        (
+            no_macros_nor_functions.clone(),
+            vec!["macro", "function"],
+            "3.13.15",
+            None,
+        ),
+        (
+            no_macros_nor_functions,
+            vec!["function", "macro"],
+            "3.14.0",
+            Some("3.14.0"),
+        ),
+    ];
+    for (text_of_manifest, missing, release, flag) in cases {
+        std::fs::write(&manifest, &text_of_manifest).unwrap();
+        for args in READING_THE_MANIFEST {
+            let mut args = args.to_vec();
+            if let Some(release) = flag {
+                if args[0] == "pre-commit" {
+                    continue;
+                }
+                args.splice(0..0, ["--release", release]);
+            }
+            let output = run(&tree, &args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert_eq!(
+                text(&output.stderr),
+                no_table(&missing, release),
+                "{args:?}"
+            );
+            assert_eq!(text(&output.stdout), "", "{args:?}");
+        }
+        assert_eq!(snapshot(&tree, &GENERATED), before, "{missing:?}");
+        assert_eq!(temporaries_in_tree(&tree), Vec::<String>::new());
+    }
+
+    // `add --regen` appends its item, then regenerates nothing.
+    std::fs::write(&manifest, before_kind("typedef")).unwrap();
+    let output = run(
+        &tree,
+        &[
+            "add",
+            "function",
+            "PyNew_Function",
+            "--added",
+            "3.13",
+            "--manifest",
+            "Misc/stable_abi.toml",
+            "--regen",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert_eq!(snapshot(&tree, &GENERATED), before);
+
+    // An empty table is a table: the script reads the manifest, and so
+    // does the drop-in.
+    std::fs::write(&manifest, before_kind("function") + "[function]\n").unwrap();
+    let output = run(&tree, &["--generate-all", "Misc/stable_abi.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let dll = std::fs::read_to_string(tree.join("PC/python3dll.c")).unwrap();
+    assert!(dll.contains("EXPORT_DATA(PyType_Type)\n"), "{dll}");
+    assert!(!dll.contains("EXPORT_FUNC(Py"), "{dll}");
 }
 
 /// Runs `args` in `tree` as a user who may not write `PC/python3dll.c`:

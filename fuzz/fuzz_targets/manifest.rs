@@ -21,7 +21,10 @@ use stable_abi::manifest::{self, Kind, Manifest, Rules};
 /// What a reader made of the text, to compare.
 fn outcome(result: stable_abi::Result<manifest::Parsed>) -> String {
     match result {
-        Ok(parsed) => format!("{:?}\n{:?}", parsed.manifest.items, parsed.warnings),
+        Ok(parsed) => format!(
+            "{:?}\n{:?}\n{:?}",
+            parsed.manifest.items, parsed.manifest.kind_tables, parsed.warnings
+        ),
         Err(err) => format!("error: {err}"),
     }
 }

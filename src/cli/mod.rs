@@ -75,14 +75,31 @@ pub struct Cli {
 /// Parses the command line. `--help` also says which release the drop-in
 /// follows for the manifest named (or the default one), and where that
 /// came from.
-pub fn parse() -> Cli {
+///
+/// Errors: clap's, to print ([`print_clap`]): a usage error, or what
+/// `--help`, `--version` and `help` show instead of a run.
+pub fn parse() -> Result<Cli, clap::Error> {
     let args: Vec<OsString> = std::env::args_os().collect();
     let mut command = Cli::command();
     if args.iter().any(|arg| arg == "-h" || arg == "--help") {
         command = command.after_help(format!("{EXIT_CODES}\n\n{}", release_note(&args)));
     }
-    let matches = command.get_matches_from(args);
-    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+    let matches = command.try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// Prints what clap says instead of a run. A usage error goes to standard
+/// error and ends the process with status 2, as clap does. The help and
+/// the version are the run's output, on standard output with clap's
+/// colours: a failure to write them (`> /dev/full`) is
+/// [`Error::Output`](crate::Error::Output), as any report's, where clap
+/// would ignore it and exit 0.
+pub fn print_clap(err: &clap::Error) -> crate::Result<crate::Outcome> {
+    if err.use_stderr() {
+        err.exit();
+    }
+    err.print().map_err(crate::Error::Output)?;
+    Ok(crate::Outcome::Success)
 }
 
 /// A usage error (exit status 2) printed as clap prints its own, with the

@@ -20,10 +20,12 @@ mod verdicts;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::{LocatedError, Location};
 use crate::error::{Error, Result};
 use crate::generate::editions::{Edition, Fit, NEWEST_KNOWN};
 use crate::generate::{update_file, Update, GENERATORS};
 use crate::manifest::{self, Manifest, Rules};
+use crate::pyfmt;
 use crate::release::{InEffect, Release};
 use crate::view::Defines;
 use crate::Outcome;
@@ -151,7 +153,8 @@ pub fn edition_for(
 /// Errors: as [`edition_for`]; a template that fails to render.
 pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
     let root = manifest.root();
-    let (_, edition, _) = edition_for(&manifest.path, None)?;
+    let (in_effect, edition, _) = edition_for(&manifest.path, None)?;
+    require_kind_tables(manifest, edition, in_effect.release)?;
     GENERATORS
         .iter()
         .map(|generator| {
@@ -168,20 +171,64 @@ pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
         .collect()
 }
 
+/// Refuses a manifest the edition's `stable_abi.py` cannot read: one
+/// without a table of every kind. The script's `parse_manifest` indexes the
+/// TOML data by each kind it registers, `data[kind]`, in the order they are
+/// registered ([`Edition::dump_order`]), and stops at the first one missing
+/// with `KeyError: 'typedef'` (or the kind missing) before it reads
+/// anything else or writes any file: `parse_manifest` in 3.11.2's
+/// `Tools/scripts/stable_abi.py` (lines 147-163, the kinds registered at
+/// 117-140), 3.13.15's `Tools/build/stable_abi.py` (146-162; 116-139) and
+/// 3.14.10's (152-168; 118-146, `macro` last). An empty table (`[const]`
+/// alone) is read, as by the script. A manifest cut short (a save or a
+/// merge gone wrong) loses the kinds after the cut: its generated files
+/// would be emptied, so nothing is generated from it, by any action
+/// (`--list` does not read the manifest).
+///
+/// Errors: the kinds missing, at the manifest's first line, naming the
+/// `KeyError` of the script of `release` (whose edition is `edition`).
+pub fn require_kind_tables(manifest: &Manifest, edition: &Edition, release: Release) -> Result<()> {
+    let missing: Vec<&str> = edition
+        .dump_order
+        .iter()
+        .filter(|kind| !manifest.kind_tables.contains(kind))
+        .map(|kind| kind.as_str())
+        .collect();
+    let Some(first) = missing.first() else {
+        return Ok(());
+    };
+    let others = match &missing[1..] {
+        [] => String::new(),
+        rest => format!(" (nor of {})", rest.join(", ")),
+    };
+    Err(LocatedError::new(
+        Location::new(&manifest.path, 1, 1),
+        format!(
+            "the manifest has no table of {first} items{others}: stable_abi.py of {release} \
+             stops reading it with KeyError: '{first}', and nothing is generated from it (is \
+             the file cut short?)"
+        ),
+    )
+    .into())
+}
+
 /// Runs the request as `stable_abi.py` would: every action, then one
 /// summary of those that failed (on stderr).
 ///
 /// Errors: a usage error when nothing is asked; an unreadable or invalid
 /// manifest, a bad header, a file that cannot be read or written.
 pub fn run(request: &Request) -> Result<Outcome> {
-    let base = manifest::tree_root(&request.manifest);
-    let (in_effect, edition, fit) = edition_for(&request.manifest, request.release)?;
+    // The manifest's path as the script's `pathlib` shows it (`./Misc/…`
+    // is `Misc/…`), and so every path made from it.
+    let manifest_path = &pyfmt::pure_path(&request.manifest);
+    let base = manifest::tree_root(manifest_path);
+    let (in_effect, edition, fit) = edition_for(manifest_path, request.release)?;
     if request.list {
         for generator in GENERATORS {
             let path = if edition.list_resolves_paths {
                 absolute(&base.join(generator.default_path))
             } else {
-                python_join(&request.manifest, generator.default_path)
+                python_join(manifest_path, generator.default_path)
             };
             outln!("--{}: {}", generator.flag(), path.display())?;
         }
@@ -194,12 +241,12 @@ pub fn run(request: &Request) -> Result<Outcome> {
         newer: fit == Fit::Newer && !request.strict,
         ..Rules::ALL_KNOWN
     };
-    let parsed = Manifest::load_with(&request.manifest, rules)?;
+    let parsed = Manifest::load_with(manifest_path, rules)?;
     for warning in &parsed.warnings {
         errln!("{}", warning.as_warning());
     }
     let manifest = parsed.manifest;
-    crate::generate::require_items(&manifest)?;
+    require_kind_tables(&manifest, edition, in_effect.release)?;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();
@@ -208,17 +255,15 @@ pub fn run(request: &Request) -> Result<Outcome> {
         out!("{text}")?;
         let round_trip = manifest::check_dump(&manifest, &text, rules);
         if let Err(message) = &round_trip {
-            errln!("{}: error: {message}", request.manifest.display());
+            errln!("{}: error: {message}", manifest_path.display());
         }
         results.push(("dump", round_trip.is_ok()));
     }
     for (generator, requested) in GENERATORS.iter().zip(&request.generators) {
         let path = match requested {
             Some(Target::Path(path)) => path.clone(),
-            Some(Target::DefaultPath) => python_join(&request.manifest, generator.default_path),
-            None if request.all_generators => {
-                python_join(&request.manifest, generator.default_path)
-            }
+            Some(Target::DefaultPath) => python_join(manifest_path, generator.default_path),
+            None if request.all_generators => python_join(manifest_path, generator.default_path),
             None => continue,
         };
         let text = generator
@@ -242,7 +287,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         results.push((generator.name, ok));
     }
     if request.unixy_check {
-        let baseline = request.baseline.resolve(&request.manifest);
+        let baseline = request.baseline.resolve(manifest_path);
         let ok = unixy::check(
             &manifest,
             &request.defines,
@@ -277,18 +322,16 @@ pub fn run(request: &Request) -> Result<Outcome> {
          Note that there is a process to follow when modifying it:\n\
          https://devguide.python.org/c-api/#limited-api",
         failed.join(", "),
-        request.manifest.display()
+        manifest_path.display()
     )?;
     Ok(Outcome::Failure)
 }
 /// `Path(manifest).parent.parent / default_path` as Python's pathlib
-/// shows it (`Misc/stable_abi.toml` gives `PC/python3dll.c`, no `./`).
+/// shows it (`Misc/stable_abi.toml` and `./Misc/stable_abi.toml` give
+/// `PC/python3dll.c`, no `./`).
 fn python_join(manifest_path: &Path, default_path: &str) -> PathBuf {
-    let base = manifest_path
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or_else(|| Path::new(""));
-    base.join(default_path)
+    let base = pyfmt::pure_parent(&pyfmt::pure_parent(manifest_path));
+    pyfmt::pure_join(&base, default_path)
 }
 
 /// The path made absolute (like Python's `Path.resolve()`), without

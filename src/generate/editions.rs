@@ -66,7 +66,10 @@ pub struct Edition {
     /// Whether `macro` items may say `is_static_inline_function`, which
     /// `--unixy-check` then does not expect among the defined macros.
     pub static_inline_macros: bool,
-    /// The order of the kinds in `--dump`.
+    /// The kinds in the order the script registers them (`itemclasses`):
+    /// its `parse_manifest` reads them in this order, stopping with a
+    /// `KeyError` at the first one the manifest has no table of (see
+    /// `dropin::require_kind_tables`), and `--dump` prints them in it.
     pub dump_order: &'static [Kind; 7],
     /// Whether `--list` prints resolved (absolute) paths.
     pub list_resolves_paths: bool,

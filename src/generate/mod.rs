@@ -18,10 +18,11 @@ use crate::pyfmt;
 pub use editions::{CtypesPreamble, Edition, FeatureGroups};
 pub use output::{update_file, Update};
 
-/// Refuses a manifest with no items: what every generated file and table
-/// would be made from is then an empty or truncated manifest (a bad merge,
-/// a save cut short), and writing would empty them. CPython's script stops
-/// too (`KeyError: 'typedef'`) and writes nothing.
+/// Refuses a manifest with no items: what a table written from it (the
+/// audit's, `audit --write-table`) would be made from is then an empty or
+/// truncated manifest (a bad merge, a save cut short), and writing would
+/// empty it. (The drop-in's generated files follow CPython's script
+/// instead: `dropin::require_kind_tables`.)
 ///
 /// Errors: the manifest has no items, at its path.
 pub fn require_items(manifest: &Manifest) -> crate::Result<()> {

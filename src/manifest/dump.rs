@@ -2,6 +2,7 @@
 //! blank lines), in the reference tool's layout, and a check that reading
 //! the dump back gives the same items.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use toml_edit::{Item as TomlItem, Value};
@@ -173,6 +174,15 @@ pub fn check_dump(manifest: &Manifest, text: &str, rules: Rules) -> Result<(), S
         .map(|(item, _)| item.name.as_str())
         .collect();
     differing.extend(unexpected.iter().map(String::as_str));
+    // An empty table (`[const]` alone) has no line in the dump, so the
+    // script's check (the two TOML documents compared whole) fails on it.
+    let with_items: BTreeSet<Kind> = manifest.items.iter().map(|item| item.kind).collect();
+    let empty_tables: Vec<String> = manifest
+        .kind_tables
+        .difference(&with_items)
+        .map(|kind| format!("[{kind}] (an empty table)"))
+        .collect();
+    differing.extend(empty_tables.iter().map(String::as_str));
     if differing.is_empty() {
         Ok(())
     } else {
@@ -210,5 +220,19 @@ mod tests {
             ]
         );
         assert_eq!(check_round_trip(&parsed.manifest, rules), Ok(()));
+    }
+
+    /// The script's `check_dump` compares whole TOML documents: an empty
+    /// table of the manifest is missing from the dump.
+    #[test]
+    fn an_empty_table_is_not_in_the_dump() {
+        let text = "[const]\n[function.f]\n    added = '3.2'\n";
+        let manifest = Manifest::parse(text, Path::new("m.toml")).unwrap();
+        let dumped = dump_text(&manifest, &Kind::DUMP_ORDER);
+        assert_eq!(dumped, "[function.f]\n    added = '3.2'\n");
+        assert_eq!(
+            check_dump(&manifest, &dumped, Rules::ALL_KNOWN),
+            Err("the dump differs from the manifest for: [const] (an empty table)".to_string())
+        );
     }
 }

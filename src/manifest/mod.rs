@@ -380,6 +380,10 @@ impl<'a> Selection<'a> {
 pub struct Manifest {
     pub path: PathBuf,
     pub items: Vec<Item>,
+    /// The kinds the file has a table of (`[function.NAME]` makes one;
+    /// `[function]` alone, an empty one): what `stable_abi.py` indexes
+    /// (see `dropin::require_kind_tables`).
+    pub kind_tables: BTreeSet<Kind>,
     /// Indices of `items`, found by name (hashed with [`name_hash`]).
     by_name: HashTable<usize>,
 }
@@ -436,14 +440,19 @@ impl Manifest {
         plain::reads(text)
     }
 
-    /// A manifest with no items.
+    /// A manifest with no items (and no tables).
     pub fn empty(path: PathBuf) -> Manifest {
-        Manifest::new(path, Vec::new()).0
+        Manifest::new(path, Vec::new(), BTreeSet::new()).0
     }
 
-    /// The manifest of `items`, and the items whose name an earlier item
-    /// has: (the earlier, the later) indices, in the later's order.
-    fn new(path: PathBuf, items: Vec<Item>) -> (Manifest, Vec<(usize, usize)>) {
+    /// The manifest of `items` and `kind_tables`, and the items whose name
+    /// an earlier item has: (the earlier, the later) indices, in the
+    /// later's order.
+    fn new(
+        path: PathBuf,
+        items: Vec<Item>,
+        kind_tables: BTreeSet<Kind>,
+    ) -> (Manifest, Vec<(usize, usize)>) {
         let mut by_name = HashTable::with_capacity(items.len());
         let mut repeated = Vec::new();
         for (index, item) in items.iter().enumerate() {
@@ -459,6 +468,7 @@ impl Manifest {
         let manifest = Manifest {
             path,
             items,
+            kind_tables,
             by_name,
         };
         (manifest, repeated)

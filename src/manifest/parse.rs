@@ -276,7 +276,8 @@ impl<'a> Reader<'a> {
         if !items.is_sorted_by_key(|item| (item.line, item.column)) {
             items.sort_by_key(|item| (item.line, item.column));
         }
-        let (manifest, repeated) = Manifest::new(self.path.to_path_buf(), items);
+        let kind_tables = self.kinds.iter().flatten().copied().collect();
+        let (manifest, repeated) = Manifest::new(self.path.to_path_buf(), items, kind_tables);
         self.cross_check(&manifest, &repeated);
         if self.errors.is_empty() {
             self.warnings.sort_by(|a, b| a.location.cmp(&b.location));

@@ -16,10 +16,12 @@
 //! file is created after the cleanup, and none is removed after it has
 //! become the target.
 //!
-//! SIGXFSZ (a write past `ulimit -f`) is ignored from the first
-//! registration on, so such a write fails with EFBIG, an error the writer
-//! reports and cleans up after, rather than killing the process with the
-//! temporary file left.
+//! SIGXFSZ (a write past `ulimit -f`) is ignored from the start of the
+//! process ([`ignore_file_size_signal`], called by `main`, and again with
+//! the first registration for a library caller), so such a write fails
+//! with EFBIG, an error the writer reports and cleans up after and that
+//! standard output reports as any failure to write it, rather than killing
+//! the process without a word (status 153) and with a temporary file left.
 
 use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
@@ -59,12 +61,22 @@ fn remove(list: &mut Vec<PathBuf>, path: &Path) {
 #[cfg(unix)]
 const SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
+/// Ignores SIGXFSZ: a write past the file size limit (`ulimit -f`) then
+/// fails with EFBIG ("File too large") instead of killing the process.
 #[cfg(unix)]
-fn install() {
+pub fn ignore_file_size_signal() {
     // SAFETY: setting a signal's disposition to SIG_IGN is always sound.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
+}
+
+#[cfg(not(unix))]
+pub fn ignore_file_size_signal() {}
+
+#[cfg(unix)]
+fn install() {
+    ignore_file_size_signal();
     let caught: Vec<i32> = SIGNALS
         .into_iter()
         .filter(|&signal| !ignored(signal))

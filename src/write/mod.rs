@@ -27,7 +27,9 @@
 //! Reports go to standard output through [`stdout_fmt`] (the `outln!`
 //! macro), whose failures are [`Error::Output`]: `main` ends a run on a
 //! closed pipe quietly with exit status 0 (as ripgrep does), and on any
-//! other failure (a full disk: `> /dev/full`) with an error and status 2.
+//! other failure (a full disk: `> /dev/full`; a file past `ulimit -f`,
+//! SIGXFSZ being ignored from the start: [`ignore_file_size_signal`]) with
+//! an error and status 2.
 
 mod cleanup;
 
@@ -35,7 +37,7 @@ use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-pub use cleanup::{Child, TempDir};
+pub use cleanup::{ignore_file_size_signal, Child, TempDir};
 
 use crate::error::{Error, Result};
 
