@@ -90,6 +90,26 @@ fn an_empty_manifest_is_an_error_and_nothing_is_written() {
             b"old table\n"
         );
     }
+
+    // Every kind's table, all empty: the script would write empty files;
+    // the drop-in refuses the manifest, as it holds no item.
+    let tables: String = every_kind
+        .iter()
+        .map(|kind| format!("[{kind}]\n"))
+        .collect();
+    std::fs::write(tree.join("Misc/stable_abi.toml"), tables).unwrap();
+    for args in READING_THE_MANIFEST {
+        let output = run(&tree, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&output.stderr)
+                .starts_with("Misc/stable_abi.toml: error: the manifest has no items"),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+        assert_eq!(text(&output.stdout), "", "{args:?}");
+    }
+    assert_eq!(snapshot(&tree, &GENERATED), before);
 }
 
 /// A manifest cut short keeps some items, but loses the kinds after the

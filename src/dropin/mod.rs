@@ -155,6 +155,7 @@ pub fn tree_files(manifest: &Manifest) -> Result<Vec<(PathBuf, String)>> {
     let root = manifest.root();
     let (in_effect, edition, _) = edition_for(&manifest.path, None)?;
     require_kind_tables(manifest, edition, in_effect.release)?;
+    crate::generate::require_items(manifest)?;
     GENERATORS
         .iter()
         .map(|generator| {
@@ -247,6 +248,9 @@ pub fn run(request: &Request) -> Result<Outcome> {
     }
     let manifest = parsed.manifest;
     require_kind_tables(&manifest, edition, in_effect.release)?;
+    // Every table there, and none holding an item: the script would write
+    // empty files; a manifest emptied by a merge gone wrong is refused.
+    crate::generate::require_items(&manifest)?;
 
     // Each action that ran, and whether it succeeded.
     let mut results: Vec<(&str, bool)> = Vec::new();

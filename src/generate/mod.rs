@@ -18,11 +18,12 @@ use crate::pyfmt;
 pub use editions::{CtypesPreamble, Edition, FeatureGroups};
 pub use output::{update_file, Update};
 
-/// Refuses a manifest with no items: what a table written from it (the
-/// audit's, `audit --write-table`) would be made from is then an empty or
-/// truncated manifest (a bad merge, a save cut short), and writing would
-/// empty it. (The drop-in's generated files follow CPython's script
-/// instead: `dropin::require_kind_tables`.)
+/// Refuses a manifest with no items: what the generated files or the
+/// audit's table (`audit --write-table`) would be made from is then an
+/// empty or truncated manifest (a bad merge, a save cut short), and writing
+/// would empty them. (The drop-in first refuses, as CPython's script does, a
+/// manifest that lacks a kind's table: `dropin::require_kind_tables`; a
+/// manifest of empty tables only is refused here.)
 ///
 /// Errors: the manifest has no items, at its path.
 pub fn require_items(manifest: &Manifest) -> crate::Result<()> {
