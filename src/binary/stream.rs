@@ -544,6 +544,26 @@ mod tests {
         }
     }
 
+    /// Reads `bytes` with the readers' own plan and `parse`, keeping up to
+    /// 64 MiB; with how far each pass went.
+    fn counted_read<T>(bytes: &[u8], parse: &dyn Fn(View) -> T) -> (T, Vec<usize>) {
+        let reached = std::cell::RefCell::new(Vec::new());
+        let mut open = || -> io::Result<Box<dyn Stream + '_>> {
+            reached.borrow_mut().push(0);
+            Ok(Box::new(Counted {
+                inner: Memory { bytes, at: 0 },
+                reached: &reached,
+            }))
+        };
+        let limits = Limits {
+            keep: 64 << 20,
+            passes: 4,
+        };
+        let plan = &super::super::plan::needed;
+        let result = read(bytes.len() as u64, &mut open, plan, parse, limits).unwrap();
+        (result, reached.into_inner())
+    }
+
     #[test]
     fn an_elf_takes_one_pass_and_the_start_of_a_second() {
         let Ok(bytes) = std::fs::read(std::env::current_exe().unwrap()) else {
@@ -552,32 +572,9 @@ mod tests {
         if !bytes.starts_with(b"\x7fELF") {
             return;
         }
-        let reached = std::cell::RefCell::new(Vec::new());
-        let mut open = || -> io::Result<Box<dyn Stream + '_>> {
-            reached.borrow_mut().push(0);
-            Ok(Box::new(Counted {
-                inner: Memory {
-                    bytes: &bytes,
-                    at: 0,
-                },
-                reached: &reached,
-            }))
-        };
-        let limits = Limits {
-            keep: 64 << 20,
-            passes: 4,
-        };
         let parse = |view: View| (crate::binary::symbols::read(view), view.kept());
-        let (binary, kept) = read(
-            bytes.len() as u64,
-            &mut open,
-            &super::super::plan::needed,
-            &parse,
-            limits,
-        )
-        .unwrap();
+        let ((binary, kept), reached) = counted_read(&bytes, &parse);
         assert_eq!(binary, crate::binary::read_binary(&bytes));
-        let reached = reached.into_inner();
         assert!(reached.len() <= 2, "{reached:?}");
         if let Some(second) = reached.get(1) {
             assert!(*second < bytes.len() / 4, "{reached:?} of {}", bytes.len());
@@ -623,25 +620,9 @@ mod tests {
             parses.set(parses.get() + 1);
             crate::binary::symbols::read(view)
         };
-        let reached = std::cell::RefCell::new(Vec::new());
-        let mut open = || -> io::Result<Box<dyn Stream + '_>> {
-            reached.borrow_mut().push(0);
-            Ok(Box::new(Counted {
-                inner: Memory {
-                    bytes: &bytes,
-                    at: 0,
-                },
-                reached: &reached,
-            }))
-        };
-        let limits = Limits {
-            keep: 64 << 20,
-            passes: 4,
-        };
-        let plan = &super::super::plan::needed;
-        let binary = read(bytes.len() as u64, &mut open, plan, &parse, limits).unwrap();
+        let (binary, reached) = counted_read(&bytes, &parse);
         assert_eq!(binary.unwrap().imports.len(), 5000);
-        assert_eq!(reached.borrow().len(), 1, "one pass");
+        assert_eq!(reached.len(), 1, "one pass");
         assert!(parses.get() <= 6, "{} parses", parses.get());
     }
 }
